@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
+import { cleanText, suggest } from '../domain/text.ts';
+import { code, errorReply, type Reply } from '../reply/document.ts';
+import type { Actor, Services } from './command.ts';
+
+/** Longest command line accepted; chat messages are short, and this bounds every parser. */
+export const MAX_COMMAND_LENGTH = 4000;
+
+export interface DispatcherOptions {
+  services: Services;
+  clock: () => Date;
+  timeZone: string;
+  fiscal: FiscalSettings;
+  logger: Logger;
+}
+
+export type Dispatch = (line: string, actor: Actor) => Promise<Reply | undefined>;
+
+/**
+ * Turns one line of chat into a reply. Expected problems come back as error replies from the
+ * commands; anything unexpected is caught here, logged with an id, and the user gets the id.
+ */
+export function createDispatcher(options: DispatcherOptions): Dispatch {
+  const { services, logger } = options;
+  return async (line, actor) => {
+    if (line.length > MAX_COMMAND_LENGTH) {
+      return errorReply(`That message is ${line.length} characters long; commands are limited to ${MAX_COMMAND_LENGTH}.`);
+    }
+    const text = cleanText(line);
+    if (!text) return undefined;
+    const [name = '', ...args] = text.split(/\s+/);
+    const command = services.registry.find(name);
+    if (!command) {
+      const names = services.registry.commands.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
+      const close = suggest(name, names, 1);
+      return errorReply(
+        `Unknown command "${name}".`,
+        close.length ? ` Did you mean ` : '',
+        ...(close.length ? [code(close[0] as string), '?'] : []),
+        ' Type ',
+        code('help'),
+        ' for the list.',
+      );
+    }
+    const started = performance.now();
+    try {
+      const reply = await command.run(
+        { args, text: text.slice(name.length).trim() },
+        { actor, now: options.clock(), timeZone: options.timeZone, fiscal: options.fiscal },
+        services,
+      );
+      logger.debug({ command: command.name, actor: actor.label, ms: Math.round(performance.now() - started) }, 'command');
+      return reply;
+    } catch (error) {
+      const errorId = randomBytes(4).toString('hex');
+      logger.error({ err: error, errorId, command: command.name, actor: actor.label }, 'command failed');
+      return errorReply(`Sorry, "${command.name}" failed unexpectedly (error id ${errorId}). The error is logged; please try again or report the id.`);
+    }
+  };
+}

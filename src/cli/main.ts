@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
+import { openDatabase } from '../db/database.ts';
+import { DataDirLockedError } from '../db/data-dir-lock.ts';
+import { importQuarterFile } from '../import/import-quarter.ts';
+import { QuarterFileError } from '../import/quarter-file.ts';
+import { createLogger } from '../logger.ts';
+import { createBot, shellActor, UnknownPersonError } from '../main.ts';
+import { runShell } from '../transports/shell.ts';
+
+const USAGE = `Usage: okrbot [command]
+
+Commands:
+  start            run the bot (the default); with no Slack or IRC configured, a chat in this terminal
+  migrate          bring the database schema up to date and exit
+  import FILE...   load quarter files (YAML, see seeds/README.md); importing again changes nothing
+  help             this text
+
+Configuration comes from the environment; see .env.example.`;
+
+/** The okrbot command line; returns the exit code. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command = 'start', ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        return await start(env);
+      case 'migrate':
+        return await migrate(env);
+      case 'import':
+        return await importFiles(rest, env);
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+      case '--version':
+      case '-v':
+        process.stdout.write(`${await version()}\n`);
+        return 0;
+      default:
+        process.stderr.write(`okrbot: unknown command "${command}"\n\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof QuarterFileError || error instanceof DataDirLockedError || error instanceof UnknownPersonError) {
+      process.stderr.write(`okrbot: ${error.message}\n`);
+      return error instanceof ConfigError ? 2 : 1;
+    }
+    throw error;
+  }
+}
+
+async function start(env: NodeJS.ProcessEnv): Promise<number> {
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
+  logger.debug({ config: describeConfig(config) }, 'configuration');
+  const bot = await createBot(config, logger);
+  try {
+    const actor = await shellActor(bot.services, config.actAs);
+    // Adapters for Slack and IRC join here when configured; the shell is the fallback chat.
+    await runShell({
+      dispatch: bot.dispatch,
+      actor,
+      input: process.stdin,
+      output: process.stdout,
+      historyFile: config.databaseUrl ? undefined : join(config.dataDir, 'shell_history'),
+    });
+    return 0;
+  } finally {
+    await bot.stop();
+  }
+}
+
+async function migrate(env: NodeJS.ProcessEnv): Promise<number> {
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger });
+  await database.close();
+  process.stdout.write(`Schema of ${database.location} is up to date.\n`);
+  return 0;
+}
+
+async function importFiles(files: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (files.length === 0) {
+    process.stderr.write('okrbot import: name one or more quarter files, e.g. okrbot import seeds/fy2019-20-q1-technology.yaml\n');
+    return 2;
+  }
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger });
+  try {
+    for (const file of files) {
+      const summary = await importQuarterFile(database.db, file, {
+        fiscal: { startMonth: config.fiscalYearStartMonth },
+        defaultTimeZone: config.timeZone,
+      });
+      process.stdout.write(`${file}: ${summary.describe()}\n`);
+    }
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+async function version(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,103 @@
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Logger } from 'pino';
+import { lockDataDir } from './data-dir-lock.ts';
+import * as schema from './schema/index.ts';
+
+/** One database type for both drivers, so the same store code runs on PGlite and Postgres. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  readonly db: Db;
+  readonly driver: 'pglite' | 'postgres';
+  /** Where the data lives, safe to print (no password). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+// Any constant works; it only has to be the same for every okrbot instance on one database.
+const MIGRATION_LOCK_ID = 0x6f6b72; // "okr"
+
+export interface OpenOptions {
+  /** Postgres URL; undefined opens the embedded database in `dataDir`. */
+  url: string | undefined;
+  /** Directory of the embedded database; `memory://` keeps it in memory (tests). */
+  dataDir: string;
+  logger?: Logger;
+}
+
+/** Opens the database and brings its schema up to date. */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  const database = options.url ? await openPostgres(options.url) : await openPglite(options.dataDir);
+  try {
+    await migrate(database, options);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const inMemory = dataDir === 'memory://';
+  // PGlite creates the data directory itself, but not its parents.
+  if (!inMemory) await mkdir(dataDir, { recursive: true });
+  const unlock = inMemory ? async () => {} : await lockDataDir(dataDir);
+  const client = await PGlite.create(inMemory ? undefined : dataDir).catch(async (error: unknown) => {
+    await unlock();
+    throw error;
+  });
+  const db = drizzle({ client, schema }) as unknown as Db;
+  return {
+    db,
+    driver: 'pglite',
+    location: inMemory ? 'embedded (in memory)' : `embedded (${dataDir})`,
+    async close() {
+      await client.close();
+      await unlock();
+    },
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const client = postgres(url, { max: 10, onnotice: () => {} });
+  const db = drizzle({ client, schema }) as unknown as Db;
+  return {
+    db,
+    driver: 'postgres',
+    location: `postgres (${new URL(url).host}${new URL(url).pathname})`,
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function migrate(database: Database, options: OpenOptions): Promise<void> {
+  if (database.driver === 'pglite') {
+    // One connection, one process: nothing else can migrate at the same time.
+    const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
+    await migratePglite(database.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    return;
+  }
+  // Drizzle's migrator takes no lock; instances booting together would race. A session
+  // advisory lock on a dedicated single connection serialises them: the first migrates,
+  // the others wait and then find nothing left to do.
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const { migrate: migratePostgres } = await import('drizzle-orm/postgres-js/migrator');
+  const lockClient = postgres(options.url as string, { max: 1, onnotice: () => {} });
+  try {
+    await lockClient`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+    const started = Date.now();
+    await migratePostgres(drizzle({ client: lockClient }), { migrationsFolder: MIGRATIONS_FOLDER });
+    options.logger?.debug({ ms: Date.now() - started }, 'migrations checked');
+    await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
+  } finally {
+    await lockClient.end({ timeout: 5 });
+  }
+}

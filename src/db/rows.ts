@@ -1,0 +1,11 @@
+import type { SQL } from 'drizzle-orm';
+import type { Db } from './database.ts';
+
+/**
+ * Runs raw SQL and returns its rows. postgres.js answers with an array of rows and PGlite with
+ * `{ rows }`; this is the one place that knows.
+ */
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
+}

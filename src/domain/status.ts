@@ -1,0 +1,113 @@
+import { normalizeIdentifier } from './text.ts';
+
+/** The nine status markers of the goals pages, in the order the pages list them. */
+export const STATUSES = [
+  'to_do',
+  'in_progress',
+  'done',
+  'partially_done',
+  'not_done',
+  'stalled',
+  'postponed',
+  'blocked',
+  'cancelled',
+] as const;
+
+export type Status = (typeof STATUSES)[number];
+
+export const STATUS_LABELS: Readonly<Record<Status, string>> = {
+  to_do: 'To do',
+  in_progress: 'In progress',
+  done: 'Done',
+  partially_done: 'Partially done',
+  not_done: 'Not done',
+  stalled: 'Stalled',
+  postponed: 'Postponed',
+  blocked: 'Blocked',
+  cancelled: 'Cancelled',
+};
+
+/** Statuses after which a goal needs no more work this cycle: never overdue, never nudged. */
+export const CLOSED_STATUSES: ReadonlySet<Status> = new Set(['done', 'cancelled']);
+
+// Words managers actually write, including the page templates' doubled markers
+// ("Yes Done", "N Postponed", "Incomplete Partially done") and their first halves.
+const SYNONYMS: Readonly<Record<Status, readonly string[]>> = {
+  to_do: ['to do', 'todo', 'to-do', 'not started', 'planned'],
+  in_progress: [
+    'in progress',
+    'in-progress',
+    'progress',
+    'wip',
+    'ongoing',
+    'on going',
+    'started',
+    'underway',
+    'under way',
+    'on track',
+    'active',
+    'doing',
+  ],
+  done: ['done', 'yes done', 'complete', 'completed', 'finished', 'shipped', 'resolved'],
+  partially_done: [
+    'partially done',
+    'partially',
+    'partial',
+    'partly done',
+    'incomplete',
+    'incomplete partially done',
+  ],
+  not_done: ['not done', 'n not done', 'missed', 'failed', 'dropped'],
+  stalled: ['stalled', 'n stalled', 'stuck', 'paused', 'on hold'],
+  postponed: ['postponed', 'n postponed', 'deferred', 'delayed'],
+  blocked: ['blocked', 'n blocked', 'waiting', 'blocker'],
+  cancelled: ['cancelled', 'canceled', 'n cancelled', 'abandoned', 'wontfix', "won't do", 'wont do'],
+};
+
+const LOOKUP: ReadonlyMap<string, Status> = new Map(
+  STATUSES.flatMap((status) => [
+    [status.replace('_', ' '), status] as const,
+    [STATUS_LABELS[status].toLowerCase(), status] as const,
+    ...SYNONYMS[status].map((word) => [word, status] as const),
+  ]),
+);
+
+function statusKey(text: string): string {
+  return normalizeIdentifier(text)
+    .toLowerCase()
+    .replace(/[_\s]+/g, ' ')
+    .replace(/[.!:;,]+$/, '')
+    .trim();
+}
+
+/** Reads a status marker or synonym; undefined when the text is not a status. */
+export function parseStatus(text: string): Status | undefined {
+  return LOOKUP.get(statusKey(text));
+}
+
+export function formatStatus(status: Status): string {
+  return STATUS_LABELS[status];
+}
+
+/** Every accepted spelling, for help text and error messages. */
+export function statusWords(): string[] {
+  return [...LOOKUP.keys()];
+}
+
+export interface StatusEntryLike {
+  status: Status;
+  at: Date;
+}
+
+/**
+ * The current status is the latest entry at or before `now`; entries in the future (a pinned
+ * clock, an import of later pages) do not count yet. Ties keep the later entry in the list.
+ */
+export function currentEntry<T extends StatusEntryLike>(entries: readonly T[], now: Date): T | undefined {
+  let best: T | undefined;
+  for (const entry of entries) {
+    if (entry.at.getTime() > now.getTime()) continue;
+    if (!best || entry.at.getTime() >= best.at.getTime()) best = entry;
+  }
+  return best;
+}

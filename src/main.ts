@@ -1,0 +1,76 @@
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { createCommandRegistry } from '../commands/index.ts';
+import type { Actor, Services } from './chat/command.ts';
+import { createDispatcher, type Dispatch } from './chat/dispatch.ts';
+import type { Config } from './config/load-config.ts';
+import { type Database, openDatabase } from './db/database.ts';
+import { departments } from './db/schema/index.ts';
+import type { FiscalSettings } from './domain/fiscal-calendar.ts';
+import { suggest } from './domain/text.ts';
+import { importQuarterFile } from './import/import-quarter.ts';
+import { createStore } from './store/store.ts';
+
+export const SEEDS_FOLDER = fileURLToPath(new URL('../seeds', import.meta.url));
+
+export interface Bot {
+  readonly database: Database;
+  readonly services: Services;
+  readonly dispatch: Dispatch;
+  readonly fiscal: FiscalSettings;
+  /** The clock every command and job reads: pinned by OKRBOT_NOW, else the system's. */
+  readonly clock: () => Date;
+  stop(): Promise<void>;
+}
+
+/** The composition root: opens the database, loads demo data when empty, wires the commands. */
+export async function createBot(config: Config, logger: Logger): Promise<Bot> {
+  const started = performance.now();
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger });
+  try {
+    const fiscal = { startMonth: config.fiscalYearStartMonth };
+    logger.debug({ ms: Math.round(performance.now() - started), database: database.location }, 'database ready');
+    if (config.demo) await loadDemoIfEmpty(database, fiscal, config.timeZone, logger);
+    const services: Services = { ...createStore(database.db, fiscal), registry: createCommandRegistry() };
+    const pinned = config.now;
+    const clock = pinned ? () => new Date(pinned) : () => new Date();
+    const dispatch = createDispatcher({ services, clock, timeZone: config.timeZone, fiscal, logger });
+    logger.info({ database: database.location, ms: Math.round(performance.now() - started) }, 'okrbot ready');
+    return { database, services, dispatch, fiscal, clock, stop: () => database.close() };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+async function loadDemoIfEmpty(database: Database, fiscal: FiscalSettings, timeZone: string, logger: Logger): Promise<void> {
+  const [any] = await database.db.select({ id: departments.id }).from(departments).limit(1);
+  if (any) return;
+  const started = performance.now();
+  const files = (await readdir(SEEDS_FOLDER)).filter((name) => name.endsWith('.yaml')).sort();
+  for (const name of files) {
+    const summary = await importQuarterFile(database.db, `${SEEDS_FOLDER}/${name}`, { fiscal, defaultTimeZone: timeZone });
+    logger.debug({ file: name, result: summary.describe() }, 'demo file imported');
+  }
+  logger.info(
+    { files: files.length, ms: Math.round(performance.now() - started) },
+    'empty database: loaded the demo quarters from seeds/ (set OKRBOT_DEMO=0 to start empty)',
+  );
+}
+
+/** Thrown when OKRBOT_AS names nobody. */
+export class UnknownPersonError extends Error {}
+
+/** The shell's actor: the person OKRBOT_AS names, or the local operator. */
+export async function shellActor(services: Services, actAs: string | undefined): Promise<Actor> {
+  if (!actAs) return { person: undefined, isAdmin: true, transport: 'shell', label: 'local operator' };
+  const person = await services.people.findByHandle(actAs);
+  if (!person) {
+    const close = suggest(actAs, await services.people.handles(), 3);
+    throw new UnknownPersonError(
+      `OKRBOT_AS=${actAs}: nobody has that handle.${close.length ? ` Did you mean ${close.join(', ')}?` : ''} Handles are names in lower case with dashes, e.g. nuria-ruiz.`,
+    );
+  }
+  return { person, isAdmin: person.isAdmin, transport: 'shell', label: person.handle };
+}

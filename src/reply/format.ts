@@ -1,0 +1,22 @@
+import { TZDate } from '@date-fns/tz';
+import { differenceInCalendarDays } from 'date-fns';
+import { dayIn } from '../domain/fiscal-calendar.ts';
+
+/** `2019-08-27`: the day of an instant in a zone. */
+export function formatDay(at: Date, zone: string): string {
+  return dayIn(at, zone);
+}
+
+/** `today`, `yesterday`, `12 days ago`, `in 3 days`, counted in calendar days in a zone. */
+export function formatAge(at: Date, now: Date, zone: string): string {
+  const days = differenceInCalendarDays(new TZDate(now.getTime(), zone), new TZDate(at.getTime(), zone));
+  if (days === 0) return 'today';
+  if (days === 1) return 'yesterday';
+  if (days === -1) return 'tomorrow';
+  return days > 0 ? `${days} days ago` : `in ${-days} days`;
+}
+
+/** Counts with the right noun: `1 goal`, `3 goals`. */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
+}

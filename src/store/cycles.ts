@@ -1,0 +1,68 @@
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { cycles, goals } from '../db/schema/index.ts';
+import { type Cycle, cycleDays, type FiscalSettings, formatCycle } from '../domain/fiscal-calendar.ts';
+
+export interface CycleRow {
+  id: number;
+  label: string;
+  fiscalYear: number;
+  quarter: number | null;
+  startsOn: string;
+  endsBefore: string;
+}
+
+const cycleColumns = {
+  id: cycles.id,
+  label: cycles.label,
+  fiscalYear: cycles.fiscalYear,
+  quarter: cycles.quarter,
+  startsOn: cycles.startsOn,
+  endsBefore: cycles.endsBefore,
+};
+
+export function createCycleStore(db: Db, fiscal: FiscalSettings) {
+  return {
+    async find(cycle: Cycle): Promise<CycleRow | undefined> {
+      const [row] = await db
+        .select(cycleColumns)
+        .from(cycles)
+        .where(
+          and(
+            eq(cycles.fiscalYear, cycle.fiscalYear),
+            cycle.quarter ? eq(cycles.quarter, cycle.quarter) : isNull(cycles.quarter),
+          ),
+        );
+      return row;
+    },
+
+    /** The cycle's row, created on first use. */
+    async ensure(cycle: Cycle): Promise<CycleRow> {
+      const days = cycleDays(cycle, fiscal);
+      await db
+        .insert(cycles)
+        .values({
+          label: formatCycle(cycle, fiscal),
+          kind: cycle.quarter ? 'quarter' : 'year',
+          fiscalYear: cycle.fiscalYear,
+          quarter: cycle.quarter ?? null,
+          startsOn: days.startsOn,
+          endsBefore: days.endsBefore,
+        })
+        .onConflictDoNothing();
+      return (await this.find(cycle)) as CycleRow;
+    },
+
+    /** Quarters in which a team has goals, newest first. */
+    async withGoals(teamId: number): Promise<CycleRow[]> {
+      return db
+        .selectDistinct(cycleColumns)
+        .from(cycles)
+        .innerJoin(goals, eq(goals.cycleId, cycles.id))
+        .where(and(eq(goals.teamId, teamId), sql`${cycles.quarter} is not null`))
+        .orderBy(desc(cycles.startsOn));
+    },
+  };
+}
+
+export type CycleStore = ReturnType<typeof createCycleStore>;

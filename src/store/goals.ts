@@ -1,0 +1,121 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { queryRows } from '../db/rows.ts';
+import type { Status } from '../domain/status.ts';
+
+export interface GoalRow {
+  id: number;
+  parentId: number | null;
+  teamId: number;
+  teamSlug: string;
+  teamName: string;
+  cycleLabel: string;
+  cycleStartsOn: string;
+  title: string;
+  groupLabel: string | null;
+  taskIds: string[];
+  stretch: boolean;
+  multiQuarter: boolean;
+  keyResultCode: string | null;
+  /** Status at the instant asked about; null when nothing was recorded yet. */
+  status: Status | null;
+  statusAt: Date | null;
+  /** The latest note on any status entry of the goal, and when. */
+  lastNote: string | null;
+  lastNoteAt: Date | null;
+  dependsOn: string[];
+}
+
+export interface StatusEntryRow {
+  status: Status;
+  note: string | null;
+  at: Date;
+  source: string;
+  personName: string | null;
+}
+
+// Latest entry at or before `now` for each goal; lateral joins use status_entries_goal_at_idx.
+const goalSelect = (now: Date) => sql`
+  select g.id, g.parent_id as "parentId", g.team_id as "teamId", t.slug as "teamSlug",
+         t.name as "teamName", c.label as "cycleLabel", c.starts_on::text as "cycleStartsOn",
+         g.title, g.group_label as "groupLabel", g.task_ids as "taskIds", g.stretch,
+         g.multi_quarter as "multiQuarter",
+         case when kr.id is null then null else o.code || '-' || kr.code end as "keyResultCode",
+         cur.status, cur.at as "statusAt", nt.note as "lastNote", nt.at as "lastNoteAt",
+         coalesce((select array_agg(d.label order by d.id) from goal_dependencies d where d.goal_id = g.id),
+                  '{}') as "dependsOn"
+  from goals g
+  join teams t on t.id = g.team_id
+  join cycles c on c.id = g.cycle_id
+  left join key_results kr on kr.id = g.key_result_id
+  left join objectives o on o.id = kr.objective_id
+  left join lateral (
+    select se.status, se.at from status_entries se
+    where se.goal_id = g.id and se.at <= ${now.toISOString()}::timestamptz
+    order by se.at desc, se.id desc limit 1
+  ) cur on true
+  left join lateral (
+    select se.note, se.at from status_entries se
+    where se.goal_id = g.id and se.at <= ${now.toISOString()}::timestamptz and se.note is not null
+    order by se.at desc, se.id desc limit 1
+  ) nt on true`;
+
+function toGoal(row: GoalRow): GoalRow {
+  // postgres.js and PGlite both return timestamptz as Date, but via execute() PGlite may
+  // hand back strings for computed columns; normalise the two instants.
+  return {
+    ...row,
+    statusAt: row.statusAt === null ? null : new Date(row.statusAt),
+    lastNoteAt: row.lastNoteAt === null ? null : new Date(row.lastNoteAt),
+  };
+}
+
+export function createGoalStore(db: Db) {
+  return {
+    /** A team's goals (and sub-items) of one cycle, in page order, with status as of `now`. */
+    async ofTeam(teamId: number, cycleId: number, now: Date): Promise<GoalRow[]> {
+      const rows = await queryRows<GoalRow>(
+        db,
+        sql`${goalSelect(now)} where g.team_id = ${teamId} and g.cycle_id = ${cycleId}
+            order by g.position, g.id`,
+      );
+      return rows.map(toGoal);
+    },
+
+    /** Goals carrying a task id, newest cycle first (a multi-quarter task has one per quarter). */
+    async byTaskId(taskId: string, now: Date): Promise<GoalRow[]> {
+      const rows = await queryRows<GoalRow>(
+        db,
+        sql`${goalSelect(now)} where ${taskId} = any(g.task_ids) order by c.starts_on desc, g.position`,
+      );
+      return rows.map(toGoal);
+    },
+
+    async byId(id: number, now: Date): Promise<GoalRow | undefined> {
+      const rows = await queryRows<GoalRow>(db, sql`${goalSelect(now)} where g.id = ${id}`);
+      return rows.map(toGoal)[0];
+    },
+
+    async children(parentId: number, now: Date): Promise<GoalRow[]> {
+      const rows = await queryRows<GoalRow>(
+        db,
+        sql`${goalSelect(now)} where g.parent_id = ${parentId} order by g.position, g.id`,
+      );
+      return rows.map(toGoal);
+    },
+
+    /** Every status entry of a goal up to `now`, oldest first. */
+    async history(goalId: number, now: Date): Promise<StatusEntryRow[]> {
+      const rows = await queryRows<StatusEntryRow>(
+        db,
+        sql`select se.status, se.note, se.at, se.source, p.name as "personName"
+            from status_entries se left join people p on p.id = se.person_id
+            where se.goal_id = ${goalId} and se.at <= ${now.toISOString()}::timestamptz
+            order by se.at, se.id`,
+      );
+      return rows.map((row) => ({ ...row, at: new Date(row.at) }));
+    },
+  };
+}
+
+export type GoalStore = ReturnType<typeof createGoalStore>;

@@ -1,0 +1,95 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { queryRows } from '../db/rows.ts';
+import type { Status } from '../domain/status.ts';
+import type { StatusEntryRow } from './goals.ts';
+
+export interface KeyResultRow {
+  id: number;
+  code: string;
+  objectiveCode: string;
+  objectiveTitle: string;
+  program: string | null;
+  cycleLabel: string;
+  text: string;
+  managerName: string | null;
+  baseline: number | null;
+  target: number | null;
+  unit: string | null;
+  direction: 'up' | 'down';
+  dueOn: string | null;
+}
+
+export interface MilestoneRow {
+  dueOn: string;
+  target: number | null;
+  text: string | null;
+}
+
+export interface MetricValueRow {
+  value: number;
+  note: string | null;
+  at: Date;
+  source: string;
+  personName: string | null;
+}
+
+export function createKeyResultStore(db: Db) {
+  return {
+    /**
+     * A key result by objective and KR code (`TCB`, `KR2`): the one of the newest cycle that
+     * started by `today`, else the earliest one to come.
+     */
+    async find(objectiveCode: string, code: string, today: string): Promise<KeyResultRow | undefined> {
+      const [row] = await queryRows<KeyResultRow>(
+        db,
+        sql`select kr.id, kr.code, o.code as "objectiveCode", o.title as "objectiveTitle", o.program,
+                   c.label as "cycleLabel", kr.text, p.name as "managerName", kr.baseline, kr.target,
+                   kr.unit, kr.direction, kr.due_on::text as "dueOn"
+            from key_results kr
+            join objectives o on o.id = kr.objective_id
+            join cycles c on c.id = o.cycle_id
+            left join people p on p.id = kr.manager_id
+            where upper(o.code) = upper(${objectiveCode}) and upper(kr.code) = upper(${code})
+            order by (c.starts_on <= ${today}::date) desc,
+                     case when c.starts_on <= ${today}::date then c.starts_on end desc,
+                     c.starts_on asc
+            limit 1`,
+      );
+      return row;
+    },
+
+    async milestones(keyResultId: number): Promise<MilestoneRow[]> {
+      return queryRows<MilestoneRow>(
+        db,
+        sql`select due_on::text as "dueOn", target, text from kr_milestones
+            where key_result_id = ${keyResultId} order by due_on`,
+      );
+    },
+
+    /** Metric check-ins up to `now`, oldest first. */
+    async values(keyResultId: number, now: Date): Promise<MetricValueRow[]> {
+      const rows = await queryRows<MetricValueRow>(
+        db,
+        sql`select mv.value, mv.note, mv.at, mv.source, p.name as "personName"
+            from metric_values mv left join people p on p.id = mv.person_id
+            where mv.key_result_id = ${keyResultId} and mv.at <= ${now.toISOString()}::timestamptz
+            order by mv.at, mv.id`,
+      );
+      return rows.map((row) => ({ ...row, value: Number(row.value), at: new Date(row.at) }));
+    },
+
+    async history(keyResultId: number, now: Date): Promise<StatusEntryRow[]> {
+      const rows = await queryRows<StatusEntryRow & { status: Status }>(
+        db,
+        sql`select se.status, se.note, se.at, se.source, p.name as "personName"
+            from status_entries se left join people p on p.id = se.person_id
+            where se.key_result_id = ${keyResultId} and se.at <= ${now.toISOString()}::timestamptz
+            order by se.at, se.id`,
+      );
+      return rows.map((row) => ({ ...row, at: new Date(row.at) }));
+    },
+  };
+}
+
+export type KeyResultStore = ReturnType<typeof createKeyResultStore>;

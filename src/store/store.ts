@@ -1,0 +1,22 @@
+import type { Db } from '../db/database.ts';
+import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
+import { createCycleStore } from './cycles.ts';
+import { createGoalStore } from './goals.ts';
+import { createKeyResultStore } from './key-results.ts';
+import { createPeopleStore } from './people.ts';
+import { createReportStore } from './reports.ts';
+import { createTeamStore } from './teams.ts';
+
+/** Every store, built once in the composition root; commands take only the parts they use. */
+export function createStore(db: Db, fiscal: FiscalSettings) {
+  return {
+    cycles: createCycleStore(db, fiscal),
+    goals: createGoalStore(db),
+    keyResults: createKeyResultStore(db),
+    people: createPeopleStore(db),
+    reports: createReportStore(db),
+    teams: createTeamStore(db),
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;

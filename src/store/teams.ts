@@ -1,0 +1,63 @@
+import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { departments, teams } from '../db/schema/index.ts';
+import { slugify } from '../domain/text.ts';
+
+export interface TeamRow {
+  id: number;
+  slug: string;
+  name: string;
+  parentId: number | null;
+  departmentId: number;
+  departmentSlug: string;
+  departmentName: string;
+  timeZone: string;
+}
+
+const teamColumns = {
+  id: teams.id,
+  slug: teams.slug,
+  name: teams.name,
+  parentId: teams.parentId,
+  departmentId: teams.departmentId,
+  departmentSlug: departments.slug,
+  departmentName: departments.name,
+  timeZone: departments.timeZone,
+};
+
+export function createTeamStore(db: Db) {
+  return {
+    /** A team by slug, name or alias, however it is capitalised or spaced. */
+    async find(name: string): Promise<TeamRow | undefined> {
+      const key = slugify(name);
+      if (!key) return undefined;
+      const [row] = await db
+        .select(teamColumns)
+        .from(teams)
+        .innerJoin(departments, eq(departments.id, teams.departmentId))
+        .where(and(isNull(teams.archivedAt), or(eq(teams.slug, key), sql`${key} = any(${teams.aliases})`)))
+        .limit(1);
+      return row;
+    },
+
+    /** Every team name and slug, for "did you mean". */
+    async names(): Promise<string[]> {
+      const rows = await db
+        .select({ slug: teams.slug, name: teams.name })
+        .from(teams)
+        .where(isNull(teams.archivedAt))
+        .orderBy(asc(teams.slug));
+      return rows.flatMap((row) => [row.slug, row.name]);
+    },
+
+    async subTeams(teamId: number): Promise<{ slug: string; name: string }[]> {
+      return db
+        .select({ slug: teams.slug, name: teams.name })
+        .from(teams)
+        .where(and(eq(teams.parentId, teamId), isNull(teams.archivedAt)))
+        .orderBy(asc(teams.name));
+    },
+  };
+}
+
+export type TeamStore = ReturnType<typeof createTeamStore>;
