@@ -2,7 +2,16 @@ import { defineCommand, type Services } from '../src/chat/command.ts';
 import { type GoalNode, goalTree } from '../src/chat/goal-tree.ts';
 import { findTeamOrExplain, teamQuarter } from '../src/chat/lookups.ts';
 import { goalRef } from '../src/domain/refs.ts';
-import { badge, code, context, heading, type Line, paragraph, reply, table } from '../src/reply/document.ts';
+import {
+  badge,
+  code,
+  context,
+  heading,
+  type Line,
+  paragraph,
+  reply,
+  table,
+} from '../src/reply/document.ts';
 import { plural } from '../src/reply/format.ts';
 
 type Deps = Pick<Services, 'teams' | 'cycles' | 'goals' | 'people'>;
@@ -16,7 +25,8 @@ export const goalsCommand = defineCommand<Deps>({
     let name = text;
     if (!name) {
       const roles = ctx.actor.person ? await deps.people.roles(ctx.actor.person.id) : [];
-      if (roles.length === 0) return reply(paragraph('Which team? For example ', code('goals performance'), '.'));
+      if (roles.length === 0)
+        return reply(paragraph('Which team? For example ', code('goals performance'), '.'));
       name = (roles[0] as { teamSlug: string }).teamSlug;
     }
     const found = await findTeamOrExplain(name, deps.teams);
@@ -27,16 +37,30 @@ export const goalsCommand = defineCommand<Deps>({
     const rows: Line[] = [];
     const visit = (nodes: GoalNode[], depth: number) => {
       for (const { goal, children } of nodes) {
-        rows.push([goalRef(goal), badge(goal.status), `${'  '.repeat(depth)}${goal.title}${goal.stretch ? ' (stretch)' : ''}`]);
+        rows.push([
+          goalRef(goal),
+          badge(goal.status),
+          `${'  '.repeat(depth)}${goal.title}${goal.stretch ? ' (stretch)' : ''}`,
+        ]);
         visit(children, depth + 1);
       }
     };
     visit(goalTree(quarter.goals), 0);
     return reply(
       heading(`${team.name} goals — ${quarter.cycleLabel}`),
-      ...(quarter.currentLabel ? [paragraph(`No goals for ${quarter.currentLabel}; showing ${quarter.cycleLabel}, the most recent quarter with goals.`)] : []),
+      ...(quarter.currentLabel
+        ? [
+            paragraph(
+              `No goals for ${quarter.currentLabel}; showing ${quarter.cycleLabel}, the most recent quarter with goals.`,
+            ),
+          ]
+        : []),
       table(['Ref', 'Status', 'Goal'], rows),
-      context(`${plural(rows.length, 'goal')} · `, code('status <ref>'), ' shows one with its history'),
+      context(
+        `${plural(rows.length, 'goal')} · `,
+        code('status <ref>'),
+        ' shows one with its history',
+      ),
     );
   },
 });

@@ -1,6 +1,15 @@
 import { defineCommand, type Services } from '../src/chat/command.ts';
 import { suggest } from '../src/domain/text.ts';
-import { code, context, errorReply, heading, list, paragraph, reply, table } from '../src/reply/document.ts';
+import {
+  code,
+  context,
+  errorReply,
+  heading,
+  list,
+  paragraph,
+  reply,
+  table,
+} from '../src/reply/document.ts';
 
 type Deps = Pick<Services, 'registry'>;
 
@@ -24,8 +33,18 @@ export const helpCommand = defineCommand<Deps>({
     }
     const command = registry.find(name);
     if (!command) {
-      const close = suggest(name, registry.commands.map((c) => c.name), 1);
-      return errorReply(`No command "${name}".`, ...(close.length ? [' Did you mean ', code(close[0] as string), '?'] : []), ' Type ', code('help'), ' for the list.');
+      const close = suggest(
+        name,
+        registry.commands.map((c) => c.name),
+        1,
+      );
+      return errorReply(
+        `No command "${name}".`,
+        ...(close.length ? [' Did you mean ', code(close[0] as string), '?'] : []),
+        ' Type ',
+        code('help'),
+        ' for the list.',
+      );
     }
     return reply(
       heading(command.name),

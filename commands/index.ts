@@ -5,7 +5,12 @@ import { statusCommand } from './status.ts';
 import { whoamiCommand } from './whoami.ts';
 
 /** Every chat command, in the order `help` lists them. */
-export const COMMANDS: readonly Command<Services>[] = [statusCommand, goalsCommand, whoamiCommand, helpCommand];
+export const COMMANDS: readonly Command<Services>[] = [
+  statusCommand,
+  goalsCommand,
+  whoamiCommand,
+  helpCommand,
+];
 
 export function createCommandRegistry() {
   return createRegistry(COMMANDS);

@@ -1,6 +1,12 @@
-import { type Actor, type CommandContext, defineCommand, type Services } from '../src/chat/command.ts';
+import {
+  type Actor,
+  type CommandContext,
+  defineCommand,
+  type Services,
+} from '../src/chat/command.ts';
 import { type GoalNode, goalTree, groupByHeading } from '../src/chat/goal-tree.ts';
 import { findTeamOrExplain, teamQuarter } from '../src/chat/lookups.ts';
+import { showItem } from '../src/chat/show-item.ts';
 import { dayIn } from '../src/domain/fiscal-calendar.ts';
 import { parseRef } from '../src/domain/refs.ts';
 import { formatStatus, STATUSES, type Status } from '../src/domain/status.ts';
@@ -19,7 +25,6 @@ import {
   strong,
 } from '../src/reply/document.ts';
 import { formatAge, plural } from '../src/reply/format.ts';
-import { showItem } from '../src/chat/show-item.ts';
 import type { TeamRow } from '../src/store/teams.ts';
 
 type Deps = Pick<Services, 'teams' | 'cycles' | 'goals' | 'reports' | 'people' | 'keyResults'>;
@@ -45,7 +50,13 @@ async function statusOfOwnTeams(actor: Actor, ctx: CommandContext, deps: Deps): 
   if (slugs.length === 0) {
     const names = (await deps.teams.names()).filter((_, i) => i % 2 === 0);
     return reply(
-      paragraph('Which team? For example ', code('status analytics'), ', or a goal such as ', code('status T208612'), '.'),
+      paragraph(
+        'Which team? For example ',
+        code('status analytics'),
+        ', or a goal such as ',
+        code('status T208612'),
+        '.',
+      ),
       paragraph('Teams: ', names.join(', ')),
     );
   }
@@ -67,16 +78,28 @@ async function teamStatus(team: TeamRow, ctx: CommandContext, deps: Deps): Promi
   ]);
   const about: Line = [`${team.departmentName}`];
   const names = managers.get(team.id)?.map((m) => m.name) ?? [];
-  if (names.length) about.push(` · ${names.length === 1 ? 'Manager' : 'Managers'}: ${names.join(', ')}`);
+  if (names.length)
+    about.push(` · ${names.length === 1 ? 'Manager' : 'Managers'}: ${names.join(', ')}`);
   about.push(' · as of ', date(ctx.now, zone));
   if (!quarter) {
-    return reply(heading(team.name), context(...about), paragraph(`${team.name} has no goals yet.`), ...subTeamsBlock(subTeams));
+    return reply(
+      heading(team.name),
+      context(...about),
+      paragraph(`${team.name} has no goals yet.`),
+      ...subTeamsBlock(subTeams),
+    );
   }
   const blocks = [heading(`${team.name} — ${quarter.cycleLabel}`), context(...about)];
   if (quarter.currentLabel) {
-    blocks.push(paragraph(`No goals for ${quarter.currentLabel}; showing ${quarter.cycleLabel}, the most recent quarter with goals.`));
+    blocks.push(
+      paragraph(
+        `No goals for ${quarter.currentLabel}; showing ${quarter.cycleLabel}, the most recent quarter with goals.`,
+      ),
+    );
   }
-  blocks.push(paragraph(summaryLine(quarter.goals.filter((g) => g.parentId === null).map((g) => g.status))));
+  blocks.push(
+    paragraph(summaryLine(quarter.goals.filter((g) => g.parentId === null).map((g) => g.status))),
+  );
   for (const group of groupByHeading(goalTree(quarter.goals))) {
     if (group.heading) blocks.push(paragraph(strong(group.heading)));
     blocks.push(list(group.nodes.map((node) => goalItem(node, ctx.now, zone))));
@@ -85,7 +108,9 @@ async function teamStatus(team: TeamRow, ctx: CommandContext, deps: Deps): Promi
     const when = lastReport.reportedOn ?? lastReport.month;
     blocks.push(
       paragraph(strong(`Last monthly note: ${when}`), ' ', badge(lastReport.status)),
-      ...(lastReport.notes.length ? [list(lastReport.notes.map((note) => ({ content: [note] })))] : []),
+      ...(lastReport.notes.length
+        ? [list(lastReport.notes.map((note) => ({ content: [note] })))]
+        : []),
     );
   }
   blocks.push(...subTeamsBlock(subTeams));
@@ -111,9 +136,11 @@ function goalItem(node: GoalNode, now: Date, zone: string): ListItem {
   const content: Line = [badge(goal.status), ' ', goal.title];
   if (goal.stretch) content.push(' (stretch)');
   if (goal.taskIds.length) content.push(' · ', goal.taskIds.join(', '));
-  if (goal.statusAt) content.push(` · since ${dayIn(goal.statusAt, zone)} (${formatAge(goal.statusAt, now, zone)})`);
-  if (goal.lastNote && goal.lastNoteAt) content.push(` · note ${dayIn(goal.lastNoteAt, zone)}: ${goal.lastNote}`);
-  if (goal.dependsOn.length && goal.parentId === null) content.push(` · depends on ${goal.dependsOn.join(', ')}`);
+  if (goal.statusAt)
+    content.push(` · since ${dayIn(goal.statusAt, zone)} (${formatAge(goal.statusAt, now, zone)})`);
+  if (goal.lastNote && goal.lastNoteAt)
+    content.push(` · note ${dayIn(goal.lastNoteAt, zone)}: ${goal.lastNote}`);
+  if (goal.dependsOn.length && goal.parentId === null)
+    content.push(` · depends on ${goal.dependsOn.join(', ')}`);
   return { content, children: node.children.map((child) => goalItem(child, now, zone)) };
 }
-

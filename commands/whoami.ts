@@ -24,13 +24,18 @@ export const whoamiCommand = defineCommand<Deps>({
       );
     }
     const person = actor.person;
-    const [roles, identities] = await Promise.all([deps.people.roles(person.id), deps.people.identities(person.id)]);
+    const [roles, identities] = await Promise.all([
+      deps.people.roles(person.id),
+      deps.people.identities(person.id),
+    ]);
     const facts: Line[] = [[`Handle: ${person.handle}`]];
     if (person.email) facts.push([`Email: ${person.email}`]);
     facts.push([`Time zone: ${person.timeZone ?? `${ctx.timeZone} (default)`}`]);
     if (person.isAdmin || actor.isAdmin) facts.push(['Admin: may change any team']);
     if (person.awayUntil && person.awayUntil > ctx.now) {
-      facts.push([`Away until ${dayIn(person.awayUntil, person.timeZone ?? ctx.timeZone)}: prompts go to your delegates`]);
+      facts.push([
+        `Away until ${dayIn(person.awayUntil, person.timeZone ?? ctx.timeZone)}: prompts go to your delegates`,
+      ]);
     }
     facts.push([
       roles.length
@@ -42,6 +47,9 @@ export const whoamiCommand = defineCommand<Deps>({
         ? `Chat accounts: ${identities.map((i) => `${i.transport} ${i.workspace ? `${i.workspace}/` : ''}${i.externalId}`).join(', ')}`
         : 'Chat accounts: none linked',
     ]);
-    return reply(heading(`${person.name} (${actor.transport})`), list(facts.map((content) => ({ content }))));
+    return reply(
+      heading(`${person.name} (${actor.transport})`),
+      list(facts.map((content) => ({ content }))),
+    );
   },
 });

@@ -9,7 +9,6 @@ import { type Database, openDatabase } from './db/database.ts';
 import { departments } from './db/schema/index.ts';
 import type { FiscalSettings } from './domain/fiscal-calendar.ts';
 import { suggest } from './domain/text.ts';
-import { importQuarterFile } from './import/import-quarter.ts';
 import { createStore } from './store/store.ts';
 
 export const SEEDS_FOLDER = fileURLToPath(new URL('../seeds', import.meta.url));
@@ -30,13 +29,28 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger });
   try {
     const fiscal = { startMonth: config.fiscalYearStartMonth };
-    logger.debug({ ms: Math.round(performance.now() - started), database: database.location }, 'database ready');
+    logger.debug(
+      { ms: Math.round(performance.now() - started), database: database.location },
+      'database ready',
+    );
     if (config.demo) await loadDemoIfEmpty(database, fiscal, config.timeZone, logger);
-    const services: Services = { ...createStore(database.db, fiscal), registry: createCommandRegistry() };
+    const services: Services = {
+      ...createStore(database.db, fiscal),
+      registry: createCommandRegistry(),
+    };
     const pinned = config.now;
     const clock = pinned ? () => new Date(pinned) : () => new Date();
-    const dispatch = createDispatcher({ services, clock, timeZone: config.timeZone, fiscal, logger });
-    logger.info({ database: database.location, ms: Math.round(performance.now() - started) }, 'okrbot ready');
+    const dispatch = createDispatcher({
+      services,
+      clock,
+      timeZone: config.timeZone,
+      fiscal,
+      logger,
+    });
+    logger.info(
+      { database: database.location, ms: Math.round(performance.now() - started) },
+      'okrbot ready',
+    );
     return { database, services, dispatch, fiscal, clock, stop: () => database.close() };
   } catch (error) {
     await database.close();
@@ -44,13 +58,23 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
   }
 }
 
-async function loadDemoIfEmpty(database: Database, fiscal: FiscalSettings, timeZone: string, logger: Logger): Promise<void> {
+async function loadDemoIfEmpty(
+  database: Database,
+  fiscal: FiscalSettings,
+  timeZone: string,
+  logger: Logger,
+): Promise<void> {
   const [any] = await database.db.select({ id: departments.id }).from(departments).limit(1);
   if (any) return;
   const started = performance.now();
+  // The importer (and its YAML parser) loads only when there is something to import.
+  const { importQuarterFile } = await import('./import/import-quarter.ts');
   const files = (await readdir(SEEDS_FOLDER)).filter((name) => name.endsWith('.yaml')).sort();
   for (const name of files) {
-    const summary = await importQuarterFile(database.db, `${SEEDS_FOLDER}/${name}`, { fiscal, defaultTimeZone: timeZone });
+    const summary = await importQuarterFile(database.db, `${SEEDS_FOLDER}/${name}`, {
+      fiscal,
+      defaultTimeZone: timeZone,
+    });
     logger.debug({ file: name, result: summary.describe() }, 'demo file imported');
   }
   logger.info(
@@ -64,7 +88,8 @@ export class UnknownPersonError extends Error {}
 
 /** The shell's actor: the person OKRBOT_AS names, or the local operator. */
 export async function shellActor(services: Services, actAs: string | undefined): Promise<Actor> {
-  if (!actAs) return { person: undefined, isAdmin: true, transport: 'shell', label: 'local operator' };
+  if (!actAs)
+    return { person: undefined, isAdmin: true, transport: 'shell', label: 'local operator' };
   const person = await services.people.findByHandle(actAs);
   if (!person) {
     const close = suggest(actAs, await services.people.handles(), 3);

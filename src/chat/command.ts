@@ -44,7 +44,9 @@ export interface Command<Deps = Services> {
 }
 
 /** Identity function that gives a command definition its type. */
-export function defineCommand<Deps extends Partial<Services>>(command: Command<Deps>): Command<Deps> {
+export function defineCommand<Deps extends Partial<Services>>(
+  command: Command<Deps>,
+): Command<Deps> {
   return command;
 }
 

@@ -26,7 +26,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
   const { services, logger } = options;
   return async (line, actor) => {
     if (line.length > MAX_COMMAND_LENGTH) {
-      return errorReply(`That message is ${line.length} characters long; commands are limited to ${MAX_COMMAND_LENGTH}.`);
+      return errorReply(
+        `That message is ${line.length} characters long; commands are limited to ${MAX_COMMAND_LENGTH}.`,
+      );
     }
     const text = cleanText(line);
     if (!text) return undefined;
@@ -51,12 +53,20 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
         { actor, now: options.clock(), timeZone: options.timeZone, fiscal: options.fiscal },
         services,
       );
-      logger.debug({ command: command.name, actor: actor.label, ms: Math.round(performance.now() - started) }, 'command');
+      logger.debug(
+        { command: command.name, actor: actor.label, ms: Math.round(performance.now() - started) },
+        'command',
+      );
       return reply;
     } catch (error) {
       const errorId = randomBytes(4).toString('hex');
-      logger.error({ err: error, errorId, command: command.name, actor: actor.label }, 'command failed');
-      return errorReply(`Sorry, "${command.name}" failed unexpectedly (error id ${errorId}). The error is logged; please try again or report the id.`);
+      logger.error(
+        { err: error, errorId, command: command.name, actor: actor.label },
+        'command failed',
+      );
+      return errorReply(
+        `Sorry, "${command.name}" failed unexpectedly (error id ${errorId}). The error is logged; please try again or report the id.`,
+      );
     }
   };
 }

@@ -17,7 +17,9 @@ export function goalTree(goals: readonly GoalRow[]): GoalNode[] {
 }
 
 /** Top-level goals grouped under their page headings, keeping the order of first appearance. */
-export function groupByHeading(nodes: readonly GoalNode[]): { heading: string | null; nodes: GoalNode[] }[] {
+export function groupByHeading(
+  nodes: readonly GoalNode[],
+): { heading: string | null; nodes: GoalNode[] }[] {
   const groups: { heading: string | null; nodes: GoalNode[] }[] = [];
   for (const node of nodes) {
     const heading = node.goal.groupLabel;

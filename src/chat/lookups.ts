@@ -16,9 +16,18 @@ export async function findTeamOrExplain(
   if (team) return { team };
   const close = suggest(name, await teams.names(), 3);
   if (close.length === 0) {
-    return { reply: errorReply(`No ${what} "${name}". Type `, code('help status'), ' to see what you can ask for.') };
+    return {
+      reply: errorReply(
+        `No ${what} "${name}". Type `,
+        code('help status'),
+        ' to see what you can ask for.',
+      ),
+    };
   }
-  const options = close.flatMap((c, i) => [i === 0 ? '' : i === close.length - 1 ? ' or ' : ', ', code(c)]);
+  const options = close.flatMap((c, i) => [
+    i === 0 ? '' : i === close.length - 1 ? ' or ' : ', ',
+    code(c),
+  ]);
   return { reply: errorReply(`No ${what} "${name}". Did you mean `, ...options, '?') };
 }
 
@@ -49,5 +58,9 @@ export async function teamQuarter(
   const withGoals = await deps.cycles.withGoals(team.id);
   const chosen = withGoals.find((c) => c.startsOn <= today) ?? withGoals.at(-1);
   if (!chosen) return undefined;
-  return { cycleLabel: chosen.label, goals: await deps.goals.ofTeam(team.id, chosen.id, context.now), currentLabel };
+  return {
+    cycleLabel: chosen.label,
+    goals: await deps.goals.ofTeam(team.id, chosen.id, context.now),
+    currentLabel,
+  };
 }

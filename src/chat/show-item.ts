@@ -1,8 +1,8 @@
 import { dayIn } from '../domain/fiscal-calendar.ts';
 import { goalRef, type Ref } from '../domain/refs.ts';
 import {
-  badge,
   type Block,
+  badge,
   code,
   context,
   errorReply,
@@ -24,13 +24,27 @@ type Deps = Pick<Services, 'goals' | 'keyResults'>;
 /** One goal or key result with everything known about it, including its status history. */
 export async function showItem(ref: Ref, ctx: CommandContext, deps: Deps): Promise<Reply> {
   if (ref.kind === 'key-result') {
-    const kr = await deps.keyResults.find(ref.objectiveCode, ref.code, dayIn(ctx.now, ctx.timeZone));
-    if (!kr) return errorReply(`No key result ${ref.objectiveCode}-${ref.code}. Key results are named like `, code('TCB-KR2'), '.');
+    const kr = await deps.keyResults.find(
+      ref.objectiveCode,
+      ref.code,
+      dayIn(ctx.now, ctx.timeZone),
+    );
+    if (!kr)
+      return errorReply(
+        `No key result ${ref.objectiveCode}-${ref.code}. Key results are named like `,
+        code('TCB-KR2'),
+        '.',
+      );
     return showKeyResult(kr, ctx, deps);
   }
   if (ref.kind === 'goal') {
     const goal = await deps.goals.byId(ref.goalId, ctx.now);
-    if (!goal) return errorReply(`No goal G${ref.goalId}. `, code('goals <team>'), ' lists goals with their refs.');
+    if (!goal)
+      return errorReply(
+        `No goal G${ref.goalId}. `,
+        code('goals <team>'),
+        ' lists goals with their refs.',
+      );
     return showGoal(goal, [], ctx, deps);
   }
   const matches = await deps.goals.byTaskId(ref.taskId, ctx.now);
@@ -38,16 +52,36 @@ export async function showItem(ref: Ref, ctx: CommandContext, deps: Deps): Promi
   // A multi-quarter task has a goal per quarter: show the newest that has started.
   const today = dayIn(ctx.now, ctx.timeZone);
   const shown = matches.find((goal) => goal.cycleStartsOn <= today) ?? (matches.at(-1) as GoalRow);
-  return showGoal(shown, matches.filter((goal) => goal !== shown), ctx, deps);
+  return showGoal(
+    shown,
+    matches.filter((goal) => goal !== shown),
+    ctx,
+    deps,
+  );
 }
 
-async function showGoal(goal: GoalRow, others: GoalRow[], ctx: CommandContext, deps: Deps): Promise<Reply> {
-  const [history, children] = await Promise.all([deps.goals.history(goal.id, ctx.now), deps.goals.children(goal.id, ctx.now)]);
+async function showGoal(
+  goal: GoalRow,
+  others: GoalRow[],
+  ctx: CommandContext,
+  deps: Deps,
+): Promise<Reply> {
+  const [history, children] = await Promise.all([
+    deps.goals.history(goal.id, ctx.now),
+    deps.goals.children(goal.id, ctx.now),
+  ]);
   const zone = ctx.timeZone;
   const blocks: Block[] = [
     heading(`${goalRef(goal)} — ${goal.title}`),
-    context(`${goal.teamName} (${goal.teamSlug}) · ${goal.cycleLabel} · ref G${goal.id} · as of `, dayIn(ctx.now, zone)),
-    paragraph(strong('Status: '), badge(goal.status), goal.statusAt ? ` since ${dayIn(goal.statusAt, zone)}` : ''),
+    context(
+      `${goal.teamName} (${goal.teamSlug}) · ${goal.cycleLabel} · ref G${goal.id} · as of `,
+      dayIn(ctx.now, zone),
+    ),
+    paragraph(
+      strong('Status: '),
+      badge(goal.status),
+      goal.statusAt ? ` since ${dayIn(goal.statusAt, zone)}` : '',
+    ),
   ];
   const facts: Line[] = [];
   if (goal.groupLabel) facts.push([`Under: ${goal.groupLabel}`]);
@@ -60,7 +94,16 @@ async function showGoal(goal: GoalRow, others: GoalRow[], ctx: CommandContext, d
   if (children.length) {
     blocks.push(
       paragraph(strong('Sub-items')),
-      list(children.map((child) => ({ content: [badge(child.status), ' ', child.title, child.taskIds.length ? ` · ${child.taskIds.join(', ')}` : ''] }))),
+      list(
+        children.map((child) => ({
+          content: [
+            badge(child.status),
+            ' ',
+            child.title,
+            child.taskIds.length ? ` · ${child.taskIds.join(', ')}` : '',
+          ],
+        })),
+      ),
     );
   }
   blocks.push(...historyBlocks(history, zone));
@@ -80,12 +123,18 @@ async function showKeyResult(kr: KeyResultRow, ctx: CommandContext, deps: Deps):
   const unit = kr.unit ? ` ${kr.unit}` : '';
   const blocks: Block[] = [
     heading(`${kr.objectiveCode}-${kr.code} — ${kr.objectiveTitle}`),
-    context(`${kr.program ? `${kr.program} · ` : ''}${kr.cycleLabel}${kr.managerName ? ` · KR manager: ${kr.managerName}` : ''} · as of `, dayIn(ctx.now, zone)),
+    context(
+      `${kr.program ? `${kr.program} · ` : ''}${kr.cycleLabel}${kr.managerName ? ` · KR manager: ${kr.managerName}` : ''} · as of `,
+      dayIn(ctx.now, zone),
+    ),
     paragraph(kr.text),
   ];
   const metric: Line[] = [];
   if (kr.baseline !== null) metric.push([`Baseline: ${kr.baseline}${unit}`]);
-  if (kr.target !== null) metric.push([`Target: ${kr.target}${unit} (${kr.direction === 'up' ? 'higher is better' : 'lower is better'})`]);
+  if (kr.target !== null)
+    metric.push([
+      `Target: ${kr.target}${unit} (${kr.direction === 'up' ? 'higher is better' : 'lower is better'})`,
+    ]);
   if (kr.dueOn) metric.push([`Due: ${kr.dueOn}`]);
   const latest = values.at(-1);
   if (latest) metric.push([`Latest value: ${latest.value}${unit} on ${dayIn(latest.at, zone)}`]);
@@ -93,13 +142,28 @@ async function showKeyResult(kr: KeyResultRow, ctx: CommandContext, deps: Deps):
   if (milestones.length) {
     blocks.push(
       paragraph(strong('Milestones')),
-      table(['Due', 'Target', 'What'], milestones.map((m) => [m.dueOn, m.target === null ? '' : `${m.target}${unit}`, m.text ?? ''])),
+      table(
+        ['Due', 'Target', 'What'],
+        milestones.map((m) => [
+          m.dueOn,
+          m.target === null ? '' : `${m.target}${unit}`,
+          m.text ?? '',
+        ]),
+      ),
     );
   }
   if (values.length) {
     blocks.push(
       paragraph(strong('Values')),
-      table(['Date', 'Value', 'By', 'Note'], values.map((v) => [dayIn(v.at, zone), `${v.value}${unit}`, v.personName ?? v.source, v.note ?? ''])),
+      table(
+        ['Date', 'Value', 'By', 'Note'],
+        values.map((v) => [
+          dayIn(v.at, zone),
+          `${v.value}${unit}`,
+          v.personName ?? v.source,
+          v.note ?? '',
+        ]),
+      ),
     );
   }
   blocks.push(...historyBlocks(history, zone));
@@ -112,7 +176,12 @@ function historyBlocks(history: StatusEntryRow[], zone: string): Block[] {
     paragraph(strong('History')),
     table(
       ['Date', 'Status', 'By', 'Note'],
-      history.map((entry) => [dayIn(entry.at, zone), badge(entry.status), entry.personName ?? `(${entry.source})`, entry.note ?? '']),
+      history.map((entry) => [
+        dayIn(entry.at, zone),
+        badge(entry.status),
+        entry.personName ?? `(${entry.source})`,
+        entry.note ?? '',
+      ]),
     ),
   ];
 }

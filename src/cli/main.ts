@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
-import { openDatabase } from '../db/database.ts';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
+import { openDatabase } from '../db/database.ts';
 import { importQuarterFile } from '../import/import-quarter.ts';
 import { QuarterFileError } from '../import/quarter-file.ts';
 import { createLogger } from '../logger.ts';
@@ -20,7 +20,10 @@ Commands:
 Configuration comes from the environment; see .env.example.`;
 
 /** The okrbot command line; returns the exit code. */
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const [command = 'start', ...rest] = argv;
   try {
     switch (command) {
@@ -44,7 +47,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         return 2;
     }
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof QuarterFileError || error instanceof DataDirLockedError || error instanceof UnknownPersonError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof QuarterFileError ||
+      error instanceof DataDirLockedError ||
+      error instanceof UnknownPersonError
+    ) {
       process.stderr.write(`okrbot: ${error.message}\n`);
       return error instanceof ConfigError ? 2 : 1;
     }
@@ -84,7 +92,9 @@ async function migrate(env: NodeJS.ProcessEnv): Promise<number> {
 
 async function importFiles(files: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (files.length === 0) {
-    process.stderr.write('okrbot import: name one or more quarter files, e.g. okrbot import seeds/fy2019-20-q1-technology.yaml\n');
+    process.stderr.write(
+      'okrbot import: name one or more quarter files, e.g. okrbot import seeds/fy2019-20-q1-technology.yaml\n',
+    );
     return 2;
   }
   const config = loadConfig(env);
@@ -105,6 +115,8 @@ async function importFiles(files: readonly string[], env: NodeJS.ProcessEnv): Pr
 }
 
 async function version(): Promise<string> {
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(
+    await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+  ) as { version: string };
   return pkg.version;
 }

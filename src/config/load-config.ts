@@ -13,7 +13,10 @@ const flag = (fallback: boolean) =>
       if (value === undefined || value === '') return fallback;
       if (['1', 'true', 'yes', 'on'].includes(value)) return true;
       if (['0', 'false', 'no', 'off'].includes(value)) return false;
-      ctx.addIssue({ code: 'custom', message: `expected 1 or 0 (or true/false, on/off), got "${value}"` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected 1 or 0 (or true/false, on/off), got "${value}"`,
+      });
       return z.NEVER;
     });
 
@@ -24,13 +27,18 @@ const optionalText = z
   .transform((value) => (value ? value : undefined));
 
 const schema = z.object({
-  DATABASE_URL: optionalText.refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), {
-    message: 'expected a postgres:// or postgresql:// connection URL',
-  }),
+  DATABASE_URL: optionalText.refine(
+    (value) => value === undefined || /^postgres(ql)?:\/\//.test(value),
+    {
+      message: 'expected a postgres:// or postgresql:// connection URL',
+    },
+  ),
   OKRBOT_DATA_DIR: optionalText.transform((value) => value ?? './data'),
   OKRBOT_TIMEZONE: optionalText
     .transform((value) => value ?? 'UTC')
-    .refine(isValidTimeZone, { message: 'expected an IANA time zone such as UTC or Europe/Berlin' }),
+    .refine(isValidTimeZone, {
+      message: 'expected an IANA time zone such as UTC or Europe/Berlin',
+    }),
   OKRBOT_FISCAL_YEAR_START: optionalText
     .transform((value) => (value === undefined ? 7 : Number(value)))
     .refine((value) => Number.isInteger(value) && value >= 1 && value <= 12, {
@@ -49,7 +57,10 @@ const schema = z.object({
 });
 
 function isIsoInstant(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value));
+  return (
+    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) &&
+    !Number.isNaN(Date.parse(value))
+  );
 }
 
 export interface Config {
@@ -69,7 +80,9 @@ export interface Config {
 /** Every variable that was wrong, each with what was expected. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`,
+    );
     this.name = 'ConfigError';
   }
 }

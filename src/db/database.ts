@@ -31,7 +31,9 @@ export interface OpenOptions {
 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  const database = options.url ? await openPostgres(options.url) : await openPglite(options.dataDir);
+  const database = options.url
+    ? await openPostgres(options.url)
+    : await openPglite(options.dataDir);
   try {
     await migrate(database, options);
   } catch (error) {
@@ -48,10 +50,12 @@ async function openPglite(dataDir: string): Promise<Database> {
   // PGlite creates the data directory itself, but not its parents.
   if (!inMemory) await mkdir(dataDir, { recursive: true });
   const unlock = inMemory ? async () => {} : await lockDataDir(dataDir);
-  const client = await PGlite.create(inMemory ? undefined : dataDir).catch(async (error: unknown) => {
-    await unlock();
-    throw error;
-  });
+  const client = await PGlite.create(inMemory ? undefined : dataDir).catch(
+    async (error: unknown) => {
+      await unlock();
+      throw error;
+    },
+  );
   const db = drizzle({ client, schema }) as unknown as Db;
   return {
     db,

@@ -37,9 +37,10 @@ export function formatCycle(cycle: Cycle, settings: FiscalSettings): string {
  * `2019-20 Q1` and, for calendar fiscal years, `FY2019 Q1`. Undefined when not a cycle.
  */
 export function parseCycle(text: string): Cycle | undefined {
-  const match = /^\s*(?:fy\s*)?(\d{2}|\d{4})(?:\s*[-–/]\s*(\d{2}|\d{4}))?(?:\s*,?\s*q([1-4]))?\s*$/i.exec(
-    text.normalize('NFKC'),
-  );
+  const match =
+    /^\s*(?:fy\s*)?(\d{2}|\d{4})(?:\s*[-–/]\s*(\d{2}|\d{4}))?(?:\s*,?\s*q([1-4]))?\s*$/i.exec(
+      text.normalize('NFKC'),
+    );
   if (!match) return undefined;
   const [, first, second, quarter] = match;
   const start = expandYear(first as string);
@@ -50,7 +51,9 @@ export function parseCycle(text: string): Cycle | undefined {
     return undefined;
   }
   if (start < MIN_YEAR || start > MAX_YEAR) return undefined;
-  return quarter ? { fiscalYear: start, quarter: Number(quarter) as 1 | 2 | 3 | 4 } : { fiscalYear: start };
+  return quarter
+    ? { fiscalYear: start, quarter: Number(quarter) as 1 | 2 | 3 | 4 }
+    : { fiscalYear: start };
 }
 
 function expandYear(text: string, near?: number): number {
@@ -61,7 +64,10 @@ function expandYear(text: string, near?: number): number {
 }
 
 /** First month (1-12) and calendar year of a cycle, and how many months it spans. */
-function cycleStart(cycle: Cycle, settings: FiscalSettings): { year: number; month: number; months: number } {
+function cycleStart(
+  cycle: Cycle,
+  settings: FiscalSettings,
+): { year: number; month: number; months: number } {
   const offset = cycle.quarter ? (cycle.quarter - 1) * 3 : 0;
   const zeroBased = settings.startMonth - 1 + offset;
   return {
@@ -81,7 +87,10 @@ function day(year: number, month: number, date = 1): Day {
 }
 
 /** First day of the cycle and the first day after it (exclusive end), as calendar days. */
-export function cycleDays(cycle: Cycle, settings: FiscalSettings): { startsOn: Day; endsBefore: Day } {
+export function cycleDays(
+  cycle: Cycle,
+  settings: FiscalSettings,
+): { startsOn: Day; endsBefore: Day } {
   const start = cycleStart(cycle, settings);
   const end = addMonths(start.year, start.month, start.months);
   return { startsOn: day(start.year, start.month), endsBefore: day(end.year, end.month) };
@@ -120,7 +129,10 @@ export function cycleInstants(
   zone: string,
 ): { startsAt: Date; endsAt: Date } {
   const days = cycleDays(cycle, settings);
-  return { startsAt: startOfDayIn(days.startsOn, zone), endsAt: startOfDayIn(days.endsBefore, zone) };
+  return {
+    startsAt: startOfDayIn(days.startsOn, zone),
+    endsAt: startOfDayIn(days.endsBefore, zone),
+  };
 }
 
 /** The calendar day of an instant in a zone. */
@@ -150,7 +162,11 @@ export function isDay(text: string): boolean {
   const [year, month, dayOfMonth] = match.slice(1).map(Number) as [number, number, number];
   if (year < 1 || month < 1 || month > 12 || dayOfMonth < 1) return false;
   const probe = new Date(Date.UTC(year, month - 1, dayOfMonth));
-  return probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === dayOfMonth;
+  return (
+    probe.getUTCFullYear() === year &&
+    probe.getUTCMonth() === month - 1 &&
+    probe.getUTCDate() === dayOfMonth
+  );
 }
 
 /** Is `text` a calendar month `YYYY-MM`? */

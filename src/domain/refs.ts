@@ -14,7 +14,12 @@ export function parseRef(text: string): Ref | undefined {
   match = /^(?:G|#)(\d{1,9})$/i.exec(value);
   if (match) return { kind: 'goal', goalId: Number(match[1]) };
   match = /^([A-Za-z][A-Za-z0-9]{0,15})-(KR\d{1,3})$/i.exec(value);
-  if (match) return { kind: 'key-result', objectiveCode: (match[1] as string).toUpperCase(), code: (match[2] as string).toUpperCase() };
+  if (match)
+    return {
+      kind: 'key-result',
+      objectiveCode: (match[1] as string).toUpperCase(),
+      code: (match[2] as string).toUpperCase(),
+    };
   return undefined;
 }
 

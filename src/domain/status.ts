@@ -61,7 +61,15 @@ const SYNONYMS: Readonly<Record<Status, readonly string[]>> = {
   stalled: ['stalled', 'n stalled', 'stuck', 'paused', 'on hold'],
   postponed: ['postponed', 'n postponed', 'deferred', 'delayed'],
   blocked: ['blocked', 'n blocked', 'waiting', 'blocker'],
-  cancelled: ['cancelled', 'canceled', 'n cancelled', 'abandoned', 'wontfix', "won't do", 'wont do'],
+  cancelled: [
+    'cancelled',
+    'canceled',
+    'n cancelled',
+    'abandoned',
+    'wontfix',
+    "won't do",
+    'wont do',
+  ],
 };
 
 const LOOKUP: ReadonlyMap<string, Status> = new Map(
@@ -103,7 +111,10 @@ export interface StatusEntryLike {
  * The current status is the latest entry at or before `now`; entries in the future (a pinned
  * clock, an import of later pages) do not count yet. Ties keep the later entry in the list.
  */
-export function currentEntry<T extends StatusEntryLike>(entries: readonly T[], now: Date): T | undefined {
+export function currentEntry<T extends StatusEntryLike>(
+  entries: readonly T[],
+  now: Date,
+): T | undefined {
   let best: T | undefined;
   for (const entry of entries) {
     if (entry.at.getTime() > now.getTime()) continue;

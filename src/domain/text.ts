@@ -5,6 +5,7 @@ const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
 // Bidi embeddings, overrides and isolates can make text read differently than it is stored.
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
 // C0 controls except tab and newline, DEL and C1 controls; NUL cannot be stored in Postgres text.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
 /** For lookups of teams, people, refs: NFKC, no zero-width or bidi characters, trimmed. */
@@ -56,8 +57,10 @@ export function suggest(input: string, candidates: Iterable<string>, limit = 3):
   const scored: { candidate: string; score: number }[] = [];
   for (const candidate of candidates) {
     const key = slugify(candidate);
-    const distance = key.startsWith(wanted) || wanted.startsWith(key) ? 0 : editDistance(wanted, key);
-    if (distance <= Math.max(2, Math.floor(wanted.length / 3))) scored.push({ candidate, score: distance });
+    const distance =
+      key.startsWith(wanted) || wanted.startsWith(key) ? 0 : editDistance(wanted, key);
+    if (distance <= Math.max(2, Math.floor(wanted.length / 3)))
+      scored.push({ candidate, score: distance });
   }
   return scored
     .sort((x, y) => x.score - y.score || x.candidate.localeCompare(y.candidate))

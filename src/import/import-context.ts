@@ -26,6 +26,7 @@ export function instantOf(context: ImportContext, day: Day): Date {
 
 /** Two values the same for the purpose of "did the file change it" (null and undefined alike). */
 export function same(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => x === b[i]);
   return (a ?? null) === (b ?? null);
 }

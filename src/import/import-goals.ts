@@ -28,7 +28,11 @@ function goalKey(input: GoalInput, parent: PlannedGoal | undefined): string {
 }
 
 /** Flattens the file's goal trees in page order, checking cycles and keys as it goes. */
-export function planGoals(file: QuarterFile, context: Pick<ImportContext, 'teamIds' | 'fiscal'>, problems: string[]): PlannedGoal[] {
+export function planGoals(
+  file: QuarterFile,
+  context: Pick<ImportContext, 'teamIds' | 'fiscal'>,
+  problems: string[],
+): PlannedGoal[] {
   const planned: PlannedGoal[] = [];
   const keys = new Set<string>();
   for (const [teamIndex, team] of (file.teams ?? []).entries()) {
@@ -59,7 +63,9 @@ export function planGoals(file: QuarterFile, context: Pick<ImportContext, 'teamI
         };
         const unique = `${teamId}|${cycleLabel}|${goal.key}`;
         if (keys.has(unique)) {
-          problems.push(`${here}: another goal of team "${team.name}" in ${cycleLabel} has the key "${goal.key}"; give one of them a distinct "key"`);
+          problems.push(
+            `${here}: another goal of team "${team.name}" in ${cycleLabel} has the key "${goal.key}"; give one of them a distinct "key"`,
+          );
           continue;
         }
         keys.add(unique);
@@ -77,7 +83,11 @@ export function goalCycles(planned: readonly PlannedGoal[]): string[] {
   return [...new Set(planned.map((goal) => goal.cycleLabel))];
 }
 
-export async function importGoals(context: ImportContext, file: QuarterFile, planned: PlannedGoal[]): Promise<void> {
+export async function importGoals(
+  context: ImportContext,
+  file: QuarterFile,
+  planned: PlannedGoal[],
+): Promise<void> {
   const { tx, summary } = context;
   if (planned.length === 0) return;
   const keyResultIds = await resolveKeyResults(context, planned);
@@ -111,7 +121,9 @@ export async function importGoals(context: ImportContext, file: QuarterFile, pla
         continue;
       }
       goal.id = row.id;
-      const changed = (Object.keys(fields) as (keyof typeof fields)[]).some((k) => !same(row[k], fields[k]));
+      const changed = (Object.keys(fields) as (keyof typeof fields)[]).some(
+        (k) => !same(row[k], fields[k]),
+      );
       if (changed) await tx.update(goals).set(fields).where(eq(goals.id, row.id));
       summary.add('goals', changed ? 'updated' : 'unchanged');
     }
@@ -134,7 +146,11 @@ export async function importGoals(context: ImportContext, file: QuarterFile, pla
 }
 
 /** The file's dated statuses for a goal: its `history`, then its `status` on `status_on`. */
-function statusHistory(context: ImportContext, file: QuarterFile, goal: PlannedGoal): DesiredEntry[] {
+function statusHistory(
+  context: ImportContext,
+  file: QuarterFile,
+  goal: PlannedGoal,
+): DesiredEntry[] {
   const entries: DesiredEntry[] = (goal.input.history ?? []).map((h) => ({
     at: instantOf(context, h.on),
     status: h.status,
@@ -148,12 +164,19 @@ function statusHistory(context: ImportContext, file: QuarterFile, goal: PlannedG
   return entries;
 }
 
-async function importDependencies(context: ImportContext, planned: readonly PlannedGoal[]): Promise<void> {
+async function importDependencies(
+  context: ImportContext,
+  planned: readonly PlannedGoal[],
+): Promise<void> {
   const { tx, summary } = context;
   const ids = planned.map((goal) => goal.id as number);
-  const existing = await tx.select().from(goalDependencies).where(inArray(goalDependencies.goalId, ids));
+  const existing = await tx
+    .select()
+    .from(goalDependencies)
+    .where(inArray(goalDependencies.goalId, ids));
   const byGoal = new Map<number, Map<string, (typeof existing)[number]>>();
-  for (const row of existing) byGoal.set(row.goalId, (byGoal.get(row.goalId) ?? new Map()).set(row.label, row));
+  for (const row of existing)
+    byGoal.set(row.goalId, (byGoal.get(row.goalId) ?? new Map()).set(row.label, row));
 
   const inserts: (typeof goalDependencies.$inferInsert)[] = [];
   for (const goal of planned) {
@@ -174,7 +197,9 @@ async function importDependencies(context: ImportContext, planned: readonly Plan
       }
     }
     // The file is the truth for an imported goal's dependencies.
-    const stale = [...current.values()].filter((row) => !wanted.includes(row.label)).map((row) => row.id);
+    const stale = [...current.values()]
+      .filter((row) => !wanted.includes(row.label))
+      .map((row) => row.id);
     if (stale.length) {
       await tx.delete(goalDependencies).where(inArray(goalDependencies.id, stale));
       summary.add('dependencies', 'removed', stale.length);
@@ -184,25 +209,56 @@ async function importDependencies(context: ImportContext, planned: readonly Plan
 }
 
 /** `TCB-KR2` on a goal: that KR of the goal's quarter or of the fiscal year it belongs to. */
-async function resolveKeyResults(context: ImportContext, planned: readonly PlannedGoal[]): Promise<Map<PlannedGoal, number>> {
+async function resolveKeyResults(
+  context: ImportContext,
+  planned: readonly PlannedGoal[],
+): Promise<Map<PlannedGoal, number>> {
   const linked = planned.filter((goal) => goal.input.key_result);
   const resolved = new Map<PlannedGoal, number>();
   if (linked.length === 0) return resolved;
-  const codes = [...new Set(linked.map((goal) => (goal.input.key_result as string).toUpperCase().split('-')[0] as string))];
+  const codes = [
+    ...new Set(
+      linked.map((goal) => (goal.input.key_result as string).toUpperCase().split('-')[0] as string),
+    ),
+  ];
   const rows = await context.tx
-    .select({ id: keyResults.id, code: keyResults.code, objectiveCode: objectives.code, fiscalYear: cycles.fiscalYear, quarter: cycles.quarter })
+    .select({
+      id: keyResults.id,
+      code: keyResults.code,
+      objectiveCode: objectives.code,
+      fiscalYear: cycles.fiscalYear,
+      quarter: cycles.quarter,
+    })
     .from(keyResults)
     .innerJoin(objectives, eq(objectives.id, keyResults.objectiveId))
     .innerJoin(cycles, eq(cycles.id, objectives.cycleId))
     .where(inArray(objectives.code, codes));
   for (const goal of linked) {
-    const [objectiveCode, krCode] = (goal.input.key_result as string).toUpperCase().split('-') as [string, string];
+    const [objectiveCode, krCode] = (goal.input.key_result as string).toUpperCase().split('-') as [
+      string,
+      string,
+    ];
     const cycle = parseCycle(goal.cycleLabel) as { fiscalYear: number; quarter: number };
     const match =
-      rows.find((r) => r.objectiveCode === objectiveCode && r.code === krCode && r.fiscalYear === cycle.fiscalYear && r.quarter === cycle.quarter) ??
-      rows.find((r) => r.objectiveCode === objectiveCode && r.code === krCode && r.fiscalYear === cycle.fiscalYear && r.quarter === null);
+      rows.find(
+        (r) =>
+          r.objectiveCode === objectiveCode &&
+          r.code === krCode &&
+          r.fiscalYear === cycle.fiscalYear &&
+          r.quarter === cycle.quarter,
+      ) ??
+      rows.find(
+        (r) =>
+          r.objectiveCode === objectiveCode &&
+          r.code === krCode &&
+          r.fiscalYear === cycle.fiscalYear &&
+          r.quarter === null,
+      );
     if (match) resolved.set(goal, match.id);
-    else context.problems.push(`${goal.path}.key_result: no key result ${goal.input.key_result} in ${goal.cycleLabel} or its fiscal year; import the objectives first`);
+    else
+      context.problems.push(
+        `${goal.path}.key_result: no key result ${goal.input.key_result} in ${goal.cycleLabel} or its fiscal year; import the objectives first`,
+      );
   }
   return resolved;
 }

@@ -6,11 +6,16 @@ import type { ObjectiveInput } from './quarter-file.ts';
 import { type DesiredEntry, syncStatusEntries } from './sync-status-entries.ts';
 
 /** Objectives with their key results, milestones, values and statuses. */
-export async function importObjectives(context: ImportContext, inputs: readonly ObjectiveInput[]): Promise<void> {
+export async function importObjectives(
+  context: ImportContext,
+  inputs: readonly ObjectiveInput[],
+): Promise<void> {
   const { tx, summary } = context;
   const krStatuses = new Map<number, DesiredEntry[]>();
   for (const input of inputs) {
-    const cycleId = context.cycleIds.get(formatCycle(parseCycle(input.cycle) as never, context.fiscal)) as number;
+    const cycleId = context.cycleIds.get(
+      formatCycle(parseCycle(input.cycle) as never, context.fiscal),
+    ) as number;
     const code = input.code.toUpperCase();
     const fields = {
       departmentId: context.departmentId,
@@ -33,7 +38,9 @@ export async function importObjectives(context: ImportContext, inputs: readonly 
       summary.add('objectives', 'created');
     } else {
       objectiveId = existing.id;
-      const changed = (Object.keys(fields) as (keyof typeof fields)[]).some((k) => !same(existing[k], fields[k]));
+      const changed = (Object.keys(fields) as (keyof typeof fields)[]).some(
+        (k) => !same(existing[k], fields[k]),
+      );
       if (changed) await tx.update(objectives).set(fields).where(eq(objectives.id, objectiveId));
       summary.add('objectives', changed ? 'updated' : 'unchanged');
     }
@@ -44,7 +51,11 @@ export async function importObjectives(context: ImportContext, inputs: readonly 
       await importValues(context, keyResultId, kr.values ?? []);
       krStatuses.set(
         keyResultId,
-        (kr.statuses ?? []).map((s) => ({ at: instantOf(context, s.on), status: s.status, note: s.note })),
+        (kr.statuses ?? []).map((s) => ({
+          at: instantOf(context, s.on),
+          status: s.status,
+          note: s.note,
+        })),
       );
     }
   }
@@ -79,7 +90,9 @@ async function upsertKeyResult(
     summary.add('key results', 'created');
     return (created as { id: number }).id;
   }
-  const changed = (Object.keys(fields) as (keyof typeof fields)[]).some((k) => !same(existing[k], fields[k]));
+  const changed = (Object.keys(fields) as (keyof typeof fields)[]).some(
+    (k) => !same(existing[k], fields[k]),
+  );
   if (changed) await tx.update(keyResults).set(fields).where(eq(keyResults.id, existing.id));
   summary.add('key results', changed ? 'updated' : 'unchanged');
   return existing.id;
@@ -92,7 +105,9 @@ async function importMilestones(
 ): Promise<void> {
   const { tx, summary } = context;
   const existing = new Map(
-    (await tx.select().from(krMilestones).where(eq(krMilestones.keyResultId, keyResultId))).map((row) => [row.dueOn, row]),
+    (await tx.select().from(krMilestones).where(eq(krMilestones.keyResultId, keyResultId))).map(
+      (row) => [row.dueOn, row],
+    ),
   );
   for (const milestone of milestones) {
     const fields = { target: milestone.target ?? null, text: milestone.text ?? null };
@@ -119,16 +134,29 @@ async function importValues(
   const existing = await tx
     .select()
     .from(metricValues)
-    .where(and(eq(metricValues.keyResultId, keyResultId), inArray(metricValues.source, ['import'])));
+    .where(
+      and(eq(metricValues.keyResultId, keyResultId), inArray(metricValues.source, ['import'])),
+    );
   const byInstant = new Map(existing.map((row) => [row.at.getTime(), row]));
   for (const value of values) {
     const at = instantOf(context, value.on);
     const row = byInstant.get(at.getTime());
     if (!row) {
-      await tx.insert(metricValues).values({ keyResultId, value: value.value, note: value.note ?? null, at, source: 'import' });
+      await tx
+        .insert(metricValues)
+        .values({
+          keyResultId,
+          value: value.value,
+          note: value.note ?? null,
+          at,
+          source: 'import',
+        });
       summary.add('metric values', 'created');
     } else if (row.value !== value.value || !same(row.note, value.note)) {
-      await tx.update(metricValues).set({ value: value.value, note: value.note ?? null }).where(eq(metricValues.id, row.id));
+      await tx
+        .update(metricValues)
+        .set({ value: value.value, note: value.note ?? null })
+        .where(eq(metricValues.id, row.id));
       summary.add('metric values', 'updated');
     } else {
       summary.add('metric values', 'unchanged');

@@ -25,7 +25,10 @@ export async function importDepartment(
   }
   const timeZone = file.timezone ?? existing.timeZone;
   if (existing.name !== file.department || existing.timeZone !== timeZone) {
-    await tx.update(departments).set({ name: file.department, timeZone }).where(eq(departments.id, existing.id));
+    await tx
+      .update(departments)
+      .set({ name: file.department, timeZone })
+      .where(eq(departments.id, existing.id));
     summary.add('departments', 'updated');
   } else {
     summary.add('departments', 'unchanged');
@@ -34,10 +37,15 @@ export async function importDepartment(
 }
 
 /** Every person the file names, by the name it uses; created when new. */
-export async function importPeople(tx: Db, file: QuarterFile, summary: ImportSummary): Promise<Map<string, number>> {
+export async function importPeople(
+  tx: Db,
+  file: QuarterFile,
+  summary: ImportSummary,
+): Promise<Map<string, number>> {
   const declared = new Map((file.people ?? []).map((p) => [p.name, p]));
   const names = new Set<string>(declared.keys());
-  for (const team of file.teams ?? []) for (const n of [...(team.managers ?? []), ...(team.delegates ?? [])]) names.add(n);
+  for (const team of file.teams ?? [])
+    for (const n of [...(team.managers ?? []), ...(team.delegates ?? [])]) names.add(n);
   for (const objective of file.objectives ?? []) {
     if (objective.manager) names.add(objective.manager);
     for (const kr of objective.key_results) if (kr.manager) names.add(kr.manager);
@@ -48,7 +56,10 @@ export async function importPeople(tx: Db, file: QuarterFile, summary: ImportSum
   if (handles.length === 0) return ids;
 
   const existing = new Map(
-    (await tx.select().from(people).where(inArray(people.handle, handles))).map((row) => [row.handle, row]),
+    (await tx.select().from(people).where(inArray(people.handle, handles))).map((row) => [
+      row.handle,
+      row,
+    ]),
   );
   const byHandle = new Map<string, number>();
   for (const name of names) {
@@ -59,7 +70,12 @@ export async function importPeople(tx: Db, file: QuarterFile, summary: ImportSum
     if (!row) {
       const [created] = await tx
         .insert(people)
-        .values({ handle, name, email: details?.email ?? null, timeZone: details?.timezone ?? null })
+        .values({
+          handle,
+          name,
+          email: details?.email ?? null,
+          timeZone: details?.timezone ?? null,
+        })
         .returning({ id: people.id });
       byHandle.set(handle, (created as { id: number }).id);
       summary.add('people', 'created');
@@ -70,8 +86,10 @@ export async function importPeople(tx: Db, file: QuarterFile, summary: ImportSum
     const changes = details
       ? {
           ...(row.name !== name && { name }),
-          ...(details.email !== undefined && details.email !== row.email && { email: details.email }),
-          ...(details.timezone !== undefined && details.timezone !== row.timeZone && { timeZone: details.timezone }),
+          ...(details.email !== undefined &&
+            details.email !== row.email && { email: details.email }),
+          ...(details.timezone !== undefined &&
+            details.timezone !== row.timeZone && { timeZone: details.timezone }),
         }
       : {};
     if (Object.keys(changes).length > 0) {
@@ -87,7 +105,9 @@ export async function importPeople(tx: Db, file: QuarterFile, summary: ImportSum
 
 /** Lookup keys of a team: its name made into a slug, and its aliases. */
 function teamKeys(name: string, aliases: readonly string[] | undefined, slug: string): string[] {
-  return [...new Set([slugify(name), ...(aliases ?? []).map(slugify)])].filter((key) => key && key !== slug);
+  return [...new Set([slugify(name), ...(aliases ?? []).map(slugify)])].filter(
+    (key) => key && key !== slug,
+  );
 }
 
 /**
@@ -109,7 +129,10 @@ export async function importTeams(
   const slugs = inputs.map((i) => i.slug);
   const existing = new Map(
     slugs.length
-      ? (await tx.select().from(teams).where(inArray(teams.slug, slugs))).map((row) => [row.slug, row])
+      ? (await tx.select().from(teams).where(inArray(teams.slug, slugs))).map((row) => [
+          row.slug,
+          row,
+        ])
       : [],
   );
   for (const { team, slug, aliases } of inputs) {
@@ -117,17 +140,27 @@ export async function importTeams(
     if (!row) {
       await tx.insert(teams).values({ departmentId, slug, name: team.name, aliases });
       summary.add('teams', 'created');
-    } else if (row.name !== team.name || row.departmentId !== departmentId || row.aliases.join() !== aliases.join()) {
-      await tx.update(teams).set({ name: team.name, departmentId, aliases }).where(eq(teams.id, row.id));
+    } else if (
+      row.name !== team.name ||
+      row.departmentId !== departmentId ||
+      row.aliases.join() !== aliases.join()
+    ) {
+      await tx
+        .update(teams)
+        .set({ name: team.name, departmentId, aliases })
+        .where(eq(teams.id, row.id));
       summary.add('teams', 'updated');
     } else {
       summary.add('teams', 'unchanged');
     }
   }
 
-  const all = await tx.select({ id: teams.id, slug: teams.slug, aliases: teams.aliases, parentId: teams.parentId }).from(teams);
+  const all = await tx
+    .select({ id: teams.id, slug: teams.slug, aliases: teams.aliases, parentId: teams.parentId })
+    .from(teams);
   const ids = new Map<string, number>();
-  for (const row of all) for (const alias of row.aliases) if (!ids.has(alias)) ids.set(alias, row.id);
+  for (const row of all)
+    for (const alias of row.aliases) if (!ids.has(alias)) ids.set(alias, row.id);
   for (const row of all) ids.set(row.slug, row.id);
 
   for (const [index, { team, slug }] of inputs.entries()) {
@@ -137,7 +170,8 @@ export async function importTeams(
     if (team.parent) {
       parentId = ids.get(slugify(team.parent)) ?? null;
       if (parentId === null) problems.push(`teams[${index}].parent: no team "${team.parent}"`);
-      else if (parentId === id) problems.push(`teams[${index}].parent: a team cannot be its own parent`);
+      else if (parentId === id)
+        problems.push(`teams[${index}].parent: a team cannot be its own parent`);
     }
     // A team whose file names no parent keeps the one it has (an admin may have set it).
     if (team.parent !== undefined && current?.parentId !== parentId) {

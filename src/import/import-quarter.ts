@@ -2,7 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { auditLog, cycles } from '../db/schema/index.ts';
-import { cycleDays, type FiscalSettings, formatCycle, parseCycle } from '../domain/fiscal-calendar.ts';
+import {
+  cycleDays,
+  type FiscalSettings,
+  formatCycle,
+  parseCycle,
+} from '../domain/fiscal-calendar.ts';
 import type { ImportContext } from './import-context.ts';
 import { goalCycles, importGoals, planGoals } from './import-goals.ts';
 import { importObjectives } from './import-objectives.ts';
@@ -18,21 +23,47 @@ export interface ImportOptions {
 }
 
 /** Reads, validates and imports a quarter file; nothing is written unless all of it is valid. */
-export async function importQuarterFile(db: Db, path: string, options: ImportOptions): Promise<ImportSummary> {
+export async function importQuarterFile(
+  db: Db,
+  path: string,
+  options: ImportOptions,
+): Promise<ImportSummary> {
   const file = parseQuarterFile(await readFile(path, 'utf8'), path);
   return importQuarter(db, file, path, options);
 }
 
 /** Brings the database in line with a parsed quarter file, in one transaction. */
-export async function importQuarter(db: Db, file: QuarterFile, name: string, options: ImportOptions): Promise<ImportSummary> {
+export async function importQuarter(
+  db: Db,
+  file: QuarterFile,
+  name: string,
+  options: ImportOptions,
+): Promise<ImportSummary> {
   const summary = new ImportSummary();
   const problems: string[] = [];
   await db.transaction(async (tx) => {
-    const department = await importDepartment(tx as unknown as Db, file, summary, options.defaultTimeZone);
+    const department = await importDepartment(
+      tx as unknown as Db,
+      file,
+      summary,
+      options.defaultTimeZone,
+    );
     const personIds = await importPeople(tx as unknown as Db, file, summary);
-    const teamIds = await importTeams(tx as unknown as Db, file, department.id, personIds, summary, problems);
+    const teamIds = await importTeams(
+      tx as unknown as Db,
+      file,
+      department.id,
+      personIds,
+      summary,
+      problems,
+    );
     const planned = planGoals(file, { teamIds, fiscal: options.fiscal }, problems);
-    const labels = [...goalCycles(planned), ...(file.objectives ?? []).map((o) => formatCycle(parseCycle(o.cycle) as never, options.fiscal))];
+    const labels = [
+      ...goalCycles(planned),
+      ...(file.objectives ?? []).map((o) =>
+        formatCycle(parseCycle(o.cycle) as never, options.fiscal),
+      ),
+    ];
     const context: ImportContext = {
       tx: tx as unknown as Db,
       summary,
@@ -49,13 +80,24 @@ export async function importQuarter(db: Db, file: QuarterFile, name: string, opt
     await importReports(context, file);
     if (problems.length > 0) throw new QuarterFileError(name, problems);
     if (summary.changed) {
-      await tx.insert(auditLog).values({ source: 'import', action: 'import', detail: { file: name, counts: summary.toJSON() } });
+      await tx
+        .insert(auditLog)
+        .values({
+          source: 'import',
+          action: 'import',
+          detail: { file: name, counts: summary.toJSON() },
+        });
     }
   });
   return summary;
 }
 
-async function ensureCycles(tx: Db, labels: readonly string[], fiscal: FiscalSettings, summary: ImportSummary): Promise<Map<string, number>> {
+async function ensureCycles(
+  tx: Db,
+  labels: readonly string[],
+  fiscal: FiscalSettings,
+  summary: ImportSummary,
+): Promise<Map<string, number>> {
   const unique = [...new Set(labels)];
   if (unique.length === 0) return new Map();
   const created = await tx
@@ -78,6 +120,9 @@ async function ensureCycles(tx: Db, labels: readonly string[], fiscal: FiscalSet
     .returning({ id: cycles.id });
   summary.add('cycles', 'created', created.length);
   summary.add('cycles', 'unchanged', unique.length - created.length);
-  const rows = await tx.select({ id: cycles.id, label: cycles.label }).from(cycles).where(inArray(cycles.label, unique));
+  const rows = await tx
+    .select({ id: cycles.id, label: cycles.label })
+    .from(cycles)
+    .where(inArray(cycles.label, unique));
   return new Map(rows.map((row) => [row.label, row.id]));
 }

@@ -23,7 +23,10 @@ export async function importReports(context: ImportContext, file: QuarterFile): 
       const fields = { reportedOn: report.on ?? null, status: report.status ?? null };
       let row = existing.get(report.month);
       if (!row) {
-        [row] = await tx.insert(statusReports).values({ teamId, month: report.month, ...fields }).returning();
+        [row] = await tx
+          .insert(statusReports)
+          .values({ teamId, month: report.month, ...fields })
+          .returning();
         summary.add('reports', 'created');
       } else if (!same(row.reportedOn, fields.reportedOn) || !same(row.status, fields.status)) {
         await tx.update(statusReports).set(fields).where(eq(statusReports.id, row.id));
@@ -31,12 +34,22 @@ export async function importReports(context: ImportContext, file: QuarterFile): 
       } else {
         summary.add('reports', 'unchanged');
       }
-      await importNotes(context, (row as { id: number }).id, report.notes, instantOf(context, report.on ?? `${report.month}-01`));
+      await importNotes(
+        context,
+        (row as { id: number }).id,
+        report.notes,
+        instantOf(context, report.on ?? `${report.month}-01`),
+      );
     }
   }
 }
 
-async function importNotes(context: ImportContext, reportId: number, notes: readonly string[], at: Date): Promise<void> {
+async function importNotes(
+  context: ImportContext,
+  reportId: number,
+  notes: readonly string[],
+  at: Date,
+): Promise<void> {
   const { tx, summary } = context;
   const existing = new Map(
     (
@@ -63,7 +76,13 @@ async function importNotes(context: ImportContext, reportId: number, notes: read
   // Notes the file no longer has (it was shortened) go; notes added from chat stay.
   const removed = await tx
     .delete(reportNotes)
-    .where(and(eq(reportNotes.reportId, reportId), eq(reportNotes.source, 'import'), gte(reportNotes.position, notes.length)))
+    .where(
+      and(
+        eq(reportNotes.reportId, reportId),
+        eq(reportNotes.source, 'import'),
+        gte(reportNotes.position, notes.length),
+      ),
+    )
     .returning({ id: reportNotes.id });
   if (removed.length) summary.add('report notes', 'removed', removed.length);
 }

@@ -50,14 +50,15 @@ export class ImportSummary {
     const removed = this.total('removed') ? `, ${this.total('removed')} removed` : '';
     const details = [...this.counts]
       .filter(([, c]) => c.created + c.updated + c.removed > 0)
-      .map(([kind, c]) =>
-        `${kind}: ${[
-          c.created && `${c.created} created`,
-          c.updated && `${c.updated} updated`,
-          c.removed && `${c.removed} removed`,
-        ]
-          .filter(Boolean)
-          .join(', ')}`,
+      .map(
+        ([kind, c]) =>
+          `${kind}: ${[
+            c.created && `${c.created} created`,
+            c.updated && `${c.updated} updated`,
+            c.removed && `${c.removed} removed`,
+          ]
+            .filter(Boolean)
+            .join(', ')}`,
       );
     return details.length ? `${head}${removed} (${details.join('; ')})` : `${head}${removed}`;
   }

@@ -22,7 +22,9 @@ const month = z.string().refine(isMonth, 'expected a month written YYYY-MM');
 const cycle = z.string().refine((value) => parseCycle(value) !== undefined, {
   message: 'expected a cycle such as "FY2019-20 Q1" or "FY2020-21"',
 });
-const zone = z.string().refine(isValidTimeZone, 'expected an IANA time zone such as UTC or Europe/Berlin');
+const zone = z
+  .string()
+  .refine(isValidTimeZone, 'expected an IANA time zone such as UTC or Europe/Berlin');
 const status = z.string().transform((value, ctx): Status => {
   const parsed = parseStatus(value);
   if (parsed) return parsed;
@@ -115,7 +117,9 @@ const keyResult = z.strictObject({
 });
 
 const objective = z.strictObject({
-  code: z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,15}$/, 'expected a short code of letters and digits, e.g. TCB'),
+  code: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{0,15}$/, 'expected a short code of letters and digits, e.g. TCB'),
   cycle,
   program: text(300).optional(),
   title: text(MAX_TITLE),
@@ -153,7 +157,9 @@ export class QuarterFileError extends Error {
     readonly file: string,
     readonly problems: readonly string[],
   ) {
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'QuarterFileError';
   }
 }
@@ -171,7 +177,9 @@ export function parseQuarterFile(source: string, file: string): QuarterFile {
   if (!parsed.success) {
     throw new QuarterFileError(
       file,
-      parsed.error.issues.slice(0, 50).map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+      parsed.error.issues
+        .slice(0, 50)
+        .map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
     );
   }
   return parsed.data;
@@ -179,5 +187,7 @@ export function parseQuarterFile(source: string, file: string): QuarterFile {
 
 function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(top level)';
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`)).join('');
+  return path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`))
+    .join('');
 }

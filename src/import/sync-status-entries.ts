@@ -26,7 +26,12 @@ export async function syncStatusEntries(
   if (ids.length === 0) return;
   const column = subject === 'goalId' ? statusEntries.goalId : statusEntries.keyResultId;
   const existing = await context.tx
-    .select({ subjectId: column, at: statusEntries.at, status: statusEntries.status, note: statusEntries.note })
+    .select({
+      subjectId: column,
+      at: statusEntries.at,
+      status: statusEntries.status,
+      note: statusEntries.note,
+    })
     .from(statusEntries)
     .where(and(isNotNull(column), inArray(column, ids), sql`${statusEntries.source} = 'import'`))
     .orderBy(statusEntries.at, statusEntries.id);
@@ -43,7 +48,13 @@ export async function syncStatusEntries(
         continue;
       }
       context.summary.add('status entries', 'created');
-      inserts.push({ [subject]: subjectId, status: entry.status, note: entry.note ?? null, at: entry.at, source: 'import' });
+      inserts.push({
+        [subject]: subjectId,
+        status: entry.status,
+        note: entry.note ?? null,
+        at: entry.at,
+        source: 'import',
+      });
     }
   }
   for (let i = 0; i < inserts.length; i += 500) {

@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { differenceInCalendarDays } from 'date-fns';
+import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
 import { dayIn } from '../domain/fiscal-calendar.ts';
 
 /** `2019-08-27`: the day of an instant in a zone. */
@@ -9,7 +9,10 @@ export function formatDay(at: Date, zone: string): string {
 
 /** `today`, `yesterday`, `12 days ago`, `in 3 days`, counted in calendar days in a zone. */
 export function formatAge(at: Date, now: Date, zone: string): string {
-  const days = differenceInCalendarDays(new TZDate(now.getTime(), zone), new TZDate(at.getTime(), zone));
+  const days = differenceInCalendarDays(
+    new TZDate(now.getTime(), zone),
+    new TZDate(at.getTime(), zone),
+  );
   if (days === 0) return 'today';
   if (days === 1) return 'yesterday';
   if (days === -1) return 'tomorrow';

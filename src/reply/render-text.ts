@@ -1,6 +1,6 @@
 import { formatStatus } from '../domain/status.ts';
-import { formatDay } from './format.ts';
 import type { Block, Inline, Line, ListItem, Reply } from './document.ts';
+import { formatDay } from './format.ts';
 
 /** Plain text for the shell and logs: no colour, no markup, aligned tables. */
 export function renderText(reply: Reply): string {
@@ -51,13 +51,19 @@ function renderBlock(block: Block): string {
       return '-'.repeat(40);
     case 'table': {
       const cells = [block.columns, ...block.rows.map((row) => row.map(renderInline))];
-      const widths = block.columns.map((_, i) => Math.max(...cells.map((row) => [...(row[i] ?? '')].length)));
+      const widths = block.columns.map((_, i) =>
+        Math.max(...cells.map((row) => [...(row[i] ?? '')].length)),
+      );
       const format = (row: string[]) =>
         row
           .map((cell, i) => cell.padEnd(widths[i] ?? 0))
           .join('  ')
           .trimEnd();
-      return [format(cells[0] as string[]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(format)].join('\n');
+      return [
+        format(cells[0] as string[]),
+        widths.map((w) => '-'.repeat(w)).join('  '),
+        ...cells.slice(1).map(format),
+      ].join('\n');
     }
   }
 }

@@ -1,7 +1,12 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { cycles, goals } from '../db/schema/index.ts';
-import { type Cycle, cycleDays, type FiscalSettings, formatCycle } from '../domain/fiscal-calendar.ts';
+import {
+  type Cycle,
+  cycleDays,
+  type FiscalSettings,
+  formatCycle,
+} from '../domain/fiscal-calendar.ts';
 
 export interface CycleRow {
   id: number;

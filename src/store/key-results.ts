@@ -40,7 +40,11 @@ export function createKeyResultStore(db: Db) {
      * A key result by objective and KR code (`TCB`, `KR2`): the one of the newest cycle that
      * started by `today`, else the earliest one to come.
      */
-    async find(objectiveCode: string, code: string, today: string): Promise<KeyResultRow | undefined> {
+    async find(
+      objectiveCode: string,
+      code: string,
+      today: string,
+    ): Promise<KeyResultRow | undefined> {
       const [row] = await queryRows<KeyResultRow>(
         db,
         sql`select kr.id, kr.code, o.code as "objectiveCode", o.title as "objectiveTitle", o.program,

@@ -32,12 +32,19 @@ const personColumns = {
 export function createPeopleStore(db: Db) {
   return {
     async findByHandle(handle: string): Promise<PersonRow | undefined> {
-      const [row] = await db.select(personColumns).from(people).where(eq(people.handle, slugify(handle))).limit(1);
+      const [row] = await db
+        .select(personColumns)
+        .from(people)
+        .where(eq(people.handle, slugify(handle)))
+        .limit(1);
       return row;
     },
 
     async handles(): Promise<string[]> {
-      const rows = await db.select({ handle: people.handle }).from(people).orderBy(asc(people.handle));
+      const rows = await db
+        .select({ handle: people.handle })
+        .from(people)
+        .orderBy(asc(people.handle));
       return rows.map((row) => row.handle);
     },
 
@@ -50,16 +57,25 @@ export function createPeopleStore(db: Db) {
         .orderBy(asc(teams.name), asc(teamRoles.role));
     },
 
-    async identities(personId: number): Promise<{ transport: string; workspace: string; externalId: string }[]> {
+    async identities(
+      personId: number,
+    ): Promise<{ transport: string; workspace: string; externalId: string }[]> {
       return db
-        .select({ transport: identities.transport, workspace: identities.workspace, externalId: identities.externalId })
+        .select({
+          transport: identities.transport,
+          workspace: identities.workspace,
+          externalId: identities.externalId,
+        })
         .from(identities)
         .where(eq(identities.personId, personId))
         .orderBy(asc(identities.transport));
     },
 
     /** The managers (or delegates) of some teams, by team id. */
-    async members(teamIds: number[], role: 'manager' | 'delegate'): Promise<Map<number, PersonRow[]>> {
+    async members(
+      teamIds: number[],
+      role: 'manager' | 'delegate',
+    ): Promise<Map<number, PersonRow[]>> {
       const members = new Map<number, PersonRow[]>();
       if (teamIds.length === 0) return members;
       const rows = await db
@@ -68,7 +84,8 @@ export function createPeopleStore(db: Db) {
         .innerJoin(people, eq(people.id, teamRoles.personId))
         .where(and(inArray(teamRoles.teamId, teamIds), eq(teamRoles.role, role)))
         .orderBy(asc(people.name));
-      for (const { teamId, ...person } of rows) members.set(teamId, [...(members.get(teamId) ?? []), person]);
+      for (const { teamId, ...person } of rows)
+        members.set(teamId, [...(members.get(teamId) ?? []), person]);
       return members;
     },
   };

@@ -35,7 +35,12 @@ export function createTeamStore(db: Db) {
         .select(teamColumns)
         .from(teams)
         .innerJoin(departments, eq(departments.id, teams.departmentId))
-        .where(and(isNull(teams.archivedAt), or(eq(teams.slug, key), sql`${key} = any(${teams.aliases})`)))
+        .where(
+          and(
+            isNull(teams.archivedAt),
+            or(eq(teams.slug, key), sql`${key} = any(${teams.aliases})`),
+          ),
+        )
         .limit(1);
       return row;
     },

@@ -36,10 +36,25 @@ async function runPipe({ dispatch, actor, input, output }: ShellOptions): Promis
   }
 }
 
-async function runTerminal({ dispatch, actor, input, output, historyFile }: ShellOptions): Promise<void> {
+async function runTerminal({
+  dispatch,
+  actor,
+  input,
+  output,
+  historyFile,
+}: ShellOptions): Promise<void> {
   const history = historyFile ? await loadHistory(historyFile) : [];
-  const rl = createInterface({ input, output, terminal: true, history, historySize: HISTORY_SIZE, removeHistoryDuplicates: true });
-  output.write(`okrbot shell — you are ${actor.label}. Type help for commands, quit (or Ctrl-D) to leave.\n`);
+  const rl = createInterface({
+    input,
+    output,
+    terminal: true,
+    history,
+    historySize: HISTORY_SIZE,
+    removeHistoryDuplicates: true,
+  });
+  output.write(
+    `okrbot shell — you are ${actor.label}. Type help for commands, quit (or Ctrl-D) to leave.\n`,
+  );
   rl.setPrompt('okr> ');
   rl.prompt();
   const done = new Promise<void>((resolve) => rl.once('close', resolve));

@@ -109,10 +109,7 @@ export const goals = pgTable(
     title: text('title').notNull(),
     /** The heading the goal sits under on the page ("Core: maintain CI services"). */
     groupLabel: text('group_label'),
-    taskIds: text('task_ids')
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
+    taskIds: text('task_ids').array().notNull().default(sql`'{}'::text[]`),
     stretch: boolean('stretch').notNull().default(false),
     multiQuarter: boolean('multi_quarter').notNull().default(false),
     keyResultId: integer('key_result_id').references(() => keyResults.id, { onDelete: 'set null' }),
@@ -141,7 +138,10 @@ export const goalDependencies = pgTable(
     teamId: integer('team_id').references(() => teams.id, { onDelete: 'cascade' }),
     label: text('label').notNull(),
   },
-  (t) => [uniqueIndex('goal_dependencies_unique').on(t.goalId, t.label), index('goal_dependencies_team_idx').on(t.teamId)],
+  (t) => [
+    uniqueIndex('goal_dependencies_unique').on(t.goalId, t.label),
+    index('goal_dependencies_team_idx').on(t.teamId),
+  ],
 );
 
 /** Every status change ever made, for a goal or a key result; the current one is the latest. */

@@ -35,14 +35,14 @@ export const teams = pgTable(
     slug: text('slug').notNull().unique(),
     name: text('name').notNull(),
     /** Other names people use for the team ("SRE", "DC Ops"), matched case-insensitively. */
-    aliases: text('aliases')
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
+    aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [index('teams_department_idx').on(t.departmentId), index('teams_parent_idx').on(t.parentId)],
+  (t) => [
+    index('teams_department_idx').on(t.departmentId),
+    index('teams_parent_idx').on(t.parentId),
+  ],
 );
 
 export const people = pgTable('people', {
@@ -92,7 +92,10 @@ export const teamRoles = pgTable(
     role: teamRole('role').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.teamId, t.personId, t.role] }), index('team_roles_person_idx').on(t.personId)],
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.personId, t.role] }),
+    index('team_roles_person_idx').on(t.personId),
+  ],
 );
 
 /** Chat channels of a team (its own channel) or of a department (digest channels). */
@@ -101,7 +104,9 @@ export const channels = pgTable(
   {
     id: serial('id').primaryKey(),
     teamId: integer('team_id').references(() => teams.id, { onDelete: 'cascade' }),
-    departmentId: integer('department_id').references(() => departments.id, { onDelete: 'cascade' }),
+    departmentId: integer('department_id').references(() => departments.id, {
+      onDelete: 'cascade',
+    }),
     transport: transport('transport').notNull(),
     workspace: text('workspace').notNull().default(''),
     externalId: text('external_id').notNull(),
