@@ -142,15 +142,13 @@ async function importValues(
     const at = instantOf(context, value.on);
     const row = byInstant.get(at.getTime());
     if (!row) {
-      await tx
-        .insert(metricValues)
-        .values({
-          keyResultId,
-          value: value.value,
-          note: value.note ?? null,
-          at,
-          source: 'import',
-        });
+      await tx.insert(metricValues).values({
+        keyResultId,
+        value: value.value,
+        note: value.note ?? null,
+        at,
+        source: 'import',
+      });
       summary.add('metric values', 'created');
     } else if (row.value !== value.value || !same(row.note, value.note)) {
       await tx

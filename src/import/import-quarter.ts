@@ -80,13 +80,11 @@ export async function importQuarter(
     await importReports(context, file);
     if (problems.length > 0) throw new QuarterFileError(name, problems);
     if (summary.changed) {
-      await tx
-        .insert(auditLog)
-        .values({
-          source: 'import',
-          action: 'import',
-          detail: { file: name, counts: summary.toJSON() },
-        });
+      await tx.insert(auditLog).values({
+        source: 'import',
+        action: 'import',
+        detail: { file: name, counts: summary.toJSON() },
+      });
     }
   });
   return summary;
