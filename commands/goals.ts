@@ -1,6 +1,6 @@
 import { defineCommand, type Services } from '../src/chat/command.ts';
 import { type GoalNode, goalTree } from '../src/chat/goal-tree.ts';
-import { findTeamOrExplain, teamQuarter } from '../src/chat/lookups.ts';
+import { fallbackNote, findTeamOrExplain, teamQuarter } from '../src/chat/lookups.ts';
 import { goalRef } from '../src/domain/refs.ts';
 import {
   badge,
@@ -34,6 +34,7 @@ export const goalsCommand = defineCommand<Deps>({
     const { team } = found;
     const quarter = await teamQuarter(team, ctx, deps);
     if (!quarter) return reply(paragraph(`${team.name} has no goals yet.`));
+    const note = fallbackNote(quarter);
     const rows: Line[] = [];
     const visit = (nodes: GoalNode[], depth: number) => {
       for (const { goal, children } of nodes) {
@@ -48,13 +49,7 @@ export const goalsCommand = defineCommand<Deps>({
     visit(goalTree(quarter.goals), 0);
     return reply(
       heading(`${team.name} goals — ${quarter.cycleLabel}`),
-      ...(quarter.currentLabel
-        ? [
-            paragraph(
-              `No goals for ${quarter.currentLabel}; showing ${quarter.cycleLabel}, the most recent quarter with goals.`,
-            ),
-          ]
-        : []),
+      ...(note ? [paragraph(note)] : []),
       table(['Ref', 'Status', 'Goal'], rows),
       context(
         `${plural(rows.length, 'goal')} · `,

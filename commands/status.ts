@@ -5,7 +5,7 @@ import {
   type Services,
 } from '../src/chat/command.ts';
 import { type GoalNode, goalTree, groupByHeading } from '../src/chat/goal-tree.ts';
-import { findTeamOrExplain, teamQuarter } from '../src/chat/lookups.ts';
+import { fallbackNote, findTeamOrExplain, teamQuarter } from '../src/chat/lookups.ts';
 import { showItem } from '../src/chat/show-item.ts';
 import { dayIn } from '../src/domain/fiscal-calendar.ts';
 import { parseRef } from '../src/domain/refs.ts';
@@ -48,7 +48,7 @@ async function statusOfOwnTeams(actor: Actor, ctx: CommandContext, deps: Deps): 
   const roles = actor.person ? await deps.people.roles(actor.person.id) : [];
   const slugs = [...new Set(roles.map((role) => role.teamSlug))];
   if (slugs.length === 0) {
-    const names = (await deps.teams.names()).filter((_, i) => i % 2 === 0);
+    const names = (await deps.teams.list()).map((team) => team.slug);
     return reply(
       paragraph(
         'Which team? For example ',
@@ -90,13 +90,8 @@ async function teamStatus(team: TeamRow, ctx: CommandContext, deps: Deps): Promi
     );
   }
   const blocks = [heading(`${team.name} — ${quarter.cycleLabel}`), context(...about)];
-  if (quarter.currentLabel) {
-    blocks.push(
-      paragraph(
-        `No goals for ${quarter.currentLabel}; showing ${quarter.cycleLabel}, the most recent quarter with goals.`,
-      ),
-    );
-  }
+  const note = fallbackNote(quarter);
+  if (note) blocks.push(paragraph(note));
   blocks.push(
     paragraph(summaryLine(quarter.goals.filter((g) => g.parentId === null).map((g) => g.status))),
   );

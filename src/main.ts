@@ -1,17 +1,14 @@
-import { readdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { createCommandRegistry } from '../commands/index.ts';
 import type { Actor, Services } from './chat/command.ts';
 import { createDispatcher, type Dispatch } from './chat/dispatch.ts';
 import type { Config } from './config/load-config.ts';
-import { type Database, openDatabase } from './db/database.ts';
+import { type Database, type OpenOptions, openDatabase } from './db/database.ts';
+import { DEFAULT_CACHE_DIR } from './db/pglite-template.ts';
 import { departments } from './db/schema/index.ts';
 import type { FiscalSettings } from './domain/fiscal-calendar.ts';
 import { suggest } from './domain/text.ts';
 import { createStore } from './store/store.ts';
-
-export const SEEDS_FOLDER = fileURLToPath(new URL('../seeds', import.meta.url));
 
 export interface Bot {
   readonly database: Database;
@@ -26,7 +23,7 @@ export interface Bot {
 /** The composition root: opens the database, loads demo data when empty, wires the commands. */
 export async function createBot(config: Config, logger: Logger): Promise<Bot> {
   const started = performance.now();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger });
+  const database = await openDatabase(databaseOptions(config, logger));
   try {
     const fiscal = { startMonth: config.fiscalYearStartMonth };
     logger.debug(
@@ -58,6 +55,16 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
   }
 }
 
+/** How the configuration opens the database, for the bot and the one-shot subcommands alike. */
+export function databaseOptions(config: Config, logger: Logger): OpenOptions {
+  return {
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    cacheDir: config.cacheDir ?? DEFAULT_CACHE_DIR,
+    logger,
+  };
+}
+
 async function loadDemoIfEmpty(
   database: Database,
   fiscal: FiscalSettings,
@@ -68,17 +75,12 @@ async function loadDemoIfEmpty(
   if (any) return;
   const started = performance.now();
   // The importer (and its YAML parser) loads only when there is something to import.
-  const { importQuarterFile } = await import('./import/import-quarter.ts');
-  const files = (await readdir(SEEDS_FOLDER)).filter((name) => name.endsWith('.yaml')).sort();
-  for (const name of files) {
-    const summary = await importQuarterFile(database.db, `${SEEDS_FOLDER}/${name}`, {
-      fiscal,
-      defaultTimeZone: timeZone,
-    });
-    logger.debug({ file: name, result: summary.describe() }, 'demo file imported');
-  }
+  const { importDemo } = await import('./import/demo.ts');
+  const results = await importDemo(database.db, { fiscal, defaultTimeZone: timeZone });
+  for (const [file, summary] of results)
+    logger.debug({ file, result: summary.describe() }, 'demo file imported');
   logger.info(
-    { files: files.length, ms: Math.round(performance.now() - started) },
+    { files: results.size, ms: Math.round(performance.now() - started) },
     'empty database: loaded the demo quarters from seeds/ (set OKRBOT_DEMO=0 to start empty)',
   );
 }

@@ -14,7 +14,14 @@ export async function findTeamOrExplain(
 ): Promise<{ team: TeamRow } | { reply: Reply }> {
   const team = await teams.find(name);
   if (team) return { team };
-  const close = suggest(name, await teams.names(), 3);
+  // Match on slugs and names alike, but offer each team once, by its slug.
+  const all = await teams.list();
+  const slugOf = new Map(
+    all.flatMap((t) => [[t.slug, t.slug] as const, [t.name, t.slug] as const]),
+  );
+  const close = [
+    ...new Set(suggest(name, slugOf.keys(), 6).map((match) => slugOf.get(match) as string)),
+  ].slice(0, 3);
   if (close.length === 0) {
     return {
       reply: errorReply(
@@ -34,8 +41,8 @@ export async function findTeamOrExplain(
 export interface TeamQuarter {
   cycleLabel: string;
   goals: GoalRow[];
-  /** The label of the current quarter when it had no goals and an older (or the next) one is shown. */
-  currentLabel?: string;
+  /** Set when the current quarter had no goals and another one is shown instead. */
+  fallback?: { currentLabel: string; upcoming: boolean };
 }
 
 /**
@@ -61,6 +68,15 @@ export async function teamQuarter(
   return {
     cycleLabel: chosen.label,
     goals: await deps.goals.ofTeam(team.id, chosen.id, context.now),
-    currentLabel,
+    fallback: { currentLabel, upcoming: chosen.startsOn > today },
   };
+}
+
+/** "No goals for FY2020-21 Q2; showing FY2019-20 Q1, the most recent quarter with goals." */
+export function fallbackNote(quarter: TeamQuarter): string | undefined {
+  if (!quarter.fallback) return undefined;
+  const which = quarter.fallback.upcoming
+    ? 'the next quarter with goals'
+    : 'the most recent quarter with goals';
+  return `No goals for ${quarter.fallback.currentLabel}; showing ${quarter.cycleLabel}, ${which}.`;
 }

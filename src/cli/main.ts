@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
-import { openDatabase } from '../db/database.ts';
+import { migratePgliteClient, openDatabase } from '../db/database.ts';
+import { buildPgliteTemplate, DEFAULT_CACHE_DIR } from '../db/pglite-template.ts';
 import { importQuarterFile } from '../import/import-quarter.ts';
 import { QuarterFileError } from '../import/quarter-file.ts';
 import { createLogger } from '../logger.ts';
-import { createBot, shellActor, UnknownPersonError } from '../main.ts';
+import { createBot, databaseOptions, shellActor, UnknownPersonError } from '../main.ts';
 import { runShell } from '../transports/shell.ts';
 
 const USAGE = `Usage: okrbot [command]
@@ -15,6 +16,8 @@ Commands:
   start            run the bot (the default); with no Slack or IRC configured, a chat in this terminal
   migrate          bring the database schema up to date and exit
   import FILE...   load quarter files (YAML, see seeds/README.md); importing again changes nothing
+  prepare          build the cached empty database that new embedded data directories start from
+                   (npm install runs it; okrbot works without it, only its first start is slower)
   help             this text
 
 Configuration comes from the environment; see .env.example.`;
@@ -33,6 +36,8 @@ export async function main(
         return await migrate(env);
       case 'import':
         return await importFiles(rest, env);
+      case 'prepare':
+        return await prepare(env);
       case 'help':
       case '--help':
       case '-h':
@@ -84,9 +89,23 @@ async function start(env: NodeJS.ProcessEnv): Promise<number> {
 async function migrate(env: NodeJS.ProcessEnv): Promise<number> {
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger });
+  const database = await openDatabase(databaseOptions(config, logger));
   await database.close();
   process.stdout.write(`Schema of ${database.location} is up to date.\n`);
+  return 0;
+}
+
+async function prepare(env: NodeJS.ProcessEnv): Promise<number> {
+  const config = loadConfig(env);
+  const cacheDir = config.cacheDir ?? DEFAULT_CACHE_DIR;
+  const started = performance.now();
+  const { path, built } = await buildPgliteTemplate(cacheDir, migratePgliteClient);
+  const took = `${((performance.now() - started) / 1000).toFixed(1)} s`;
+  process.stdout.write(
+    built
+      ? `Built the database template ${path} in ${took}.\n`
+      : `The database template is up to date: ${path}\n`,
+  );
   return 0;
 }
 
@@ -99,7 +118,7 @@ async function importFiles(files: readonly string[], env: NodeJS.ProcessEnv): Pr
   }
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, logger });
+  const database = await openDatabase(databaseOptions(config, logger));
   try {
     for (const file of files) {
       const summary = await importQuarterFile(database.db, file, {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isDay } from '../domain/fiscal-calendar.ts';
 import { isValidTimeZone } from '../domain/time-zone.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -34,6 +35,7 @@ const schema = z.object({
     },
   ),
   OKRBOT_DATA_DIR: optionalText.transform((value) => value ?? './data'),
+  OKRBOT_CACHE_DIR: optionalText,
   OKRBOT_TIMEZONE: optionalText
     .transform((value) => value ?? 'UTC')
     .refine(isValidTimeZone, {
@@ -57,16 +59,19 @@ const schema = z.object({
 });
 
 function isIsoInstant(value: string): boolean {
-  return (
-    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) &&
-    !Number.isNaN(Date.parse(value))
+  const match = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
+    value,
   );
+  // Date.parse rolls 2019-02-31 over into March; the day must exist as written.
+  return match !== null && isDay(match[1] as string) && !Number.isNaN(Date.parse(value));
 }
 
 export interface Config {
   /** Postgres connection URL; undefined means the embedded database. */
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** Cache of the migrated empty embedded database; undefined means the default place. */
+  readonly cacheDir: string | undefined;
   readonly timeZone: string;
   readonly fiscalYearStartMonth: number;
   readonly demo: boolean;
@@ -104,6 +109,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   return Object.freeze({
     databaseUrl: value.DATABASE_URL,
     dataDir: value.OKRBOT_DATA_DIR,
+    cacheDir: value.OKRBOT_CACHE_DIR,
     timeZone: value.OKRBOT_TIMEZONE,
     fiscalYearStartMonth: value.OKRBOT_FISCAL_YEAR_START,
     demo: value.OKRBOT_DEMO,

@@ -1,8 +1,11 @@
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { access, mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Logger } from 'pino';
 import { lockDataDir } from './data-dir-lock.ts';
+import { MIGRATIONS_FOLDER } from './migrations-folder.ts';
+import { readPgliteTemplate } from './pglite-template.ts';
 import * as schema from './schema/index.ts';
 
 /** One database type for both drivers, so the same store code runs on PGlite and Postgres. */
@@ -16,8 +19,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
-
 // Any constant works; it only has to be the same for every okrbot instance on one database.
 const MIGRATION_LOCK_ID = 0x6f6b72; // "okr"
 
@@ -26,14 +27,14 @@ export interface OpenOptions {
   url: string | undefined;
   /** Directory of the embedded database; `memory://` keeps it in memory (tests). */
   dataDir: string;
+  /** Where the template of an empty migrated embedded database is cached; undefined: not used. */
+  cacheDir?: string | undefined;
   logger?: Logger;
 }
 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  const database = options.url
-    ? await openPostgres(options.url)
-    : await openPglite(options.dataDir);
+  const database = options.url ? await openPostgres(options.url) : await openPglite(options);
   try {
     await migrate(database, options);
   } catch (error) {
@@ -43,19 +44,22 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return database;
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite({ dataDir, cacheDir, logger }: OpenOptions): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const inMemory = dataDir === 'memory://';
   // PGlite creates the data directory itself, but not its parents.
   if (!inMemory) await mkdir(dataDir, { recursive: true });
   const unlock = inMemory ? async () => {} : await lockDataDir(dataDir);
-  const client = await PGlite.create(inMemory ? undefined : dataDir).catch(
-    async (error: unknown) => {
-      await unlock();
-      throw error;
-    },
-  );
+  let client: PGlite;
+  try {
+    const fresh = inMemory || !(await exists(join(dataDir, 'PG_VERSION')));
+    const template = fresh && cacheDir ? await readPgliteTemplate(cacheDir) : undefined;
+    client = await createPglite(PGlite, inMemory ? undefined : dataDir, template, logger);
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
   const db = drizzle({ client, schema }) as unknown as Db;
   return {
     db,
@@ -66,6 +70,47 @@ async function openPglite(dataDir: string): Promise<Database> {
       await unlock();
     },
   };
+}
+
+async function createPglite(
+  PGliteClass: typeof PGlite,
+  dataDir: string | undefined,
+  template: Blob | undefined,
+  logger: Logger | undefined,
+): Promise<PGlite> {
+  if (!template) return PGliteClass.create(dataDir);
+  try {
+    return await PGliteClass.create(dataDir, { loadDataDir: template });
+  } catch (error) {
+    // A damaged template must not stop the bot: clear what it unpacked and start from scratch.
+    logger?.warn(
+      { err: error },
+      'could not use the cached database template; creating the database from scratch',
+    );
+    if (dataDir) await clearDataDir(dataDir);
+    return PGliteClass.create(dataDir);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Empties a data directory that was fresh a moment ago, keeping our lock file. */
+async function clearDataDir(dataDir: string): Promise<void> {
+  for (const entry of await readdir(dataDir)) {
+    if (entry !== 'okrbot.pid') await rm(join(dataDir, entry), { recursive: true, force: true });
+  }
+}
+
+/** Applies the migrations to a bare PGlite client (used to build the template). */
+export async function migratePgliteClient(client: PGlite): Promise<void> {
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
 }
 
 async function openPostgres(url: string): Promise<Database> {

@@ -47,7 +47,8 @@ export function parseCycle(text: string): Cycle | undefined {
   if (second !== undefined) {
     const end = expandYear(second, start);
     if (end !== start + 1) return undefined;
-  } else if (!/fy/i.test(text) && first?.length !== 4) {
+  } else if (!/fy/i.test(text)) {
+    // A bare "2019" could be a calendar year; only "FY2019" names a fiscal one.
     return undefined;
   }
   if (start < MIN_YEAR || start > MAX_YEAR) return undefined;

@@ -57,6 +57,7 @@ export function suggest(input: string, candidates: Iterable<string>, limit = 3):
   const scored: { candidate: string; score: number }[] = [];
   for (const candidate of candidates) {
     const key = slugify(candidate);
+    if (!key) continue;
     const distance =
       key.startsWith(wanted) || wanted.startsWith(key) ? 0 : editDistance(wanted, key);
     if (distance <= Math.max(2, Math.floor(wanted.length / 3)))

@@ -45,14 +45,13 @@ export function createTeamStore(db: Db) {
       return row;
     },
 
-    /** Every team name and slug, for "did you mean". */
-    async names(): Promise<string[]> {
-      const rows = await db
+    /** Every team's slug and name, for lists and "did you mean". */
+    async list(): Promise<{ slug: string; name: string }[]> {
+      return db
         .select({ slug: teams.slug, name: teams.name })
         .from(teams)
         .where(isNull(teams.archivedAt))
         .orderBy(asc(teams.slug));
-      return rows.flatMap((row) => [row.slug, row.name]);
     },
 
     async subTeams(teamId: number): Promise<{ slug: string; name: string }[]> {

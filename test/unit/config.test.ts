@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeConfig, loadConfig } from '../../src/config/load-config.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      databaseUrl: undefined,
+      dataDir: './data',
+      timeZone: 'UTC',
+      fiscalYearStartMonth: 7,
+      demo: true,
+      actAs: undefined,
+      now: undefined,
+      logLevel: 'info',
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://okr:pw@db.example:5432/okr',
+      OKRBOT_DATA_DIR: '/var/lib/okrbot',
+      OKRBOT_TIMEZONE: 'Europe/Berlin',
+      OKRBOT_FISCAL_YEAR_START: '1',
+      OKRBOT_DEMO: '0',
+      OKRBOT_AS: 'nuria-ruiz',
+      OKRBOT_NOW: '2019-08-28T12:00:00Z',
+      LOG_LEVEL: 'DEBUG',
+    });
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://okr:pw@db.example:5432/okr',
+      dataDir: '/var/lib/okrbot',
+      timeZone: 'Europe/Berlin',
+      fiscalYearStartMonth: 1,
+      demo: false,
+      actAs: 'nuria-ruiz',
+      logLevel: 'debug',
+    });
+    expect(config.now?.toISOString()).toBe('2019-08-28T12:00:00.000Z');
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', OKRBOT_TIMEZONE: ' ', OKRBOT_DEMO: '' })).toMatchObject({
+      databaseUrl: undefined,
+      timeZone: 'UTC',
+      demo: true,
+    });
+  });
+
+  it('reports every bad variable at once, each with a hint', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        DATABASE_URL: 'mysql://root:hunter2@localhost/okr',
+        OKRBOT_TIMEZONE: 'Mars/Olympus',
+        OKRBOT_FISCAL_YEAR_START: '13',
+        OKRBOT_DEMO: 'maybe',
+        OKRBOT_NOW: 'yesterday',
+        LOG_LEVEL: 'loud',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems, message } = error as ConfigError;
+    expect(problems).toHaveLength(6);
+    expect(message).toContain(
+      'DATABASE_URL: expected a postgres:// or postgresql:// connection URL',
+    );
+    expect(message).toContain('OKRBOT_TIMEZONE: expected an IANA time zone');
+    expect(message).toContain(
+      'OKRBOT_FISCAL_YEAR_START: expected a month number from 1 (January) to 12',
+    );
+    expect(message).toContain('OKRBOT_DEMO: expected 1 or 0');
+    expect(message).toContain('OKRBOT_NOW: expected an ISO 8601 instant');
+    expect(message).toContain('LOG_LEVEL: expected one of');
+    expect(message).toContain('.env.example');
+    // The secret in the bad URL never reaches the message.
+    expect(message).not.toContain('hunter2');
+  });
+
+  it.each(['2019-02-31T00:00:00Z', '0', '1e309'])('refuses the impossible instant %j', (value) => {
+    expect(() => loadConfig({ OKRBOT_NOW: value })).toThrow(ConfigError);
+  });
+
+  it('redacts the database password when describing the configuration', () => {
+    const described = describeConfig(
+      loadConfig({ DATABASE_URL: 'postgres://okr:s3cret@db:5432/okr' }),
+    );
+    expect(JSON.stringify(described)).not.toContain('s3cret');
+    expect(described.database).toBe('postgres://okr:***@db:5432/okr');
+  });
+});

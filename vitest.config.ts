@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    // PGlite starts in seconds, not milliseconds, and end-to-end tests spawn whole bots.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: more workers only make the database-heavy files slower.
+    maxWorkers: 2,
+  },
+});
