@@ -20,6 +20,10 @@ function isAlive(pid: number): boolean {
   }
 }
 
+// Directories this process holds: a pid file with our own pid is ours only if listed here
+// (in a container the bot is often pid 1 on every run, so a leftover file may carry our pid).
+const held = new Set<string>();
+
 /**
  * A pid file that keeps a second process off the embedded data directory (PGlite is one
  * process per directory; two would corrupt it). A file left by a crashed process is taken over.
@@ -31,11 +35,17 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
       const handle = await open(path, 'wx');
       await handle.writeFile(String(process.pid));
       await handle.close();
-      return () => rm(path, { force: true });
+      held.add(path);
+      return async () => {
+        held.delete(path);
+        await rm(path, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (pid && pid !== process.pid && isAlive(pid)) throw new DataDirLockedError(dir, pid);
+      const ours = pid === process.pid;
+      if ((ours && held.has(path)) || (pid && !ours && isAlive(pid)))
+        throw new DataDirLockedError(dir, pid);
       await rm(path, { force: true });
     }
   }

@@ -48,7 +48,7 @@ async function collectFiles(dir: string, prefix = ''): Promise<string[]> {
   return nested.flat();
 }
 
-async function templatePath(cacheDir: string): Promise<string> {
+export async function templatePath(cacheDir: string): Promise<string> {
   return join(cacheDir, `pglite-template-${await templateKey()}.tar.gz`);
 }
 

@@ -1,0 +1,180 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS, createCommandRegistry } from '../../commands/index.ts';
+import type { Actor, Services } from '../../src/chat/command.ts';
+import { createDispatcher } from '../../src/chat/dispatch.ts';
+import { importDemo } from '../../src/import/demo.ts';
+import { shellActor } from '../../src/main.ts';
+import { renderText } from '../../src/reply/render-text.ts';
+import { createStore } from '../../src/store/store.ts';
+import {
+  createTestDatabase,
+  type Driver,
+  drivers,
+  type TestDatabase,
+} from '../support/databases.ts';
+
+const fiscal = { startMonth: 7 };
+const operator: Actor = {
+  person: undefined,
+  isAdmin: true,
+  transport: 'shell',
+  label: 'local operator',
+};
+const outputs = new Map<Driver, Map<string, string>>();
+
+describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
+  let database: TestDatabase;
+  let services: Services;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    await importDemo(database.db, { fiscal, defaultTimeZone: 'UTC' });
+    services = { ...createStore(database.db, fiscal), registry: createCommandRegistry() };
+    outputs.set(driver, new Map());
+  });
+  afterAll(() => database?.close());
+
+  async function ask(line: string, at = '2019-08-28T12:00:00Z', actor = operator) {
+    const dispatch = createDispatcher({
+      services,
+      clock: () => new Date(at),
+      timeZone: 'UTC',
+      fiscal,
+      logger: pino({ level: 'silent' }),
+    });
+    const reply = await dispatch(line, actor);
+    const text = reply ? renderText(reply) : '';
+    outputs.get(driver)?.set(`${at} ${line}`, text);
+    return { tone: reply?.tone, text };
+  }
+
+  describe('every example in the help runs', () => {
+    const examples = COMMANDS.flatMap((command) =>
+      command.examples.map((example) => [command.name, example]),
+    );
+    it.each(examples)('%s: %s', async (_name, example) => {
+      const { tone, text } = await ask(example as string, '2020-12-31T12:00:00Z');
+      expect(tone).toBe('info');
+      expect(text.length).toBeGreaterThan(0);
+    });
+  });
+
+  it("shows a team's goals with the statuses the page gave them on that date", async () => {
+    const { tone, text } = await ask('status analytics');
+    expect(tone).toBe('info');
+    expect(text).toContain('Analytics — FY2019-20 Q1');
+    expect(text).toContain('Technology · Manager: Nuria Ruiz · as of 2019-08-28');
+    expect(text).toContain('9 goals:');
+    expect(text).toMatch(
+      /\[In progress\] Release Mediawiki History .* · T208612 · since 2019-08-01/,
+    );
+    expect(text).toMatch(
+      /\[Postponed\] Development work for kafka connect · T223626 · since 2019-07-23/,
+    );
+    expect(text).toContain('[Done] Schema Repository CI');
+    expect(text).toContain('Last monthly note: 2019-08');
+    // The final marker of T208612 comes on 2019-09-30: not yet.
+    expect(text).not.toMatch(/Partially done\] Release Mediawiki/);
+  });
+
+  it('shows the history of a goal up to now', async () => {
+    const august = await ask('status T208612');
+    expect(august.text).toContain('T208612 — Release Mediawiki History');
+    expect(august.text).toMatch(/2019-08-01 +\[In progress\]/);
+    expect(august.text).not.toContain('2019-09-30');
+    const october = await ask('status T208612', '2019-10-15T00:00:00Z');
+    expect(october.text).toMatch(/Status: \[Partially done\] since 2019-09-30/);
+    expect(october.text).toMatch(
+      /2019-08-01 +\[In progress\][\s\S]*2019-09-30 +\[Partially done\]/,
+    );
+  });
+
+  it('lists goals with their refs', async () => {
+    const { text } = await ask('goals performance');
+    expect(text).toContain('Performance goals — FY2019-20 Q1');
+    expect(text).toMatch(/T211661 +\[Not done\] +Swift cleanup \+ WebP ramp up/);
+    expect(text).toContain('14 goals');
+  });
+
+  it('shows sub-items under their goal', async () => {
+    const { text } = await ask('status release engineering');
+    expect(text).toMatch(
+      /- \[In progress\] All applicable new and existing services[^\n]*\n {2}- \[Done\] Migrate restrouter/,
+    );
+  });
+
+  it('falls back to the most recent quarter with goals and says so', async () => {
+    const { text } = await ask('status analytics', '2026-11-22T12:00:00Z');
+    expect(text).toContain(
+      'No goals for FY2026-27 Q2; showing FY2019-20 Q1, the most recent quarter with goals.',
+    );
+  });
+
+  it('shows a key result with its values', async () => {
+    const { text } = await ask('status TCB-KR2', '2020-12-31T12:00:00Z');
+    expect(text).toContain('TCB-KR2 — Technical Community Building');
+    expect(text).toMatch(/2020-09-30 +2033 tool maintainers/);
+    expect(text).toMatch(/2020-12-31 +2067 tool maintainers/);
+  });
+
+  it.each([
+    ['status analyticz', 'No team or item "analyticz". Did you mean analytics?'],
+    ['status T999999', 'No goal has task T999999.'],
+    ['status G999999', 'No goal G999999.'],
+    ['status NOPE-KR9', 'No key result NOPE-KR9.'],
+    ['stauts analytics', 'Unknown command "stauts". Did you mean status?'],
+    ['help nope', 'No command "nope".'],
+  ])('answers %j with a clear error', async (line, message) => {
+    const { tone, text } = await ask(line);
+    expect(tone).toBe('error');
+    expect(text).toContain(message);
+  });
+
+  it('finds teams however the name is typed', async () => {
+    for (const name of [
+      'Analytics',
+      'ANALYTICS',
+      'ana\u200Blytics',
+      'ａｎａｌｙｔｉｃｓ',
+      '\u202Eanalytics',
+    ]) {
+      expect((await ask(`status ${name}`)).text).toContain('Analytics — FY2019-20 Q1');
+    }
+    expect((await ask('status Release Engineering')).text).toContain(
+      'Release Engineering — FY2019-20 Q1',
+    );
+    expect((await ask('status DC Ops')).text).toContain('Data Center Operations — FY2019-20 Q1');
+  });
+
+  it('refuses an oversized message without running anything', async () => {
+    const { tone, text } = await ask(`status ${'a'.repeat(40_000)}`);
+    expect(tone).toBe('error');
+    expect(text).toContain('commands are limited to 4000');
+  });
+
+  it('knows who a person is', async () => {
+    const nuria = await shellActor(services, 'nuria-ruiz');
+    const { text } = await ask('whoami', '2019-08-28T12:00:00Z', nuria);
+    expect(text).toContain('Nuria Ruiz (shell)');
+    expect(text).toContain('Teams: Analytics (manager)');
+    const own = await ask('status', '2019-08-28T12:00:00Z', nuria);
+    expect(own.text).toContain('Analytics — FY2019-20 Q1');
+    await expect(shellActor(services, 'nuria-ruis')).rejects.toThrow(/Did you mean nuria-ruiz/);
+  });
+
+  it('lists every command in help', async () => {
+    const { text } = await ask('help');
+    for (const command of COMMANDS) expect(text).toContain(command.usage);
+    expect((await ask('help status')).text).toContain('status T208612');
+  });
+});
+
+describe('both databases', () => {
+  // Postgres is optional on a laptop; in CI drivers() insists on it, so this always runs there.
+  it.runIf(drivers().includes('postgres'))('give the same answers', () => {
+    const [pglite, postgres] = [outputs.get('pglite'), outputs.get('postgres')];
+    expect(pglite?.size).toBeGreaterThan(10);
+    expect([...(postgres?.entries() ?? [])]).toEqual([...(pglite?.entries() ?? [])]);
+  });
+});
