@@ -8,6 +8,7 @@ import { importQuarterFile } from '../import/import-quarter.ts';
 import { QuarterFileError } from '../import/quarter-file.ts';
 import { createLogger } from '../logger.ts';
 import { createBot, databaseOptions, shellActor, UnknownPersonError } from '../main.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { runShell } from '../transports/shell.ts';
 
 const USAGE = `Usage: okrbot [command]
@@ -134,8 +135,8 @@ async function importFiles(files: readonly string[], env: NodeJS.ProcessEnv): Pr
 }
 
 async function version(): Promise<string> {
-  const pkg = JSON.parse(
-    await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
-  ) as { version: string };
+  const pkg = JSON.parse(await readFile(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }

@@ -46,7 +46,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 
 async function openPglite({ dataDir, cacheDir, logger }: OpenOptions): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const { drizzle } = await import('drizzle-orm/pglite');
+  // Loading the driver and migrator overlaps with PGlite's start, which waits on WebAssembly.
+  const modules = Promise.all([
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   const inMemory = dataDir === 'memory://';
   // PGlite creates the data directory itself, but not its parents.
   if (!inMemory) await mkdir(dataDir, { recursive: true });
@@ -60,6 +64,7 @@ async function openPglite({ dataDir, cacheDir, logger }: OpenOptions): Promise<D
     await unlock();
     throw error;
   }
+  const [{ drizzle }] = await modules;
   const db = drizzle({ client, schema }) as unknown as Db;
   return {
     db,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { MIGRATIONS_FOLDER } from './migrations-folder.ts';
 
 // A fresh PGlite data directory costs an initdb inside WebAssembly (3.5-5.5 s on two cores) plus
@@ -11,9 +11,7 @@ import { MIGRATIONS_FOLDER } from './migrations-folder.ts';
 // new data directories instead. The dump is keyed by the PGlite version and the migrations, so
 // a changed schema or engine simply misses the cache and takes the slow, always-correct path.
 
-export const DEFAULT_CACHE_DIR = fileURLToPath(
-  new URL('../../node_modules/.cache/okrbot', import.meta.url),
-);
+export const DEFAULT_CACHE_DIR = join(PACKAGE_ROOT, 'node_modules/.cache/okrbot');
 
 async function templateKey(): Promise<string> {
   const hash = createHash('sha256');

@@ -1,10 +1,11 @@
 import { readdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Db } from '../db/database.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { type ImportOptions, importQuarterFile } from './import-quarter.ts';
 import type { ImportSummary } from './import-summary.ts';
 
-export const SEEDS_FOLDER = fileURLToPath(new URL('../../seeds', import.meta.url));
+export const SEEDS_FOLDER = join(PACKAGE_ROOT, 'seeds');
 
 /** The demo quarter files, in the order they import (objectives before goals that link them). */
 export async function demoFiles(): Promise<string[]> {
