@@ -15,8 +15,9 @@ import {
   strong,
   table,
 } from '../reply/document.ts';
-import type { GoalRow, StatusEntryRow } from '../store/goals.ts';
+import type { GoalRow } from '../store/goals.ts';
 import type { KeyResultRow } from '../store/key-results.ts';
+import type { StatusEntryRow } from '../store/status-history.ts';
 import type { CommandContext, Services } from './command.ts';
 
 type Deps = Pick<Services, 'goals' | 'keyResults'>;

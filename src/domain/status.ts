@@ -101,24 +101,3 @@ export function formatStatus(status: Status): string {
 export function statusWords(): string[] {
   return [...LOOKUP.keys()];
 }
-
-export interface StatusEntryLike {
-  status: Status;
-  at: Date;
-}
-
-/**
- * The current status is the latest entry at or before `now`; entries in the future (a pinned
- * clock, an import of later pages) do not count yet. Ties keep the later entry in the list.
- */
-export function currentEntry<T extends StatusEntryLike>(
-  entries: readonly T[],
-  now: Date,
-): T | undefined {
-  let best: T | undefined;
-  for (const entry of entries) {
-    if (entry.at.getTime() > now.getTime()) continue;
-    if (!best || entry.at.getTime() >= best.at.getTime()) best = entry;
-  }
-  return best;
-}

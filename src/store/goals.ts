@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { queryRows } from '../db/rows.ts';
 import type { Status } from '../domain/status.ts';
+import { statusHistory } from './status-history.ts';
 
 export interface GoalRow {
   id: number;
@@ -26,15 +27,9 @@ export interface GoalRow {
   dependsOn: string[];
 }
 
-export interface StatusEntryRow {
-  status: Status;
-  note: string | null;
-  at: Date;
-  source: string;
-  personName: string | null;
-}
-
-// Latest entry at or before `now` for each goal; lateral joins use status_entries_goal_at_idx.
+// A goal's current status is its latest entry at or before `now` (entries dated later have not
+// happened yet; of two at one instant the later recorded wins). The lateral joins use
+// status_entries_goal_at_idx.
 const goalSelect = (now: Date) => sql`
   select g.id, g.parent_id as "parentId", g.team_id as "teamId", t.slug as "teamSlug",
          t.name as "teamName", c.label as "cycleLabel", c.starts_on::text as "cycleStartsOn",
@@ -105,16 +100,7 @@ export function createGoalStore(db: Db) {
     },
 
     /** Every status entry of a goal up to `now`, oldest first. */
-    async history(goalId: number, now: Date): Promise<StatusEntryRow[]> {
-      const rows = await queryRows<StatusEntryRow>(
-        db,
-        sql`select se.status, se.note, se.at, se.source, p.name as "personName"
-            from status_entries se left join people p on p.id = se.person_id
-            where se.goal_id = ${goalId} and se.at <= ${now.toISOString()}::timestamptz
-            order by se.at, se.id`,
-      );
-      return rows.map((row) => ({ ...row, at: new Date(row.at) }));
-    },
+    history: (goalId: number, now: Date) => statusHistory(db, 'goal', goalId, now),
   };
 }
 

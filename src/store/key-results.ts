@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { queryRows } from '../db/rows.ts';
-import type { Status } from '../domain/status.ts';
-import type { StatusEntryRow } from './goals.ts';
+import { statusHistory } from './status-history.ts';
 
 export interface KeyResultRow {
   id: number;
@@ -83,16 +82,8 @@ export function createKeyResultStore(db: Db) {
       return rows.map((row) => ({ ...row, value: Number(row.value), at: new Date(row.at) }));
     },
 
-    async history(keyResultId: number, now: Date): Promise<StatusEntryRow[]> {
-      const rows = await queryRows<StatusEntryRow & { status: Status }>(
-        db,
-        sql`select se.status, se.note, se.at, se.source, p.name as "personName"
-            from status_entries se left join people p on p.id = se.person_id
-            where se.key_result_id = ${keyResultId} and se.at <= ${now.toISOString()}::timestamptz
-            order by se.at, se.id`,
-      );
-      return rows.map((row) => ({ ...row, at: new Date(row.at) }));
-    },
+    /** Every status entry of the key result up to `now`, oldest first. */
+    history: (keyResultId: number, now: Date) => statusHistory(db, 'key result', keyResultId, now),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentEntry, formatStatus, parseStatus, STATUSES } from '../../src/domain/status.ts';
+import { formatStatus, parseStatus, STATUSES } from '../../src/domain/status.ts';
 
 describe('status vocabulary', () => {
   it('has the nine markers of the goals pages', () => {
@@ -49,32 +49,5 @@ describe('status vocabulary', () => {
 
   it.each(['', 'banana', 'done done', 'yes', 'maybe'])('refuses %j', (word) => {
     expect(parseStatus(word)).toBeUndefined();
-  });
-});
-
-describe('current status', () => {
-  const at = (iso: string) => new Date(iso);
-  const entries = [
-    { status: 'to_do' as const, at: at('2019-07-01T00:00:00Z'), id: 1 },
-    { status: 'in_progress' as const, at: at('2019-08-01T00:00:00Z'), id: 2 },
-    { status: 'done' as const, at: at('2019-09-30T00:00:00Z'), id: 3 },
-  ];
-
-  it('is the latest entry at or before now', () => {
-    expect(currentEntry(entries, at('2019-08-28T12:00:00Z'))?.status).toBe('in_progress');
-    expect(currentEntry(entries, at('2019-09-30T00:00:00Z'))?.status).toBe('done');
-    expect(currentEntry(entries, at('2026-01-01T00:00:00Z'))?.status).toBe('done');
-  });
-
-  it('ignores entries in the future and has none before the first', () => {
-    expect(currentEntry(entries, at('2019-06-30T23:59:59Z'))).toBeUndefined();
-  });
-
-  it('lets the later of two entries at the same instant win', () => {
-    const tie = [
-      ...entries,
-      { status: 'postponed' as const, at: at('2019-08-01T00:00:00Z'), id: 4 },
-    ];
-    expect(currentEntry(tie, at('2019-08-02T00:00:00Z'))?.id).toBe(4);
   });
 });

@@ -14,10 +14,9 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { createdAt } from './columns.ts';
 import { changeSource, cycleKind, goalStatus, metricDirection } from './enums.ts';
 import { departments, people, teams } from './organisation.ts';
-
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 /** Fiscal years and quarters; `label` is the canonical `FY2019-20 Q1`. */
 export const cycles = pgTable(

@@ -13,11 +13,10 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { createdAt } from './columns.ts';
 import { changeSource, deliveryState, runState, transport } from './enums.ts';
 import { goals, keyResults } from './goals.ts';
 import { departments, people, teams } from './organisation.ts';
-
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 /** A monthly request to a manager for the team's status; answered when a reply is recorded. */
 export const prompts = pgTable(

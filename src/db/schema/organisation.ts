@@ -12,9 +12,8 @@ import {
   unique,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { createdAt } from './columns.ts';
 import { channelPurpose, teamRole, transport } from './enums.ts';
-
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 export const departments = pgTable('departments', {
   id: serial('id').primaryKey(),
