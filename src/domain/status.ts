@@ -97,6 +97,16 @@ export function formatStatus(status: Status): string {
   return STATUS_LABELS[status];
 }
 
+/** Every accepted spelling with its status, longest first (for scanning free text). */
+export function statusPhrases(): readonly (readonly [phrase: string, status: Status])[] {
+  return PHRASES;
+}
+
+const PHRASES = [...LOOKUP]
+  .map(([phrase, status]) => [phrase.replace(/-/g, ' '), status] as const)
+  .filter(([phrase], i, all) => all.findIndex(([other]) => other === phrase) === i)
+  .sort((a, b) => b[0].length - a[0].length);
+
 /** Every accepted spelling, for help text and error messages. */
 export function statusWords(): string[] {
   return [...LOOKUP.keys()];
