@@ -1,13 +1,23 @@
 import { type Command, createRegistry, type Services } from '../src/chat/command.ts';
 import { goalsCommand } from './goals.ts';
 import { helpCommand } from './help.ts';
+import { metricCommand } from './metric.ts';
+import { noteCommand } from './note.ts';
+import { setCommand } from './set.ts';
 import { statusCommand } from './status.ts';
+import { undoCommand } from './undo.ts';
+import { updateCommand } from './update.ts';
 import { whoamiCommand } from './whoami.ts';
 
 /** Every chat command, in the order `help` lists them. */
 export const COMMANDS: readonly Command<Services>[] = [
   statusCommand,
   goalsCommand,
+  setCommand,
+  metricCommand,
+  noteCommand,
+  updateCommand,
+  undoCommand,
   whoamiCommand,
   helpCommand,
 ];

@@ -14,6 +14,14 @@ export interface Actor {
   label: string;
 }
 
+/**
+ * A conversation a command opens (the guided `update`): the actor's next lines go to it instead
+ * of being read as commands, until it says it is done.
+ */
+export interface Exchange {
+  handle(line: string, context: CommandContext): Promise<{ reply: Reply; done: boolean }>;
+}
+
 export interface CommandContext {
   actor: Actor;
   /** The clock: the system's, or the pinned OKRBOT_NOW. */
@@ -21,6 +29,8 @@ export interface CommandContext {
   /** Zone for dates when no department or person zone applies. */
   timeZone: string;
   fiscal: FiscalSettings;
+  /** Routes the actor's next lines to an exchange. */
+  startExchange(exchange: Exchange): void;
 }
 
 export interface CommandRequest {

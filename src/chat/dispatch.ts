@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
 import { cleanText, suggest } from '../domain/text.ts';
 import { code, errorReply, type Reply } from '../reply/document.ts';
-import type { Actor, Services } from './command.ts';
+import type { Actor, CommandContext, Exchange, Services } from './command.ts';
 
 /** Longest command line accepted; chat messages are short, and this bounds every parser. */
 export const MAX_COMMAND_LENGTH = 4000;
@@ -24,6 +24,24 @@ export type Dispatch = (line: string, actor: Actor) => Promise<Reply | undefined
  */
 export function createDispatcher(options: DispatcherOptions): Dispatch {
   const { services, logger } = options;
+  // Open exchanges by actor; an actor has at most one (a new `update` replaces the old one).
+  const exchanges = new Map<string, Exchange>();
+  const contextFor = (actor: Actor): CommandContext => ({
+    actor,
+    now: options.clock(),
+    timeZone: options.timeZone,
+    fiscal: options.fiscal,
+    startExchange: (exchange) => exchanges.set(actorKey(actor), exchange),
+  });
+
+  const failure = (error: unknown, what: string, actor: Actor) => {
+    const errorId = randomBytes(4).toString('hex');
+    logger.error({ err: error, errorId, command: what, actor: actor.label }, 'command failed');
+    return errorReply(
+      `Sorry, "${what}" failed unexpectedly (error id ${errorId}). The error is logged; please try again or report the id.`,
+    );
+  };
+
   return async (line, actor) => {
     if (line.length > MAX_COMMAND_LENGTH) {
       return errorReply(
@@ -32,6 +50,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     }
     const text = cleanText(line);
     if (!text) return undefined;
+    const exchange = exchanges.get(actorKey(actor));
+    if (exchange) {
+      try {
+        const { reply, done } = await exchange.handle(text, contextFor(actor));
+        if (done) exchanges.delete(actorKey(actor));
+        return reply;
+      } catch (error) {
+        exchanges.delete(actorKey(actor));
+        return failure(error, 'update', actor);
+      }
+    }
     const [name = '', ...args] = text.split(/\s+/);
     const command = services.registry.find(name);
     if (!command) {
@@ -50,7 +79,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     try {
       const reply = await command.run(
         { args, text: text.slice(name.length).trim() },
-        { actor, now: options.clock(), timeZone: options.timeZone, fiscal: options.fiscal },
+        contextFor(actor),
         services,
       );
       logger.debug(
@@ -59,14 +88,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       );
       return reply;
     } catch (error) {
-      const errorId = randomBytes(4).toString('hex');
-      logger.error(
-        { err: error, errorId, command: command.name, actor: actor.label },
-        'command failed',
-      );
-      return errorReply(
-        `Sorry, "${command.name}" failed unexpectedly (error id ${errorId}). The error is logged; please try again or report the id.`,
-      );
+      return failure(error, command.name, actor);
     }
   };
+}
+
+function actorKey(actor: Actor): string {
+  return `${actor.transport}:${actor.person?.id ?? actor.label}`;
 }

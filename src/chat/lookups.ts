@@ -3,6 +3,7 @@ import { suggest } from '../domain/text.ts';
 import { code, errorReply, type Reply } from '../reply/document.ts';
 import type { CycleStore } from '../store/cycles.ts';
 import type { GoalRow, GoalStore } from '../store/goals.ts';
+import type { PeopleStore } from '../store/people.ts';
 import type { TeamRow, TeamStore } from '../store/teams.ts';
 import type { CommandContext } from './command.ts';
 
@@ -79,4 +80,32 @@ export function fallbackNote(quarter: TeamQuarter): string | undefined {
     ? 'the next quarter with goals'
     : 'the most recent quarter with goals';
   return `No goals for ${quarter.fallback.currentLabel}; showing ${quarter.cycleLabel}, ${which}.`;
+}
+
+/**
+ * The team a command's text starts with (`note release engineering hiring done` → Release
+ * Engineering, "hiring done"), trying the longest name first; undefined when it names none.
+ */
+export async function teamAtStart(
+  text: string,
+  teams: TeamStore,
+): Promise<{ team: TeamRow; rest: string } | undefined> {
+  const words = text.split(/\s+/);
+  for (let count = Math.min(3, words.length); count >= 1; count--) {
+    const team = await teams.find(words.slice(0, count).join(' '));
+    if (team) return { team, rest: words.slice(count).join(' ') };
+  }
+  return undefined;
+}
+
+/** The actor's own team when they have exactly one, for commands whose team is optional. */
+export async function ownTeam(
+  context: CommandContext,
+  deps: { people: PeopleStore; teams: TeamStore },
+): Promise<TeamRow | undefined> {
+  if (!context.actor.person) return undefined;
+  const slugs = [
+    ...new Set((await deps.people.roles(context.actor.person.id)).map((role) => role.teamSlug)),
+  ];
+  return slugs.length === 1 ? deps.teams.find(slugs[0] as string) : undefined;
 }

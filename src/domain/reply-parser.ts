@@ -1,5 +1,5 @@
-import { cleanText, editDistance } from './text.ts';
 import { type Status, statusPhrases } from './status.ts';
+import { cleanText, editDistance } from './text.ts';
 
 // Reads the lines a manager writes back to a monthly prompt, one item per line:
 //
@@ -26,7 +26,13 @@ export type ReplyTarget =
 
 export type ReplyItem =
   | { kind: 'status'; target: ReplyTarget; status: Status; note: string | undefined }
-  | { kind: 'metric'; target: Extract<ReplyTarget, { kind: 'key-result' }>; value: number; percent: boolean; note: string | undefined }
+  | {
+      kind: 'metric';
+      target: Extract<ReplyTarget, { kind: 'key-result' }>;
+      value: number;
+      percent: boolean;
+      note: string | undefined;
+    }
   | { kind: 'all'; status: Status; note: string | undefined }
   | { kind: 'note'; text: string }
   | { kind: 'unknown'; text: string; reason: string };
@@ -44,11 +50,17 @@ export const MAX_REPLY_LINES = 100;
 /** Every non-blank line of a reply, in order, each with what it means. */
 export function parseReply(text: string): ParsedLine[] {
   const lines = text.split(/\r?\n|\r/).filter((line) => line.trim() !== '');
-  const parsed = lines.slice(0, MAX_REPLY_LINES).map((line) => ({ line, item: parseReplyLine(line) }));
+  const parsed = lines
+    .slice(0, MAX_REPLY_LINES)
+    .map((line) => ({ line, item: parseReplyLine(line) }));
   if (lines.length > MAX_REPLY_LINES) {
     parsed.push({
       line: `(${lines.length - MAX_REPLY_LINES} more lines)`,
-      item: { kind: 'unknown', text: '', reason: `only the first ${MAX_REPLY_LINES} lines of a reply are read; send the rest separately` },
+      item: {
+        kind: 'unknown',
+        text: '',
+        reason: `only the first ${MAX_REPLY_LINES} lines of a reply are read; send the rest separately`,
+      },
     });
   }
   return parsed;
@@ -59,21 +71,32 @@ export function parseReplyLine(raw: string): ReplyItem {
     return parseLine(raw);
   } catch (error) {
     // A parser bug must not lose the line: it comes back as not understood.
-    return { kind: 'unknown', text: raw.slice(0, 200), reason: `could not read this line (${(error as Error).message})` };
+    return {
+      kind: 'unknown',
+      text: raw.slice(0, 200),
+      reason: `could not read this line (${(error as Error).message})`,
+    };
   }
 }
 
 // List bullets a reply may start with; numbers are not bullets here, they name the prompt's goals.
 const BULLET = /^(?:[-*•·–—>]+|\([a-z]\))\s*/i;
 const NOTE_PREFIX = /^notes?\s*(?::|-|–|—)\s*/i;
-const ALL_PREFIX = /^(?:all(?:\s+(?:goals?|items?|of\s+them|good))?|everything|every\s+goal)\b(?:\s+(?:is|are|now|still))*\s*/i;
-const FILLER = /^(?:(?:is|are|was|were|now|has\s+been|have\s+been|been|marked(?:\s+as)?|set\s+to|status|->|→|=|:|-|–|—|,)\s*)+/i;
+const ALL_PREFIX =
+  /^(?:all(?:\s+(?:goals?|items?|of\s+them|good))?|everything|every\s+goal)\b(?:\s+(?:is|are|now|still))*\s*/i;
+const FILLER =
+  /^(?:(?:is|are|was|were|now|has\s+been|have\s+been|been|marked(?:\s+as)?|set\s+to|status|->|→|=|:|-|–|—|,)\s*)+/i;
 const SEPARATOR = /^(?:[:,;.\-–—]+\s*|\s+)/;
-const NUMBER = /^([-+−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+−]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*(%|\s*percent\b)?/i;
+const NUMBER =
+  /^([-+−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+−]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*(%|\s*percent\b)?/i;
 
 function parseLine(raw: string): ReplyItem {
   if (raw.length > MAX_REPLY_LINE) {
-    return { kind: 'unknown', text: raw.slice(0, 80), reason: `the line is ${raw.length} characters long; the limit is ${MAX_REPLY_LINE}` };
+    return {
+      kind: 'unknown',
+      text: raw.slice(0, 80),
+      reason: `the line is ${raw.length} characters long; the limit is ${MAX_REPLY_LINE}`,
+    };
   }
   const text = cleanText(raw).replace(/\s+/g, ' ');
   const line = text.replace(BULLET, '').trim();
@@ -82,7 +105,9 @@ function parseLine(raw: string): ReplyItem {
   const note = NOTE_PREFIX.exec(line);
   if (note) {
     const body = line.slice(note[0].length).trim();
-    return body ? { kind: 'note', text: body } : { kind: 'unknown', text, reason: 'the note is empty' };
+    return body
+      ? { kind: 'note', text: body }
+      : { kind: 'unknown', text, reason: 'the note is empty' };
   }
 
   const ref = readRef(line);
@@ -97,14 +122,28 @@ function parseLine(raw: string): ReplyItem {
   // Words from a goal's title, then a status: "mediarequests API in progress, waiting on hardware".
   const found = findStatus(line);
   if (!found) return { kind: 'unknown', text, reason: 'no goal and no status found in this line' };
-  const words = line.slice(0, found.start).replace(/(?:\s|[:,;\-–—]|\b(?:is|are|was|now)\b)+$/i, '').trim();
-  if (!words) return { kind: 'unknown', text, reason: `which goal is ${found.phrase}? Start the line with its number, task id or title` };
-  return { kind: 'status', target: { kind: 'title', words }, status: found.status, note: noteFrom(line.slice(found.end)) };
+  const words = line
+    .slice(0, found.start)
+    .replace(/(?:\s|[:,;\-–—]|\b(?:is|are|was|now)\b)+$/i, '')
+    .trim();
+  if (!words)
+    return {
+      kind: 'unknown',
+      text,
+      reason: `which goal is ${found.phrase}? Start the line with its number, task id or title`,
+    };
+  return {
+    kind: 'status',
+    target: { kind: 'title', words },
+    status: found.status,
+    note: noteFrom(line.slice(found.end)),
+  };
 }
 
 function readRef(line: string): { target: ReplyTarget; length: number } | undefined {
   let match = /^(?:#|no\.?\s*|goal\s+)?(\d{1,3})(?=$|[\s:,.)\-–—])[.)]?/i.exec(line);
-  if (match) return { target: { kind: 'number', number: Number(match[1]) }, length: match[0].length };
+  if (match)
+    return { target: { kind: 'number', number: Number(match[1]) }, length: match[0].length };
   match = /^(?:phab:)?T(\d{1,9})\b/i.exec(line);
   if (match) return { target: { kind: 'task', taskId: `T${match[1]}` }, length: match[0].length };
   match = /^G(\d{1,9})\b/i.exec(line);
@@ -112,26 +151,46 @@ function readRef(line: string): { target: ReplyTarget; length: number } | undefi
   match = /^(?:([A-Z][A-Z0-9]{0,15})[-\s])?(KR\s?\d{1,3})\b/i.exec(line);
   if (match) {
     const code = (match[2] as string).replace(/\s/g, '').toUpperCase();
-    return { target: { kind: 'key-result', objectiveCode: match[1]?.toUpperCase(), code }, length: match[0].length };
+    return {
+      target: { kind: 'key-result', objectiveCode: match[1]?.toUpperCase(), code },
+      length: match[0].length,
+    };
   }
   return undefined;
 }
 
 function parseAfterRef(target: ReplyTarget, after: string, text: string): ReplyItem {
-  const rest = after.replace(FILLER, '').trim();
-  if (!rest) return { kind: 'unknown', text, reason: 'a status or value is missing after the reference' };
+  const rest = after.trim().replace(FILLER, '').trim();
+  if (!rest)
+    return { kind: 'unknown', text, reason: 'a status or value is missing after the reference' };
   const number = NUMBER.exec(rest);
   if (number && target.kind === 'key-result') {
     const value = Number((number[1] as string).replace(/,/g, '').replace('−', '-'));
-    if (!Number.isFinite(value)) return { kind: 'unknown', text, reason: `${number[1]} is not a usable number` };
-    return { kind: 'metric', target, value, percent: Boolean(number[2]), note: noteFrom(rest.slice(number[0].length)) };
+    if (!Number.isFinite(value))
+      return { kind: 'unknown', text, reason: `${number[1]} is not a usable number` };
+    return {
+      kind: 'metric',
+      target,
+      value,
+      percent: Boolean(number[2]),
+      note: noteFrom(rest.slice(number[0].length)),
+    };
   }
   const found = statusAtStart(rest);
   if (found) return { kind: 'status', target, status: found.status, note: noteFrom(found.rest) };
   if (number) {
-    return { kind: 'unknown', text, reason: 'values are recorded for key results only; give a goal a status such as "in progress"' };
+    return {
+      kind: 'unknown',
+      text,
+      reason:
+        'values are recorded for key results only; give a goal a status such as "in progress"',
+    };
   }
-  return { kind: 'unknown', text, reason: `"${firstWords(rest)}" is not a status; use e.g. done, in progress, blocked, postponed` };
+  return {
+    kind: 'unknown',
+    text,
+    reason: `"${firstWords(rest)}" is not a status; use e.g. done, in progress, blocked, postponed`,
+  };
 }
 
 interface Found {
@@ -161,12 +220,20 @@ function findStatus(text: string, anchored = false): Found | undefined {
       if (i + parts.length > words.length) continue;
       let matches = true;
       for (let k = 0; k < parts.length && matches; k++) {
-        matches = wordMatches((words[i + k] as RegExpMatchArray)[0].toLowerCase(), parts[k] as string);
+        matches = wordMatches(
+          (words[i + k] as RegExpMatchArray)[0].toLowerCase(),
+          parts[k] as string,
+        );
       }
       if (!matches) continue;
       const first = words[i] as RegExpMatchArray;
       const last = words[i + parts.length - 1] as RegExpMatchArray;
-      return { status, phrase, start: first.index as number, end: (last.index as number) + last[0].length };
+      return {
+        status,
+        phrase,
+        start: first.index as number,
+        end: (last.index as number) + last[0].length,
+      };
     }
   }
   return undefined;

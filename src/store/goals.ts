@@ -8,8 +8,11 @@ export interface GoalRow {
   id: number;
   parentId: number | null;
   teamId: number;
+  teamParentId: number | null;
   teamSlug: string;
   teamName: string;
+  /** The department's zone, in which the goal's dates are days. */
+  timeZone: string;
   cycleLabel: string;
   cycleStartsOn: string;
   title: string;
@@ -31,8 +34,8 @@ export interface GoalRow {
 // happened yet; of two at one instant the later recorded wins). The lateral joins use
 // status_entries_goal_at_idx.
 const goalSelect = (now: Date) => sql`
-  select g.id, g.parent_id as "parentId", g.team_id as "teamId", t.slug as "teamSlug",
-         t.name as "teamName", c.label as "cycleLabel", c.starts_on::text as "cycleStartsOn",
+  select g.id, g.parent_id as "parentId", g.team_id as "teamId", t.parent_id as "teamParentId",
+         t.slug as "teamSlug", t.name as "teamName", dep.time_zone as "timeZone", c.label as "cycleLabel", c.starts_on::text as "cycleStartsOn",
          g.title, g.group_label as "groupLabel", g.task_ids as "taskIds", g.stretch,
          g.multi_quarter as "multiQuarter",
          case when kr.id is null then null else o.code || '-' || kr.code end as "keyResultCode",
@@ -41,6 +44,7 @@ const goalSelect = (now: Date) => sql`
                   '{}') as "dependsOn"
   from goals g
   join teams t on t.id = g.team_id
+  join departments dep on dep.id = t.department_id
   join cycles c on c.id = g.cycle_id
   left join key_results kr on kr.id = g.key_result_id
   left join objectives o on o.id = kr.objective_id

@@ -33,6 +33,15 @@ export interface MetricValueRow {
   personName: string | null;
 }
 
+const keyResultSelect = sql`
+  select kr.id, kr.code, o.code as "objectiveCode", o.title as "objectiveTitle", o.program,
+         c.label as "cycleLabel", kr.text, p.name as "managerName", kr.baseline, kr.target,
+         kr.unit, kr.direction, kr.due_on::text as "dueOn"
+  from key_results kr
+  join objectives o on o.id = kr.objective_id
+  join cycles c on c.id = o.cycle_id
+  left join people p on p.id = kr.manager_id`;
+
 export function createKeyResultStore(db: Db) {
   return {
     /**
@@ -46,13 +55,7 @@ export function createKeyResultStore(db: Db) {
     ): Promise<KeyResultRow | undefined> {
       const [row] = await queryRows<KeyResultRow>(
         db,
-        sql`select kr.id, kr.code, o.code as "objectiveCode", o.title as "objectiveTitle", o.program,
-                   c.label as "cycleLabel", kr.text, p.name as "managerName", kr.baseline, kr.target,
-                   kr.unit, kr.direction, kr.due_on::text as "dueOn"
-            from key_results kr
-            join objectives o on o.id = kr.objective_id
-            join cycles c on c.id = o.cycle_id
-            left join people p on p.id = kr.manager_id
+        sql`${keyResultSelect}
             where upper(o.code) = upper(${objectiveCode}) and upper(kr.code) = upper(${code})
             order by (c.starts_on <= ${today}::date) desc,
                      case when c.starts_on <= ${today}::date then c.starts_on end desc,
@@ -60,6 +63,15 @@ export function createKeyResultStore(db: Db) {
             limit 1`,
       );
       return row;
+    },
+
+    /** Every key result with a code (`KR2`) whose cycle has started by `today`, newest first. */
+    async withCode(code: string, today: string): Promise<KeyResultRow[]> {
+      return queryRows<KeyResultRow>(
+        db,
+        sql`${keyResultSelect} where upper(kr.code) = upper(${code}) and c.starts_on <= ${today}::date
+            order by c.starts_on desc, o.code`,
+      );
     },
 
     async milestones(keyResultId: number): Promise<MilestoneRow[]> {

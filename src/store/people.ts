@@ -1,6 +1,8 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
+import { queryRows } from '../db/rows.ts';
 import { identities, people, teamRoles, teams } from '../db/schema/index.ts';
+import type { Authority } from '../domain/permissions.ts';
 import { slugify } from '../domain/text.ts';
 
 export interface PersonRow {
@@ -69,6 +71,49 @@ export function createPeopleStore(db: Db) {
         .from(identities)
         .where(eq(identities.personId, personId))
         .orderBy(asc(identities.transport));
+    },
+
+    /** What the person may change (see domain/permissions.ts). */
+    async authority(personId: number, isAdmin: boolean): Promise<Authority> {
+      const [roles, keyResultIds] = await Promise.all([
+        db
+          .select({ teamId: teamRoles.teamId })
+          .from(teamRoles)
+          .where(eq(teamRoles.personId, personId)),
+        queryRows<{ id: number }>(
+          db,
+          sql`select kr.id from key_results kr join objectives o on o.id = kr.objective_id
+              where kr.manager_id = ${personId} or o.manager_id = ${personId}`,
+        ),
+      ]);
+      return {
+        isAdmin,
+        teamIds: new Set(roles.map((role) => role.teamId)),
+        keyResultIds: new Set(keyResultIds.map((row) => row.id)),
+      };
+    },
+
+    /** Names of those who may change a team's goals: its and its parent's managers and delegates. */
+    async teamDeciders(team: { id: number; parentId: number | null }): Promise<string[]> {
+      const ids = team.parentId === null ? [team.id] : [team.id, team.parentId];
+      const rows = await db
+        .selectDistinct({ name: people.name })
+        .from(teamRoles)
+        .innerJoin(people, eq(people.id, teamRoles.personId))
+        .where(inArray(teamRoles.teamId, ids))
+        .orderBy(asc(people.name));
+      return rows.map((row) => row.name);
+    },
+
+    /** Names of those who may change a key result: its KR manager and objective manager. */
+    async keyResultDeciders(keyResultId: number): Promise<string[]> {
+      const rows = await queryRows<{ name: string }>(
+        db,
+        sql`select distinct p.name from key_results kr join objectives o on o.id = kr.objective_id
+            join people p on p.id in (kr.manager_id, o.manager_id)
+            where kr.id = ${keyResultId} order by p.name`,
+      );
+      return rows.map((row) => row.name);
     },
 
     /** The managers (or delegates) of some teams, by team id. */

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
+import { createChangeStore } from './changes.ts';
 import { createCycleStore } from './cycles.ts';
 import { createGoalStore } from './goals.ts';
 import { createKeyResultStore } from './key-results.ts';
@@ -10,6 +11,7 @@ import { createTeamStore } from './teams.ts';
 /** Every store, built once in the composition root; commands take only the parts they use. */
 export function createStore(db: Db, fiscal: FiscalSettings) {
   return {
+    changes: createChangeStore(db),
     cycles: createCycleStore(db, fiscal),
     goals: createGoalStore(db),
     keyResults: createKeyResultStore(db),

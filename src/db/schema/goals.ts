@@ -217,6 +217,7 @@ export const reportNotes = pgTable(
     personId: integer('person_id').references(() => people.id),
     at: timestamp('at', { withTimezone: true }).notNull(),
     source: changeSource('source').notNull(),
+    createdAt: createdAt(),
   },
   // Imported notes and notes from chat number their positions separately.
   (t) => [uniqueIndex('report_notes_position_unique').on(t.reportId, t.source, t.position)],

@@ -1,0 +1,46 @@
+import { defineCommand, type Services } from '../src/chat/command.ts';
+import { authorityOf, recordMetric, resolveTarget } from '../src/chat/updates.ts';
+import { parseReplyLine } from '../src/domain/reply-parser.ts';
+import { code, errorReply } from '../src/reply/document.ts';
+import { outcomeReply } from './set.ts';
+
+type Deps = Pick<Services, 'goals' | 'keyResults' | 'people' | 'changes' | 'teams'>;
+
+export const metricCommand = defineCommand<Deps>({
+  name: 'metric',
+  summary: "Records a key result's measured value, with an optional note",
+  usage: 'metric <kr> <value> [note]',
+  examples: [
+    'metric TCB-KR2 2067',
+    'metric MTP-KR5 22 days, review backlog grew',
+    'metric PQ-KR2 40%',
+  ],
+  async run({ text }, ctx, deps) {
+    const item = parseReplyLine(text);
+    if (item.kind !== 'metric') {
+      return errorReply(
+        'Usage: ',
+        code('metric <kr> <value> [note]'),
+        ', e.g. ',
+        code('metric TCB-KR2 2067'),
+        '. The value is a number, optionally with %.',
+      );
+    }
+    const authority = await authorityOf(ctx, deps);
+    const resolved = await resolveTarget(item.target, [], ctx, deps, authority);
+    if ('error' in resolved)
+      return errorReply(resolved.error.replace(/^./, (c) => c.toUpperCase()));
+    if (!('keyResult' in resolved)) return errorReply('Values are recorded for key results only.');
+    return outcomeReply(
+      await recordMetric(
+        resolved.keyResult,
+        item.value,
+        item.percent,
+        item.note,
+        ctx,
+        deps,
+        authority,
+      ),
+    );
+  },
+});

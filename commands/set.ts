@@ -1,0 +1,67 @@
+import { defineCommand, type Services } from '../src/chat/command.ts';
+import {
+  authorityOf,
+  resolveTarget,
+  setGoalStatus,
+  setKeyResultStatus,
+} from '../src/chat/updates.ts';
+import { parseReplyLine } from '../src/domain/reply-parser.ts';
+import { code, errorReply, paragraph, type Reply, reply } from '../src/reply/document.ts';
+
+type Deps = Pick<Services, 'goals' | 'keyResults' | 'people' | 'changes' | 'teams'>;
+
+export const setCommand = defineCommand<Deps>({
+  name: 'set',
+  summary: 'Records a status for a goal or key result, with an optional note',
+  usage: 'set <ref> <status> [note]',
+  examples: [
+    'set T211248 done migrated ahead of schedule',
+    'set T223626 postponed: licensing',
+    'set TCB-KR1 in progress',
+  ],
+  async run({ text }, ctx, deps) {
+    const item = parseReplyLine(text);
+    if (item.kind === 'metric')
+      return errorReply('That is a value: use ', code(`metric ${text}`), '.');
+    if (item.kind !== 'status' || item.target.kind === 'number' || item.target.kind === 'title') {
+      return errorReply(
+        'Usage: ',
+        code('set <ref> <status> [note]'),
+        ', e.g. ',
+        code('set T211248 done migrated ahead of schedule'),
+        '. A ref is a task id, a goal id from ',
+        code('goals'),
+        ' or a key result such as ',
+        code('TCB-KR2'),
+        '.',
+      );
+    }
+    const authority = await authorityOf(ctx, deps);
+    const resolved = await resolveTarget(item.target, [], ctx, deps, authority);
+    if ('error' in resolved)
+      return errorReply(resolved.error.replace(/^./, (c) => c.toUpperCase()));
+    const outcome =
+      'goal' in resolved
+        ? await setGoalStatus(resolved.goal, item.status, item.note, ctx, deps, authority)
+        : await setKeyResultStatus(
+            resolved.keyResult,
+            item.status,
+            item.note,
+            ctx,
+            deps,
+            authority,
+          );
+    return outcomeReply(outcome);
+  },
+});
+
+export function outcomeReply(outcome: {
+  ok: boolean;
+  line: import('../src/reply/document.ts').Line;
+}): Reply {
+  if (!outcome.ok) return errorReply(...outcome.line);
+  return reply(
+    paragraph('Recorded: ', ...outcome.line),
+    paragraph(code('undo'), ' reverts it within 10 minutes.'),
+  );
+}

@@ -1,0 +1,10 @@
+import { defineCommand, type Services } from '../src/chat/command.ts';
+import { describeUndo } from '../src/chat/undo.ts';
+
+export const undoCommand = defineCommand<Pick<Services, 'changes'>>({
+  name: 'undo',
+  summary: 'Reverts your last change (a status, value or note) made in the last 10 minutes',
+  usage: 'undo',
+  examples: ['undo'],
+  run: (_request, ctx, deps) => describeUndo(ctx, deps),
+});

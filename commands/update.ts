@@ -1,0 +1,65 @@
+import { defineCommand, type Services } from '../src/chat/command.ts';
+import { type GoalNode, goalTree } from '../src/chat/goal-tree.ts';
+import { fallbackNote, findTeamOrExplain, ownTeam, teamQuarter } from '../src/chat/lookups.ts';
+import { createReplyExchange, updateHelp } from '../src/chat/reply-exchange.ts';
+import { authorityOf } from '../src/chat/updates.ts';
+import { mayChangeTeam } from '../src/domain/permissions.ts';
+import { goalRef } from '../src/domain/refs.ts';
+import {
+  badge,
+  code,
+  errorReply,
+  heading,
+  type ListItem,
+  list,
+  paragraph,
+  reply,
+} from '../src/reply/document.ts';
+import type { GoalRow } from '../src/store/goals.ts';
+
+type Deps = Pick<Services, 'goals' | 'keyResults' | 'people' | 'changes' | 'teams' | 'cycles'>;
+
+export const updateCommand = defineCommand<Deps>({
+  name: 'update',
+  summary: "Walks through a team's goals: answer in short lines, one change per line",
+  usage: 'update [team]',
+  examples: ['update analytics'],
+  async run({ text }, ctx, deps) {
+    let team = text ? undefined : await ownTeam(ctx, deps);
+    if (text) {
+      const found = await findTeamOrExplain(text, deps.teams);
+      if ('reply' in found) return found.reply;
+      team = found.team;
+    }
+    if (!team) return errorReply('Which team? Usage: ', code('update [team]'), '.');
+    const authority = await authorityOf(ctx, deps);
+    if (!mayChangeTeam(authority, team)) {
+      const deciders = await deps.people.teamDeciders(team);
+      return errorReply(
+        `Only ${deciders.length ? `${deciders.join(', ')} (managers and delegates of ${team.name}) or an admin` : 'an admin'} may update ${team.name}.`,
+      );
+    }
+    const quarter = await teamQuarter(team, ctx, deps);
+    if (!quarter) return errorReply(`${team.name} has no goals to update.`);
+    // Numbered in the order shown, sub-items included, so "3 done" means what the list shows.
+    const numbered: GoalRow[] = [];
+    const toItems = (nodes: GoalNode[]): ListItem[] =>
+      nodes.map(({ goal, children }) => {
+        numbered.push(goal);
+        const number = numbered.length;
+        return {
+          content: [`${number}. `, badge(goal.status), ` ${goal.title} · ${goalRef(goal)}`],
+          children: toItems(children),
+        };
+      });
+    const items = toItems(goalTree(quarter.goals));
+    ctx.startExchange(createReplyExchange({ team, goals: numbered, authority }, deps));
+    const note = fallbackNote(quarter);
+    return reply(
+      heading(`Update ${team.name} — ${quarter.cycleLabel}`),
+      ...(note ? [paragraph(note)] : []),
+      list(items),
+      ...updateHelp().blocks,
+    );
+  },
+});

@@ -1,0 +1,186 @@
+import type { Authority } from '../domain/permissions.ts';
+import { type ParsedLine, parseReply } from '../domain/reply-parser.ts';
+import { CLOSED_STATUSES, formatStatus } from '../domain/status.ts';
+import {
+  code,
+  errorReply,
+  type Line,
+  list,
+  paragraph,
+  type Reply,
+  reply,
+} from '../reply/document.ts';
+import type { GoalRow } from '../store/goals.ts';
+import type { TeamRow } from '../store/teams.ts';
+import type { CommandContext, Exchange } from './command.ts';
+import { describeUndo } from './undo.ts';
+import {
+  addTeamNote,
+  type Outcome,
+  recordMetric,
+  resolveTarget,
+  setGoalStatus,
+  setKeyResultStatus,
+  type UpdateDeps,
+} from './updates.ts';
+
+/** What a reply to a prompt is about: a team and the goals the prompt listed, numbered from 1. */
+export interface ReplySession {
+  team: TeamRow;
+  goals: GoalRow[];
+  authority: Authority;
+}
+
+const DONE = /^(?:done|end|finish(?:ed)?|that'?s all|bye|\.)$/i;
+const CANCEL = /^(?:cancel|abort|stop)$/i;
+
+/**
+ * Applies every line of a free-text reply and answers with one line per input line: what was
+ * recorded (✓) and what was not understood or not allowed (✗), so nothing is guessed silently.
+ */
+export async function applyReply(
+  text: string,
+  session: ReplySession,
+  ctx: CommandContext,
+  deps: UpdateDeps,
+): Promise<Reply> {
+  const outcomes: Outcome[] = [];
+  for (const parsed of parseReply(text)) outcomes.push(await applyLine(parsed, session, ctx, deps));
+  const items = outcomes.map((o) => ({ content: [o.ok ? '✓ ' : '✗ ', ...o.line] as Line }));
+  return { tone: outcomes.some((o) => o.ok) ? 'info' : 'error', blocks: [list(items)] };
+}
+
+async function applyLine(
+  { line, item }: ParsedLine,
+  session: ReplySession,
+  ctx: CommandContext,
+  deps: UpdateDeps,
+): Promise<Outcome> {
+  const quoted = line.length > 60 ? `${line.slice(0, 59)}…` : line;
+  switch (item.kind) {
+    case 'unknown':
+      return { ok: false, line: [`"${quoted}": ${item.reason}`] };
+    case 'note':
+      return addTeamNote(session.team, item.text, ctx, deps, session.authority);
+    case 'all': {
+      const open = session.goals.filter(
+        (g) => !(g.status && CLOSED_STATUSES.has(g.status)) && g.status !== item.status,
+      );
+      if (open.length === 0)
+        return {
+          ok: true,
+          line: [`Every open goal is already ${formatStatus(item.status)}; nothing to record.`],
+        };
+      const results = [];
+      for (const goal of open)
+        results.push(await applyToGoal(goal, item.status, item.note, session, ctx, deps));
+      const recorded = results.filter((r) => r.ok).length;
+      if (recorded < results.length) return results.find((r) => !r.ok) as Outcome;
+      return {
+        ok: true,
+        line: [
+          `${recorded} open goals: ${formatStatus(item.status)}${item.note ? ` (note: ${item.note})` : ''}`,
+        ],
+      };
+    }
+    case 'status':
+    case 'metric': {
+      const resolved = await resolveTarget(
+        item.target,
+        session.goals,
+        ctx,
+        deps,
+        session.authority,
+      );
+      if ('error' in resolved) return { ok: false, line: [`"${quoted}": ${resolved.error}`] };
+      if (item.kind === 'metric') {
+        if (!('keyResult' in resolved))
+          return { ok: false, line: [`"${quoted}": values are recorded for key results only`] };
+        return recordMetric(
+          resolved.keyResult,
+          item.value,
+          item.percent,
+          item.note,
+          ctx,
+          deps,
+          session.authority,
+        );
+      }
+      if ('keyResult' in resolved)
+        return setKeyResultStatus(
+          resolved.keyResult,
+          item.status,
+          item.note,
+          ctx,
+          deps,
+          session.authority,
+        );
+      return applyToGoal(resolved.goal, item.status, item.note, session, ctx, deps);
+    }
+  }
+}
+
+async function applyToGoal(
+  goal: GoalRow,
+  status: GoalRow['status'] & {},
+  note: string | undefined,
+  session: ReplySession,
+  ctx: CommandContext,
+  deps: UpdateDeps,
+): Promise<Outcome> {
+  const outcome = await setGoalStatus(goal, status, note, ctx, deps, session.authority);
+  // Later lines of the same exchange see the new status ("from → to" stays right).
+  if (outcome.ok)
+    for (const listed of session.goals) if (listed.id === goal.id) listed.status = status;
+  return outcome;
+}
+
+/** The guided `update`: every line is a reply until `done`; `undo` and `help` work inside. */
+export function createReplyExchange(session: ReplySession, deps: UpdateDeps): Exchange {
+  let recorded = 0;
+  return {
+    async handle(text, ctx) {
+      if (DONE.test(text) || CANCEL.test(text)) {
+        return {
+          done: true,
+          reply: reply(
+            paragraph(
+              `Update of ${session.team.name} finished: ${recorded} ${recorded === 1 ? 'change' : 'changes'} recorded. `,
+              code('undo'),
+              ' still reverts your last change for 10 minutes.',
+            ),
+          ),
+        };
+      }
+      if (/^undo$/i.test(text)) return { done: false, reply: await describeUndo(ctx, deps) };
+      if (/^(?:help|\?)$/i.test(text)) return { done: false, reply: updateHelp() };
+      const answer = await applyReply(text, session, ctx, deps);
+      recorded += answer.blocks
+        .flatMap((b) => (b.kind === 'list' ? b.items : []))
+        .filter((i) => i.content[0] === '✓ ').length;
+      return {
+        done: false,
+        reply: answer.blocks.length ? answer : errorReply('Nothing to read in that line.'),
+      };
+    },
+  };
+}
+
+export function updateHelp(): Reply {
+  return reply(
+    paragraph('One line per change, for example:'),
+    list(
+      [
+        '2 done',
+        'T223626 postponed: licensing',
+        'KR2 68%',
+        'mediarequests API in progress, waiting on hardware',
+        'all on track',
+        'note: waiting on hardware',
+      ].map((example) => ({
+        content: [code(example)],
+      })),
+    ),
+    paragraph(code('undo'), ' reverts your last change; ', code('done'), ' ends the update.'),
+  );
+}

@@ -1,0 +1,35 @@
+import { formatStatus } from '../domain/status.ts';
+import { errorReply, paragraph, type Reply, reply } from '../reply/document.ts';
+import { UNDO_WINDOW_MINUTES } from '../store/changes.ts';
+import type { CommandContext } from './command.ts';
+import type { UpdateDeps } from './updates.ts';
+
+/** Reverts the actor's last change from chat, within the undo window, and says what it was. */
+export async function describeUndo(
+  ctx: CommandContext,
+  deps: Pick<UpdateDeps, 'changes'>,
+): Promise<Reply> {
+  const undone = await deps.changes.undoLast(ctx.actor.person?.id ?? null, {
+    personId: ctx.actor.person?.id ?? null,
+    at: ctx.now,
+    source: ctx.actor.transport,
+  });
+  if (!undone)
+    return errorReply(
+      `Nothing to undo: you made no change in the last ${UNDO_WINDOW_MINUTES} minutes.`,
+    );
+  switch (undone.kind) {
+    case 'status':
+      return reply(
+        paragraph(
+          `Undone: the status ${formatStatus(undone.status)} you set on ${undone.label}. It shows its previous status again.`,
+        ),
+      );
+    case 'metric':
+      return reply(
+        paragraph(`Undone: the value ${undone.value} you recorded for ${undone.label}.`),
+      );
+    case 'note':
+      return reply(paragraph(`Undone: your note "${undone.text}".`));
+  }
+}

@@ -1,0 +1,192 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { queryRows } from '../db/rows.ts';
+import {
+  auditLog,
+  metricValues,
+  reportNotes,
+  statusEntries,
+  statusReports,
+} from '../db/schema/index.ts';
+import type { Status } from '../domain/status.ts';
+
+export type ChatSource = 'shell' | 'slack' | 'irc';
+
+export interface Change {
+  personId: number | null;
+  at: Date;
+  source: ChatSource;
+}
+
+/** How long `undo` reaches back, measured on the database clock (a pinned demo clock does not move). */
+export const UNDO_WINDOW_MINUTES = 10;
+
+export type UndoneChange =
+  | { kind: 'status'; label: string; status: Status }
+  | { kind: 'metric'; label: string; value: number }
+  | { kind: 'note'; text: string };
+
+/** `T211248`, `G12` or `TCB-KR2`: how a user names what was changed. */
+async function subjectLabel(
+  db: Db,
+  goalId: number | null,
+  keyResultId: number | null,
+): Promise<string> {
+  const [row] = await queryRows<{ label: string }>(
+    db,
+    goalId !== null
+      ? sql`select coalesce(task_ids[1], 'G' || id) as label from goals where id = ${goalId}`
+      : sql`select o.code || '-' || kr.code as label from key_results kr join objectives o on o.id = kr.objective_id where kr.id = ${keyResultId}`,
+  );
+  return row?.label ?? 'an item';
+}
+
+/** Writes from chat: each change is one row plus its audit record, in one transaction. */
+export function createChangeStore(db: Db) {
+  async function audit(tx: Db, change: Change, action: string, detail: Record<string, unknown>) {
+    await tx
+      .insert(auditLog)
+      .values({ personId: change.personId, source: change.source, action, detail });
+  }
+
+  return {
+    async recordStatus(
+      subject: { goalId: number } | { keyResultId: number },
+      status: Status,
+      note: string | undefined,
+      change: Change,
+    ): Promise<void> {
+      await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(statusEntries)
+          .values({
+            ...subject,
+            status,
+            note: note ?? null,
+            personId: change.personId,
+            at: change.at,
+            source: change.source,
+          })
+          .returning({ id: statusEntries.id });
+        await audit(tx as unknown as Db, change, 'status', {
+          ...subject,
+          status,
+          note,
+          entryId: row?.id,
+        });
+      });
+    },
+
+    async recordMetric(
+      keyResultId: number,
+      value: number,
+      note: string | undefined,
+      change: Change,
+    ): Promise<void> {
+      await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(metricValues)
+          .values({
+            keyResultId,
+            value,
+            note: note ?? null,
+            personId: change.personId,
+            at: change.at,
+            source: change.source,
+          })
+          .returning({ id: metricValues.id });
+        await audit(tx as unknown as Db, change, 'metric', {
+          keyResultId,
+          value,
+          note,
+          metricId: row?.id,
+        });
+      });
+    },
+
+    /** Adds a note to a team's report for a month, creating the report when it is the first. */
+    async addNote(teamId: number, month: string, text: string, change: Change): Promise<void> {
+      await db.transaction(async (tx) => {
+        await tx
+          .insert(statusReports)
+          .values({ teamId, month, personId: change.personId })
+          .onConflictDoNothing();
+        const [report] = await tx
+          .select({ id: statusReports.id })
+          .from(statusReports)
+          .where(and(eq(statusReports.teamId, teamId), eq(statusReports.month, month)));
+        const reportId = (report as { id: number }).id;
+        // Notes from chat number their own positions after the imported ones of their source.
+        const [last] = await tx
+          .select({ position: sql<number>`coalesce(max(${reportNotes.position}), -1)` })
+          .from(reportNotes)
+          .where(and(eq(reportNotes.reportId, reportId), eq(reportNotes.source, change.source)));
+        await tx.insert(reportNotes).values({
+          reportId,
+          position: Number(last?.position ?? -1) + 1,
+          text,
+          personId: change.personId,
+          at: change.at,
+          source: change.source,
+        });
+        await audit(tx as unknown as Db, change, 'note', { teamId, month, text });
+      });
+    },
+
+    /**
+     * Reverts the person's most recent change from chat (status, value or note) if it was
+     * made in the last ten minutes; undefined when there is none.
+     */
+    async undoLast(personId: number | null, change: Change): Promise<UndoneChange | undefined> {
+      return db.transaction(async (tx) => {
+        const t = tx as unknown as Db;
+        // The shell's operator is nobody in particular: their changes carry no person.
+        const mine =
+          personId === null
+            ? sql`person_id is null and source = 'shell'`
+            : sql`person_id = ${personId} and source in ('shell', 'slack', 'irc')`;
+        const recent = sql`${mine} and created_at > now() - make_interval(mins => ${UNDO_WINDOW_MINUTES})`;
+        const [last] = await queryRows<{ kind: 'status' | 'metric' | 'note'; id: number }>(
+          t,
+          sql`select kind, id from (
+                select 'status' as kind, id, created_at from status_entries where ${recent}
+                union all select 'metric', id, created_at from metric_values where ${recent}
+                union all select 'note', id, created_at from report_notes where ${recent}
+              ) changes order by created_at desc, id desc limit 1`,
+        );
+        if (!last) return undefined;
+        let undone: UndoneChange;
+        if (last.kind === 'status') {
+          const [row] = await tx
+            .delete(statusEntries)
+            .where(eq(statusEntries.id, last.id))
+            .returning();
+          const entry = row as typeof statusEntries.$inferSelect;
+          undone = {
+            kind: 'status',
+            label: await subjectLabel(t, entry.goalId, entry.keyResultId),
+            status: entry.status,
+          };
+        } else if (last.kind === 'metric') {
+          const [row] = await tx
+            .delete(metricValues)
+            .where(eq(metricValues.id, last.id))
+            .returning();
+          const value = row as typeof metricValues.$inferSelect;
+          undone = {
+            kind: 'metric',
+            label: await subjectLabel(t, null, value.keyResultId),
+            value: value.value,
+          };
+        } else {
+          const [row] = await tx.delete(reportNotes).where(eq(reportNotes.id, last.id)).returning();
+          undone = { kind: 'note', text: (row as typeof reportNotes.$inferSelect).text };
+        }
+        await audit(t, change, 'undo', undone);
+        return undone;
+      });
+    },
+  };
+}
+
+export type ChangeStore = ReturnType<typeof createChangeStore>;
