@@ -1,8 +1,10 @@
 import { type Command, createRegistry, type Services } from '../src/chat/command.ts';
+import { digestCommand } from './digest.ts';
 import { goalsCommand } from './goals.ts';
 import { helpCommand } from './help.ts';
 import { metricCommand } from './metric.ts';
 import { noteCommand } from './note.ts';
+import { overdueCommand } from './overdue.ts';
 import { setCommand } from './set.ts';
 import { statusCommand } from './status.ts';
 import { undoCommand } from './undo.ts';
@@ -18,6 +20,8 @@ export const COMMANDS: readonly Command<Services>[] = [
   noteCommand,
   updateCommand,
   undoCommand,
+  overdueCommand,
+  digestCommand,
   whoamiCommand,
   helpCommand,
 ];

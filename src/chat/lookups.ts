@@ -109,3 +109,27 @@ export async function ownTeam(
   ];
   return slugs.length === 1 ? deps.teams.find(slugs[0] as string) : undefined;
 }
+
+export type Department = Awaited<ReturnType<TeamStore['departments']>>[number];
+
+/**
+ * What `overdue` and `digest` look at: a team, a department, the actor's own team, or every
+ * department; an error reply when the name fits none.
+ */
+export async function scopeOf(
+  text: string,
+  context: CommandContext,
+  deps: { teams: TeamStore; people: PeopleStore },
+): Promise<{ departments: Department[]; team?: TeamRow } | { reply: Reply }> {
+  const all = await deps.teams.departments();
+  if (text) {
+    const department = await deps.teams.findDepartment(text);
+    if (department) return { departments: [department] };
+    const found = await findTeamOrExplain(text, deps.teams, 'team or department');
+    if ('reply' in found) return found;
+    return { departments: all.filter((d) => d.id === found.team.departmentId), team: found.team };
+  }
+  const own = await ownTeam(context, deps);
+  if (own) return { departments: all.filter((d) => d.id === own.departmentId), team: own };
+  return { departments: all };
+}

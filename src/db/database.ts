@@ -30,11 +30,15 @@ export interface OpenOptions {
   /** Where the template of an empty migrated embedded database is cached; undefined: not used. */
   cacheDir?: string | undefined;
   logger?: Logger;
+  /** Called with every query's text: benchmarks and tests count queries with it. */
+  onQuery?: (query: string) => void;
 }
 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  const database = options.url ? await openPostgres(options.url) : await openPglite(options);
+  const database = options.url
+    ? await openPostgres(options.url, options.onQuery)
+    : await openPglite(options);
   try {
     await migrate(database, options);
   } catch (error) {
@@ -44,7 +48,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return database;
 }
 
-async function openPglite({ dataDir, cacheDir, logger }: OpenOptions): Promise<Database> {
+async function openPglite({ dataDir, cacheDir, logger, onQuery }: OpenOptions): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   // Loading the driver and migrator overlaps with PGlite's start, which waits on WebAssembly.
   const modules = Promise.all([
@@ -65,7 +69,7 @@ async function openPglite({ dataDir, cacheDir, logger }: OpenOptions): Promise<D
     throw error;
   }
   const [{ drizzle }] = await modules;
-  const db = drizzle({ client, schema }) as unknown as Db;
+  const db = drizzle({ client, schema, logger: queryLogger(onQuery) }) as unknown as Db;
   return {
     db,
     driver: 'pglite',
@@ -97,6 +101,10 @@ async function createPglite(
   }
 }
 
+function queryLogger(onQuery: OpenOptions['onQuery']) {
+  return onQuery ? { logQuery: (query: string) => onQuery(query) } : false;
+}
+
 async function exists(path: string): Promise<boolean> {
   return access(path).then(
     () => true,
@@ -118,11 +126,11 @@ export async function migratePgliteClient(client: PGlite): Promise<void> {
   await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, onQuery: OpenOptions['onQuery']): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const client = postgres(url, { max: 10, onnotice: () => {} });
-  const db = drizzle({ client, schema }) as unknown as Db;
+  const db = drizzle({ client, schema, logger: queryLogger(onQuery) }) as unknown as Db;
   return {
     db,
     driver: 'postgres',

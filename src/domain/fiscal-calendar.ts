@@ -179,3 +179,13 @@ export function isMonth(text: string): boolean {
 export function compareCycles(a: Cycle, b: Cycle): number {
   return a.fiscalYear - b.fiscalYear || (a.quarter ?? 0) - (b.quarter ?? 0);
 }
+
+/** Monday 00:00 of the week an instant falls in, in a zone (the digest's week). */
+export function startOfWeekIn(instant: Date, zone: string): Date {
+  const local = new TZDate(instant.getTime(), zone);
+  const daysSinceMonday = (local.getDay() + 6) % 7;
+  return startOfDayIn(
+    dayIn(new Date(instant.getTime() - daysSinceMonday * 86_400_000), zone),
+    zone,
+  );
+}

@@ -2,22 +2,26 @@ import type { Db } from '../db/database.ts';
 import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
 import { createChangeStore } from './changes.ts';
 import { createCycleStore } from './cycles.ts';
+import { createDigestStore } from './digest.ts';
 import { createGoalStore } from './goals.ts';
 import { createKeyResultStore } from './key-results.ts';
 import { createPeopleStore } from './people.ts';
 import { createReportStore } from './reports.ts';
 import { createTeamStore } from './teams.ts';
+import { createTrackingStore } from './tracking.ts';
 
 /** Every store, built once in the composition root; commands take only the parts they use. */
 export function createStore(db: Db, fiscal: FiscalSettings) {
   return {
     changes: createChangeStore(db),
     cycles: createCycleStore(db, fiscal),
+    digest: createDigestStore(db),
     goals: createGoalStore(db),
     keyResults: createKeyResultStore(db),
     people: createPeopleStore(db),
     reports: createReportStore(db),
     teams: createTeamStore(db),
+    tracking: createTrackingStore(db),
   };
 }
 

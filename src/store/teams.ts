@@ -54,6 +54,38 @@ export function createTeamStore(db: Db) {
         .orderBy(asc(teams.slug));
     },
 
+    /** A department by slug or name. */
+    async findDepartment(
+      name: string,
+    ): Promise<{ id: number; slug: string; name: string; timeZone: string } | undefined> {
+      const key = slugify(name);
+      const [row] = await db
+        .select({
+          id: departments.id,
+          slug: departments.slug,
+          name: departments.name,
+          timeZone: departments.timeZone,
+        })
+        .from(departments)
+        .where(
+          or(eq(departments.slug, key), sql`lower(${departments.name}) = lower(${name.trim()})`),
+        )
+        .limit(1);
+      return row;
+    },
+
+    async departments(): Promise<{ id: number; slug: string; name: string; timeZone: string }[]> {
+      return db
+        .select({
+          id: departments.id,
+          slug: departments.slug,
+          name: departments.name,
+          timeZone: departments.timeZone,
+        })
+        .from(departments)
+        .orderBy(asc(departments.name));
+    },
+
     async subTeams(teamId: number): Promise<{ slug: string; name: string }[]> {
       return db
         .select({ slug: teams.slug, name: teams.name })

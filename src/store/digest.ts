@@ -1,0 +1,118 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { queryRows } from '../db/rows.ts';
+import type { Status } from '../domain/status.ts';
+
+// What a department's weekly digest is made of. Every part is one set-based query over the
+// department, so a digest costs the same number of queries for ten teams or a thousand.
+
+export interface DigestWindow {
+  departmentId: number;
+  /** The quarter whose goals are counted. */
+  cycleId: number | null;
+  /** Changes and notes from `from` up to `to`. */
+  from: Date;
+  to: Date;
+  /** `YYYY-MM`: teams without a report for it are named. */
+  month: string;
+}
+
+export interface DigestChange {
+  at: Date;
+  teamName: string | null;
+  ref: string;
+  title: string;
+  status: Status;
+  note: string | null;
+  personName: string | null;
+  source: string;
+}
+
+export interface DigestFacts {
+  counts: { status: Status | null; count: number }[];
+  changes: DigestChange[];
+  notes: { at: Date; teamName: string; text: string; personName: string | null }[];
+  blocked: { ref: string; title: string; teamName: string; status: Status; dependsOn: string[] }[];
+  notReported: string[];
+}
+
+export function createDigestStore(db: Db) {
+  return {
+    async facts(window: DigestWindow): Promise<DigestFacts> {
+      const from = sql`${window.from.toISOString()}::timestamptz`;
+      const to = sql`${window.to.toISOString()}::timestamptz`;
+      const dept = window.departmentId;
+      const cycle = window.cycleId ?? -1;
+      const current = sql`left join lateral (
+          select se.status from status_entries se where se.goal_id = g.id and se.at <= ${to}
+          order by se.at desc, se.id desc limit 1) cur on true`;
+      const [counts, changes, notes, blocked, notReported] = await Promise.all([
+        queryRows<{ status: Status | null; count: number }>(
+          db,
+          sql`select cur.status, count(*)::int as count
+              from goals g join teams t on t.id = g.team_id ${current}
+              where t.department_id = ${dept} and g.cycle_id = ${cycle} and g.parent_id is null
+              group by cur.status`,
+        ),
+        queryRows<DigestChange>(
+          db,
+          sql`select se.at, t.name as "teamName", coalesce(g.task_ids[1], 'G' || g.id) as ref, g.title,
+                     se.status, se.note, p.name as "personName", se.source
+              from status_entries se join goals g on g.id = se.goal_id join teams t on t.id = g.team_id
+              left join people p on p.id = se.person_id
+              where t.department_id = ${dept} and se.at >= ${from} and se.at <= ${to}
+              union all
+              select se.at, null, o.code || '-' || kr.code, kr.text, se.status, se.note, p.name, se.source
+              from status_entries se join key_results kr on kr.id = se.key_result_id
+              join objectives o on o.id = kr.objective_id left join people p on p.id = se.person_id
+              where o.department_id = ${dept} and se.at >= ${from} and se.at <= ${to}
+              order by 1, 3`,
+        ),
+        queryRows<{ at: Date; teamName: string; text: string; personName: string | null }>(
+          db,
+          sql`select n.at, t.name as "teamName", n.text, p.name as "personName"
+              from report_notes n join status_reports r on r.id = n.report_id join teams t on t.id = r.team_id
+              left join people p on p.id = n.person_id
+              where t.department_id = ${dept} and n.at >= ${from} and n.at <= ${to}
+              order by n.at, t.name, n.position`,
+        ),
+        queryRows<{
+          ref: string;
+          title: string;
+          teamName: string;
+          status: Status;
+          dependsOn: string[];
+        }>(
+          db,
+          sql`select coalesce(g.task_ids[1], 'G' || g.id) as ref, g.title, t.name as "teamName", cur.status,
+                     coalesce((select array_agg(d.label order by d.id) from goal_dependencies d where d.goal_id = g.id), '{}') as "dependsOn"
+              from goals g join teams t on t.id = g.team_id ${current}
+              where t.department_id = ${dept} and g.cycle_id = ${cycle} and cur.status in ('blocked', 'stalled')
+              order by t.name, g.position`,
+        ),
+        // A team has reported for the month when its report has a note or a goal got a status in it.
+        queryRows<{ name: string }>(
+          db,
+          sql`select t.name from teams t
+              where t.department_id = ${dept} and t.archived_at is null
+                and exists (select 1 from goals g where g.team_id = t.id and g.cycle_id = ${cycle})
+                and not exists (select 1 from status_reports r join report_notes n on n.report_id = r.id
+                                where r.team_id = t.id and r.month = ${window.month})
+                and not exists (select 1 from status_entries se join goals g on g.id = se.goal_id
+                                where g.team_id = t.id and to_char(se.at at time zone 'UTC', 'YYYY-MM') = ${window.month}
+                                  and se.at <= ${to})
+              order by t.name`,
+        ),
+      ]);
+      return {
+        counts,
+        changes: changes.map((c) => ({ ...c, at: new Date(c.at) })),
+        notes: notes.map((n) => ({ ...n, at: new Date(n.at) })),
+        blocked,
+        notReported: notReported.map((row) => row.name),
+      };
+    },
+  };
+}
+
+export type DigestStore = ReturnType<typeof createDigestStore>;

@@ -1,0 +1,222 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { queryRows } from '../db/rows.ts';
+import { dayIn, nextDay, startOfDayIn } from '../domain/fiscal-calendar.ts';
+import type { TrackedItem } from '../domain/overdue.ts';
+import type { Status } from '../domain/status.ts';
+
+// The facts the overdue and stale rules need, gathered for a department (or some of its teams)
+// in a fixed number of queries whatever its size.
+
+export interface TrackedGoal extends TrackedItem {
+  kind: 'goal';
+  id: number;
+  ref: string;
+  title: string;
+  teamSlug: string;
+  teamName: string;
+  cycleLabel: string;
+  dependsOn: string[];
+}
+
+export interface TrackedKeyResult extends TrackedItem {
+  kind: 'key-result';
+  id: number;
+  ref: string;
+  text: string;
+  unit: string | null;
+  managerName: string | null;
+  cycleLabel: string;
+}
+
+export interface TrackingScope {
+  departmentIds: readonly number[];
+  /** Only these teams' goals, and the key results those goals link to. */
+  teamIds?: readonly number[];
+}
+
+/** Cycles worth watching: under way, or ended less than a quarter ago. */
+const RECENT_DAYS = 92;
+
+const ids = (values: readonly number[]): SQL =>
+  values.length
+    ? sql.join(
+        values.map((v) => sql`${v}`),
+        sql`, `,
+      )
+    : sql`null`;
+
+interface GoalFacts {
+  id: number;
+  ref: string;
+  title: string;
+  teamSlug: string;
+  teamName: string;
+  timeZone: string;
+  cycleLabel: string;
+  endsBefore: string;
+  dueOn: string | null;
+  status: Status | null;
+  lastUpdateAt: string | Date | null;
+  snoozedUntil: string | Date | null;
+  dependsOn: string[];
+}
+
+interface KeyResultFacts {
+  id: number;
+  ref: string;
+  text: string;
+  unit: string | null;
+  managerName: string | null;
+  timeZone: string;
+  cycleLabel: string;
+  endsBefore: string;
+  dueOn: string | null;
+  target: number | null;
+  direction: 'up' | 'down';
+  status: Status | null;
+  lastUpdateAt: string | Date | null;
+  snoozedUntil: string | Date | null;
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
+}
+
+const instant = (value: string | Date | null): Date | null =>
+  value === null ? null : new Date(value);
+
+export function createTrackingStore(db: Db) {
+  return {
+    async items(
+      scope: TrackingScope,
+      now: Date,
+    ): Promise<{ goals: TrackedGoal[]; keyResults: TrackedKeyResult[] }> {
+      const at = sql`${now.toISOString()}::timestamptz`;
+      const today = sql`${dayIn(now, 'UTC')}::date`;
+      const teamFilter = scope.teamIds ? sql`and t.id in (${ids(scope.teamIds)})` : sql``;
+      const goalRows = await queryRows<GoalFacts>(
+        db,
+        sql`select g.id, coalesce(g.task_ids[1], 'G' || g.id) as ref, g.title, t.slug as "teamSlug",
+                   t.name as "teamName", dep.time_zone as "timeZone", c.label as "cycleLabel",
+                   c.ends_before::text as "endsBefore", g.due_on::text as "dueOn", cur.status,
+                   (select max(se.at) from status_entries se where se.goal_id = g.id and se.at <= ${at}) as "lastUpdateAt",
+                   (select max(s.until) from snoozes s where s.goal_id = g.id) as "snoozedUntil",
+                   coalesce((select array_agg(d.label order by d.id) from goal_dependencies d where d.goal_id = g.id), '{}') as "dependsOn"
+            from goals g
+            join teams t on t.id = g.team_id
+            join departments dep on dep.id = t.department_id
+            join cycles c on c.id = g.cycle_id
+            left join lateral (
+              select se.status from status_entries se where se.goal_id = g.id and se.at <= ${at}
+              order by se.at desc, se.id desc limit 1
+            ) cur on true
+            where t.department_id in (${ids(scope.departmentIds)}) ${teamFilter}
+              and g.parent_id is null and t.archived_at is null
+              and c.starts_on <= ${today} and c.ends_before > ${today} - ${RECENT_DAYS}::int
+            order by t.name, c.starts_on, g.position`,
+      );
+      const linkFilter = scope.teamIds
+        ? sql`and kr.id in (select g.key_result_id from goals g where g.team_id in (${ids(scope.teamIds)}))`
+        : sql``;
+      const krRows = await queryRows<KeyResultFacts>(
+        db,
+        sql`select kr.id, o.code || '-' || kr.code as ref, kr.text, kr.unit, p.name as "managerName",
+                   dep.time_zone as "timeZone", c.label as "cycleLabel", c.ends_before::text as "endsBefore",
+                   kr.due_on::text as "dueOn", kr.target, kr.direction, cur.status,
+                   greatest((select max(se.at) from status_entries se where se.key_result_id = kr.id and se.at <= ${at}),
+                            (select max(mv.at) from metric_values mv where mv.key_result_id = kr.id and mv.at <= ${at})) as "lastUpdateAt",
+                   (select max(s.until) from snoozes s where s.key_result_id = kr.id) as "snoozedUntil"
+            from key_results kr
+            join objectives o on o.id = kr.objective_id
+            join departments dep on dep.id = o.department_id
+            join cycles c on c.id = o.cycle_id
+            left join people p on p.id = kr.manager_id
+            left join lateral (
+              select se.status from status_entries se where se.key_result_id = kr.id and se.at <= ${at}
+              order by se.at desc, se.id desc limit 1
+            ) cur on true
+            where o.department_id in (${ids(scope.departmentIds)}) ${linkFilter}
+              and c.starts_on <= ${today} and c.ends_before > ${today} - ${RECENT_DAYS}::int
+            order by o.code, kr.code`,
+      );
+      const krIds = krRows.map((row) => row.id);
+      const [milestones, values] = await Promise.all([
+        queryRows<{
+          keyResultId: number;
+          dueOn: string;
+          target: number | null;
+          text: string | null;
+        }>(
+          db,
+          sql`select key_result_id as "keyResultId", due_on::text as "dueOn", target, text
+              from kr_milestones where key_result_id in (${ids(krIds)}) order by due_on`,
+        ),
+        queryRows<{ keyResultId: number; at: string | Date; value: number }>(
+          db,
+          sql`select key_result_id as "keyResultId", at, value from metric_values
+              where key_result_id in (${ids(krIds)}) and at <= ${at} order by at, id`,
+        ),
+      ]);
+      const milestonesOf = groupBy(milestones, (m) => m.keyResultId);
+      const valuesOf = groupBy(values, (v) => v.keyResultId);
+      // A day's deadline ends when the next day begins in the department's zone.
+      const endOf = (day: string, zone: string) => startOfDayIn(nextDay(day), zone);
+      return {
+        goals: goalRows.map((row) => ({
+          kind: 'goal',
+          id: row.id,
+          ref: row.ref,
+          title: row.title,
+          teamSlug: row.teamSlug,
+          teamName: row.teamName,
+          cycleLabel: row.cycleLabel,
+          dependsOn: row.dependsOn,
+          status: row.status,
+          dueAt: row.dueOn
+            ? endOf(row.dueOn, row.timeZone)
+            : startOfDayIn(row.endsBefore, row.timeZone),
+          milestones: [],
+          target: null,
+          direction: 'up',
+          values: [],
+          lastUpdateAt: instant(row.lastUpdateAt),
+          snoozedUntil: instant(row.snoozedUntil),
+        })),
+        keyResults: krRows.map((row) => ({
+          kind: 'key-result',
+          id: row.id,
+          ref: row.ref,
+          text: row.text,
+          unit: row.unit,
+          managerName: row.managerName,
+          cycleLabel: row.cycleLabel,
+          status: row.status,
+          dueAt: row.dueOn
+            ? endOf(row.dueOn, row.timeZone)
+            : startOfDayIn(row.endsBefore, row.timeZone),
+          milestones: (milestonesOf.get(row.id) ?? []).map((m) => ({
+            dueAt: endOf(m.dueOn, row.timeZone),
+            target: m.target === null ? null : Number(m.target),
+            text: m.text,
+          })),
+          target: row.target === null ? null : Number(row.target),
+          direction: row.direction,
+          values: values
+            .filter((v) => v.keyResultId === row.id)
+            .map((v) => ({ at: new Date(v.at), value: Number(v.value) })),
+          lastUpdateAt: instant(row.lastUpdateAt),
+          snoozedUntil: instant(row.snoozedUntil),
+        })),
+      };
+    },
+  };
+}
+
+export type TrackingStore = ReturnType<typeof createTrackingStore>;
