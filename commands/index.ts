@@ -1,12 +1,16 @@
 import { type Command, createRegistry, type Services } from '../src/chat/command.ts';
+import { awayCommand } from './away.ts';
 import { digestCommand } from './digest.ts';
 import { goalsCommand } from './goals.ts';
 import { helpCommand } from './help.ts';
 import { metricCommand } from './metric.ts';
 import { noteCommand } from './note.ts';
 import { overdueCommand } from './overdue.ts';
+import { personCommand } from './person.ts';
 import { setCommand } from './set.ts';
+import { snoozeCommand } from './snooze.ts';
 import { statusCommand } from './status.ts';
+import { teamCommand } from './team.ts';
 import { undoCommand } from './undo.ts';
 import { updateCommand } from './update.ts';
 import { whoamiCommand } from './whoami.ts';
@@ -22,8 +26,12 @@ export const COMMANDS: readonly Command<Services>[] = [
   undoCommand,
   overdueCommand,
   digestCommand,
+  snoozeCommand,
+  awayCommand,
   whoamiCommand,
   helpCommand,
+  teamCommand,
+  personCommand,
 ];
 
 export function createCommandRegistry() {

@@ -1,8 +1,41 @@
 import { defineCommand, type Services } from '../src/chat/command.ts';
+import { promptRecipients } from '../src/domain/delegation.ts';
 import { dayIn } from '../src/domain/fiscal-calendar.ts';
 import { code, heading, type Line, list, paragraph, reply } from '../src/reply/document.ts';
+import type { RoleRow } from '../src/store/people.ts';
 
-type Deps = Pick<Services, 'people'>;
+type Deps = Pick<Services, 'people' | 'teams'>;
+
+/** While someone is away: who gets each of their teams' prompts, or that they wait. */
+async function whoAnswers(
+  personId: number,
+  roles: RoleRow[],
+  now: Date,
+  deps: Deps,
+): Promise<string> {
+  const managed = [...new Set(roles.filter((r) => r.role === 'manager').map((r) => r.teamSlug))];
+  const parts: string[] = [];
+  for (const slug of managed) {
+    const team = await deps.teams.find(slug);
+    if (!team) continue;
+    const [managers, delegates] = await Promise.all([
+      deps.people.members([team.id], 'manager'),
+      deps.people.members([team.id], 'delegate'),
+    ]);
+    const { to, waitUntil } = promptRecipients(
+      managers.get(team.id) ?? [],
+      delegates.get(team.id) ?? [],
+      now,
+    );
+    const others = to.filter((m) => m.id !== personId).map((m) => m.name);
+    parts.push(
+      others.length
+        ? `${team.name} prompts go to ${others.join(', ')}.`
+        : `${team.name} prompts wait until ${waitUntil ? 'someone is back' : 'you are back'} (it has no delegate: a manager can add one with team delegate add).`,
+    );
+  }
+  return parts.join(' ') || 'Nudges wait until you are back.';
+}
 
 export const whoamiCommand = defineCommand<Deps>({
   name: 'whoami',
@@ -33,8 +66,9 @@ export const whoamiCommand = defineCommand<Deps>({
     facts.push([`Time zone: ${person.timeZone ?? `${ctx.timeZone} (default)`}`]);
     if (person.isAdmin || actor.isAdmin) facts.push(['Admin: may change any team']);
     if (person.awayUntil && person.awayUntil > ctx.now) {
+      const last = dayIn(new Date(person.awayUntil.getTime() - 1), person.timeZone ?? ctx.timeZone);
       facts.push([
-        `Away until ${dayIn(person.awayUntil, person.timeZone ?? ctx.timeZone)}: prompts go to your delegates`,
+        `Away until the end of ${last}. ${await whoAnswers(person.id, roles, ctx.now, deps)}`,
       ]);
     }
     facts.push([

@@ -89,7 +89,11 @@ async function loadDemoIfEmpty(
 export class UnknownPersonError extends Error {}
 
 /** The shell's actor: the person OKRBOT_AS names, or the local operator. */
-export async function shellActor(services: Services, actAs: string | undefined): Promise<Actor> {
+export async function shellActor(
+  services: Services,
+  actAs: string | undefined,
+  admins: readonly string[] = [],
+): Promise<Actor> {
   if (!actAs)
     return { person: undefined, isAdmin: true, transport: 'shell', label: 'local operator' };
   const person = await services.people.findByHandle(actAs);
@@ -99,5 +103,10 @@ export async function shellActor(services: Services, actAs: string | undefined):
       `OKRBOT_AS=${actAs}: nobody has that handle.${close.length ? ` Did you mean ${close.join(', ')}?` : ''} Handles are names in lower case with dashes, e.g. nuria-ruiz.`,
     );
   }
-  return { person, isAdmin: person.isAdmin, transport: 'shell', label: person.handle };
+  return {
+    person,
+    isAdmin: person.isAdmin || admins.includes(person.handle),
+    transport: 'shell',
+    label: person.handle,
+  };
 }

@@ -35,7 +35,7 @@ export async function authorityOf(ctx: CommandContext, deps: UpdateDeps): Promis
   return ctx.actor.isAdmin ? { ...NO_AUTHORITY, isAdmin: true } : NO_AUTHORITY;
 }
 
-function changeOf(ctx: CommandContext): Change {
+export function changeOf(ctx: CommandContext): Change {
   return { personId: ctx.actor.person?.id ?? null, at: ctx.now, source: ctx.actor.transport };
 }
 

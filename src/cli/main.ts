@@ -72,7 +72,7 @@ async function start(env: NodeJS.ProcessEnv): Promise<number> {
   logger.debug({ config: describeConfig(config) }, 'configuration');
   const bot = await createBot(config, logger);
   try {
-    const actor = await shellActor(bot.services, config.actAs);
+    const actor = await shellActor(bot.services, config.actAs, config.admins);
     // Adapters for Slack and IRC join here when configured; the shell is the fallback chat.
     await runShell({
       dispatch: bot.dispatch,

@@ -48,6 +48,12 @@ const schema = z.object({
     }),
   OKRBOT_DEMO: flag(true),
   OKRBOT_AS: optionalText,
+  OKRBOT_ADMINS: optionalText.transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((handle) => handle.trim().toLowerCase())
+      .filter(Boolean),
+  ),
   OKRBOT_NOW: optionalText.refine((value) => value === undefined || isIsoInstant(value), {
     message: 'expected an ISO 8601 instant such as 2019-08-28T12:00:00Z',
   }),
@@ -77,6 +83,8 @@ export interface Config {
   readonly demo: boolean;
   /** Handle of the person the shell chat speaks as; undefined means the local operator. */
   readonly actAs: string | undefined;
+  /** Handles of the people who may change anything and run the admin commands. */
+  readonly admins: readonly string[];
   /** A pinned clock for demos and tests. */
   readonly now: Date | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
@@ -114,6 +122,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     fiscalYearStartMonth: value.OKRBOT_FISCAL_YEAR_START,
     demo: value.OKRBOT_DEMO,
     actAs: value.OKRBOT_AS,
+    admins: Object.freeze(value.OKRBOT_ADMINS),
     now: value.OKRBOT_NOW ? new Date(value.OKRBOT_NOW) : undefined,
     logLevel: value.LOG_LEVEL as Config['logLevel'],
   });

@@ -79,16 +79,21 @@ export function parseReplyLine(raw: string): ReplyItem {
   }
 }
 
+// Characters that change nothing a reader sees: soft hyphens, zero-width spaces and joiners.
+const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
 // List bullets a reply may start with; numbers are not bullets here, they name the prompt's goals.
 const BULLET = /^(?:[-*•·–—>]+|\([a-z]\))\s*/i;
 const NOTE_PREFIX = /^notes?\s*(?::|-|–|—)\s*/i;
 const ALL_PREFIX =
-  /^(?:all(?:\s+(?:goals?|items?|of\s+them|good))?|everything|every\s+goal)\b(?:\s+(?:is|are|now|still))*\s*/i;
+  /^(?:all(?:\s+\d+)?(?:\s+(?:goals?|items?|of\s+them|points))?|everything|every\s+goal)\b(?:\s+(?:is|are|now|still))*\s*/i;
+const EXCEPT = /\b(?:except|but|apart from|other than)\b/i;
+// A dash is filler only when a space follows it, so "-5%" keeps its sign.
 const FILLER =
-  /^(?:(?:is|are|was|were|now|has\s+been|have\s+been|been|marked(?:\s+as)?|set\s+to|status|->|→|=|:|-|–|—|,)\s*)+/i;
-const SEPARATOR = /^(?:[:,;.\-–—]+\s*|\s+)/;
+  /^(?:(?:is|are|was|were|now|still|has\s+been|have\s+been|been|marked(?:\s+as)?|set\s+to|status|->|→|=|:|[-–—](?=\s)|,)\s*)+/i;
+const SEPARATOR = /^\s*[:,;.!?\-–—]*\s*/;
+// "2,067" groups thousands; "12,5" has a decimal comma.
 const NUMBER =
-  /^([-+−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+−]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*(%|\s*percent\b)?/i;
+  /^([-+−]?\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|[-+−]?\d+(?:[.,]\d+)?(?:e[-+]?\d+)?)\s*(%|\s*percent\b)?/i;
 
 function parseLine(raw: string): ReplyItem {
   if (raw.length > MAX_REPLY_LINE) {
@@ -98,7 +103,13 @@ function parseLine(raw: string): ReplyItem {
       reason: `the line is ${raw.length} characters long; the limit is ${MAX_REPLY_LINE}`,
     };
   }
-  const text = cleanText(raw).replace(/\s+/g, ' ');
+  // Matching text: NFKC (full-width digits), no invisible characters, straight apostrophes.
+  const text = cleanText(raw)
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .replace(/[‘’]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
   const line = text.replace(BULLET, '').trim();
   if (!line) return { kind: 'unknown', text, reason: 'nothing to read' };
 
@@ -116,6 +127,13 @@ function parseLine(raw: string): ReplyItem {
   const all = ALL_PREFIX.exec(line);
   if (all) {
     const found = statusAtStart(line.slice(all[0].length).replace(FILLER, ''));
+    if (found && EXCEPT.test(found.rest)) {
+      return {
+        kind: 'unknown',
+        text,
+        reason: 'give the exceptions their own lines, e.g. "all on track" then "3 blocked"',
+      };
+    }
     if (found) return { kind: 'all', status: found.status, note: noteFrom(found.rest) };
   }
 
@@ -124,8 +142,16 @@ function parseLine(raw: string): ReplyItem {
   if (!found) return { kind: 'unknown', text, reason: 'no goal and no status found in this line' };
   const words = line
     .slice(0, found.start)
-    .replace(/(?:\s|[:,;\-–—]|\b(?:is|are|was|now)\b)+$/i, '')
+    .replace(/(?:\s|[:,;\-–—]|\b(?:is|are|was|now|still)\b)+$/i, '')
     .trim();
+  if (words.split(' ').length > MAX_TITLE_WORDS) {
+    return {
+      kind: 'unknown',
+      text,
+      reason:
+        'this reads as a sentence, not a goal: start the line with the goal number or task id',
+    };
+  }
   if (!words)
     return {
       kind: 'unknown',
@@ -136,7 +162,7 @@ function parseLine(raw: string): ReplyItem {
     kind: 'status',
     target: { kind: 'title', words },
     status: found.status,
-    note: noteFrom(line.slice(found.end)),
+    note: noteFrom(skipRepeat(line.slice(found.end), found.phrase)),
   };
 }
 
@@ -144,7 +170,7 @@ function readRef(line: string): { target: ReplyTarget; length: number } | undefi
   let match = /^(?:#|no\.?\s*|goal\s+)?(\d{1,3})(?=$|[\s:,.)\-–—])[.)]?/i.exec(line);
   if (match)
     return { target: { kind: 'number', number: Number(match[1]) }, length: match[0].length };
-  match = /^(?:phab:)?T(\d{1,9})\b/i.exec(line);
+  match = /^(?:task\s+)?(?:phab:)?T(\d{1,9})\b/i.exec(line);
   if (match) return { target: { kind: 'task', taskId: `T${match[1]}` }, length: match[0].length };
   match = /^G(\d{1,9})\b/i.exec(line);
   if (match) return { target: { kind: 'goal', goalId: Number(match[1]) }, length: match[0].length };
@@ -165,7 +191,14 @@ function parseAfterRef(target: ReplyTarget, after: string, text: string): ReplyI
     return { kind: 'unknown', text, reason: 'a status or value is missing after the reference' };
   const number = NUMBER.exec(rest);
   if (number && target.kind === 'key-result') {
-    const value = Number((number[1] as string).replace(/,/g, '').replace('−', '-'));
+    const digits = number[1] as string;
+    // "2,067" groups thousands; "12,5" is a decimal comma.
+    const value = Number(
+      (/,\d{3}(?!\d)/.test(digits) ? digits.replace(/,/g, '') : digits.replace(',', '.')).replace(
+        '−',
+        '-',
+      ),
+    );
     if (!Number.isFinite(value))
       return { kind: 'unknown', text, reason: `${number[1]} is not a usable number` };
     return {
@@ -200,48 +233,144 @@ interface Found {
   end: number;
 }
 
-/** A status phrase at the very start of `text`, and what follows it. */
+interface Phrase {
+  parts: string[];
+  status: Status;
+  phrase: string;
+  /** Weak phrases ("planned", "waiting") are everyday words: read only right after a reference. */
+  weak: boolean;
+}
+
+const WEAK = new Set([
+  'planned',
+  'started',
+  'active',
+  'doing',
+  'waiting',
+  'failed',
+  'dropped',
+  'missed',
+  'partial',
+  'partially',
+  'progress',
+  'incomplete',
+  'delayed',
+  'paused',
+]);
+// Real words one letter away from a status word, which must not be "corrected" into it.
+const NOT_TYPOS = new Set([
+  'slipped',
+  'skipped',
+  'passed',
+  'writing',
+  'parsed',
+  'posted',
+  'blocker',
+  'shipping',
+  'complain',
+  'finishes',
+]);
+// A status word right after these is negated or not (yet) a fact: "no longer stalled",
+// "has to do with", "should be done".
+const NEGATORS = new Set([
+  'not',
+  'no',
+  'longer',
+  'never',
+  'has',
+  'have',
+  'had',
+  'be',
+  'should',
+  'will',
+  'would',
+]);
+// ... or within three words after these: "once that is done", "if it is blocked".
+const CONDITIONS = new Set(['once', 'if', 'when', 'unless', 'until', 'after', 'before']);
+/** Longest goal title read before a status; a longer run of words is a sentence, not a title. */
+const MAX_TITLE_WORDS = 20;
+
+const PHRASES: Phrase[] = statusPhrases().map(([phrase, status]) => ({
+  parts: phrase.split(' '),
+  status,
+  phrase,
+  weak: WEAK.has(phrase),
+}));
+const BY_FIRST_WORD = new Map<string, Phrase[]>();
+for (const entry of PHRASES)
+  BY_FIRST_WORD.set(entry.parts[0] as string, [
+    ...(BY_FIRST_WORD.get(entry.parts[0] as string) ?? []),
+    entry,
+  ]);
+// Candidates for a forgiven typo: first words of six letters or more.
+const TYPO_FIRST_WORDS = [...BY_FIRST_WORD.keys()].filter((word) => word.length >= 6);
+
+/** A status phrase at the very start of `text` (doubled page markers read once), and what follows. */
 function statusAtStart(text: string): { status: Status; rest: string } | undefined {
   const found = findStatus(text, true);
-  return found ? { status: found.status, rest: text.slice(found.end) } : undefined;
+  if (!found) return undefined;
+  return { status: found.status, rest: skipRepeat(text.slice(found.end), found.phrase) };
+}
+
+/** "In progress In progress": the page templates print each marker twice; read it once. */
+function skipRepeat(rest: string, phrase: string): string {
+  if (!/^\s+\p{L}/u.test(rest)) return rest;
+  const again = findStatus(rest.trimStart(), true);
+  return again && again.phrase === phrase ? rest.trimStart().slice(again.end) : rest;
 }
 
 /**
  * The first status phrase in `text` on word boundaries (only at the start with `anchored`),
- * longest phrase first at each position; a typo of one letter is forgiven in words of five
- * letters or more.
+ * longest phrase first at each position. Each word is looked up by its first word (plus a few
+ * typo candidates), so the work per word is bounded and the scan is linear.
  */
 function findStatus(text: string, anchored = false): Found | undefined {
   const words = [...text.matchAll(/[\p{L}\p{N}']+/gu)];
+  const lower = words.map((w) => w[0].toLowerCase());
   for (let i = 0; i < words.length; i++) {
     if (anchored && i > 0) break;
-    for (const [phrase, status] of statusPhrases()) {
-      const parts = phrase.split(' ');
-      if (i + parts.length > words.length) continue;
-      let matches = true;
-      for (let k = 0; k < parts.length && matches; k++) {
-        matches = wordMatches(
-          (words[i + k] as RegExpMatchArray)[0].toLowerCase(),
-          parts[k] as string,
-        );
+    if (
+      !anchored &&
+      (NEGATORS.has(lower[i - 1] ?? '') ||
+        lower.slice(Math.max(0, i - 3), i).some((w) => CONDITIONS.has(w)))
+    ) {
+      continue;
+    }
+    const word = lower[i] as string;
+    const firsts = [
+      word,
+      ...(BY_FIRST_WORD.has(word) || word.length < 5 || NOT_TYPOS.has(word)
+        ? []
+        : TYPO_FIRST_WORDS.filter((f) => isTypo(word, f))),
+    ];
+    for (const first of firsts) {
+      for (const entry of BY_FIRST_WORD.get(first) ?? []) {
+        if (entry.weak && !anchored) continue;
+        if (i + entry.parts.length > words.length) continue;
+        let matches = true;
+        for (let k = 1; k < entry.parts.length && matches; k++) {
+          const next = lower[i + k] as string;
+          matches =
+            next === entry.parts[k] ||
+            (!NOT_TYPOS.has(next) && isTypo(next, entry.parts[k] as string));
+        }
+        if (!matches) continue;
+        const last = words[i + entry.parts.length - 1] as RegExpMatchArray;
+        return {
+          status: entry.status,
+          phrase: entry.phrase,
+          start: words[i]?.index as number,
+          end: (last.index as number) + last[0].length,
+        };
       }
-      if (!matches) continue;
-      const first = words[i] as RegExpMatchArray;
-      const last = words[i + parts.length - 1] as RegExpMatchArray;
-      return {
-        status,
-        phrase,
-        start: first.index as number,
-        end: (last.index as number) + last[0].length,
-      };
     }
   }
   return undefined;
 }
 
-function wordMatches(word: string, expected: string): boolean {
-  if (word === expected) return true;
-  if (expected.length < 5 || Math.abs(word.length - expected.length) > 1) return false;
+/** One letter wrong, missing or extra, in a word long enough for that to be a typo. */
+function isTypo(word: string, expected: string): boolean {
+  if (expected.length < 6 || Math.abs(word.length - expected.length) > 1) return false;
   return editDistance(word, expected) <= 1;
 }
 

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
+import { createAdminStore } from './admin.ts';
 import { createChangeStore } from './changes.ts';
 import { createCycleStore } from './cycles.ts';
 import { createDigestStore } from './digest.ts';
@@ -13,6 +14,7 @@ import { createTrackingStore } from './tracking.ts';
 /** Every store, built once in the composition root; commands take only the parts they use. */
 export function createStore(db: Db, fiscal: FiscalSettings) {
   return {
+    admin: createAdminStore(db),
     changes: createChangeStore(db),
     cycles: createCycleStore(db, fiscal),
     digest: createDigestStore(db),

@@ -1,0 +1,50 @@
+import { defineCommand, type Services } from '../src/chat/command.ts';
+import { changeOf } from '../src/chat/updates.ts';
+import { parseUntil } from '../src/domain/durations.ts';
+import { dayIn, endOfDayIn } from '../src/domain/fiscal-calendar.ts';
+import { code, errorReply, paragraph, reply } from '../src/reply/document.ts';
+
+type Deps = Pick<Services, 'admin'>;
+
+export const awayCommand = defineCommand<Deps>({
+  name: 'away',
+  summary:
+    "Marks you away until a day: your teams' prompts and nudges go to their delegates meanwhile",
+  usage: 'away <until YYYY-MM-DD | duration | off>',
+  examples: ['away until 2019-09-15', 'away 2w', 'away off'],
+  async run({ text }, ctx, deps) {
+    const person = ctx.actor.person;
+    if (!person)
+      return errorReply('Only a person can be away; ', code('whoami'), ' shows who you are.');
+    const until = parseUntil(text);
+    if (!until)
+      return errorReply(
+        'Usage: ',
+        code('away until 2019-09-15'),
+        ', ',
+        code('away 2w'),
+        ' or ',
+        code('away off'),
+        '.',
+      );
+    if (until.kind === 'off') {
+      await deps.admin.setAway(person.id, null, changeOf(ctx));
+      return reply(paragraph('Welcome back: prompts and nudges come to you again.'));
+    }
+    const zone = person.timeZone ?? ctx.timeZone;
+    const day =
+      until.kind === 'day'
+        ? until.day
+        : dayIn(new Date(ctx.now.getTime() + until.days * 86_400_000), zone);
+    const end = endOfDayIn(day, zone);
+    if (end <= ctx.now) return errorReply(`${day} has already passed; give a later day.`);
+    await deps.admin.setAway(person.id, end, changeOf(ctx));
+    return reply(
+      paragraph(
+        `You are away until the end of ${day} (${zone}). Prompts and nudges for your teams go to their delegates meanwhile, or wait until you are back when there are none. `,
+        code('whoami'),
+        ' shows who answers for you.',
+      ),
+    );
+  },
+});

@@ -1,0 +1,154 @@
+import { defineCommand, type Services } from '../src/chat/command.ts';
+import { findTeamOrExplain } from '../src/chat/lookups.ts';
+import { changeOf } from '../src/chat/updates.ts';
+import { slugify } from '../src/domain/text.ts';
+import { code, errorReply, paragraph, type Reply, reply } from '../src/reply/document.ts';
+
+type Deps = Pick<Services, 'teams' | 'people' | 'admin'>;
+
+const USAGE = [
+  'team add <slug> <name> [in <department>] [under <parent>]',
+  'team rename <team> <new name>',
+  'team manager add|remove <team> <handle>',
+  'team delegate add|remove <team> <handle>',
+  'team channel <team> slack|irc <channel>',
+];
+
+const usage = (): Reply => errorReply('Usage: ', USAGE.map((u) => `\n  ${u}`).join(''));
+
+export const teamCommand = defineCommand<Deps>({
+  name: 'team',
+  summary: 'Admin: adds and renames teams, manages their managers, delegates and channels',
+  usage: 'team add|rename|manager|delegate|channel ...',
+  examples: [
+    'team add platform-ops Platform Operations in technology under sre',
+    'team delegate add analytics joseph-allemandou',
+    'team channel analytics irc #wikimedia-analytics',
+  ],
+  async run({ args }, ctx, deps) {
+    const [verb = '', ...rest] = args;
+    const isAdmin = ctx.actor.isAdmin;
+    const admins = () =>
+      errorReply('Only an admin may do that. Admins are set with OKRBOT_ADMINS.');
+    switch (verb) {
+      case 'add': {
+        if (!isAdmin) return admins();
+        const [slugText = '', ...words] = rest;
+        const text = words.join(' ');
+        const match = /^(.+?)(?:\s+in\s+(.+?))?(?:\s+under\s+(.+))?$/i.exec(text);
+        if (!slugText || !match) return usage();
+        const slug = slugify(slugText);
+        const departments = await deps.teams.departments();
+        const department = match[2]
+          ? await deps.teams.findDepartment(match[2])
+          : departments.length === 1
+            ? departments[0]
+            : undefined;
+        if (!department) {
+          const known =
+            departments.map((d) => d.slug).join(', ') || 'none yet: import a quarter file first';
+          return errorReply('Which department? Add ', code('in <department>'), ` (${known}).`);
+        }
+        let parentId: number | null = null;
+        if (match[3]) {
+          const parent = await findTeamOrExplain(match[3], deps.teams);
+          if ('reply' in parent) return parent.reply;
+          parentId = parent.team.id;
+        }
+        const name = (match[1] as string).trim();
+        const created = await deps.admin.addTeam(
+          department.id,
+          slug,
+          name,
+          parentId,
+          changeOf(ctx),
+        );
+        return created
+          ? reply(paragraph(`Team ${name} (${slug}) added to ${department.name}.`))
+          : errorReply(`A team with the slug ${slug} exists already.`);
+      }
+      case 'rename': {
+        if (!isAdmin) return admins();
+        const [teamText = '', ...words] = rest;
+        const found = await findTeamOrExplain(teamText, deps.teams);
+        if ('reply' in found) return found.reply;
+        if (words.length === 0) return usage();
+        await deps.admin.renameTeam(found.team.id, words.join(' '), changeOf(ctx));
+        return reply(
+          paragraph(
+            `${found.team.name} is now called ${words.join(' ')}; the old name still finds it.`,
+          ),
+        );
+      }
+      case 'manager':
+      case 'delegate': {
+        const [action = '', teamText = '', handle = ''] = rest;
+        if (!['add', 'remove'].includes(action) || !teamText || !handle) return usage();
+        const found = await findTeamOrExplain(teamText, deps.teams);
+        if ('reply' in found) return found.reply;
+        // A team's managers may choose their own delegates; everything else is for admins.
+        const managers =
+          (await deps.people.members([found.team.id], 'manager')).get(found.team.id) ?? [];
+        const ownTeam =
+          ctx.actor.person !== undefined && managers.some((m) => m.id === ctx.actor.person?.id);
+        if (!isAdmin && !(verb === 'delegate' && ownTeam))
+          return errorReply(
+            `Only an admin${verb === 'delegate' ? ` or a manager of ${found.team.name}` : ''} may do that.`,
+          );
+        const person = await deps.people.findByHandle(handle);
+        if (!person)
+          return errorReply(
+            `Nobody has the handle ${handle}. `,
+            code('person add'),
+            ' adds a person.',
+          );
+        const changed = await deps.admin.setRole(
+          found.team.id,
+          person.id,
+          verb,
+          action === 'add',
+          changeOf(ctx),
+        );
+        if (!changed)
+          return reply(
+            paragraph(
+              `Nothing to do: ${person.name} ${action === 'add' ? 'already is' : 'is not'} a ${verb} of ${found.team.name}.`,
+            ),
+          );
+        return reply(
+          paragraph(
+            `${person.name} ${action === 'add' ? 'is now' : 'is no longer'} a ${verb} of ${found.team.name}.`,
+          ),
+        );
+      }
+      case 'channel': {
+        if (!isAdmin) return admins();
+        const [teamText = '', transport = '', channel = ''] = rest;
+        if (!['slack', 'irc'].includes(transport) || !channel) return usage();
+        if (transport === 'irc' && !/^[#&][^\s,\u0007]{1,49}$/.test(channel))
+          return errorReply(
+            `"${channel}" is not an IRC channel name (it starts with # and has no spaces or commas).`,
+          );
+        if (transport === 'slack' && !/^[CG][A-Z0-9]{6,}$/.test(channel))
+          return errorReply(`"${channel}" is not a Slack channel id (like C0123ABCD).`);
+        const found = await findTeamOrExplain(teamText, deps.teams);
+        if ('reply' in found) return found.reply;
+        const added = await deps.admin.setChannel(
+          found.team.id,
+          transport as 'slack' | 'irc',
+          channel,
+          changeOf(ctx),
+        );
+        return reply(
+          paragraph(
+            added
+              ? `${channel} (${transport}) is now a channel of ${found.team.name}.`
+              : `${channel} already is a channel of ${found.team.name}.`,
+          ),
+        );
+      }
+      default:
+        return usage();
+    }
+  },
+});

@@ -1,0 +1,20 @@
+import { isDay } from './fiscal-calendar.ts';
+
+export type Until = { kind: 'day'; day: string } | { kind: 'days'; days: number } | { kind: 'off' };
+
+/**
+ * `7d`, `2w`, `3 days`, `1 week`, `until 2019-09-15`, `2019-09-15`, `off`: how long a snooze or
+ * an absence lasts; undefined when it is none of these (or an impossible date).
+ */
+export function parseUntil(text: string): Until | undefined {
+  const value = text
+    .trim()
+    .toLowerCase()
+    .replace(/^until\s+/, '');
+  if (/^(?:off|none|back|cancel)$/.test(value)) return { kind: 'off' };
+  if (isDay(value)) return { kind: 'day', day: value };
+  const match = /^(\d{1,3})\s*(d|days?|w|weeks?)$/.exec(value);
+  if (!match) return undefined;
+  const days = Number(match[1]) * (match[2]?.startsWith('w') ? 7 : 1);
+  return days >= 1 && days <= 366 ? { kind: 'days', days } : undefined;
+}
