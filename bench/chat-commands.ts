@@ -15,6 +15,7 @@ import type { Actor, Services } from '../src/chat/command.ts';
 import { createDispatcher, type Dispatch } from '../src/chat/dispatch.ts';
 import { type Database, openDatabase } from '../src/db/database.ts';
 import { DEFAULT_CACHE_DIR } from '../src/db/pglite-template.ts';
+import { cycleAt, dayIn, startOfWeekIn } from '../src/domain/fiscal-calendar.ts';
 import { renderText } from '../src/reply/render-text.ts';
 import { createStore } from '../src/store/store.ts';
 import {
@@ -35,6 +36,7 @@ const runs = option('--runs', 50);
 const teamCount = option('--teams', 1000);
 const WARM_UP = 5;
 const SMALL_TEAMS = 10;
+const BREAKDOWN_RUNS = 10;
 
 const fiscal = { startMonth: 7 };
 const actor: Actor = { person: undefined, isAdmin: true, transport: 'shell', label: 'bench' };
@@ -78,6 +80,8 @@ interface DriverResult {
   location: string;
   generation: GeneratedOrganisation;
   commands: CommandResult[];
+  /** Median ms of the digest's store calls, timed alone. */
+  digestParts: Record<string, number>;
   scaling: {
     teams: number;
     generationMs: number;
@@ -153,18 +157,19 @@ async function dropPostgresDatabase(url: string): Promise<void> {
 
 // --- the bot, wired as src/main.ts does --------------------------------------------------------
 
-function wire(database: Database, logger = pino({ level: 'silent' })): Dispatch {
+function wire(database: Database, logger = pino({ level: 'silent' })) {
   const services: Services = {
     ...createStore(database.db, fiscal),
     registry: createCommandRegistry(),
   };
-  return createDispatcher({
+  const dispatch: Dispatch = createDispatcher({
     services,
     clock: () => new Date(SYNTHETIC_NOW),
     timeZone: 'UTC',
     fiscal,
     logger,
   });
+  return { services, dispatch };
 }
 
 /** One command end to end: dispatch and render, as the shell transport does. */
@@ -181,7 +186,7 @@ async function ask(dispatch: Dispatch, line: string) {
 async function diagnose(database: Database, line: string, replyText: string): Promise<string> {
   const logged: string[] = [];
   const logger = pino({ level: 'error' }, { write: (record: string) => logged.push(record) });
-  await ask(wire(database, logger), line);
+  await ask(wire(database, logger).dispatch, line);
   for (const record of logged) {
     const { err } = JSON.parse(record) as { err?: { message?: string; stack?: string } };
     if (err) return err.stack ?? err.message ?? JSON.stringify(err);
@@ -230,6 +235,42 @@ async function measure(counted: Counted, dispatch: Dispatch, line: string): Prom
   };
 }
 
+/**
+ * Where the digest's time goes: its two store calls, made as commands/digest.ts makes them,
+ * timed alone (median of BREAKDOWN_RUNS after one warm-up).
+ */
+async function digestBreakdown(services: Services): Promise<Record<string, number>> {
+  const department = await services.teams.findDepartment('synthetic');
+  if (!department) throw new Error('no synthetic department');
+  const now = new Date(SYNTHETIC_NOW);
+  const zone = department.timeZone;
+  const quarter = await services.cycles.find(cycleAt(now, fiscal, zone));
+  const parts: Record<string, () => Promise<unknown>> = {
+    'digest.facts (5 queries)': () =>
+      services.digest.facts({
+        departmentId: department.id,
+        cycleId: quarter?.id ?? null,
+        from: startOfWeekIn(now, zone),
+        to: now,
+        month: dayIn(now, zone).slice(0, 7),
+      }),
+    'tracking.items (4 queries)': () =>
+      services.tracking.items({ departmentIds: [department.id] }, now),
+  };
+  const medians: Record<string, number> = {};
+  for (const [name, part] of Object.entries(parts)) {
+    await part();
+    const samples: number[] = [];
+    for (let i = 0; i < BREAKDOWN_RUNS; i++) {
+      const started = performance.now();
+      await part();
+      samples.push(performance.now() - started);
+    }
+    medians[name] = median(samples);
+  }
+  return medians;
+}
+
 async function queriesOf(counted: Counted, dispatch: Dispatch, line: string) {
   await ask(dispatch, line);
   counted.resetQueries();
@@ -247,16 +288,22 @@ async function benchDriver(driver: Driver): Promise<DriverResult> {
   const big = await openCounted(driver);
   let generation: GeneratedOrganisation;
   const commands: CommandResult[] = [];
+  let digestParts: Record<string, number> = {};
   try {
     generation = await generateOrganisation(big.database.db, size(teamCount));
     log(`${driver}: generated ${describeOrganisation(generation)}`);
-    const dispatch = wire(big.database);
+    const { services, dispatch } = wire(big.database);
     for (const line of [statusLine(teamCount), DIGEST]) {
       log(`${driver}: ${line}: ${WARM_UP} warm-ups, ${runs} runs ...`);
       const result = await measure(big, dispatch, line);
       if (result.error) log(`${driver}: ${line} FAILED: ${result.error}`);
       commands.push(result);
     }
+    log(`${driver}: the digest's store calls, ${BREAKDOWN_RUNS} runs each ...`);
+    digestParts = await digestBreakdown(services).catch((error: unknown) => {
+      log(`${driver}: digest breakdown failed: ${String(error)}`);
+      return {};
+    });
   } finally {
     await big.close();
   }
@@ -265,7 +312,7 @@ async function benchDriver(driver: Driver): Promise<DriverResult> {
   const small = await openCounted(driver);
   try {
     const smallGeneration = await generateOrganisation(small.database.db, size(SMALL_TEAMS));
-    const dispatch = wire(small.database);
+    const { dispatch } = wire(small.database);
     const scaled = [];
     for (const line of [statusLine(SMALL_TEAMS), DIGEST])
       scaled.push(await queriesOf(small, dispatch, line));
@@ -274,6 +321,7 @@ async function benchDriver(driver: Driver): Promise<DriverResult> {
       location: big.database.location,
       generation,
       commands,
+      digestParts,
       scaling: { teams: SMALL_TEAMS, generationMs: smallGeneration.ms, commands: scaled },
     };
   } finally {
@@ -305,6 +353,13 @@ function report(results: DriverResult[]): string {
             : `FAILED (${c.tone} reply)`;
         return `${r.driver.padEnd(9)} ${c.line.padEnd(18)} ${ms(c.medianMs)} ${ms(c.p95Ms)} ${counts.padStart(7)}  ${what}`;
       }),
+    ),
+    '',
+    `The digest's store calls alone, median of ${BREAKDOWN_RUNS} (they run concurrently in the command):`,
+    ...results.flatMap((r) =>
+      Object.entries(r.digestParts).map(
+        ([name, value]) => `${r.driver.padEnd(9)} ${name.padEnd(28)} ${ms(value)} ms`,
+      ),
     ),
     '',
     `SQL queries per command, ${SMALL_TEAMS} teams vs ${teamCount} teams (digest must be constant):`,

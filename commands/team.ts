@@ -22,7 +22,7 @@ export const teamCommand = defineCommand<Deps>({
   usage: 'team add|rename|manager|delegate|channel ...',
   examples: [
     'team add platform-ops Platform Operations in technology under sre',
-    'team delegate add analytics joseph-allemandou',
+    'team delegate add analytics leila-zia',
     'team channel analytics irc #wikimedia-analytics',
   ],
   async run({ args }, ctx, deps) {

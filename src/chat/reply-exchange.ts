@@ -152,7 +152,11 @@ export function createReplyExchange(session: ReplySession, deps: UpdateDeps): Ex
           ),
         };
       }
-      if (/^undo$/i.test(text)) return { done: false, reply: await describeUndo(ctx, deps) };
+      if (/^undo$/i.test(text)) {
+        const undone = await describeUndo(ctx, deps);
+        if (undone.tone === 'info') recorded = Math.max(0, recorded - 1);
+        return { done: false, reply: undone };
+      }
       if (/^(?:help|\?)$/i.test(text)) return { done: false, reply: updateHelp() };
       const answer = await applyReply(text, session, ctx, deps);
       recorded += answer.blocks

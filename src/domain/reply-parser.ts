@@ -1,5 +1,5 @@
 import { type Status, statusPhrases } from './status.ts';
-import { cleanText, editDistance } from './text.ts';
+import { cleanText } from './text.ts';
 
 // Reads the lines a manager writes back to a monthly prompt, one item per line:
 //
@@ -368,10 +368,16 @@ function findStatus(text: string, anchored = false): Found | undefined {
   return undefined;
 }
 
-/** One letter wrong, missing or extra, in a word long enough for that to be a typo. */
+/** One letter wrong, missing or extra, in a word long enough for that to be a typo (linear check). */
 function isTypo(word: string, expected: string): boolean {
   if (expected.length < 6 || Math.abs(word.length - expected.length) > 1) return false;
-  return editDistance(word, expected) <= 1;
+  const [short, long] = word.length <= expected.length ? [word, expected] : [expected, word];
+  let i = 0;
+  while (i < short.length && short[i] === long[i]) i++;
+  // After the first difference the rest must match, skipping one letter of the longer word
+  // (or one letter of each, for a substitution).
+  const skip = short.length === long.length ? 1 : 0;
+  return short.slice(i + skip) === long.slice(i + 1);
 }
 
 /** The note after a status or value, without its leading separator. */
