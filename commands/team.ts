@@ -125,6 +125,7 @@ export const teamCommand = defineCommand<Deps>({
         if (!isAdmin) return admins();
         const [teamText = '', transport = '', channel = ''] = rest;
         if (!['slack', 'irc'].includes(transport) || !channel) return usage();
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: IRC forbids BEL (^G) in channel names.
         if (transport === 'irc' && !/^[#&][^\s,\u0007]{1,49}$/.test(channel))
           return errorReply(
             `"${channel}" is not an IRC channel name (it starts with # and has no spaces or commas).`,

@@ -208,9 +208,10 @@ export function createTrackingStore(db: Db) {
           })),
           target: row.target === null ? null : Number(row.target),
           direction: row.direction,
-          values: values
-            .filter((v) => v.keyResultId === row.id)
-            .map((v) => ({ at: new Date(v.at), value: Number(v.value) })),
+          values: (valuesOf.get(row.id) ?? []).map((v) => ({
+            at: new Date(v.at),
+            value: Number(v.value),
+          })),
           lastUpdateAt: instant(row.lastUpdateAt),
           snoozedUntil: instant(row.snoozedUntil),
         })),
