@@ -2,8 +2,7 @@ import { defineCommand, type Services } from '../src/chat/command.ts';
 import { type GoalNode, goalTree } from '../src/chat/goal-tree.ts';
 import { fallbackNote, findTeamOrExplain, ownTeam, teamQuarter } from '../src/chat/lookups.ts';
 import { createReplyExchange, updateHelp } from '../src/chat/reply-exchange.ts';
-import { authorityOf } from '../src/chat/updates.ts';
-import { mayChangeTeam } from '../src/domain/permissions.ts';
+import { authorityOf, teamRefusal } from '../src/chat/updates.ts';
 import { goalRef } from '../src/domain/refs.ts';
 import {
   badge,
@@ -33,12 +32,15 @@ export const updateCommand = defineCommand<Deps>({
     }
     if (!team) return errorReply('Which team? Usage: ', code('update [team]'), '.');
     const authority = await authorityOf(ctx, deps);
-    if (!mayChangeTeam(authority, team)) {
-      const deciders = await deps.people.teamDeciders(team);
-      return errorReply(
-        `Only ${deciders.length ? `${deciders.join(', ')} (managers and delegates of ${team.name}) or an admin` : 'an admin'} may update ${team.name}.`,
-      );
-    }
+    const refusal = await teamRefusal(
+      team,
+      `${team.name}'s goals`,
+      undefined,
+      ctx,
+      deps,
+      authority,
+    );
+    if (refusal) return errorReply(...refusal.line);
     const quarter = await teamQuarter(team, ctx, deps);
     if (!quarter) return errorReply(`${team.name} has no goals to update.`);
     // Numbered in the order shown, sub-items included, so "3 done" means what the list shows.

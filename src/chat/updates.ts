@@ -68,6 +68,43 @@ function refused(what: string, deciders: string[], role: string): Outcome {
   return { ok: false, line: [`Only ${who} may change ${what}.`] };
 }
 
+/** Why the actor may not change a key result (or write this note), if they may not. */
+async function keyResultRefusal(
+  kr: KeyResultRow,
+  note: string | undefined,
+  ctx: CommandContext,
+  deps: UpdateDeps,
+  authority: Authority,
+): Promise<Outcome | undefined> {
+  const problem = unlinked(ctx) ?? noteTooLong(note);
+  if (problem) return problem;
+  if (mayChangeKeyResult(authority, kr.id)) return undefined;
+  return refused(
+    `${kr.objectiveCode}-${kr.code}`,
+    await deps.people.keyResultDeciders(kr.id),
+    'its KR and objective managers',
+  );
+}
+
+/** Why the actor may not change a team's goals or notes (or write this text), if they may not. */
+export async function teamRefusal(
+  team: { id: number; parentId: number | null; name: string },
+  what: string,
+  text: string | undefined,
+  ctx: CommandContext,
+  deps: UpdateDeps,
+  authority: Authority,
+): Promise<Outcome | undefined> {
+  const problem = unlinked(ctx) ?? noteTooLong(text);
+  if (problem) return problem;
+  if (mayChangeTeam(authority, team)) return undefined;
+  return refused(
+    what,
+    await deps.people.teamDeciders(team),
+    `managers and delegates of ${team.name}`,
+  );
+}
+
 /** `T211248 Continue moving events…` */
 export function describeGoal(goal: GoalRow): string {
   const title = goal.title.length > 60 ? `${goal.title.slice(0, 59)}…` : goal.title;
@@ -82,23 +119,23 @@ export async function setGoalStatus(
   deps: UpdateDeps,
   authority: Authority,
 ): Promise<Outcome> {
-  const problem = unlinked(ctx) ?? noteTooLong(note);
-  if (problem) return problem;
-  if (!mayChangeTeam(authority, { id: goal.teamId, parentId: goal.teamParentId })) {
-    return refused(
-      `${goalRef(goal)} (${goal.teamName})`,
-      await deps.people.teamDeciders({ id: goal.teamId, parentId: goal.teamParentId }),
-      `managers and delegates of ${goal.teamName}`,
-    );
-  }
+  const team = { id: goal.teamId, parentId: goal.teamParentId, name: goal.teamName };
+  const refusal = await teamRefusal(
+    team,
+    `${goalRef(goal)} (${goal.teamName})`,
+    note,
+    ctx,
+    deps,
+    authority,
+  );
+  if (refusal) return refusal;
   await deps.changes.recordStatus({ goalId: goal.id }, status, note, changeOf(ctx));
-  const from = goal.status ? `${formatStatus(goal.status)} → ` : '';
-  return {
-    ok: true,
-    line: [
-      `${describeGoal(goal)}: ${from}${formatStatus(status)}${note ? ` (note: ${note})` : ''}`,
-    ],
-  };
+  // The same status again is still a check-in: it dates the status and carries the note.
+  const change =
+    goal.status === status
+      ? `still ${formatStatus(status)}`
+      : `${goal.status ? `${formatStatus(goal.status)} → ` : ''}${formatStatus(status)}`;
+  return { ok: true, line: [`${describeGoal(goal)}: ${change}${note ? ` (note: ${note})` : ''}`] };
 }
 
 export async function setKeyResultStatus(
@@ -109,15 +146,9 @@ export async function setKeyResultStatus(
   deps: UpdateDeps,
   authority: Authority,
 ): Promise<Outcome> {
-  const problem = unlinked(ctx) ?? noteTooLong(note);
-  if (problem) return problem;
+  const refusal = await keyResultRefusal(kr, note, ctx, deps, authority);
+  if (refusal) return refusal;
   const name = `${kr.objectiveCode}-${kr.code}`;
-  if (!mayChangeKeyResult(authority, kr.id))
-    return refused(
-      name,
-      await deps.people.keyResultDeciders(kr.id),
-      `its KR and objective managers`,
-    );
   await deps.changes.recordStatus({ keyResultId: kr.id }, status, note, changeOf(ctx));
   return { ok: true, line: [`${name}: ${formatStatus(status)}${note ? ` (note: ${note})` : ''}`] };
 }
@@ -131,15 +162,9 @@ export async function recordMetric(
   deps: UpdateDeps,
   authority: Authority,
 ): Promise<Outcome> {
-  const problem = unlinked(ctx) ?? noteTooLong(note);
-  if (problem) return problem;
+  const refusal = await keyResultRefusal(kr, note, ctx, deps, authority);
+  if (refusal) return refusal;
   const name = `${kr.objectiveCode}-${kr.code}`;
-  if (!mayChangeKeyResult(authority, kr.id))
-    return refused(
-      name,
-      await deps.people.keyResultDeciders(kr.id),
-      `its KR and objective managers`,
-    );
   if (percent && kr.unit && !/%|percent/i.test(kr.unit)) {
     return {
       ok: false,
@@ -166,17 +191,11 @@ export async function addTeamNote(
   deps: UpdateDeps,
   authority: Authority,
 ): Promise<Outcome> {
-  const problem = unlinked(ctx) ?? noteTooLong(text);
-  if (problem) return problem;
-  if (!mayChangeTeam(authority, team))
-    return refused(
-      `notes of ${team.name}`,
-      await deps.people.teamDeciders(team),
-      `managers and delegates of ${team.name}`,
-    );
+  const refusal = await teamRefusal(team, `notes of ${team.name}`, text, ctx, deps, authority);
+  if (refusal) return refusal;
   const month = dayIn(ctx.now, team.timeZone).slice(0, 7);
   await deps.changes.addNote(team.id, month, text, changeOf(ctx));
-  return { ok: true, line: [`Note added to ${team.name}'s ${month} report: ${text}`] };
+  return { ok: true, line: [`Note added to the ${team.name} report for ${month}: ${text}`] };
 }
 
 export type Resolved = { goal: GoalRow } | { keyResult: KeyResultRow } | { error: string };

@@ -60,13 +60,15 @@ describe('updating goals from the shell chat', () => {
     expect(out).toContain('Update Analytics — FY2019-20 Q1');
     expect(out).toMatch(/✓ T210313 Work starting on mediarequests API[^\n]*: In progress → Done/);
     expect(out).toContain(
-      '✓ T223626 Development work for kafka connect: Postponed → Postponed (note: licensing)',
+      '✓ T223626 Development work for kafka connect: still Postponed (note: licensing)',
     );
     expect(out).toContain(
       '✓ T226089 Make kerberos infra prod ready: In progress → Blocked (note: waiting on hardware)',
     );
     expect(out).toMatch(/✓ TCB-KR2: 2100 tool maintainers on 2019-08-28/);
-    expect(out).toContain("✓ Note added to Analytics's 2019-08 report: survey responses are in");
+    expect(out).toContain(
+      '✓ Note added to the Analytics report for 2019-08: survey responses are in',
+    );
     expect(out).toContain('Undone: your note "survey responses are in".');
     expect(out).toContain('Update of Analytics finished: 4 changes recorded.');
     expect(out).toMatch(/\[Done\] Work starting on mediarequests API/);
