@@ -22,16 +22,12 @@ async function whoAnswers(
       deps.people.members([team.id], 'manager'),
       deps.people.members([team.id], 'delegate'),
     ]);
-    const { to, waitUntil } = promptRecipients(
-      managers.get(team.id) ?? [],
-      delegates.get(team.id) ?? [],
-      now,
-    );
+    const { to } = promptRecipients(managers.get(team.id) ?? [], delegates.get(team.id) ?? [], now);
     const others = to.filter((m) => m.id !== personId).map((m) => m.name);
     parts.push(
       others.length
         ? `${team.name} prompts go to ${others.join(', ')}.`
-        : `${team.name} prompts wait until ${waitUntil ? 'someone is back' : 'you are back'} (it has no delegate: a manager can add one with team delegate add).`,
+        : `${team.name} prompts wait until you are back (it has no delegate: a manager can add one with team delegate add).`,
     );
   }
   return parts.join(' ') || 'Nudges wait until you are back.';
@@ -56,7 +52,8 @@ export const whoamiCommand = defineCommand<Deps>({
         ),
       );
     }
-    const person = actor.person;
+    // Read afresh: `away` may have changed the person since the chat started.
+    const person = (await deps.people.findByHandle(actor.person.handle)) ?? actor.person;
     const [roles, identities] = await Promise.all([
       deps.people.roles(person.id),
       deps.people.identities(person.id),

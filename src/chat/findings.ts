@@ -30,7 +30,11 @@ export function findingItem(
   }
   if (item.kind === 'key-result' && item.managerName)
     content.push(` · KR manager ${item.managerName}`);
-  if (finding.snoozed && item.snoozedUntil)
-    content.push(` · snoozed until ${dayIn(item.snoozedUntil, zone)}`);
+  if (finding.snoozed && item.snoozedUntil) {
+    // Snoozes last to the end of a day: name that day, not the midnight after it.
+    content.push(
+      ` · snoozed to the end of ${dayIn(new Date(item.snoozedUntil.getTime() - 1), zone)}`,
+    );
+  }
   return { content };
 }
