@@ -1,12 +1,13 @@
 import { type CommandContext, defineCommand, type Services } from '../src/chat/command.ts';
 import { findingItem } from '../src/chat/findings.ts';
 import { type Department, scopeOf } from '../src/chat/lookups.ts';
-import { cycleAt, dayIn, startOfWeekIn } from '../src/domain/fiscal-calendar.ts';
+import { cycleAt, dayIn, digestPeriod } from '../src/domain/fiscal-calendar.ts';
 import { assess } from '../src/domain/overdue.ts';
 import { STATUSES } from '../src/domain/status.ts';
 import {
   type Block,
   badge,
+  code,
   context,
   heading,
   type Line,
@@ -41,21 +42,19 @@ async function departmentDigest(
   deps: Deps,
 ): Promise<Block[]> {
   const zone = department.timeZone;
-  const from = startOfWeekIn(ctx.now, zone);
+  const period = digestPeriod(ctx.now, zone);
   const quarter = await deps.cycles.find(cycleAt(ctx.now, ctx.fiscal, zone));
-  const month = dayIn(ctx.now, zone).slice(0, 7);
   const [facts, tracked] = await Promise.all([
     deps.digest.facts({
       departmentId: department.id,
       cycleId: quarter?.id ?? null,
-      from,
       to: ctx.now,
-      month,
+      ...period,
     }),
-    deps.tracking.items({ departmentIds: [department.id] }, ctx.now),
+    deps.tracking.items({ departmentIds: [department.id], keyResultsOnly: true }, ctx.now),
   ]);
   const blocks: Block[] = [
-    heading(`${department.name} — weekly digest, week of ${dayIn(from, zone)}`),
+    heading(`${department.name} — weekly digest, week of ${dayIn(period.from, zone)}`),
     context(`${quarter?.label ?? 'no goals this quarter'} · as of ${dayIn(ctx.now, zone)}`),
   ];
 
@@ -74,61 +73,41 @@ async function departmentDigest(
     );
   }
 
-  blocks.push(paragraph(strong(`Status changes this week (${facts.changes.length})`)));
   blocks.push(
-    facts.changes.length
-      ? list(
-          facts.changes.map((c) => ({
-            content: [
-              `${dayIn(c.at, zone)} `,
-              c.teamName ? `${c.teamName} · ` : '',
-              `${c.ref} ${short(c.title)}: `,
-              badge(c.status),
-              ` by ${c.personName ?? `(${c.source})`}${c.note ? ` — ${c.note}` : ''}`,
-            ] as Line,
-          })),
-        )
-      : paragraph('None.'),
+    ...section(
+      'Status changes this week',
+      facts.changes.map((c) => [
+        `${dayIn(c.at, zone)} `,
+        c.teamName ? `${c.teamName} · ` : '',
+        `${c.ref} ${short(c.title)}: `,
+        badge(c.status),
+        ` by ${c.personName ?? `(${c.source})`}${c.note ? ` — ${c.note}` : ''}`,
+      ]),
+    ),
+    ...section(
+      'New notes',
+      facts.notes.map((n) => [
+        `${dayIn(n.at, zone)} ${n.teamName}: ${n.text}${n.personName ? ` (${n.personName})` : ''}`,
+      ]),
+    ),
+    ...section(
+      'Blocked and stalled',
+      facts.blocked.map((b) => [
+        badge(b.status),
+        ` ${b.ref} ${short(b.title)} (${b.teamName})${b.dependsOn.length ? ` — depends on ${b.dependsOn.join(', ')}` : ''}`,
+      ]),
+    ),
+    ...section(
+      'Overdue key results',
+      tracked.keyResults.flatMap((kr) =>
+        assess(kr, ctx.now)
+          .filter((f) => f.kind === 'overdue')
+          .map((f) => findingItem(kr, f, zone).content),
+      ),
+    ),
   );
 
-  blocks.push(paragraph(strong(`New notes (${facts.notes.length})`)));
-  blocks.push(
-    facts.notes.length
-      ? list(
-          facts.notes.map((n) => ({
-            content: [
-              `${dayIn(n.at, zone)} ${n.teamName}: ${n.text}${n.personName ? ` (${n.personName})` : ''}`,
-            ],
-          })),
-        )
-      : paragraph('None.'),
-  );
-
-  blocks.push(paragraph(strong(`Blocked and stalled (${facts.blocked.length})`)));
-  blocks.push(
-    facts.blocked.length
-      ? list(
-          facts.blocked.map((b) => ({
-            content: [
-              badge(b.status),
-              ` ${b.ref} ${short(b.title)} (${b.teamName})${b.dependsOn.length ? ` — depends on ${b.dependsOn.join(', ')}` : ''}`,
-            ],
-          })),
-        )
-      : paragraph('None.'),
-  );
-
-  const overdue = tracked.keyResults.flatMap((kr) =>
-    assess(kr, ctx.now)
-      .filter((f) => f.kind === 'overdue')
-      .map((f) => findingItem(kr, f, zone)),
-  );
-  blocks.push(
-    paragraph(strong(`Overdue key results (${overdue.length})`)),
-    overdue.length ? list(overdue) : paragraph('None.'),
-  );
-
-  const monthName = new Date(`${month}-01T00:00:00Z`).toLocaleString('en', {
+  const monthName = new Date(`${period.month}-01T00:00:00Z`).toLocaleString('en', {
     month: 'long',
     year: 'numeric',
     timeZone: 'UTC',
@@ -140,6 +119,25 @@ async function departmentDigest(
     paragraph(facts.notReported.length ? facts.notReported.join(', ') : 'Every team has reported.'),
   );
   return blocks;
+}
+
+/** Most items a digest section lists; a digest stays readable in a chat for any department size. */
+const MAX_SECTION_ITEMS = 25;
+
+function section(title: string, lines: Line[]): Block[] {
+  const heading = paragraph(strong(`${title} (${lines.length})`));
+  if (lines.length === 0) return [heading, paragraph('None.')];
+  const shown = lines.slice(0, MAX_SECTION_ITEMS).map((content) => ({ content }));
+  const more = lines.length - shown.length;
+  if (more > 0)
+    shown.push({
+      content: [
+        `… and ${more} more: ask for a team's digest with `,
+        code('status <team>'),
+        ' or see the dashboard',
+      ],
+    });
+  return [heading, list(shown)];
 }
 
 function short(title: string): string {

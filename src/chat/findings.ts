@@ -1,6 +1,7 @@
 import { dayIn } from '../domain/fiscal-calendar.ts';
 import type { Finding } from '../domain/overdue.ts';
 import { badge, type Line, type ListItem } from '../reply/document.ts';
+import { formatNumber } from '../reply/format.ts';
 import type { TrackedGoal, TrackedKeyResult } from '../store/tracking.ts';
 
 /** One line per finding about a goal or key result, shared by `overdue` and the digest. */
@@ -23,7 +24,7 @@ export function findingItem(
     const measure =
       finding.target === null
         ? ' not Done'
-        : `: target ${finding.target}${unit}, latest ${finding.latest ?? 'none recorded'}${finding.latest === null ? '' : unit}`;
+        : `: target ${formatNumber(finding.target)}${unit}, latest ${finding.latest === null ? 'none recorded' : `${formatNumber(finding.latest)}${unit}`}`;
     content.push(`${what}${measure}`);
   } else {
     content.push(finding.days === null ? 'no update yet' : `no update for ${finding.days} days`);

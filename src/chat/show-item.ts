@@ -15,6 +15,7 @@ import {
   strong,
   table,
 } from '../reply/document.ts';
+import { formatNumber } from '../reply/format.ts';
 import type { GoalRow } from '../store/goals.ts';
 import type { KeyResultRow } from '../store/key-results.ts';
 import type { StatusEntryRow } from '../store/status-history.ts';
@@ -131,14 +132,17 @@ async function showKeyResult(kr: KeyResultRow, ctx: CommandContext, deps: Deps):
     paragraph(kr.text),
   ];
   const metric: Line[] = [];
-  if (kr.baseline !== null) metric.push([`Baseline: ${kr.baseline}${unit}`]);
+  if (kr.baseline !== null) metric.push([`Baseline: ${formatNumber(kr.baseline)}${unit}`]);
   if (kr.target !== null)
     metric.push([
-      `Target: ${kr.target}${unit} (${kr.direction === 'up' ? 'higher is better' : 'lower is better'})`,
+      `Target: ${formatNumber(kr.target)}${unit} (${kr.direction === 'up' ? 'higher is better' : 'lower is better'})`,
     ]);
   if (kr.dueOn) metric.push([`Due: ${kr.dueOn}`]);
   const latest = values.at(-1);
-  if (latest) metric.push([`Latest value: ${latest.value}${unit} on ${dayIn(latest.at, zone)}`]);
+  if (latest)
+    metric.push([
+      `Latest value: ${formatNumber(latest.value)}${unit} on ${dayIn(latest.at, zone)}`,
+    ]);
   if (metric.length) blocks.push(list(metric.map((content) => ({ content }))));
   if (milestones.length) {
     blocks.push(
@@ -147,7 +151,7 @@ async function showKeyResult(kr: KeyResultRow, ctx: CommandContext, deps: Deps):
         ['Due', 'Target', 'What'],
         milestones.map((m) => [
           m.dueOn,
-          m.target === null ? '' : `${m.target}${unit}`,
+          m.target === null ? '' : `${formatNumber(m.target)}${unit}`,
           m.text ?? '',
         ]),
       ),
@@ -160,7 +164,7 @@ async function showKeyResult(kr: KeyResultRow, ctx: CommandContext, deps: Deps):
         ['Date', 'Value', 'By', 'Note'],
         values.map((v) => [
           dayIn(v.at, zone),
-          `${v.value}${unit}`,
+          `${formatNumber(v.value)}${unit}`,
           v.personName ?? v.source,
           v.note ?? '',
         ]),

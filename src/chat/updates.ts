@@ -10,6 +10,7 @@ import type { ReplyTarget } from '../domain/reply-parser.ts';
 import { formatStatus, type Status } from '../domain/status.ts';
 import { slugify } from '../domain/text.ts';
 import { code, type Line } from '../reply/document.ts';
+import { formatNumber } from '../reply/format.ts';
 import type { Change } from '../store/changes.ts';
 import type { GoalRow } from '../store/goals.ts';
 import type { KeyResultRow } from '../store/key-results.ts';
@@ -175,7 +176,8 @@ export async function recordMetric(
   }
   await deps.changes.recordMetric(kr.id, value, note, changeOf(ctx));
   const unit = percent ? '%' : kr.unit ? ` ${kr.unit}` : '';
-  const target = kr.target === null ? '' : ` (target ${kr.target}${kr.unit ? ` ${kr.unit}` : ''})`;
+  const target =
+    kr.target === null ? '' : ` (target ${formatNumber(kr.target)}${kr.unit ? ` ${kr.unit}` : ''})`;
   return {
     ok: true,
     line: [

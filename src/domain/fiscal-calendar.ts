@@ -117,6 +117,13 @@ export function endOfDayIn(date: Day, zone: string): Date {
   return startOfDayIn(nextDay(date), zone);
 }
 
+/** The first day of the month after a `YYYY-MM` month. */
+export function nextMonth(month: Month): Day {
+  const [year, monthNumber] = month.split('-').map(Number) as [number, number];
+  const next = addMonths(year, monthNumber, 1);
+  return day(next.year, next.month);
+}
+
 export function nextDay(date: Day): Day {
   const [year, month, dayOfMonth] = date.split('-').map(Number) as [number, number, number];
   const next = new Date(Date.UTC(year, month - 1, dayOfMonth + 1));
@@ -188,4 +195,18 @@ export function startOfWeekIn(instant: Date, zone: string): Date {
     dayIn(new Date(instant.getTime() - daysSinceMonday * 86_400_000), zone),
     zone,
   );
+}
+
+/** The digest's week so far and its month, in a zone: changes from Monday, reports of the month. */
+export function digestPeriod(
+  now: Date,
+  zone: string,
+): { from: Date; month: Month; monthStart: Date; monthEnd: Date } {
+  const month = dayIn(now, zone).slice(0, 7);
+  return {
+    from: startOfWeekIn(now, zone),
+    month,
+    monthStart: startOfDayIn(`${month}-01`, zone),
+    monthEnd: startOfDayIn(nextMonth(month), zone),
+  };
 }

@@ -23,3 +23,8 @@ export function formatAge(at: Date, now: Date, zone: string): string {
 export function plural(count: number, noun: string, nouns = `${noun}s`): string {
   return `${count} ${count === 1 ? noun : nouns}`;
 }
+
+/** A measured value as people write it: at most two decimals, no float noise (56.00000000000001 → 56). */
+export function formatNumber(value: number): string {
+  return String(Number(value.toFixed(2)));
+}

@@ -15,6 +15,9 @@ export interface DigestWindow {
   to: Date;
   /** `YYYY-MM`: teams without a report for it are named. */
   month: string;
+  /** Where that month begins and ends in the department's zone. */
+  monthStart: Date;
+  monthEnd: Date;
 }
 
 export interface DigestChange {
@@ -99,8 +102,8 @@ export function createDigestStore(db: Db) {
                 and not exists (select 1 from status_reports r join report_notes n on n.report_id = r.id
                                 where r.team_id = t.id and r.month = ${window.month})
                 and not exists (select 1 from status_entries se join goals g on g.id = se.goal_id
-                                where g.team_id = t.id and to_char(se.at at time zone 'UTC', 'YYYY-MM') = ${window.month}
-                                  and se.at <= ${to})
+                                where g.team_id = t.id and se.at >= ${window.monthStart.toISOString()}::timestamptz
+                                  and se.at < ${window.monthEnd.toISOString()}::timestamptz and se.at <= ${to})
               order by t.name`,
         ),
       ]);

@@ -33,6 +33,8 @@ export interface TrackingScope {
   departmentIds: readonly number[];
   /** Only these teams' goals, and the key results those goals link to. */
   teamIds?: readonly number[];
+  /** Leave the goals out (the digest needs only the key results). */
+  keyResultsOnly?: boolean;
 }
 
 /** Cycles worth watching: under way, or ended less than a quarter ago. */
@@ -101,9 +103,11 @@ export function createTrackingStore(db: Db) {
       const at = sql`${now.toISOString()}::timestamptz`;
       const today = sql`${dayIn(now, 'UTC')}::date`;
       const teamFilter = scope.teamIds ? sql`and t.id in (${ids(scope.teamIds)})` : sql``;
-      const goalRows = await queryRows<GoalFacts>(
-        db,
-        sql`select g.id, coalesce(g.task_ids[1], 'G' || g.id) as ref, g.title, t.slug as "teamSlug",
+      const goalRows = scope.keyResultsOnly
+        ? []
+        : await queryRows<GoalFacts>(
+            db,
+            sql`select g.id, coalesce(g.task_ids[1], 'G' || g.id) as ref, g.title, t.slug as "teamSlug",
                    t.name as "teamName", dep.time_zone as "timeZone", c.label as "cycleLabel",
                    c.ends_before::text as "endsBefore", g.due_on::text as "dueOn", cur.status,
                    (select max(se.at) from status_entries se where se.goal_id = g.id and se.at <= ${at}) as "lastUpdateAt",
@@ -121,7 +125,7 @@ export function createTrackingStore(db: Db) {
               and g.parent_id is null and t.archived_at is null
               and c.starts_on <= ${today} and c.ends_before > ${today} - ${RECENT_DAYS}::int
             order by t.name, c.starts_on, g.position`,
-      );
+          );
       const linkFilter = scope.teamIds
         ? sql`and kr.id in (select g.key_result_id from goals g where g.team_id in (${ids(scope.teamIds)}))`
         : sql``;
@@ -167,7 +171,15 @@ export function createTrackingStore(db: Db) {
       const milestonesOf = groupBy(milestones, (m) => m.keyResultId);
       const valuesOf = groupBy(values, (v) => v.keyResultId);
       // A day's deadline ends when the next day begins in the department's zone.
-      const endOf = (day: string, zone: string) => startOfDayIn(nextDay(day), zone);
+      // Thousands of goals share a few quarter ends: compute each (day, zone) instant once.
+      const instants = new Map<string, Date>();
+      const startOf = (day: string, zone: string) => {
+        const key = `${day} ${zone}`;
+        let value = instants.get(key);
+        if (!value) instants.set(key, (value = startOfDayIn(day, zone)));
+        return value;
+      };
+      const endOf = (day: string, zone: string) => startOf(nextDay(day), zone);
       return {
         goals: goalRows.map((row) => ({
           kind: 'goal',
@@ -179,9 +191,7 @@ export function createTrackingStore(db: Db) {
           cycleLabel: row.cycleLabel,
           dependsOn: row.dependsOn,
           status: row.status,
-          dueAt: row.dueOn
-            ? endOf(row.dueOn, row.timeZone)
-            : startOfDayIn(row.endsBefore, row.timeZone),
+          dueAt: row.dueOn ? endOf(row.dueOn, row.timeZone) : startOf(row.endsBefore, row.timeZone),
           milestones: [],
           target: null,
           direction: 'up',
@@ -198,9 +208,7 @@ export function createTrackingStore(db: Db) {
           managerName: row.managerName,
           cycleLabel: row.cycleLabel,
           status: row.status,
-          dueAt: row.dueOn
-            ? endOf(row.dueOn, row.timeZone)
-            : startOfDayIn(row.endsBefore, row.timeZone),
+          dueAt: row.dueOn ? endOf(row.dueOn, row.timeZone) : startOf(row.endsBefore, row.timeZone),
           milestones: (milestonesOf.get(row.id) ?? []).map((m) => ({
             dueAt: endOf(m.dueOn, row.timeZone),
             target: m.target === null ? null : Number(m.target),
