@@ -175,8 +175,10 @@ export function createTrackingStore(db: Db) {
       const instants = new Map<string, Date>();
       const startOf = (day: string, zone: string) => {
         const key = `${day} ${zone}`;
-        let value = instants.get(key);
-        if (!value) instants.set(key, (value = startOfDayIn(day, zone)));
+        const known = instants.get(key);
+        if (known) return known;
+        const value = startOfDayIn(day, zone);
+        instants.set(key, value);
         return value;
       };
       const endOf = (day: string, zone: string) => startOf(nextDay(day), zone);
