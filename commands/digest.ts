@@ -100,7 +100,7 @@ async function departmentDigest(
     ...section(
       'Overdue key results',
       tracked.keyResults.flatMap((kr) =>
-        assess(kr, ctx.now)
+        assess(kr, ctx.now, ctx.rules)
           .filter((f) => f.kind === 'overdue')
           .map((f) => findingItem(kr, f, zone).content),
       ),

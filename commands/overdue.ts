@@ -19,7 +19,7 @@ type Deps = Pick<Services, 'teams' | 'people' | 'tracking'>;
 export const overdueCommand = defineCommand<Deps>({
   name: 'overdue',
   summary:
-    'Goals and key results that missed a due date or milestone, or had no update for 35 days',
+    'Goals and key results that missed a due date or milestone, or had no update for a while (35 days by default)',
   usage: 'overdue [team | department]',
   examples: ['overdue technology', 'overdue analytics', 'overdue'],
   async run({ text }, ctx, deps) {
@@ -35,7 +35,7 @@ export const overdueCommand = defineCommand<Deps>({
       const overdue: ListItem[] = [];
       const stale: ListItem[] = [];
       for (const item of [...keyResults, ...goals]) {
-        for (const finding of assess(item, ctx.now))
+        for (const finding of assess(item, ctx.now, ctx.rules))
           (finding.kind === 'overdue' ? overdue : stale).push(findingItem(item, finding, zone));
       }
       blocks.push(
@@ -52,7 +52,9 @@ export const overdueCommand = defineCommand<Deps>({
         blocks.push(paragraph(strong(`Overdue (${overdue.length})`)), list(overdue));
       if (stale.length)
         blocks.push(
-          paragraph(strong(`Stale: no update for more than 35 days (${stale.length})`)),
+          paragraph(
+            strong(`Stale: no update for more than ${ctx.rules.staleDays} days (${stale.length})`),
+          ),
           list(stale),
         );
     }

@@ -41,6 +41,7 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       services,
       clock,
       timeZone: config.timeZone,
+      rules: { staleDays: config.staleDays },
       fiscal,
       logger,
     });

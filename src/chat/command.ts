@@ -1,4 +1,5 @@
 import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
+import type { Rules } from '../domain/overdue.ts';
 import type { Reply } from '../reply/document.ts';
 import type { PersonRow } from '../store/people.ts';
 import type { Store } from '../store/store.ts';
@@ -29,6 +30,8 @@ export interface CommandContext {
   /** Zone for dates when no department or person zone applies. */
   timeZone: string;
   fiscal: FiscalSettings;
+  /** When items count as stale (see domain/overdue.ts). */
+  rules: Rules;
   /** Routes the actor's next lines to an exchange. */
   startExchange(exchange: Exchange): void;
 }

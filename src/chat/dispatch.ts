@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
+import { DEFAULT_RULES, type Rules } from '../domain/overdue.ts';
 import { cleanText, suggest } from '../domain/text.ts';
 import { code, errorReply, type Reply } from '../reply/document.ts';
 import type { Actor, CommandContext, Exchange, Services } from './command.ts';
@@ -13,6 +14,8 @@ export interface DispatcherOptions {
   clock: () => Date;
   timeZone: string;
   fiscal: FiscalSettings;
+  /** Defaults to DEFAULT_RULES. */
+  rules?: Rules;
   logger: Logger;
 }
 
@@ -31,6 +34,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     now: options.clock(),
     timeZone: options.timeZone,
     fiscal: options.fiscal,
+    rules: options.rules ?? DEFAULT_RULES,
     startExchange: (exchange) => exchanges.set(actorKey(actor), exchange),
   });
 

@@ -54,6 +54,11 @@ const schema = z.object({
       .map((handle) => handle.trim().toLowerCase())
       .filter(Boolean),
   ),
+  OKRBOT_STALE_DAYS: optionalText
+    .transform((value) => (value === undefined ? 35 : Number(value)))
+    .refine((value) => Number.isInteger(value) && value >= 1 && value <= 366, {
+      message: 'expected a whole number of days from 1 to 366',
+    }),
   OKRBOT_NOW: optionalText.refine((value) => value === undefined || isIsoInstant(value), {
     message: 'expected an ISO 8601 instant such as 2019-08-28T12:00:00Z',
   }),
@@ -85,6 +90,8 @@ export interface Config {
   readonly actAs: string | undefined;
   /** Handles of the people who may change anything and run the admin commands. */
   readonly admins: readonly string[];
+  /** An open item with no update for longer than this many days is stale. */
+  readonly staleDays: number;
   /** A pinned clock for demos and tests. */
   readonly now: Date | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
@@ -123,6 +130,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     demo: value.OKRBOT_DEMO,
     actAs: value.OKRBOT_AS,
     admins: Object.freeze(value.OKRBOT_ADMINS),
+    staleDays: value.OKRBOT_STALE_DAYS,
     now: value.OKRBOT_NOW ? new Date(value.OKRBOT_NOW) : undefined,
     logLevel: value.LOG_LEVEL as Config['logLevel'],
   });

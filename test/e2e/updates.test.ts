@@ -88,6 +88,21 @@ describe('updating goals from the shell chat', () => {
     expect(result.stdout).toMatch(/PQ-KR2 [^\n]*target 40 [^\n]*latest 28/);
   });
 
+  it('uses the configured number of days for stale items', async () => {
+    const strict = await runCli(
+      ['start'],
+      env({ OKRBOT_STALE_DAYS: '20' }),
+      'overdue performance\n',
+    );
+    expect(strict.stdout).toContain('Stale: no update for more than 20 days');
+    const relaxed = await runCli(
+      ['start'],
+      env({ OKRBOT_STALE_DAYS: '90' }),
+      'overdue performance\n',
+    );
+    expect(relaxed.stdout).toContain('Nothing overdue or stale.');
+  });
+
   it('prints a digest covering every part', async () => {
     const result = await runCli(['start'], env(), 'digest technology\n');
     const out = result.stdout;

@@ -12,6 +12,8 @@ describe('loadConfig', () => {
       demo: true,
       actAs: undefined,
       now: undefined,
+      staleDays: 35,
+      admins: [],
       logLevel: 'info',
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -26,6 +28,8 @@ describe('loadConfig', () => {
       OKRBOT_DEMO: '0',
       OKRBOT_AS: 'nuria-ruiz',
       OKRBOT_NOW: '2019-08-28T12:00:00Z',
+      OKRBOT_STALE_DAYS: '14',
+      OKRBOT_ADMINS: 'Nuria-Ruiz, mark-bergsma',
       LOG_LEVEL: 'DEBUG',
     });
     expect(config).toMatchObject({
@@ -35,6 +39,8 @@ describe('loadConfig', () => {
       fiscalYearStartMonth: 1,
       demo: false,
       actAs: 'nuria-ruiz',
+      staleDays: 14,
+      admins: ['nuria-ruiz', 'mark-bergsma'],
       logLevel: 'debug',
     });
     expect(config.now?.toISOString()).toBe('2019-08-28T12:00:00.000Z');
