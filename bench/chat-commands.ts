@@ -159,7 +159,7 @@ async function dropPostgresDatabase(url: string): Promise<void> {
 
 function wire(database: Database, logger = pino({ level: 'silent' })) {
   const services: Services = {
-    ...createStore(database.db, fiscal),
+    ...createStore(database.db),
     registry: createCommandRegistry(),
   };
   const dispatch: Dispatch = createDispatcher({

@@ -131,6 +131,7 @@ function goalItem(node: GoalNode, now: Date, zone: string): ListItem {
   const content: Line = [badge(goal.status), ' ', goal.title];
   if (goal.stretch) content.push(' (stretch)');
   if (goal.taskIds.length) content.push(' · ', goal.taskIds.join(', '));
+  if (goal.keyResultCode) content.push(` · for ${goal.keyResultCode}`);
   if (goal.statusAt)
     content.push(` · since ${dayIn(goal.statusAt, zone)} (${formatAge(goal.statusAt, now, zone)})`);
   if (goal.lastNote && goal.lastNoteAt)

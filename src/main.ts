@@ -32,7 +32,7 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
     );
     if (config.demo) await loadDemoIfEmpty(database, fiscal, config.timeZone, logger);
     const services: Services = {
-      ...createStore(database.db, fiscal),
+      ...createStore(database.db),
       registry: createCommandRegistry(),
     };
     const pinned = config.now;

@@ -182,11 +182,6 @@ export function isMonth(text: string): boolean {
   return /^\d{4}-\d{2}$/.test(text) && isDay(`${text}-01`);
 }
 
-/** Compares cycles in time order; a year sorts before its quarters. */
-export function compareCycles(a: Cycle, b: Cycle): number {
-  return a.fiscalYear - b.fiscalYear || (a.quarter ?? 0) - (b.quarter ?? 0);
-}
-
 /** Monday 00:00 of the week an instant falls in, in a zone (the digest's week). */
 export function startOfWeekIn(instant: Date, zone: string): Date {
   const local = new TZDate(instant.getTime(), zone);

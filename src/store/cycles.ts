@@ -1,12 +1,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { cycles, goals } from '../db/schema/index.ts';
-import {
-  type Cycle,
-  cycleDays,
-  type FiscalSettings,
-  formatCycle,
-} from '../domain/fiscal-calendar.ts';
+import type { Cycle } from '../domain/fiscal-calendar.ts';
 
 export interface CycleRow {
   id: number;
@@ -26,7 +21,7 @@ const cycleColumns = {
   endsBefore: cycles.endsBefore,
 };
 
-export function createCycleStore(db: Db, fiscal: FiscalSettings) {
+export function createCycleStore(db: Db) {
   return {
     async find(cycle: Cycle): Promise<CycleRow | undefined> {
       const [row] = await db
@@ -39,23 +34,6 @@ export function createCycleStore(db: Db, fiscal: FiscalSettings) {
           ),
         );
       return row;
-    },
-
-    /** The cycle's row, created on first use. */
-    async ensure(cycle: Cycle): Promise<CycleRow> {
-      const days = cycleDays(cycle, fiscal);
-      await db
-        .insert(cycles)
-        .values({
-          label: formatCycle(cycle, fiscal),
-          kind: cycle.quarter ? 'quarter' : 'year',
-          fiscalYear: cycle.fiscalYear,
-          quarter: cycle.quarter ?? null,
-          startsOn: days.startsOn,
-          endsBefore: days.endsBefore,
-        })
-        .onConflictDoNothing();
-      return (await this.find(cycle)) as CycleRow;
     },
 
     /** Quarters in which a team has goals, newest first. */

@@ -1,5 +1,4 @@
 import type { Db } from '../db/database.ts';
-import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
 import { createAdminStore } from './admin.ts';
 import { createChangeStore } from './changes.ts';
 import { createCycleStore } from './cycles.ts';
@@ -12,11 +11,11 @@ import { createTeamStore } from './teams.ts';
 import { createTrackingStore } from './tracking.ts';
 
 /** Every store, built once in the composition root; commands take only the parts they use. */
-export function createStore(db: Db, fiscal: FiscalSettings) {
+export function createStore(db: Db) {
   return {
     admin: createAdminStore(db),
     changes: createChangeStore(db),
-    cycles: createCycleStore(db, fiscal),
+    cycles: createCycleStore(db),
     digest: createDigestStore(db),
     goals: createGoalStore(db),
     keyResults: createKeyResultStore(db),

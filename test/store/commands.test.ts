@@ -32,7 +32,7 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
   beforeAll(async () => {
     database = await createTestDatabase(driver);
     await importDemo(database.db, { fiscal, defaultTimeZone: 'UTC' });
-    services = { ...createStore(database.db, fiscal), registry: createCommandRegistry() };
+    services = { ...createStore(database.db), registry: createCommandRegistry() };
     outputs.set(driver, new Map());
   });
   afterAll(() => database?.close());

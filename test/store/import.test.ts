@@ -53,7 +53,7 @@ describe.each(drivers())('importing quarter files (%s)', (driver) => {
   });
 
   it('nests sub-teams under their parent', async () => {
-    const store = createStore(database.db, options.fiscal);
+    const store = createStore(database.db);
     const sre = await store.teams.find('SRE');
     expect(sre?.slug).toBe('sre');
     expect((await store.teams.subTeams(sre?.id as number)).map((t) => t.slug)).toContain(
@@ -100,7 +100,7 @@ describe.each(drivers())('importing quarter files (%s)', (driver) => {
     const [after] = await database.db.select({ n: count() }).from(statusEntries);
     expect(after?.n).toBe((before?.n as number) + 1);
 
-    const store = createStore(database.db, options.fiscal);
+    const store = createStore(database.db);
     const [shown] = await store.goals.byTaskId('T223626', new Date('2019-12-31T00:00:00Z'));
     expect(shown?.status).toBe('cancelled');
     const history = await store.goals.history(

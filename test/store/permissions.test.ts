@@ -40,7 +40,7 @@ describe.each(drivers())('the permission matrix (%s)', (driver) => {
   beforeAll(async () => {
     database = await createTestDatabase(driver);
     await importDemo(database.db, { fiscal, defaultTimeZone: 'UTC' });
-    services = { ...createStore(database.db, fiscal), registry: createCommandRegistry() };
+    services = { ...createStore(database.db), registry: createCommandRegistry() };
     const operator = {
       person: undefined,
       isAdmin: true,

@@ -53,7 +53,7 @@ describe('the digest', () => {
     await department(database.db, 'small', 10);
     await department(database.db, 'large', 1000);
     services = {
-      ...createStore(database.db, { startMonth: 7 }),
+      ...createStore(database.db),
       registry: createCommandRegistry(),
     };
   });
