@@ -80,6 +80,11 @@ async function departmentDigest(
         `${dayIn(c.at, zone)} `,
         c.teamName ? `${c.teamName} · ` : '',
         `${c.ref} ${short(c.title)}: `,
+        ...(c.previous === null
+          ? []
+          : c.previous === c.status
+            ? ['still ']
+            : [badge(c.previous), ' → ']),
         badge(c.status),
         ` by ${c.personName ?? `(${c.source})`}${c.note ? ` — ${c.note}` : ''}`,
       ]),

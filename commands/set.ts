@@ -5,6 +5,7 @@ import {
   setGoalStatus,
   setKeyResultStatus,
 } from '../src/chat/updates.ts';
+import { parseRef } from '../src/domain/refs.ts';
 import { parseReplyLine } from '../src/domain/reply-parser.ts';
 import { code, errorReply, paragraph, type Reply, reply } from '../src/reply/document.ts';
 
@@ -23,6 +24,10 @@ export const setCommand = defineCommand<Deps>({
     const item = parseReplyLine(text);
     if (item.kind === 'metric')
       return errorReply('That is a value: use ', code(`metric ${text}`), '.');
+    // A ref followed by something that is not a status: say what was wrong with it.
+    if (item.kind === 'unknown' && parseRef(text.split(/\s+/)[0] ?? '')) {
+      return errorReply(`${item.reason.replace(/^./, (c) => c.toUpperCase())}.`);
+    }
     if (item.kind !== 'status' || item.target.kind === 'number' || item.target.kind === 'title') {
       return errorReply(
         'Usage: ',

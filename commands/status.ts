@@ -133,7 +133,9 @@ function goalItem(node: GoalNode, now: Date, zone: string): ListItem {
   if (goal.taskIds.length) content.push(' · ', goal.taskIds.join(', '));
   if (goal.keyResultCode) content.push(` · for ${goal.keyResultCode}`);
   if (goal.statusAt)
-    content.push(` · since ${dayIn(goal.statusAt, zone)} (${formatAge(goal.statusAt, now, zone)})`);
+    content.push(
+      ` · updated ${dayIn(goal.statusAt, zone)} (${formatAge(goal.statusAt, now, zone)})`,
+    );
   if (goal.lastNote && goal.lastNoteAt)
     content.push(` · note ${dayIn(goal.lastNoteAt, zone)}: ${goal.lastNote}`);
   if (goal.dependsOn.length && goal.parentId === null)

@@ -1,7 +1,7 @@
 import { defineCommand, type Services } from '../src/chat/command.ts';
 import { findTeamOrExplain } from '../src/chat/lookups.ts';
 import { changeOf } from '../src/chat/updates.ts';
-import { slugify } from '../src/domain/text.ts';
+import { cleanText, normalizeIdentifier, slugify } from '../src/domain/text.ts';
 import { code, errorReply, paragraph, type Reply, reply } from '../src/reply/document.ts';
 
 type Deps = Pick<Services, 'teams' | 'people' | 'admin'>;
@@ -13,6 +13,17 @@ const USAGE = [
   'team delegate add|remove <team> <handle>',
   'team channel <team> slack|irc <channel>',
 ];
+
+const MAX_NAME = 120;
+
+/** A team name as typed, cleaned, or why it cannot be one. */
+function cleanName(text: string): { value: string } | { problem: string } {
+  const value = normalizeIdentifier(cleanText(text)).replace(/\s+/g, ' ');
+  if (!value) return { problem: 'Give the team a name.' };
+  if (value.length > MAX_NAME)
+    return { problem: `Team names are limited to ${MAX_NAME} characters.` };
+  return { value };
+}
 
 const usage = (): Reply => errorReply('Usage: ', USAGE.map((u) => `\n  ${u}`).join(''));
 
@@ -34,10 +45,18 @@ export const teamCommand = defineCommand<Deps>({
       case 'add': {
         if (!isAdmin) return admins();
         const [slugText = '', ...words] = rest;
-        const text = words.join(' ');
-        const match = /^(.+?)(?:\s+in\s+(.+?))?(?:\s+under\s+(.+))?$/i.exec(text);
-        if (!slugText || !match) return usage();
+        const match = /^(.+?)(?:\s+in\s+(.+?))?(?:\s+under\s+(.+))?$/i.exec(words.join(' '));
         const slug = slugify(slugText);
+        if (!slug || !match) return usage();
+        if (slug !== slugText.toLowerCase())
+          return errorReply(`A slug is lower-case letters, digits and dashes, e.g. ${slug}.`);
+        const name = cleanName(match[1] as string);
+        if ('problem' in name) return errorReply(name.problem);
+        const taken = (await deps.teams.find(slug)) ?? (await deps.teams.find(name.value));
+        if (taken)
+          return errorReply(
+            `${taken.name} (${taken.slug}) already has that slug or name; team names must tell teams apart.`,
+          );
         const departments = await deps.teams.departments();
         const department = match[2]
           ? await deps.teams.findDepartment(match[2])
@@ -47,7 +66,10 @@ export const teamCommand = defineCommand<Deps>({
         if (!department) {
           const known =
             departments.map((d) => d.slug).join(', ') || 'none yet: import a quarter file first';
-          return errorReply('Which department? Add ', code('in <department>'), ` (${known}).`);
+          return errorReply(
+            match[2] ? `No department "${match[2]}" (${known}).` : 'Which department? Add ',
+            ...(match[2] ? [] : [code('in <department>'), ` (${known}).`]),
+          );
         }
         let parentId: number | null = null;
         if (match[3]) {
@@ -55,29 +77,31 @@ export const teamCommand = defineCommand<Deps>({
           if ('reply' in parent) return parent.reply;
           parentId = parent.team.id;
         }
-        const name = (match[1] as string).trim();
         const created = await deps.admin.addTeam(
           department.id,
           slug,
-          name,
+          name.value,
           parentId,
           changeOf(ctx),
         );
-        return created
-          ? reply(paragraph(`Team ${name} (${slug}) added to ${department.name}.`))
-          : errorReply(`A team with the slug ${slug} exists already.`);
+        if (!created) return errorReply(`A team with the slug ${slug} exists already.`);
+        return reply(paragraph(`Team ${name.value} (${slug}) added to ${department.name}.`));
       }
       case 'rename': {
         if (!isAdmin) return admins();
         const [teamText = '', ...words] = rest;
         const found = await findTeamOrExplain(teamText, deps.teams);
         if ('reply' in found) return found.reply;
-        if (words.length === 0) return usage();
-        await deps.admin.renameTeam(found.team.id, words.join(' '), changeOf(ctx));
+        const name = cleanName(words.join(' '));
+        if ('problem' in name) return errorReply(name.problem);
+        const taken = await deps.teams.find(name.value);
+        if (taken && taken.id !== found.team.id)
+          return errorReply(
+            `${taken.name} (${taken.slug}) already has that name; team names must tell teams apart.`,
+          );
+        await deps.admin.renameTeam(found.team.id, name.value, changeOf(ctx));
         return reply(
-          paragraph(
-            `${found.team.name} is now called ${words.join(' ')}; the old name still finds it.`,
-          ),
+          paragraph(`${found.team.name} is now called ${name.value}; the old name still finds it.`),
         );
       }
       case 'manager':
@@ -115,9 +139,15 @@ export const teamCommand = defineCommand<Deps>({
               `Nothing to do: ${person.name} ${action === 'add' ? 'already is' : 'is not'} a ${verb} of ${found.team.name}.`,
             ),
           );
+        const left =
+          (await deps.people.members([found.team.id], 'manager')).get(found.team.id) ?? [];
+        const warning =
+          verb === 'manager' && action === 'remove' && left.length === 0
+            ? ` ${found.team.name} has no manager now: its prompts wait until one is added.`
+            : '';
         return reply(
           paragraph(
-            `${person.name} ${action === 'add' ? 'is now' : 'is no longer'} a ${verb} of ${found.team.name}.`,
+            `${person.name} ${action === 'add' ? 'is now' : 'is no longer'} a ${verb} of ${found.team.name}.${warning}`,
           ),
         );
       }

@@ -55,7 +55,9 @@ export const updateCommand = defineCommand<Deps>({
         };
       });
     const items = toItems(goalTree(quarter.goals));
-    ctx.startExchange(createReplyExchange({ team, goals: numbered, authority }, deps));
+    ctx.startExchange(
+      createReplyExchange({ team, goals: numbered, authority, changed: new Set() }, deps),
+    );
     const note = fallbackNote(quarter);
     return reply(
       heading(`Update ${team.name} — ${quarter.cycleLabel}`),

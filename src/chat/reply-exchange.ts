@@ -1,6 +1,7 @@
 import type { Authority } from '../domain/permissions.ts';
+import { goalRef } from '../domain/refs.ts';
 import { type ParsedLine, parseReply } from '../domain/reply-parser.ts';
-import { CLOSED_STATUSES, formatStatus } from '../domain/status.ts';
+import { formatStatus, type Status } from '../domain/status.ts';
 import {
   code,
   errorReply,
@@ -29,7 +30,11 @@ export interface ReplySession {
   team: TeamRow;
   goals: GoalRow[];
   authority: Authority;
+  /** Goals given a status earlier in this reply. */
+  changed: Set<number>;
 }
+
+const UNDER_WAY: ReadonlySet<Status> = new Set(['to_do', 'in_progress', 'blocked', 'stalled']);
 
 const DONE = /^(?:done|end|finish(?:ed)?|that'?s all|bye|\.)$/i;
 const CANCEL = /^(?:cancel|abort|stop)$/i;
@@ -63,23 +68,30 @@ async function applyLine(
     case 'note':
       return addTeamNote(session.team, item.text, ctx, deps, session.authority);
     case 'all': {
+      // "All on track" speaks of the goals still under way: a settled status (Done, Partially
+      // done, Postponed, Not done, Cancelled) or one given earlier in this reply is kept.
       const open = session.goals.filter(
-        (g) => !(g.status && CLOSED_STATUSES.has(g.status)) && g.status !== item.status,
+        (g) =>
+          (g.status === null || UNDER_WAY.has(g.status)) &&
+          g.status !== item.status &&
+          !session.changed.has(g.id),
       );
       if (open.length === 0)
         return {
           ok: true,
-          line: [`Every open goal is already ${formatStatus(item.status)}; nothing to record.`],
+          line: [
+            `No goal under way needs a change to ${formatStatus(item.status)}; nothing recorded.`,
+          ],
         };
       const results = [];
       for (const goal of open)
         results.push(await applyToGoal(goal, item.status, item.note, session, ctx, deps));
-      const recorded = results.filter((r) => r.ok).length;
-      if (recorded < results.length) return results.find((r) => !r.ok) as Outcome;
+      const refused = results.find((r) => !r.ok);
+      if (refused) return refused;
       return {
         ok: true,
         line: [
-          `${recorded} open goals: ${formatStatus(item.status)}${item.note ? ` (note: ${item.note})` : ''}`,
+          `${formatStatus(item.status)}${item.note ? ` (note: ${item.note})` : ''}: ${open.map(goalRef).join(', ')}`,
         ],
       };
     }

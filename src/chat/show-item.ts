@@ -82,7 +82,7 @@ async function showGoal(
     paragraph(
       strong('Status: '),
       badge(goal.status),
-      goal.statusAt ? ` since ${dayIn(goal.statusAt, zone)}` : '',
+      goal.statusAt ? ` (updated ${dayIn(goal.statusAt, zone)})` : '',
     ),
   ];
   const facts: Line[] = [];

@@ -174,6 +174,8 @@ export async function recordMetric(
       ],
     };
   }
+  // "2067 maintainers" names the unit, it is not a note.
+  if (note && kr.unit?.toLowerCase().includes(note.toLowerCase())) note = undefined;
   await deps.changes.recordMetric(kr.id, value, note, changeOf(ctx));
   const unit = percent ? '%' : kr.unit ? ` ${kr.unit}` : '';
   const target =

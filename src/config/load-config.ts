@@ -16,7 +16,7 @@ const flag = (fallback: boolean) =>
       if (['0', 'false', 'no', 'off'].includes(value)) return false;
       ctx.addIssue({
         code: 'custom',
-        message: `expected 1 or 0 (or true/false, on/off), got "${value}"`,
+        message: 'expected 1 or 0 (or true/false, on/off)',
       });
       return z.NEVER;
     });

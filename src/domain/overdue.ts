@@ -49,7 +49,8 @@ export function assess(item: TrackedItem, now: Date, rules: Rules = DEFAULT_RULE
   const missed = missedDeadline(item, now);
   if (missed) findings.push({ ...missed, kind: 'overdue', snoozed });
   const dueOver = item.dueAt !== null && item.dueAt <= now;
-  if (!dueOver) {
+  // Postponed and Not done are verdicts, not work under way: nobody owes them an update.
+  if (!dueOver && !(item.status && SETTLED_AFTER_DUE.has(item.status))) {
     const days =
       item.lastUpdateAt === null
         ? null

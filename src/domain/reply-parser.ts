@@ -93,7 +93,7 @@ const FILLER =
 const SEPARATOR = /^\s*[:,;.!?\-–—]*\s*/;
 // "2,067" groups thousands; "12,5" has a decimal comma.
 const NUMBER =
-  /^([-+−]?\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|[-+−]?\d+(?:[.,]\d+)?(?:e[-+]?\d+)?)\s*(%|\s*percent\b)?/i;
+  /^([-+−]?\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|[-+−]?\d+(?:[.,]\d+)?(?:e[-+]?\d+)?)(?![\p{L}\d.])\s*(%|\s*percent\b)?/iu;
 
 function parseLine(raw: string): ReplyItem {
   if (raw.length > MAX_REPLY_LINE) {

@@ -135,6 +135,23 @@ export async function importTeams(
         ])
       : [],
   );
+  const seen = new Map<string, number>();
+  for (const [index, { slug }] of inputs.entries()) {
+    const first = seen.get(slug);
+    if (first !== undefined)
+      problems.push(
+        `teams[${index}]: its slug "${slug}" is also the slug of teams[${first}]; give one of them a distinct "slug"`,
+      );
+    else seen.set(slug, index);
+    const row = existing.get(slug);
+    // Slugs are unique across departments: a file must not quietly move another department's team.
+    if (row && row.departmentId !== departmentId) {
+      problems.push(
+        `teams[${index}]: the slug "${slug}" belongs to a team of another department; give this team a distinct "slug"`,
+      );
+    }
+  }
+  if (problems.length > 0) return new Map();
   for (const { team, slug, aliases } of inputs) {
     const row = existing.get(slug);
     if (!row) {

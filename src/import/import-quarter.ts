@@ -28,7 +28,12 @@ export async function importQuarterFile(
   path: string,
   options: ImportOptions,
 ): Promise<ImportSummary> {
-  const file = parseQuarterFile(await readFile(path, 'utf8'), path);
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new QuarterFileError(path, [
+      error.code === 'ENOENT' ? 'no such file' : `cannot be read (${error.code ?? error.message})`,
+    ]);
+  });
+  const file = parseQuarterFile(text, path);
   return importQuarter(db, file, path, options);
 }
 
@@ -57,6 +62,8 @@ export async function importQuarter(
       summary,
       problems,
     );
+    // Goals cannot be placed in teams that could not be written.
+    if (problems.length > 0) throw new QuarterFileError(name, problems);
     const planned = planGoals(file, { teamIds, fiscal: options.fiscal }, problems);
     const labels = [
       ...goalCycles(planned),

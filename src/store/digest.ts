@@ -26,6 +26,8 @@ export interface DigestChange {
   ref: string;
   title: string;
   status: Status;
+  /** The status before this entry, if any. */
+  previous: Status | null;
   note: string | null;
   personName: string | null;
   source: string;
@@ -57,19 +59,31 @@ export function createDigestStore(db: Db) {
               where t.department_id = ${dept} and g.cycle_id = ${cycle} and g.parent_id is null
               group by cur.status`,
         ),
+        // Newest first, so a long week shows its latest changes; each with the status it replaced.
         queryRows<DigestChange>(
           db,
-          sql`select se.at, t.name as "teamName", coalesce(g.task_ids[1], 'G' || g.id) as ref, g.title,
-                     se.status, se.note, p.name as "personName", se.source
-              from status_entries se join goals g on g.id = se.goal_id join teams t on t.id = g.team_id
-              left join people p on p.id = se.person_id
-              where t.department_id = ${dept} and se.at >= ${from} and se.at <= ${to}
-              union all
-              select se.at, null, o.code || '-' || kr.code, kr.text, se.status, se.note, p.name, se.source
-              from status_entries se join key_results kr on kr.id = se.key_result_id
-              join objectives o on o.id = kr.objective_id left join people p on p.id = se.person_id
-              where o.department_id = ${dept} and se.at >= ${from} and se.at <= ${to}
-              order by 1, 3`,
+          sql`select c.*,
+                     case when c.goal_id is not null
+                       then (select p.status from status_entries p where p.goal_id = c.goal_id
+                             and (p.at, p.id) < (c.at, c.id) order by p.at desc, p.id desc limit 1)
+                       else (select p.status from status_entries p where p.key_result_id = c.key_result_id
+                             and (p.at, p.id) < (c.at, c.id) order by p.at desc, p.id desc limit 1)
+                     end as previous
+              from (
+                select se.id, se.goal_id, se.key_result_id, se.at, t.name as "teamName",
+                       coalesce(g.task_ids[1], 'G' || g.id) as ref, g.title, se.status, se.note,
+                       p.name as "personName", se.source
+                from status_entries se join goals g on g.id = se.goal_id join teams t on t.id = g.team_id
+                left join people p on p.id = se.person_id
+                where t.department_id = ${dept} and se.at >= ${from} and se.at <= ${to}
+                union all
+                select se.id, se.goal_id, se.key_result_id, se.at, null, o.code || '-' || kr.code, kr.text,
+                       se.status, se.note, p.name, se.source
+                from status_entries se join key_results kr on kr.id = se.key_result_id
+                join objectives o on o.id = kr.objective_id left join people p on p.id = se.person_id
+                where o.department_id = ${dept} and se.at >= ${from} and se.at <= ${to}
+              ) c
+              order by c.at desc, c.id desc`,
         ),
         queryRows<{ at: Date; teamName: string; text: string; personName: string | null }>(
           db,

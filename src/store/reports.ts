@@ -18,7 +18,7 @@ export function createReportStore(db: Db) {
       return queryRows<ReportRow>(
         db,
         sql`select r.id, r.month, r.reported_on::text as "reportedOn", r.status,
-                   coalesce((select array_agg(n.text order by n.position) from report_notes n
+                   coalesce((select array_agg(n.text order by n.at, n.source <> 'import', n.position, n.id) from report_notes n
                              where n.report_id = r.id), '{}') as notes
             from status_reports r
             where r.team_id = ${teamId}

@@ -114,6 +114,10 @@ describe('okrbot start with piped input', () => {
     const second = await runCli(['import', file], env);
     expect(second.stdout).toMatch(/quarter\.yaml: 0 created, 0 updated, \d+ unchanged\n/);
 
+    const missing = await runCli(['import', join(dir, 'missing.yaml')], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/missing\.yaml: 1 problem:\n {2}- no such file/);
+
     await writeFile(
       file,
       'department: Demo Dept\nteams:\n  - name: Widgets\n    goals:\n      - { title: Ship it, status: shiped }\n',

@@ -27,7 +27,7 @@ describe('updating goals from the shell chat', () => {
     expect(manager.stdout).toContain(
       'Recorded: T211248 Continue moving events from job queue to event gate main: In progress → Done (note: migrated ahead of schedule)',
     );
-    expect(manager.stdout).toMatch(/Status: \[Done\] since 2019-08-28/);
+    expect(manager.stdout).toMatch(/Status: \[Done\] \(updated 2019-08-28\)/);
     expect(manager.stdout).toMatch(
       /2019-08-01 +\[In progress\][^\n]*\n2019-08-28 +\[Done\] +Nuria Ruiz +migrated ahead of schedule/,
     );

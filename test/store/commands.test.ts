@@ -58,10 +58,10 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
     expect(text).toContain('Technology · Manager: Nuria Ruiz · as of 2019-08-28');
     expect(text).toContain('9 goals:');
     expect(text).toMatch(
-      /\[In progress\] Release Mediawiki History .* · T208612 · since 2019-08-01/,
+      /\[In progress\] Release Mediawiki History .* · T208612 · updated 2019-08-01/,
     );
     expect(text).toMatch(
-      /\[Postponed\] Development work for kafka connect · T223626 · since 2019-07-23/,
+      /\[Postponed\] Development work for kafka connect · T223626 · updated 2019-07-23/,
     );
     expect(text).toContain('[Done] Schema Repository CI');
     expect(text).toContain('Last monthly note: 2019-08');
@@ -75,7 +75,7 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
     expect(august.text).toMatch(/2019-08-01 +\[In progress\]/);
     expect(august.text).not.toContain('2019-09-30');
     const october = await ask('status T208612', '2019-10-15T00:00:00Z');
-    expect(october.text).toMatch(/Status: \[Partially done\] since 2019-09-30/);
+    expect(october.text).toMatch(/Status: \[Partially done\] \(updated 2019-09-30\)/);
     expect(october.text).toMatch(
       /2019-08-01 +\[In progress\][\s\S]*2019-09-30 +\[Partially done\]/,
     );
@@ -136,6 +136,38 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
       'Release Engineering — FY2019-20 Q1',
     );
     expect((await ask('status DC Ops')).text).toContain('Data Center Operations — FY2019-20 Q1');
+  });
+
+  it('keeps settled statuses when a reply says all goals are on track', async () => {
+    const nuria = await shellActor(services, 'nuria-ruiz');
+    // One dispatcher for the whole exchange: it holds the open `update`.
+    const dispatch = createDispatcher({
+      services,
+      clock: () => new Date('2019-08-28T12:00:00Z'),
+      timeZone: 'UTC',
+      fiscal,
+      logger: pino({ level: 'silent' }),
+    });
+    const say = async (line: string) => {
+      const reply = await dispatch(line, nuria);
+      return reply ? renderText(reply) : '';
+    };
+    await say('update analytics');
+    expect(await say('1 partially done')).toContain('✓ T208612');
+    const all = await say('all on track');
+    await say('done');
+    // T208612 was just set, T215863 is Partially done and T223626 Postponed: all three stay.
+    expect(all).toContain('No goal under way needs a change to In progress; nothing recorded.');
+    const status = await say('status analytics');
+    expect(status).toMatch(/\[Partially done\] Release Mediawiki History/);
+    expect(status).toMatch(/\[Postponed\] Development work for kafka connect/);
+    expect(await say('undo')).toContain('Undone');
+  });
+
+  it('says what is wrong with a status it cannot read', async () => {
+    const { tone, text } = await ask('set T211248 blokced');
+    expect(tone).toBe('error');
+    expect(text).toContain('"blokced" is not a status');
   });
 
   it('refuses an oversized message without running anything', async () => {

@@ -131,6 +131,28 @@ teams:
     expect(rows).toEqual([]);
   });
 
+  it("refuses to move another department's team, or to give two teams one slug", async () => {
+    const file = parseQuarterFile(
+      `department: Other Department
+cycle: FY2019-20 Q1
+teams:
+  - { name: Analytics, goals: [{ title: Something else }] }
+  - { name: Gadget Team }
+  - { name: gadget team }`,
+      'other.yaml',
+    );
+    const error = await importQuarter(database.db, file, 'other.yaml', options).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(QuarterFileError);
+    expect((error as QuarterFileError).problems).toEqual([
+      'teams[0]: the slug "analytics" belongs to a team of another department; give this team a distinct "slug"',
+      'teams[2]: its slug "gadget-team" is also the slug of teams[1]; give one of them a distinct "slug"',
+    ]);
+    const store = createStore(database.db);
+    expect((await store.teams.find('analytics'))?.departmentSlug).toBe('technology');
+  });
+
   it('refuses two goals of one team and quarter with the same key', async () => {
     const file = parseQuarterFile(
       `department: Technology
