@@ -1,6 +1,6 @@
 import { defineCommand, type Services } from '../src/chat/command.ts';
 import { changeOf } from '../src/chat/updates.ts';
-import { parseUntil } from '../src/domain/durations.ts';
+import { parseUntil, untilProblem } from '../src/domain/durations.ts';
 import { dayIn, endOfDayIn } from '../src/domain/fiscal-calendar.ts';
 import { code, errorReply, paragraph, reply } from '../src/reply/document.ts';
 
@@ -17,16 +17,7 @@ export const awayCommand = defineCommand<Deps>({
     if (!person)
       return errorReply('Only a person can be away; ', code('whoami'), ' shows who you are.');
     const until = parseUntil(text);
-    if (!until)
-      return errorReply(
-        'Usage: ',
-        code('away until 2019-09-15'),
-        ', ',
-        code('away 2w'),
-        ' or ',
-        code('away off'),
-        '.',
-      );
+    if (!until) return errorReply(untilProblem(text));
     if (until.kind === 'off') {
       await deps.admin.setAway(person.id, null, changeOf(ctx));
       return reply(paragraph('Welcome back: prompts and nudges come to you again.'));

@@ -121,7 +121,13 @@ async function departmentDigest(
     paragraph(strong(`Teams without a report for ${monthName} (${facts.notReported.length})`)),
   );
   blocks.push(
-    paragraph(facts.notReported.length ? facts.notReported.join(', ') : 'Every team has reported.'),
+    paragraph(
+      facts.notReported.length
+        ? facts.notReported.join(', ')
+        : total > 0
+          ? 'Every team has reported.'
+          : 'No team has goals this quarter.',
+    ),
   );
   return blocks;
 }

@@ -43,7 +43,7 @@ export const personCommand = defineCommand<Deps>({
         return errorReply(`That ${transport} account is already linked to someone else.`);
       return reply(
         paragraph(
-          `${person.name} is ${transport} ${transport === 'irc' ? 'account' : 'user'} ${id}.`,
+          `${person.name} is now linked to the ${transport === 'irc' ? 'IRC services account' : 'Slack user'} ${id}.`,
         ),
       );
     }

@@ -1,6 +1,6 @@
 import { defineCommand, type Services } from '../src/chat/command.ts';
 import { authorityOf, changeOf, resolveRef } from '../src/chat/updates.ts';
-import { parseUntil } from '../src/domain/durations.ts';
+import { parseUntil, untilProblem } from '../src/domain/durations.ts';
 import { dayIn, endOfDayIn } from '../src/domain/fiscal-calendar.ts';
 import { mayChangeKeyResult, mayChangeTeam } from '../src/domain/permissions.ts';
 import { parseRef } from '../src/domain/refs.ts';
@@ -29,7 +29,8 @@ export const snoozeCommand = defineCommand<Deps>({
     const [refText = '', ...rest] = args;
     const ref = parseRef(refText);
     const until = parseUntil(rest.join(' '));
-    if (!ref || !until) return errorReply(...USAGE);
+    if (!ref) return errorReply(...USAGE);
+    if (!until) return errorReply(untilProblem(rest.join(' ')), ' ', ...USAGE);
     const resolved = await resolveRef(ref, ctx, deps);
     if ('error' in resolved) return errorReply(resolved.error);
     const authority = await authorityOf(ctx, deps);

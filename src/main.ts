@@ -45,6 +45,7 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       fiscal,
       logger,
     });
+    await warnAboutUnknownAdmins(services, config.admins, logger);
     logger.info(
       { database: database.location, ms: Math.round(performance.now() - started) },
       'okrbot ready',
@@ -84,6 +85,19 @@ async function loadDemoIfEmpty(
     { files: results.size, ms: Math.round(performance.now() - started) },
     'empty database: loaded the demo quarters from seeds/ (set OKRBOT_DEMO=0 to start empty)',
   );
+}
+
+/** A typo in OKRBOT_ADMINS would silently leave someone without rights: say so at start. */
+async function warnAboutUnknownAdmins(
+  services: Services,
+  admins: readonly string[],
+  logger: Logger,
+): Promise<void> {
+  if (admins.length === 0) return;
+  const known = new Set(await services.people.handles());
+  const unknown = admins.filter((handle) => !known.has(handle));
+  if (unknown.length)
+    logger.warn({ unknown }, 'OKRBOT_ADMINS names handles nobody has; check the spelling');
 }
 
 /** Thrown when OKRBOT_AS names nobody. */

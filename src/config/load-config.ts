@@ -48,12 +48,17 @@ const schema = z.object({
     }),
   OKRBOT_DEMO: flag(true),
   OKRBOT_AS: optionalText,
-  OKRBOT_ADMINS: optionalText.transform((value) =>
-    (value ?? '')
-      .split(',')
-      .map((handle) => handle.trim().toLowerCase())
-      .filter(Boolean),
-  ),
+  OKRBOT_ADMINS: optionalText
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((handle) => handle.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .refine((handles) => handles.every((handle) => /^[a-z0-9][a-z0-9-]*$/.test(handle)), {
+      message:
+        'expected comma-separated handles such as nuria-ruiz,mark-bergsma (lower case, digits and dashes)',
+    }),
   OKRBOT_STALE_DAYS: optionalText
     .transform((value) => (value === undefined ? 35 : Number(value)))
     .refine((value) => Number.isInteger(value) && value >= 1 && value <= 366, {

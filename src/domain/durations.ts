@@ -2,6 +2,13 @@ import { isDay } from './fiscal-calendar.ts';
 
 export type Until = { kind: 'day'; day: string } | { kind: 'days'; days: number } | { kind: 'off' };
 
+/** Why a duration could not be read, for the reply. */
+export function untilProblem(text: string): string {
+  const value = text.trim().replace(/^until\s+/i, '');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value} is not a real date.`;
+  return 'Give a day (until 2019-09-15), a number of days or weeks (7d, 2w), or off.';
+}
+
 /**
  * `7d`, `2w`, `3 days`, `1 week`, `until 2019-09-15`, `2019-09-15`, `off`: how long a snooze or
  * an absence lasts; undefined when it is none of these (or an impossible date).

@@ -170,7 +170,7 @@ export function parseQuarterFile(source: string, file: string): QuarterFile {
   if (document.errors.length > 0) {
     throw new QuarterFileError(
       file,
-      document.errors.map((error) => error.message.split('\n')[0] as string),
+      document.errors.map((error) => (error.message.split('\n')[0] as string).replace(/:$/, '')),
     );
   }
   const parsed = quarterFileSchema.safeParse(document.toJS());

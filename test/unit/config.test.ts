@@ -64,13 +64,15 @@ describe('loadConfig', () => {
         OKRBOT_DEMO: 'maybe',
         OKRBOT_NOW: 'yesterday',
         LOG_LEVEL: 'loud',
+        OKRBOT_ADMINS: 'nuria-ruiz, Bad Handle',
       });
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const { problems, message } = error as ConfigError;
-    expect(problems).toHaveLength(6);
+    expect(problems).toHaveLength(7);
+    expect(message).toContain('OKRBOT_ADMINS: expected comma-separated handles');
     expect(message).toContain(
       'DATABASE_URL: expected a postgres:// or postgresql:// connection URL',
     );
