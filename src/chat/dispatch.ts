@@ -19,7 +19,11 @@ export interface DispatcherOptions {
   logger: Logger;
 }
 
-export type Dispatch = (line: string, actor: Actor) => Promise<Reply | undefined>;
+export interface Dispatch {
+  (line: string, actor: Actor): Promise<Reply | undefined>;
+  /** Whether the actor's lines currently go to an open exchange (the guided `update`). */
+  inExchange(actor: Actor): boolean;
+}
 
 /**
  * Turns one line of chat into a reply. Expected problems come back as error replies from the
@@ -46,7 +50,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     );
   };
 
-  return async (line, actor) => {
+  const dispatch = async (line: string, actor: Actor): Promise<Reply | undefined> => {
     if (line.length > MAX_COMMAND_LENGTH) {
       return errorReply(
         `That message is ${line.length} characters long; commands are limited to ${MAX_COMMAND_LENGTH}.`,
@@ -95,6 +99,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       return failure(error, command.name, actor);
     }
   };
+  return Object.assign(dispatch, { inExchange: (actor: Actor) => exchanges.has(actorKey(actor)) });
 }
 
 function actorKey(actor: Actor): string {

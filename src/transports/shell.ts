@@ -55,8 +55,12 @@ async function runTerminal({
   output.write(
     `okrbot shell — you are ${actor.label}. Type help for commands, quit (or Ctrl-D) to leave.\n`,
   );
-  rl.setPrompt('okr> ');
-  rl.prompt();
+  // The prompt says when lines go to an open `update` rather than being read as commands.
+  const prompt = () => {
+    rl.setPrompt(dispatch.inExchange(actor) ? 'update> ' : 'okr> ');
+    rl.prompt();
+  };
+  prompt();
   const done = new Promise<void>((resolve) => rl.once('close', resolve));
   // One command at a time, in order, even when lines are pasted faster than replies come.
   let queue = Promise.resolve();
@@ -68,7 +72,7 @@ async function runTerminal({
       }
       const reply = await dispatch(line, actor);
       if (reply) output.write(`${renderText(reply)}\n\n`);
-      rl.prompt();
+      prompt();
     });
   });
   await done;

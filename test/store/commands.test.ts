@@ -214,11 +214,14 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
         text += chunk.toString();
       });
       await runShell({
-        dispatch: async (line, actor) => {
-          const reply = await dispatch(line, actor);
-          tones.push(reply?.tone);
-          return reply;
-        },
+        dispatch: Object.assign(
+          async (line: string, actor: Actor) => {
+            const reply = await dispatch(line, actor);
+            tones.push(reply?.tone);
+            return reply;
+          },
+          { inExchange: dispatch.inExchange },
+        ),
         actor: person,
         input: Readable.from([`${example}\n`]),
         output,
