@@ -3,13 +3,11 @@
 // TEST_DATABASE_URL is set, on a fresh Postgres database. Also checks that `digest` costs the
 // same number of queries for 10 teams as for 1,000.
 // Usage: npx tsx bench/chat-commands.ts [--runs 50] [--teams 1000]
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import postgres from 'postgres';
 import { createCommandRegistry } from '../commands/index.ts';
 import type { Actor, Services } from '../src/chat/command.ts';
 import { createDispatcher, type Dispatch } from '../src/chat/dispatch.ts';
@@ -18,6 +16,7 @@ import { DEFAULT_CACHE_DIR } from '../src/db/pglite-template.ts';
 import { cycleAt, digestPeriod } from '../src/domain/fiscal-calendar.ts';
 import { renderText } from '../src/reply/render-text.ts';
 import { createStore } from '../src/store/store.ts';
+import { createPostgresDatabase, dropPostgresDatabase } from '../test/support/databases.ts';
 import {
   describeOrganisation,
   type GeneratedOrganisation,
@@ -105,7 +104,7 @@ async function openCounted(driver: Driver): Promise<Counted> {
     });
     return counted(database, () => database.close());
   }
-  const url = await createPostgresDatabase();
+  const url = await createPostgresDatabase('okrbot_bench');
   let database: Database;
   try {
     database = await openDatabase({ url, dataDir: 'unused', onQuery });
@@ -127,31 +126,6 @@ async function openCounted(driver: Driver): Promise<Counted> {
       },
       close,
     };
-  }
-}
-
-// As test/support/databases.ts does, with a name that says who made it.
-async function createPostgresDatabase(): Promise<string> {
-  const base = process.env.TEST_DATABASE_URL as string;
-  const name = `okrbot_bench_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(base, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function dropPostgresDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  const admin = postgres(process.env.TEST_DATABASE_URL as string, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-  } finally {
-    await admin.end();
   }
 }
 

@@ -1,9 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS, createCommandRegistry } from '../../commands/index.ts';
 import type { Actor, Services } from '../../src/chat/command.ts';
-import { createDispatcher } from '../../src/chat/dispatch.ts';
 import { importDemo } from '../../src/import/demo.ts';
 import { shellActor } from '../../src/main.ts';
 import { renderText } from '../../src/reply/render-text.ts';
@@ -15,6 +13,7 @@ import {
   drivers,
   type TestDatabase,
 } from '../support/databases.ts';
+import { testDispatcher } from '../support/dispatcher.ts';
 
 const fiscal = { startMonth: 7 };
 const operator: Actor = {
@@ -38,13 +37,7 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
   afterAll(() => database?.close());
 
   async function ask(line: string, at = '2019-08-28T12:00:00Z', actor = operator) {
-    const dispatch = createDispatcher({
-      services,
-      clock: () => new Date(at),
-      timeZone: 'UTC',
-      fiscal,
-      logger: pino({ level: 'silent' }),
-    });
+    const dispatch = testDispatcher(services, at);
     const reply = await dispatch(line, actor);
     const text = reply ? renderText(reply) : '';
     outputs.get(driver)?.set(`${at} ${line}`, text);
@@ -141,13 +134,7 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
   it('keeps settled statuses when a reply says all goals are on track', async () => {
     const nuria = await shellActor(services, 'nuria-ruiz');
     // One dispatcher for the whole exchange: it holds the open `update`.
-    const dispatch = createDispatcher({
-      services,
-      clock: () => new Date('2019-08-28T12:00:00Z'),
-      timeZone: 'UTC',
-      fiscal,
-      logger: pino({ level: 'silent' }),
-    });
+    const dispatch = testDispatcher(services);
     const say = async (line: string) => {
       const reply = await dispatch(line, nuria);
       return reply ? renderText(reply) : '';
@@ -200,13 +187,7 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
     it.each(examples)('%s: %s', async (_name, example) => {
       // As an admin who is also a person, so examples of every kind of command apply.
       const person = await shellActor(services, 'nuria-ruiz', ['nuria-ruiz']);
-      const dispatch = createDispatcher({
-        services,
-        clock: () => new Date('2019-08-28T12:00:00Z'),
-        timeZone: 'UTC',
-        fiscal,
-        logger: pino({ level: 'silent' }),
-      });
+      const dispatch = testDispatcher(services);
       const tones: (string | undefined)[] = [];
       const output = new PassThrough();
       let text = '';

@@ -1,13 +1,12 @@
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandRegistry } from '../../commands/index.ts';
 import type { Actor, Services } from '../../src/chat/command.ts';
-import { createDispatcher } from '../../src/chat/dispatch.ts';
 import { importDemo } from '../../src/import/demo.ts';
 import { shellActor } from '../../src/main.ts';
 import { renderText } from '../../src/reply/render-text.ts';
 import { createStore } from '../../src/store/store.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
+import { testDispatcher } from '../support/dispatcher.ts';
 
 const fiscal = { startMonth: 7 };
 
@@ -47,13 +46,7 @@ describe.each(drivers())('the permission matrix (%s)', (driver) => {
       transport: 'shell' as const,
       label: 'operator',
     };
-    const setup = createDispatcher({
-      services,
-      clock: () => new Date('2019-08-28T12:00:00Z'),
-      timeZone: 'UTC',
-      fiscal,
-      logger: pino({ level: 'silent' }),
-    });
+    const setup = testDispatcher(services);
     expect((await setup('person add joseph-allemandou Joseph Allemandou', operator))?.tone).toBe(
       'info',
     );
@@ -81,13 +74,7 @@ describe.each(drivers())('the permission matrix (%s)', (driver) => {
   );
 
   it.each(cases)('%s: %s → allowed %s', async (who, action, allowed) => {
-    const dispatch = createDispatcher({
-      services,
-      clock: () => new Date('2019-08-28T12:00:00Z'),
-      timeZone: 'UTC',
-      fiscal,
-      logger: pino({ level: 'silent' }),
-    });
+    const dispatch = testDispatcher(services);
     const reply = await dispatch(ACTIONS[action], actors.get(who) as Actor);
     const text = reply ? renderText(reply) : '';
     if (allowed) {
@@ -118,13 +105,7 @@ describe.each(drivers())('the permission matrix (%s)', (driver) => {
   });
 
   it("lets a parent team's managers change its sub-teams' goals", async () => {
-    const dispatch = createDispatcher({
-      services,
-      clock: () => new Date('2019-08-28T12:00:00Z'),
-      timeZone: 'UTC',
-      fiscal,
-      logger: pino({ level: 'silent' }),
-    });
+    const dispatch = testDispatcher(services);
     const mark = await shellActor(services, 'mark-bergsma');
     const brandon = await shellActor(services, 'brandon-black');
     expect((await dispatch('note traffic ATS migration on track', mark))?.tone).toBe('info');

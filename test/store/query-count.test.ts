@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandRegistry } from '../../commands/index.ts';
 import type { Services } from '../../src/chat/command.ts';
-import { createDispatcher } from '../../src/chat/dispatch.ts';
 import { type Database, openDatabase } from '../../src/db/database.ts';
 import { DEFAULT_CACHE_DIR } from '../../src/db/pglite-template.ts';
 import { createStore } from '../../src/store/store.ts';
+import { testDispatcher } from '../support/dispatcher.ts';
 
 /** A department of `teams` teams, each with 2 goals, 3 status entries a goal and a report. */
 async function department(db: Database['db'], slug: string, teams: number): Promise<void> {
@@ -60,13 +59,7 @@ describe('the digest', () => {
   afterAll(() => database?.close());
 
   it('issues the same number of queries for 10 teams and for 1,000', async () => {
-    const dispatch = createDispatcher({
-      services,
-      clock: () => new Date('2019-08-28T12:00:00Z'),
-      timeZone: 'UTC',
-      fiscal: { startMonth: 7 },
-      logger: pino({ level: 'silent' }),
-    });
+    const dispatch = testDispatcher(services);
     const actor = { person: undefined, isAdmin: true, transport: 'shell' as const, label: 'test' };
     const count = async (line: string) => {
       queries = 0;

@@ -48,10 +48,10 @@ export async function createTestDatabase(driver: Driver): Promise<TestDatabase> 
 }
 
 /** A new empty database on the TEST_DATABASE_URL server; returns its URL. */
-export async function createPostgresDatabase(): Promise<string> {
+export async function createPostgresDatabase(prefix = 'okrbot_test'): Promise<string> {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `okrbot_test_${randomBytes(6).toString('hex')}`;
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = postgres(base, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`create database ${name}`);
