@@ -1,20 +1,9 @@
 import { defineCommand, type Services } from '../src/chat/command.ts';
-import { type GoalNode, goalTree } from '../src/chat/goal-tree.ts';
+import { numberGoals } from '../src/chat/goal-tree.ts';
 import { fallbackNote, findTeamOrExplain, ownTeam, teamQuarter } from '../src/chat/lookups.ts';
 import { createReplyExchange, updateHelp } from '../src/chat/reply-exchange.ts';
 import { authorityOf, teamRefusal } from '../src/chat/updates.ts';
-import { goalRef } from '../src/domain/refs.ts';
-import {
-  badge,
-  code,
-  errorReply,
-  heading,
-  type ListItem,
-  list,
-  paragraph,
-  reply,
-} from '../src/reply/document.ts';
-import type { GoalRow } from '../src/store/goals.ts';
+import { code, errorReply, heading, list, paragraph, reply } from '../src/reply/document.ts';
 
 type Deps = Pick<Services, 'goals' | 'keyResults' | 'people' | 'changes' | 'teams' | 'cycles'>;
 
@@ -43,18 +32,7 @@ export const updateCommand = defineCommand<Deps>({
     if (refusal) return errorReply(...refusal.line);
     const quarter = await teamQuarter(team, ctx, deps);
     if (!quarter) return errorReply(`${team.name} has no goals to update.`);
-    // Numbered in the order shown, sub-items included, so "3 done" means what the list shows.
-    const numbered: GoalRow[] = [];
-    const toItems = (nodes: GoalNode[]): ListItem[] =>
-      nodes.map(({ goal, children }) => {
-        numbered.push(goal);
-        const number = numbered.length;
-        return {
-          content: [`${number}. `, badge(goal.status), ` ${goal.title} · ${goalRef(goal)}`],
-          children: toItems(children),
-        };
-      });
-    const items = toItems(goalTree(quarter.goals));
+    const { numbered, items } = numberGoals(quarter.goals);
     ctx.startExchange(
       createReplyExchange({ team, goals: numbered, authority, changed: new Set() }, deps),
     );

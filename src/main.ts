@@ -8,13 +8,19 @@ import { DEFAULT_CACHE_DIR } from './db/pglite-template.ts';
 import { departments } from './db/schema/index.ts';
 import type { FiscalSettings } from './domain/fiscal-calendar.ts';
 import { suggest } from './domain/text.ts';
+import { createHttpServer, type HttpServer } from './http/server.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { createStore } from './store/store.ts';
+import type { ChatAdapter } from './transports/chat-adapter.ts';
 
 export interface Bot {
+  readonly config: Config;
+  readonly logger: Logger;
   readonly database: Database;
   readonly services: Services;
   readonly dispatch: Dispatch;
   readonly fiscal: FiscalSettings;
+  readonly metrics: Metrics;
   /** The clock every command and job reads: pinned by OKRBOT_NOW, else the system's. */
   readonly clock: () => Date;
   stop(): Promise<void>;
@@ -37,6 +43,7 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
     };
     const pinned = config.now;
     const clock = pinned ? () => new Date(pinned) : () => new Date();
+    const metrics = createMetrics();
     const dispatch = createDispatcher({
       services,
       clock,
@@ -44,17 +51,65 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       rules: { staleDays: config.staleDays },
       fiscal,
       logger,
+      onCommand: (command, actor, seconds) =>
+        metrics.commandSeconds.observe(seconds, { command, transport: actor.transport }),
     });
     await warnAboutUnknownAdmins(services, config.admins, logger);
     logger.info(
       { database: database.location, ms: Math.round(performance.now() - started) },
       'okrbot ready',
     );
-    return { database, services, dispatch, fiscal, clock, stop: () => database.close() };
+    return {
+      config,
+      logger,
+      database,
+      services,
+      dispatch,
+      fiscal,
+      metrics,
+      clock,
+      stop: () => database.close(),
+    };
   } catch (error) {
     await database.close();
     throw error;
   }
+}
+
+/** The parts of a running bot that face the outside: the HTTP server and the chat adapters. */
+export interface Frontends {
+  readonly http: HttpServer | undefined;
+  readonly adapters: readonly ChatAdapter[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the configured chat adapters (and the HTTP server they need); none when Slack and IRC
+ * are not configured, and the shell chat is the way in.
+ */
+export async function startFrontends(bot: Bot): Promise<Frontends> {
+  const { config, logger } = bot;
+  const adapters: ChatAdapter[] = [];
+  const needsHttp = config.slack !== undefined && config.slack.appToken === undefined;
+  const http = needsHttp
+    ? createHttpServer({ port: config.http.port, host: config.http.host, logger })
+    : undefined;
+  const stop = async () => {
+    for (const adapter of [...adapters].reverse())
+      await adapter.stop().catch((err) => logger.warn({ err }, 'adapter did not stop cleanly'));
+    await http?.close();
+  };
+  try {
+    if (http) {
+      const url = await http.listen();
+      logger.info({ url }, 'HTTP server listening');
+    }
+    for (const adapter of adapters) await adapter.start();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { http, adapters, stop };
 }
 
 /** How the configuration opens the database, for the bot and the one-shot subcommands alike. */

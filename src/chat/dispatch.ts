@@ -17,12 +17,18 @@ export interface DispatcherOptions {
   /** Defaults to DEFAULT_RULES. */
   rules?: Rules;
   logger: Logger;
+  /** Told how long each command took (the /metrics latency histogram). */
+  onCommand?: (command: string, actor: Actor, seconds: number) => void;
 }
 
 export interface Dispatch {
   (line: string, actor: Actor): Promise<Reply | undefined>;
   /** Whether the actor's lines currently go to an open exchange (the guided `update`). */
   inExchange(actor: Actor): boolean;
+  /** Sends the actor's next lines to an exchange an adapter opened (an IRC prompt). */
+  openExchange(actor: Actor, exchange: Exchange): void;
+  /** The context commands get, for work an adapter does outside a command (prompt answers). */
+  contextFor(actor: Actor): CommandContext;
 }
 
 /**
@@ -90,16 +96,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
         contextFor(actor),
         services,
       );
-      logger.debug(
-        { command: command.name, actor: actor.label, ms: Math.round(performance.now() - started) },
-        'command',
-      );
+      const ms = performance.now() - started;
+      logger.debug({ command: command.name, actor: actor.label, ms: Math.round(ms) }, 'command');
+      options.onCommand?.(command.name, actor, ms / 1000);
       return reply;
     } catch (error) {
       return failure(error, command.name, actor);
     }
   };
-  return Object.assign(dispatch, { inExchange: (actor: Actor) => exchanges.has(actorKey(actor)) });
+  return Object.assign(dispatch, {
+    inExchange: (actor: Actor) => exchanges.has(actorKey(actor)),
+    openExchange: (actor: Actor, exchange: Exchange) => exchanges.set(actorKey(actor), exchange),
+    contextFor,
+  });
 }
 
 function actorKey(actor: Actor): string {

@@ -1,3 +1,5 @@
+import { goalRef } from '../domain/refs.ts';
+import { badge, type ListItem } from '../reply/document.ts';
 import type { GoalRow } from '../store/goals.ts';
 
 export interface GoalNode {
@@ -28,4 +30,23 @@ export function groupByHeading(
     else groups.push({ heading, nodes: [node] });
   }
   return groups;
+}
+
+/**
+ * Goals numbered in the order shown, sub-items included, so that "3 done" in a reply means the
+ * third line of the list the person was shown.
+ */
+export function numberGoals(goals: readonly GoalRow[]): { numbered: GoalRow[]; items: ListItem[] } {
+  const numbered: GoalRow[] = [];
+  const toItems = (nodes: GoalNode[]): ListItem[] =>
+    nodes.map(({ goal, children }) => {
+      numbered.push(goal);
+      const number = numbered.length;
+      return {
+        content: [`${number}. `, badge(goal.status), ` ${goal.title} · ${goalRef(goal)}`],
+        children: toItems(children),
+      };
+    });
+  const items = toItems(goalTree(goals));
+  return { numbered, items };
 }

@@ -52,7 +52,7 @@ export interface TeamQuarter {
  */
 export async function teamQuarter(
   team: TeamRow,
-  context: CommandContext,
+  context: Pick<CommandContext, 'now' | 'fiscal'>,
   deps: { cycles: CycleStore; goals: GoalStore },
 ): Promise<TeamQuarter | undefined> {
   const current = cycleAt(context.now, context.fiscal, team.timeZone);

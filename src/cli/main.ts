@@ -1,13 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { migratePgliteClient, openDatabase } from '../db/database.ts';
 import { buildPgliteTemplate, DEFAULT_CACHE_DIR } from '../db/pglite-template.ts';
+import { PortInUseError } from '../http/server.ts';
 import { importQuarterFile } from '../import/import-quarter.ts';
 import { QuarterFileError } from '../import/quarter-file.ts';
 import { createLogger } from '../logger.ts';
-import { createBot, databaseOptions, shellActor, UnknownPersonError } from '../main.ts';
+import {
+  createBot,
+  databaseOptions,
+  shellActor,
+  startFrontends,
+  UnknownPersonError,
+} from '../main.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
 import { runShell } from '../transports/shell.ts';
 
@@ -57,6 +65,7 @@ export async function main(
       error instanceof ConfigError ||
       error instanceof QuarterFileError ||
       error instanceof DataDirLockedError ||
+      error instanceof PortInUseError ||
       error instanceof UnknownPersonError
     ) {
       process.stderr.write(`okrbot: ${error.message}\n`);
@@ -72,19 +81,42 @@ async function start(env: NodeJS.ProcessEnv): Promise<number> {
   logger.debug({ config: describeConfig(config) }, 'configuration');
   const bot = await createBot(config, logger);
   try {
-    const actor = await shellActor(bot.services, config.actAs, config.admins);
-    // Adapters for Slack and IRC join here when configured; the shell is the fallback chat.
-    await runShell({
-      dispatch: bot.dispatch,
-      actor,
-      input: process.stdin,
-      output: process.stdout,
-      historyFile: config.databaseUrl ? undefined : join(config.dataDir, 'shell_history'),
-    });
-    return 0;
+    const frontends = await startFrontends(bot);
+    try {
+      if (frontends.adapters.length > 0) {
+        await stopSignal(logger);
+        return 0;
+      }
+      // No Slack or IRC: the chat is this terminal (or the lines piped in).
+      const actor = await shellActor(bot.services, config.actAs, config.admins);
+      await runShell({
+        dispatch: bot.dispatch,
+        actor,
+        input: process.stdin,
+        output: process.stdout,
+        historyFile: config.databaseUrl ? undefined : join(config.dataDir, 'shell_history'),
+      });
+      return 0;
+    } finally {
+      await frontends.stop();
+    }
   } finally {
     await bot.stop();
   }
+}
+
+/** Resolves on SIGTERM or SIGINT, so the bot stops its adapters and closes the database. */
+function stopSignal(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'stopping');
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
 }
 
 async function migrate(env: NodeJS.ProcessEnv): Promise<number> {

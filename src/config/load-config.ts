@@ -1,31 +1,9 @@
 import { z } from 'zod';
 import { isDay } from '../domain/fiscal-calendar.ts';
 import { isValidTimeZone } from '../domain/time-zone.ts';
+import { flag, httpUrl, optionalText, positiveNumber, wholeNumber } from './env-fields.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-const flag = (fallback: boolean) =>
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined || value === '') return fallback;
-      if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-      if (['0', 'false', 'no', 'off'].includes(value)) return false;
-      ctx.addIssue({
-        code: 'custom',
-        message: 'expected 1 or 0 (or true/false, on/off)',
-      });
-      return z.NEVER;
-    });
-
-const optionalText = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value ? value : undefined));
 
 const schema = z.object({
   DATABASE_URL: optionalText.refine(
@@ -41,11 +19,12 @@ const schema = z.object({
     .refine(isValidTimeZone, {
       message: 'expected an IANA time zone such as UTC or Europe/Berlin',
     }),
-  OKRBOT_FISCAL_YEAR_START: optionalText
-    .transform((value) => (value === undefined ? 7 : Number(value)))
-    .refine((value) => Number.isInteger(value) && value >= 1 && value <= 12, {
-      message: 'expected a month number from 1 (January) to 12 (December)',
-    }),
+  OKRBOT_FISCAL_YEAR_START: wholeNumber(
+    1,
+    12,
+    7,
+    'expected a month number from 1 (January) to 12 (December)',
+  ),
   OKRBOT_DEMO: flag(true),
   OKRBOT_AS: optionalText,
   OKRBOT_ADMINS: optionalText
@@ -59,20 +38,102 @@ const schema = z.object({
       message:
         'expected comma-separated handles such as nuria-ruiz,mark-bergsma (lower case, digits and dashes)',
     }),
-  OKRBOT_STALE_DAYS: optionalText
-    .transform((value) => (value === undefined ? 35 : Number(value)))
-    .refine((value) => Number.isInteger(value) && value >= 1 && value <= 366, {
-      message: 'expected a whole number of days from 1 to 366',
-    }),
+  OKRBOT_STALE_DAYS: wholeNumber(1, 366, 35, 'expected a whole number of days from 1 to 366'),
   OKRBOT_NOW: optionalText.refine((value) => value === undefined || isIsoInstant(value), {
     message: 'expected an ISO 8601 instant such as 2019-08-28T12:00:00Z',
   }),
+  OKRBOT_PUBLIC_URL: httpUrl(
+    'expected the http(s) address people open the dashboard at, e.g. https://okr.example.org',
+  ),
+  PORT: wholeNumber(0, 65535, 3000, 'expected a TCP port from 1 to 65535 (0 picks a free one)'),
+  HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
+
+  SLACK_BOT_TOKEN: optionalText.refine((value) => value === undefined || /^xoxb-/.test(value), {
+    message: 'expected a bot token starting with xoxb- (OAuth & Permissions page of the app)',
+  }),
+  SLACK_SIGNING_SECRET: optionalText.refine(
+    (value) => value === undefined || /^[0-9a-f]{16,}$/i.test(value),
+    { message: 'expected the hexadecimal signing secret from the Basic Information page' },
+  ),
+  SLACK_APP_TOKEN: optionalText.refine((value) => value === undefined || /^xapp-/.test(value), {
+    message: 'expected an app-level token starting with xapp- (for Socket Mode)',
+  }),
+  SLACK_API_URL: httpUrl('expected the http(s) base URL of the Slack Web API', true).transform(
+    (value) => value ?? 'https://slack.com/api/',
+  ),
+
+  IRC_HOST: optionalText.refine(
+    (value) => value === undefined || /^[A-Za-z0-9.:_-]+$/.test(value),
+    {
+      message: 'expected a host name or address such as irc.libera.chat',
+    },
+  ),
+  IRC_PORT: wholeNumber(1, 65535, undefined, 'expected a TCP port from 1 to 65535'),
+  IRC_TLS: flag(true),
+  IRC_TLS_VERIFY: flag(true),
+  IRC_NICK: optionalText
+    .transform((value) => value ?? 'okrbot')
+    .refine((value) => IRC_NICK.test(value), {
+      message:
+        'expected an IRC nick: letters, digits and []\\`_^{|}-, not starting with a digit or -',
+    }),
+  IRC_SASL_ACCOUNT: optionalText.refine((value) => value === undefined || IRC_ACCOUNT.test(value), {
+    message: 'expected a services account name without spaces',
+  }),
+  IRC_SASL_PASSWORD: optionalText,
+  IRC_CHANNELS: optionalText
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((channel) => channel.trim())
+        .filter(Boolean),
+    )
+    .refine((channels) => channels.every((channel) => IRC_CHANNEL.test(channel)), {
+      message: 'expected comma-separated channel names such as #okr,#analytics',
+    }),
+  IRC_FLOOD_BURST: wholeNumber(1, 100, 4, 'expected a whole number of lines from 1 to 100'),
+  IRC_FLOOD_RATE: positiveNumber(
+    1,
+    100,
+    'expected lines per second, a number above 0 (e.g. 1 or 0.5)',
+  ),
+
   LOG_LEVEL: optionalText
     .transform((value) => value?.toLowerCase() ?? 'info')
     .refine((value) => (LOG_LEVELS as readonly string[]).includes(value), {
       message: `expected one of ${LOG_LEVELS.join(', ')}`,
     }),
 });
+
+// RFC 2812 nick characters; services account names follow the same rules on Atheme networks.
+const IRC_NICK = /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]{0,29}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+const IRC_ACCOUNT = /^[^\s\x00-\x1f:,*?!@]{1,50}$/;
+// A channel name can carry neither spaces, commas, BEL nor line breaks: each would inject IRC.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+const IRC_CHANNEL = /^[#&][^\s,\x00-\x1f]{1,49}$/;
+
+/** Settings that only make sense together; checked on the raw values, beside each variable's own check. */
+function combinationProblems(env: Readonly<Record<string, string | undefined>>): string[] {
+  const set = (name: string) => Boolean(env[name]?.trim());
+  const problems: string[] = [];
+  if (!set('SLACK_BOT_TOKEN')) {
+    for (const name of ['SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'])
+      if (set(name))
+        problems.push(`${name}: is set but SLACK_BOT_TOKEN is not; Slack needs the bot token`);
+  } else if (!set('SLACK_SIGNING_SECRET') && !set('SLACK_APP_TOKEN')) {
+    problems.push(
+      'SLACK_SIGNING_SECRET: is required with SLACK_BOT_TOKEN to verify requests (or set SLACK_APP_TOKEN for Socket Mode)',
+    );
+  }
+  if (!set('IRC_HOST')) {
+    for (const name of ['IRC_SASL_ACCOUNT', 'IRC_SASL_PASSWORD', 'IRC_CHANNELS'])
+      if (set(name)) problems.push(`${name}: is set but IRC_HOST is not; IRC needs a server`);
+  } else if (set('IRC_SASL_ACCOUNT') && !set('IRC_SASL_PASSWORD')) {
+    problems.push('IRC_SASL_PASSWORD: is required with IRC_SASL_ACCOUNT to log in');
+  }
+  return problems;
+}
 
 function isIsoInstant(value: string): boolean {
   const match = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
@@ -100,6 +161,45 @@ export interface Config {
   /** A pinned clock for demos and tests. */
   readonly now: Date | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** The HTTP server: Slack's requests, health, metrics and the dashboard. */
+  readonly http: HttpConfig;
+  /** Where people reach the dashboard; chat answers link to it when set. */
+  readonly publicUrl: string | undefined;
+  /** Set when SLACK_BOT_TOKEN is. */
+  readonly slack: SlackConfig | undefined;
+  /** Set when IRC_HOST is. */
+  readonly irc: IrcConfig | undefined;
+}
+
+export interface HttpConfig {
+  /** 0 picks a free port (tests). */
+  readonly port: number;
+  readonly host: string;
+}
+
+export interface SlackConfig {
+  readonly botToken: string;
+  /** Verifies the HTTP receiver's requests; Socket Mode needs none. */
+  readonly signingSecret: string | undefined;
+  /** Set: Socket Mode, no public URL needed. */
+  readonly appToken: string | undefined;
+  /** Base of the Web API, ending in `/`. */
+  readonly apiUrl: string;
+}
+
+export interface IrcConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+  /** Verify the server's certificate (on unless explicitly turned off). */
+  readonly tlsVerify: boolean;
+  readonly nick: string;
+  /** SASL PLAIN login; with a password, a failed login stops the adapter. */
+  readonly sasl: { readonly account: string; readonly password: string } | undefined;
+  readonly channels: readonly string[];
+  /** Flood control: lines sent at once, then lines per second. */
+  readonly floodBurst: number;
+  readonly floodRate: number;
 }
 
 /** Every variable that was wrong, each with what was expected. */
@@ -115,16 +215,16 @@ export class ConfigError extends Error {
 /** Reads and validates the environment once; pure, so tests pass their own env. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = issue.path.join('.');
-        const got = env[name];
-        const shown = got === undefined ? '' : ` (got "${isSecret(name) ? redact(got) : got}")`;
-        return `${name}: ${issue.message}${shown}`;
-      }),
-    );
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues).map((issue) => {
+      const name = issue.path.join('.');
+      const got = env[name];
+      const shown = got === undefined ? '' : ` (got "${isSecret(name) ? redact(got) : got}")`;
+      return `${name}: ${issue.message}${shown}`;
+    }),
+    ...combinationProblems(env),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const value = parsed.data;
   return Object.freeze({
     databaseUrl: value.DATABASE_URL,
@@ -138,6 +238,34 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     staleDays: value.OKRBOT_STALE_DAYS,
     now: value.OKRBOT_NOW ? new Date(value.OKRBOT_NOW) : undefined,
     logLevel: value.LOG_LEVEL as Config['logLevel'],
+    http: Object.freeze({ port: value.PORT, host: value.HOST }),
+    publicUrl: value.OKRBOT_PUBLIC_URL?.replace(/\/+$/, ''),
+    slack: value.SLACK_BOT_TOKEN
+      ? Object.freeze({
+          botToken: value.SLACK_BOT_TOKEN,
+          signingSecret: value.SLACK_SIGNING_SECRET,
+          appToken: value.SLACK_APP_TOKEN,
+          apiUrl: value.SLACK_API_URL,
+        })
+      : undefined,
+    irc: value.IRC_HOST
+      ? Object.freeze({
+          host: value.IRC_HOST,
+          port: value.IRC_PORT ?? (value.IRC_TLS ? 6697 : 6667),
+          tls: value.IRC_TLS,
+          tlsVerify: value.IRC_TLS_VERIFY,
+          nick: value.IRC_NICK,
+          sasl: value.IRC_SASL_PASSWORD
+            ? Object.freeze({
+                account: value.IRC_SASL_ACCOUNT ?? value.IRC_NICK,
+                password: value.IRC_SASL_PASSWORD,
+              })
+            : undefined,
+          channels: Object.freeze(value.IRC_CHANNELS),
+          floodBurst: value.IRC_FLOOD_BURST,
+          floodRate: value.IRC_FLOOD_RATE,
+        })
+      : undefined,
   });
 }
 
@@ -161,5 +289,22 @@ export function describeConfig(config: Config): Record<string, unknown> {
     actAs: config.actAs ?? '(operator)',
     now: config.now?.toISOString() ?? '(system clock)',
     logLevel: config.logLevel,
+    http: `${config.http.host}:${config.http.port}`,
+    publicUrl: config.publicUrl ?? '(none)',
+    slack: config.slack
+      ? {
+          mode: config.slack.appToken ? 'socket' : 'http',
+          apiUrl: config.slack.apiUrl,
+          botToken: redact(config.slack.botToken),
+        }
+      : '(off)',
+    irc: config.irc
+      ? {
+          server: `${config.irc.host}:${config.irc.port}${config.irc.tls ? ' (TLS)' : ''}`,
+          nick: config.irc.nick,
+          account: config.irc.sasl?.account ?? '(none)',
+          channels: config.irc.channels,
+        }
+      : '(off)',
   };
 }

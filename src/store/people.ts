@@ -13,6 +13,8 @@ export interface PersonRow {
   timeZone: string | null;
   isAdmin: boolean;
   awayUntil: Date | null;
+  /** Set when the person's chat account was deactivated: no more prompts. */
+  deactivatedAt: Date | null;
 }
 
 export interface RoleRow {
@@ -29,7 +31,10 @@ const personColumns = {
   timeZone: people.timeZone,
   isAdmin: people.isAdmin,
   awayUntil: people.awayUntil,
+  deactivatedAt: people.deactivatedAt,
 };
+
+export type ChatTransport = 'slack' | 'irc';
 
 export function createPeopleStore(db: Db) {
   return {
@@ -40,6 +45,65 @@ export function createPeopleStore(db: Db) {
         .where(eq(people.handle, slugify(handle)))
         .limit(1);
       return row;
+    },
+
+    async byId(id: number): Promise<PersonRow | undefined> {
+      const [row] = await db.select(personColumns).from(people).where(eq(people.id, id));
+      return row;
+    },
+
+    /** The person a verified chat account is linked to (Slack user id, IRC services account). */
+    async findByIdentity(
+      transport: ChatTransport,
+      externalId: string,
+    ): Promise<PersonRow | undefined> {
+      const [row] = await db
+        .select(personColumns)
+        .from(identities)
+        .innerJoin(people, eq(people.id, identities.personId))
+        .where(
+          and(
+            eq(identities.transport, transport),
+            eq(identities.workspace, ''),
+            eq(identities.externalId, externalId),
+          ),
+        )
+        .limit(1);
+      return row;
+    },
+
+    /** The account a person has on a transport, to write to them directly. */
+    async accountOn(personId: number, transport: ChatTransport): Promise<string | undefined> {
+      const [row] = await db
+        .select({ externalId: identities.externalId })
+        .from(identities)
+        .where(and(eq(identities.personId, personId), eq(identities.transport, transport)))
+        .orderBy(asc(identities.id))
+        .limit(1);
+      return row?.externalId;
+    },
+
+    /** People with an email address and no account on the transport yet (for linking by email). */
+    async unlinkedWithEmail(
+      transport: ChatTransport,
+    ): Promise<{ id: number; handle: string; email: string }[]> {
+      const rows = await queryRows<{ id: number; handle: string; email: string }>(
+        db,
+        sql`select p.id, p.handle, p.email from people p
+            where p.email is not null and p.email <> ''
+              and not exists (select 1 from identities i where i.person_id = p.id and i.transport = ${transport})
+            order by p.id`,
+      );
+      return rows;
+    },
+
+    async setTimeZone(personId: number, timeZone: string | null): Promise<void> {
+      await db.update(people).set({ timeZone }).where(eq(people.id, personId));
+    },
+
+    /** Marks a person's chat account deactivated (or active again with `null`). */
+    async setDeactivated(personId: number, at: Date | null): Promise<void> {
+      await db.update(people).set({ deactivatedAt: at }).where(eq(people.id, personId));
     },
 
     async handles(): Promise<string[]> {

@@ -4,8 +4,10 @@ import { createChangeStore } from './changes.ts';
 import { createCycleStore } from './cycles.ts';
 import { createDigestStore } from './digest.ts';
 import { createGoalStore } from './goals.ts';
+import { createInboundEventStore } from './inbound-events.ts';
 import { createKeyResultStore } from './key-results.ts';
 import { createPeopleStore } from './people.ts';
+import { createPromptStore } from './prompts.ts';
 import { createReportStore } from './reports.ts';
 import { createTeamStore } from './teams.ts';
 import { createTrackingStore } from './tracking.ts';
@@ -18,8 +20,10 @@ export function createStore(db: Db) {
     cycles: createCycleStore(db),
     digest: createDigestStore(db),
     goals: createGoalStore(db),
+    inboundEvents: createInboundEventStore(db),
     keyResults: createKeyResultStore(db),
     people: createPeopleStore(db),
+    prompts: createPromptStore(db),
     reports: createReportStore(db),
     teams: createTeamStore(db),
     tracking: createTrackingStore(db),

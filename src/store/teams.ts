@@ -45,6 +45,15 @@ export function createTeamStore(db: Db) {
       return row;
     },
 
+    async byId(id: number): Promise<TeamRow | undefined> {
+      const [row] = await db
+        .select(teamColumns)
+        .from(teams)
+        .innerJoin(departments, eq(departments.id, teams.departmentId))
+        .where(eq(teams.id, id));
+      return row;
+    },
+
     /** Every team's slug and name, for lists and "did you mean". */
     async list(): Promise<{ slug: string; name: string }[]> {
       return db

@@ -201,7 +201,11 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
             tones.push(reply?.tone);
             return reply;
           },
-          { inExchange: dispatch.inExchange },
+          {
+            inExchange: dispatch.inExchange,
+            openExchange: dispatch.openExchange,
+            contextFor: dispatch.contextFor,
+          },
         ),
         actor: person,
         input: Readable.from([`${example}\n`]),

@@ -12,7 +12,8 @@ export interface CliResult {
 /** The environment a user would have: none of the runner's okrbot or database settings. */
 function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const { PATH, HOME, TMPDIR } = process.env;
-  return { PATH, HOME, TMPDIR, LOG_LEVEL: 'info', ...env };
+  // PORT 0: bots started side by side by the tests never fight over a port.
+  return { PATH, HOME, TMPDIR, LOG_LEVEL: 'info', PORT: '0', ...env };
 }
 
 /** Starts `okrbot ARGS` as a child process, the way `npm start` does. */

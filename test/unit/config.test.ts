@@ -92,6 +92,65 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ OKRBOT_NOW: value })).toThrow(ConfigError);
   });
 
+  it('turns Slack and IRC on with their variables, with defaults for the rest', () => {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+      SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[yz]/g, 'a'),
+      SLACK_API_URL: 'http://127.0.0.1:9999/api',
+      IRC_HOST: 'irc.example.org',
+      IRC_SASL_PASSWORD: 'pw',
+      IRC_CHANNELS: '#okr, #analytics',
+      PORT: '0',
+    });
+    expect(config.slack).toMatchObject({
+      apiUrl: 'http://127.0.0.1:9999/api/',
+      appToken: undefined,
+    });
+    expect(config.irc).toMatchObject({
+      port: 6697,
+      tls: true,
+      tlsVerify: true,
+      nick: 'okrbot',
+      sasl: { account: 'okrbot', password: 'pw' },
+      channels: ['#okr', '#analytics'],
+      floodBurst: 4,
+      floodRate: 1,
+    });
+    expect(config.http.port).toBe(0);
+    expect(loadConfig({})).toMatchObject({ slack: undefined, irc: undefined });
+    expect(loadConfig({}).http).toEqual({ port: 3000, host: '0.0.0.0' });
+  });
+
+  it('explains settings that need each other, and channel names that would inject IRC', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1' })).toEqual([
+      'SLACK_SIGNING_SECRET: is required with SLACK_BOT_TOKEN to verify requests (or set SLACK_APP_TOKEN for Socket Mode)',
+    ]);
+    expect(problems({ SLACK_SIGNING_SECRET: 'abcdef0123456789' })[0]).toContain(
+      'SLACK_BOT_TOKEN is not',
+    );
+    expect(problems({ IRC_SASL_PASSWORD: 'pw' })[0]).toContain('IRC_HOST is not');
+    expect(problems({ IRC_HOST: 'irc.example.org', IRC_CHANNELS: '#okr\r\nQUIT' })[0]).toContain(
+      'IRC_CHANNELS: expected comma-separated channel names',
+    );
+    expect(problems({ SLACK_BOT_TOKEN: 'token', SLACK_APP_TOKEN: 'xapp-1' })[0]).toContain(
+      'SLACK_BOT_TOKEN: expected a bot token starting with xoxb-',
+    );
+    // A wrong secret is reported without being shown.
+    expect(
+      JSON.stringify(
+        problems({ SLACK_BOT_TOKEN: 'secret-token-value', SLACK_APP_TOKEN: 'xapp-1' }),
+      ),
+    ).not.toContain('token-value');
+  });
+
   it('redacts the database password when describing the configuration', () => {
     const described = describeConfig(
       loadConfig({ DATABASE_URL: 'postgres://okr:s3cret@db:5432/okr' }),

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+
+// okrbot's one HTTP server: Slack's requests, /healthz, /metrics and the dashboard share it, so
+// an operator opens one port. Routes are a small table: an exact path, or a prefix ending in /.
+
+export type RouteHandler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+) => void | Promise<void>;
+
+interface Route {
+  methods: readonly string[];
+  path: string;
+  handler: RouteHandler;
+}
+
+export interface HttpServer {
+  /** `path` is exact, or a prefix when it ends in `/` (longest prefix wins). */
+  route(methods: readonly string[], path: string, handler: RouteHandler): void;
+  /** Starts listening; the address people and tests reach it at. */
+  listen(): Promise<string>;
+  /** The base address once listening (`http://127.0.0.1:3000`). */
+  readonly url: string | undefined;
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  constructor(port: number) {
+    super(
+      `Port ${port} is in use by another program. Set PORT to a free port (PORT=0 picks one), or stop the other program.`,
+    );
+    this.name = 'PortInUseError';
+  }
+}
+
+export function createHttpServer(options: {
+  port: number;
+  host: string;
+  logger: Logger;
+}): HttpServer {
+  const routes: Route[] = [];
+  let server: Server | undefined;
+  let url: string | undefined;
+
+  const find = (path: string): Route[] => {
+    const exact = routes.filter((route) => route.path === path);
+    if (exact.length) return exact;
+    const prefixes = routes
+      .filter((route) => route.path.endsWith('/') && path.startsWith(route.path))
+      .sort((a, b) => b.path.length - a.path.length);
+    const longest = prefixes[0]?.path;
+    return prefixes.filter((route) => route.path === longest);
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const requestUrl = new URL(request.url ?? '/', 'http://okrbot.invalid');
+    const candidates = find(requestUrl.pathname);
+    const route = candidates.find((r) => r.methods.includes(request.method ?? 'GET'));
+    if (!route) {
+      const status = candidates.length ? 405 : 404;
+      response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(status === 404 ? 'Not found\n' : 'Method not allowed\n');
+      return;
+    }
+    try {
+      await route.handler(request, response, requestUrl);
+    } catch (error) {
+      const errorId = randomBytes(4).toString('hex');
+      options.logger.error(
+        { err: error, errorId, path: requestUrl.pathname },
+        'HTTP request failed',
+      );
+      if (!response.headersSent) {
+        response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end(`Internal error (error id ${errorId})\n`);
+      } else response.end();
+    }
+  };
+
+  return {
+    route(methods, path, handler) {
+      routes.push({ methods, path, handler });
+    },
+    get url() {
+      return url;
+    },
+    async listen() {
+      const created = createServer((request, response) => void handle(request, response));
+      await new Promise<void>((resolve, reject) => {
+        created.once('error', (error: NodeJS.ErrnoException) =>
+          reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port) : error),
+        );
+        created.listen(options.port, options.host, () => resolve());
+      });
+      server = created;
+      const { port } = created.address() as AddressInfo;
+      const host = ['0.0.0.0', '::'].includes(options.host) ? '127.0.0.1' : options.host;
+      url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      return url;
+    },
+    async close() {
+      if (!server) return;
+      const closing = server;
+      server = undefined;
+      await new Promise<void>((resolve) => {
+        closing.close(() => resolve());
+        // Keep-alive connections (Slack, browsers) would hold the close open.
+        closing.closeAllConnections();
+      });
+    },
+  };
+}

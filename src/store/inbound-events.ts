@@ -1,0 +1,31 @@
+import { lt } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { inboundEvents } from '../db/schema/index.ts';
+
+// Slack redelivers events it thinks were lost, and two instances may each receive a copy: the
+// first to insert an event id handles it, every other copy is acknowledged and dropped.
+
+export function createInboundEventStore(db: Db) {
+  return {
+    /** True for the first sight of the event, false for every redelivery. */
+    async claim(transport: 'slack' | 'irc', eventId: string): Promise<boolean> {
+      const rows = await db
+        .insert(inboundEvents)
+        .values({ transport, eventId })
+        .onConflictDoNothing()
+        .returning({ eventId: inboundEvents.eventId });
+      return rows.length === 1;
+    },
+
+    /** Forgets ids older than any redelivery can be (Slack retries for minutes, not days). */
+    async prune(before: Date): Promise<number> {
+      const rows = await db
+        .delete(inboundEvents)
+        .where(lt(inboundEvents.receivedAt, before))
+        .returning({ eventId: inboundEvents.eventId });
+      return rows.length;
+    },
+  };
+}
+
+export type InboundEventStore = ReturnType<typeof createInboundEventStore>;

@@ -1,0 +1,115 @@
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { prompts } from '../db/schema/index.ts';
+
+export interface PromptRow {
+  id: number;
+  teamId: number;
+  personId: number;
+  /** `YYYY-MM` the prompt asks about. */
+  month: string;
+  onBehalfOfId: number | null;
+  dueAt: Date;
+  remindersSent: number;
+  answeredAt: Date | null;
+  transport: 'shell' | 'slack' | 'irc' | null;
+  conversationId: string | null;
+  messageId: string | null;
+}
+
+const promptColumns = {
+  id: prompts.id,
+  teamId: prompts.teamId,
+  personId: prompts.personId,
+  month: prompts.month,
+  onBehalfOfId: prompts.onBehalfOfId,
+  dueAt: prompts.dueAt,
+  remindersSent: prompts.remindersSent,
+  answeredAt: prompts.answeredAt,
+  transport: prompts.transport,
+  conversationId: prompts.conversationId,
+  messageId: prompts.messageId,
+};
+
+/** Monthly prompts: one per (team, person, month), whatever retries or instances do. */
+export function createPromptStore(db: Db) {
+  return {
+    /** The prompt for (team, person, month), created on first ask. */
+    async ensure(values: {
+      teamId: number;
+      personId: number;
+      month: string;
+      dueAt: Date;
+      onBehalfOfId?: number | null;
+    }): Promise<PromptRow> {
+      await db.insert(prompts).values(values).onConflictDoNothing();
+      const [row] = await db
+        .select(promptColumns)
+        .from(prompts)
+        .where(
+          and(
+            eq(prompts.teamId, values.teamId),
+            eq(prompts.personId, values.personId),
+            eq(prompts.month, values.month),
+          ),
+        );
+      return row as PromptRow;
+    },
+
+    async get(id: number): Promise<PromptRow | undefined> {
+      const [row] = await db.select(promptColumns).from(prompts).where(eq(prompts.id, id));
+      return row;
+    },
+
+    /** The prompt a chat message is (a thread reply points at its parent message). */
+    async byMessage(
+      transport: 'slack' | 'irc',
+      conversationId: string,
+      messageId: string,
+    ): Promise<PromptRow | undefined> {
+      const [row] = await db
+        .select(promptColumns)
+        .from(prompts)
+        .where(
+          and(
+            eq(prompts.transport, transport),
+            eq(prompts.conversationId, conversationId),
+            eq(prompts.messageId, messageId),
+          ),
+        );
+      return row;
+    },
+
+    /** Where the prompt was posted, so replies in its thread find it. */
+    async delivered(
+      id: number,
+      transport: 'slack' | 'irc',
+      conversationId: string,
+      messageId: string | null,
+    ): Promise<void> {
+      await db
+        .update(prompts)
+        .set({ transport, conversationId, messageId })
+        .where(eq(prompts.id, id));
+    },
+
+    /** Records the first answer; later answers leave the first instant. */
+    async answered(id: number, at: Date): Promise<void> {
+      await db
+        .update(prompts)
+        .set({ answeredAt: sql`coalesce(${prompts.answeredAt}, ${at.toISOString()}::timestamptz)` })
+        .where(eq(prompts.id, id));
+    },
+
+    /** A person's unanswered prompts, newest first. */
+    async openFor(personId: number): Promise<PromptRow[]> {
+      return db
+        .select(promptColumns)
+        .from(prompts)
+        .where(and(eq(prompts.personId, personId), isNull(prompts.answeredAt)))
+        .orderBy(desc(prompts.dueAt), desc(prompts.id));
+    },
+  };
+}
+
+export type PromptStore = ReturnType<typeof createPromptStore>;

@@ -1,0 +1,61 @@
+import type { Reply } from '../reply/document.ts';
+import type { ChatTransport } from '../store/people.ts';
+
+// What the rest of okrbot sees of a chat transport. Inbound, an adapter turns messages into
+// `dispatch` calls and renders the replies itself; outbound, the outbox hands it one message
+// at a time and records what it answers.
+
+/** Where an outgoing message goes. */
+export type Destination =
+  /** A person, directly (Slack DM, IRC private message); the adapter finds their account. */
+  | { kind: 'person'; personId: number }
+  /** A channel by its transport id (Slack channel id, IRC channel name). */
+  | { kind: 'channel'; channel: string };
+
+export type OutboundContent =
+  /** Any reply document: digests, nudges, notices. */
+  | { type: 'document'; reply: Reply }
+  /** A monthly prompt (`reminder` 0 is the prompt itself); the adapter renders it natively. */
+  | { type: 'prompt'; promptId: number; reminder: number };
+
+export interface OutboundMessage {
+  /** The outbox's idempotency key, unique per message. */
+  key: string;
+  to: Destination;
+  content: OutboundContent;
+}
+
+export type DeliveryOutcome =
+  | {
+      ok: true;
+      /** The transport's id of the sent message (Slack `ts`; IRC has none: the target). */
+      messageId: string;
+      /** Where it went, when not where it was addressed (a DM that fell back to a channel). */
+      conversation?: string;
+      /** Why it went elsewhere, recorded with the delivery. */
+      note?: string;
+    }
+  | {
+      ok: false;
+      /** `later`: transient (rate limit, disconnected); `never`: permanent, dead-letter it. */
+      retry: 'later' | 'never';
+      error: string;
+      /** The transport asked for a pause (Slack `Retry-After`). */
+      retryAfterMs?: number;
+    };
+
+export interface AdapterHealth {
+  connected: boolean;
+  /** One line for /healthz and logs: `connected to irc.libera.chat as okrbot`. */
+  detail: string;
+  /** Reconnections since start. */
+  reconnects: number;
+}
+
+export interface ChatAdapter {
+  readonly transport: ChatTransport;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  health(): AdapterHealth;
+  deliver(message: OutboundMessage): Promise<DeliveryOutcome>;
+}
