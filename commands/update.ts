@@ -1,7 +1,7 @@
 import { defineCommand, type Services } from '../src/chat/command.ts';
 import { numberGoals } from '../src/chat/goal-tree.ts';
 import { fallbackNote, findTeamOrExplain, ownTeam, teamQuarter } from '../src/chat/lookups.ts';
-import { createReplyExchange, updateHelp } from '../src/chat/reply-exchange.ts';
+import { applyReply, createReplyExchange, updateHelp } from '../src/chat/reply-exchange.ts';
 import { authorityOf, teamRefusal } from '../src/chat/updates.ts';
 import { code, errorReply, heading, list, paragraph, reply } from '../src/reply/document.ts';
 
@@ -33,8 +33,9 @@ export const updateCommand = defineCommand<Deps>({
     const quarter = await teamQuarter(team, ctx, deps);
     if (!quarter) return errorReply(`${team.name} has no goals to update.`);
     const { numbered, items } = numberGoals(quarter.goals);
+    const session = { team, goals: numbered, authority, changed: new Set<number>() };
     ctx.startExchange(
-      createReplyExchange({ team, goals: numbered, authority, changed: new Set() }, deps),
+      createReplyExchange(team, (line, lineCtx) => applyReply(line, session, lineCtx, deps), deps),
     );
     const note = fallbackNote(quarter);
     return reply(

@@ -1,4 +1,5 @@
 import { defineCommand, type Services } from '../src/chat/command.ts';
+import { unlinkedReason } from '../src/chat/updates.ts';
 import { promptRecipients } from '../src/domain/delegation.ts';
 import { dayIn } from '../src/domain/fiscal-calendar.ts';
 import { code, heading, type Line, list, paragraph, reply } from '../src/reply/document.ts';
@@ -40,6 +41,8 @@ export const whoamiCommand = defineCommand<Deps>({
   examples: ['whoami'],
   async run(_request, ctx, deps) {
     const { actor } = ctx;
+    if (!actor.person && actor.anonymous)
+      return reply(heading(actor.label), paragraph(...unlinkedReason(actor)));
     if (!actor.person) {
       return reply(
         heading(actor.label),

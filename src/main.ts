@@ -10,6 +10,7 @@ import type { FiscalSettings } from './domain/fiscal-calendar.ts';
 import { suggest } from './domain/text.ts';
 import { createHttpServer, type HttpServer } from './http/server.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import type { ChatTransport } from './store/people.ts';
 import { createStore } from './store/store.ts';
 import type { ChatAdapter } from './transports/chat-adapter.ts';
 
@@ -83,13 +84,35 @@ export interface Frontends {
   stop(): Promise<void>;
 }
 
+/** What the rest of okrbot (the outbox) may hear from the chat adapters. */
+export interface FrontendHooks {
+  /** Someone a delivery found offline is online again: their deliveries may be retried now. */
+  onPersonOnline?(transport: ChatTransport, personId: number): void;
+}
+
 /**
  * Starts the configured chat adapters (and the HTTP server they need); none when Slack and IRC
  * are not configured, and the shell chat is the way in.
  */
-export async function startFrontends(bot: Bot): Promise<Frontends> {
+export async function startFrontends(bot: Bot, hooks: FrontendHooks = {}): Promise<Frontends> {
   const { config, logger } = bot;
   const adapters: ChatAdapter[] = [];
+  if (config.irc) {
+    // Loaded only when configured: the shell chat starts without irc-framework.
+    const { createIrcAdapter } = await import('./transports/irc/irc-adapter.ts');
+    adapters.push(
+      createIrcAdapter({
+        config: config.irc,
+        services: bot.services,
+        dispatch: bot.dispatch,
+        admins: config.admins,
+        logger,
+        publicUrl: config.publicUrl,
+        metrics: bot.metrics,
+        onPersonOnline: (personId) => hooks.onPersonOnline?.('irc', personId),
+      }),
+    );
+  }
   const needsHttp = config.slack !== undefined && config.slack.appToken === undefined;
   const http = needsHttp
     ? createHttpServer({ port: config.http.port, host: config.http.host, logger })

@@ -21,8 +21,17 @@ export interface DispatcherOptions {
   onCommand?: (command: string, actor: Actor, seconds: number) => void;
 }
 
+/** How a line is read. */
+export interface LineOptions {
+  /**
+   * Read the line as a command even while the actor has an exchange open: lines said elsewhere
+   * (an IRC channel) or naming a command must not be taken as answers to a private update.
+   */
+  commandsOnly?: boolean;
+}
+
 export interface Dispatch {
-  (line: string, actor: Actor): Promise<Reply | undefined>;
+  (line: string, actor: Actor, options?: LineOptions): Promise<Reply | undefined>;
   /** Whether the actor's lines currently go to an open exchange (the guided `update`). */
   inExchange(actor: Actor): boolean;
   /** Sends the actor's next lines to an exchange an adapter opened (an IRC prompt). */
@@ -36,7 +45,7 @@ export interface Dispatch {
  * commands; anything unexpected is caught here, logged with an id, and the user gets the id.
  */
 export function createDispatcher(options: DispatcherOptions): Dispatch {
-  const { services, logger } = options;
+  const { services, logger, onCommand } = options;
   // Open exchanges by actor; an actor has at most one (a new `update` replaces the old one).
   const exchanges = new Map<string, Exchange>();
   const contextFor = (actor: Actor): CommandContext => ({
@@ -56,7 +65,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     );
   };
 
-  const dispatch = async (line: string, actor: Actor): Promise<Reply | undefined> => {
+  const dispatch = async (
+    line: string,
+    actor: Actor,
+    options: LineOptions = {},
+  ): Promise<Reply | undefined> => {
     if (line.length > MAX_COMMAND_LENGTH) {
       return errorReply(
         `That message is ${line.length} characters long; commands are limited to ${MAX_COMMAND_LENGTH}.`,
@@ -64,7 +77,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     }
     const text = cleanText(line);
     if (!text) return undefined;
-    const exchange = exchanges.get(actorKey(actor));
+    const exchange = options.commandsOnly ? undefined : exchanges.get(actorKey(actor));
     if (exchange) {
       try {
         const { reply, done } = await exchange.handle(text, contextFor(actor));
@@ -98,7 +111,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       );
       const ms = performance.now() - started;
       logger.debug({ command: command.name, actor: actor.label, ms: Math.round(ms) }, 'command');
-      options.onCommand?.(command.name, actor, ms / 1000);
+      onCommand?.(command.name, actor, ms / 1000);
       return reply;
     } catch (error) {
       return failure(error, command.name, actor);

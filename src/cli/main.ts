@@ -17,6 +17,7 @@ import {
   UnknownPersonError,
 } from '../main.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
+import { IrcLoginError } from '../transports/irc/supervisor.ts';
 import { runShell } from '../transports/shell.ts';
 
 const USAGE = `Usage: okrbot [command]
@@ -66,7 +67,8 @@ export async function main(
       error instanceof QuarterFileError ||
       error instanceof DataDirLockedError ||
       error instanceof PortInUseError ||
-      error instanceof UnknownPersonError
+      error instanceof UnknownPersonError ||
+      error instanceof IrcLoginError
     ) {
       process.stderr.write(`okrbot: ${error.message}\n`);
       return error instanceof ConfigError ? 2 : 1;
