@@ -101,6 +101,7 @@ declare module 'irc-framework' {
     registered: (event: { nick: string }) => void;
     privmsg: (event: MessageEvent) => void;
     notice: (event: MessageEvent) => void;
+    'ctcp response': (event: MessageEvent & { type: string }) => void;
     join: (event: JoinEvent) => void;
     part: (event: PartEvent) => void;
     kick: (event: KickEvent) => void;

@@ -102,7 +102,12 @@ export class ConnectionSupervisor {
     client.on('sasl failed', (event) => {
       const account = options.account?.account;
       if (!account) return;
-      this.fail(new IrcLoginError(account, event.message ?? event.reason.replace(/_/g, ' ')));
+      const reason = event.message ?? event.reason.replace(/_/g, ' ');
+      // A server offers SASL only while its services are linked: after a restart or a split
+      // that is a wait, not a refusal. irc-framework drops the connection; it is tried again.
+      if (event.reason === 'capability_missing' || event.reason === 'unsupported_mechanism')
+        this.lastError = new Error(`the server does not offer SASL PLAIN now (${reason})`);
+      else this.fail(new IrcLoginError(account, reason));
     });
   }
 

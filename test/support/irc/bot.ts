@@ -40,6 +40,8 @@ export interface BotOptions {
   adapter?: Partial<Omit<IrcAdapterOptions, 'config'>>;
   /** Wraps the dispatcher (to hold an answer back, say). */
   wrapDispatch?: (dispatch: Dispatch) => Dispatch;
+  /** false: the test starts the adapter itself. */
+  start?: boolean;
 }
 
 export function ircConfig(network: IrcNetwork, overrides: Partial<IrcConfig> = {}): IrcConfig {
@@ -86,7 +88,15 @@ export async function startBot(options: BotOptions): Promise<TestBot> {
     };
   };
   let current = make();
-  await current.adapter.start();
+  if (options.start !== false) {
+    try {
+      await current.adapter.start();
+    } catch (error) {
+      await current.adapter.stop();
+      await database.close();
+      throw error;
+    }
+  }
   const bot: TestBot = {
     get adapter() {
       return current.adapter;

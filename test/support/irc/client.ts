@@ -21,6 +21,11 @@ export interface TestClient {
   join(channel: string): Promise<void>;
   /** The first message (already received or still to come) that matches. */
   waitFor(match: (message: Received) => boolean, timeoutMs?: number): Promise<Received>;
+  /**
+   * Resolves once `nick` answered a CTCP VERSION: by then it has read everything this client
+   * did before (a JOIN, a login), as the server relays lines in order.
+   */
+  roundTrip(nick: string): Promise<void>;
   /** Resolves when the client's connection closed (ERROR from the server, QUIT). */
   closed(): Promise<void>;
   quit(): Promise<void>;
@@ -113,6 +118,15 @@ export async function connectClient(options: ClientOptions): Promise<TestClient>
         };
         waiters.add(waiter);
       });
+    },
+    roundTrip(nick) {
+      const answered = new Promise<void>((resolve) =>
+        irc.on('ctcp response', (event) => {
+          if (event.nick === nick && event.type === 'VERSION') resolve();
+        }),
+      );
+      irc.connection.write(`PRIVMSG ${nick} :\x01VERSION\x01`);
+      return answered;
     },
     closed: () => closed,
     async quit() {

@@ -64,9 +64,11 @@ export async function startIrcNetwork(options: NetworkOptions): Promise<IrcNetwo
   };
   let launcher = await launch(dir, env);
   const ports = launcher.ports;
-  // Later starts reuse the ports, so the bot reconnects to the same address.
+  // Later starts reuse the ports, so the bot reconnects to the same address, and the accounts
+  // the services keep (registering again would race the bot for its nick).
   env.IRC_PORT = String(ports.port);
   env.IRC_LINK_PORT = String(ports.linkPort);
+  env.IRC_ACCOUNTS = '';
   let running = true;
 
   const stop = async () => {
