@@ -108,6 +108,8 @@ declare module 'irc-framework' {
     quit: (event: SourceEvent) => void;
     nick: (event: NickEvent) => void;
     account: (event: AccountEvent) => void;
+    /** okrbot's own SASL login succeeded (RPL_LOGGEDIN). */
+    loggedin: (event: { account: string }) => void;
     'sasl failed': (event: SaslFailedEvent) => void;
     'nick in use': (event: { nick: string }) => void;
     'irc error': (event: IrcErrorEvent) => void;

@@ -180,7 +180,8 @@ export function fitLine(line: IrcLine, maxBytes: number): string[] {
     current.length > 0 &&
     used + costOf(atom, current.at(-1)) + (atom.style ? RESET.length : 0) > maxBytes;
   const push = (atom: Atom) => {
-    if (current.length === 0 && atom.space) return;
+    // Indentation stays; the space a cut fell on does not start the next message.
+    if (current.length === 0 && atom.space && messages.length > 0) return;
     used += costOf(atom, current.at(-1));
     current.push(atom);
   };

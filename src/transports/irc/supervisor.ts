@@ -69,6 +69,7 @@ export class ConnectionSupervisor {
   private retryTimer: NodeJS.Timeout | undefined;
   private registrationTimer: NodeJS.Timeout | undefined;
   private lastError: Error | undefined;
+  private loggedIn = false;
   private firstOutcome: { resolve(): void; reject(error: Error): void } | undefined;
 
   constructor(
@@ -86,8 +87,18 @@ export class ConnectionSupervisor {
         client.connection.end();
       }, backoff.registrationTimeoutMs);
     });
+    client.on('loggedin', () => {
+      this.loggedIn = true;
+    });
     client.on('registered', () => {
       clearTimeout(this.registrationTimer);
+      // irc-framework checks for SASL only when the server acknowledged some capability: a
+      // server that offers none would let it register without the account.
+      if (options.account?.account && !this.loggedIn) {
+        this.lastError = new Error('the server registered okrbot without its SASL login');
+        client.quit('SASL login missing');
+        return;
+      }
       this.registeredAt = Date.now();
       this.current = { phase: 'registered', since: this.registeredAt };
       const reconnected = this.registeredOnce;
@@ -135,6 +146,7 @@ export class ConnectionSupervisor {
   private connect(): void {
     this.current = { phase: 'connecting', attempt: this.attempt };
     this.lastError = undefined;
+    this.loggedIn = false;
     this.client.connect(this.options);
   }
 

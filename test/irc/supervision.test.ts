@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCommandRegistry } from '../../commands/index.ts';
+import type { Services } from '../../src/chat/command.ts';
+import { createStore } from '../../src/store/store.ts';
+import type { ChatAdapter } from '../../src/transports/chat-adapter.ts';
+import { createIrcAdapter } from '../../src/transports/irc/irc-adapter.ts';
+import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
+import { testDispatcher } from '../support/dispatcher.ts';
+import { quietLogger } from '../support/irc/bot.ts';
+import { type FakeServer, startFakeServer } from '../support/irc/fake-server.ts';
+
+// The connection's edge cases, against a fake server that can misbehave on demand: no SASL on
+// offer, no welcome, okrbot's nick taken, a certificate nobody vouches for.
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('IRC connection supervision', () => {
+  let database: TestDatabase;
+  let services: Services;
+  const servers: FakeServer[] = [];
+  const adapters: ChatAdapter[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase('pglite');
+    services = { ...createStore(database.db), registry: createCommandRegistry() };
+  });
+  afterAll(async () => {
+    for (const adapter of adapters) await adapter.stop();
+    for (const server of servers) await server.close();
+    await database?.close();
+  });
+
+  async function setup(
+    server: Parameters<typeof startFakeServer>[0],
+    irc: { tls?: boolean; tlsVerify?: boolean; sasl?: boolean } = {},
+  ) {
+    const fake = await startFakeServer(server);
+    servers.push(fake);
+    const adapter = createIrcAdapter({
+      config: {
+        host: '127.0.0.1',
+        port: fake.port,
+        tls: irc.tls ?? false,
+        tlsVerify: irc.tlsVerify ?? true,
+        nick: 'okrbot',
+        sasl: irc.sasl === false ? undefined : { account: 'okrbot', password: 'secret' },
+        channels: ['#okr'],
+        formatting: true,
+        floodBurst: 4,
+        floodRate: 10,
+      },
+      services,
+      dispatch: testDispatcher(services),
+      admins: [],
+      logger: quietLogger(),
+      backoff: { initialMs: 50, maxMs: 200, stableMs: 60_000, registrationTimeoutMs: 300 },
+    });
+    adapters.push(adapter);
+    return { fake, adapter };
+  }
+
+  for (const caps of ['', 'account-tag extended-join']) {
+    it(`waits rather than run without its account while SASL is not offered (caps "${caps}")`, async () => {
+      const { fake, adapter } = await setup({ caps });
+      await adapter.start();
+      await until(() => fake.connections() >= 3, 'three attempts');
+      expect(adapter.health().connected).toBe(false);
+      expect(adapter.health().detail).not.toMatch(/^stopped/);
+      expect(fake.lines.filter((line) => /^(JOIN|PRIVMSG|WHO)\b/.test(line))).toEqual([]);
+      await adapter.stop();
+    });
+  }
+
+  it('drops a connection that never registers, and tries again', async () => {
+    const { fake, adapter } = await setup({ welcome: false }, { sasl: false });
+    await adapter.start();
+    await until(() => fake.connections() >= 3, 'three attempts');
+    expect(adapter.health().connected).toBe(false);
+    await adapter.stop();
+  });
+
+  it('takes another nick when its own is taken', async () => {
+    const { fake, adapter } = await setup({ nicksInUse: ['okrbot'] }, { sasl: false });
+    await adapter.start();
+    expect(adapter.health()).toMatchObject({ connected: true });
+    expect(adapter.health().detail).toMatch(/as okrbot_\d+$/);
+    await until(() => fake.lines.includes('JOIN #okr'), 'the channel is joined');
+    await adapter.stop();
+  });
+
+  it('verifies the TLS certificate by default, and connects when told not to', async () => {
+    const verified = await setup({ tls: true }, { tls: true, sasl: false });
+    await verified.adapter.start();
+    await until(() => verified.fake.tlsFailures() >= 2, 'two refused handshakes');
+    expect(verified.fake.lines).toEqual([]);
+    expect(verified.adapter.health().connected).toBe(false);
+    await verified.adapter.stop();
+
+    const unverified = await setup({ tls: true }, { tls: true, tlsVerify: false, sasl: false });
+    await unverified.adapter.start();
+    expect(unverified.adapter.health().connected).toBe(true);
+    expect(unverified.fake.lines).toContain('CAP LS 302');
+    await unverified.adapter.stop();
+  });
+});
