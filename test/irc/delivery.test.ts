@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importQuarter } from '../../src/import/import-quarter.ts';
 import { parseQuarterFile } from '../../src/import/quarter-file.ts';
 import { BOT_PASSWORD, startBot, type TestBot } from '../support/irc/bot.ts';
-import { connectClient, type TestClient } from '../support/irc/client.ts';
+import { clientPool } from '../support/irc/client.ts';
 import { type IrcNetwork, startIrcNetwork } from '../support/irc/network.ts';
 
 // What okrbot writes to IRC, on a network that kills flooders the way public networks do
@@ -31,12 +31,7 @@ const CONTROLS = /[\x00-\x1f\x7f]/;
 describe('IRC output', () => {
   let network: IrcNetwork;
   let bot: TestBot;
-  const clients: TestClient[] = [];
-  const connect = async (...args: Parameters<typeof connectClient>) => {
-    const client = await connectClient(...args);
-    clients.push(client);
-    return client;
-  };
+  const { connect, quitAll } = clientPool();
 
   beforeAll(async () => {
     network = await startIrcNetwork({
@@ -51,7 +46,7 @@ describe('IRC output', () => {
     });
   });
   afterAll(async () => {
-    for (const client of clients) await client.quit();
+    await quitAll();
     await bot?.close();
     await network?.close();
   });

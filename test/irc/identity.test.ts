@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/rows.ts';
 import { statusHistory } from '../../src/store/status-history.ts';
 import { BOT_PASSWORD, startBot, type TestBot } from '../support/irc/bot.ts';
-import { connectClient, type Received, type TestClient } from '../support/irc/client.ts';
+import { clientPool, fromBot } from '../support/irc/client.ts';
 import { type IrcNetwork, startIrcNetwork } from '../support/irc/network.ts';
 
 // Identity by services account, never by nick, on a real InspIRCd + Atheme network: the
@@ -17,33 +17,18 @@ const GILLES = { account: 'gilles', password: 'pw-gilles-1' };
 describe('IRC identity by services account', () => {
   let network: IrcNetwork;
   let bot: TestBot;
-  const clients: TestClient[] = [];
-  const connect = async (...args: Parameters<typeof connectClient>) => {
-    const client = await connectClient(...args);
-    clients.push(client);
-    return client;
-  };
+  const { connect, quitAll } = clientPool();
 
   beforeAll(async () => {
     network = await startIrcNetwork({
       accounts: { okrbot: BOT_PASSWORD, nuria: NURIA.password, gilles: GILLES.password },
     });
     bot = await startBot({ network });
-    const nuria = await bot.services.people.findByHandle('nuria-ruiz');
-    const gilles = await bot.services.people.findByHandle('gilles-dubuc');
-    await bot.services.admin.linkIdentity(nuria?.id as number, 'irc', 'nuria', {
-      personId: null,
-      at: NOW,
-      source: 'shell',
-    });
-    await bot.services.admin.linkIdentity(gilles?.id as number, 'irc', 'gilles', {
-      personId: null,
-      at: NOW,
-      source: 'shell',
-    });
+    await bot.link('nuria-ruiz', 'nuria');
+    await bot.link('gilles-dubuc', 'gilles');
   });
   afterAll(async () => {
-    for (const client of clients) await client.quit();
+    await quitAll();
     await bot?.close();
     await network?.close();
   });
@@ -62,8 +47,6 @@ describe('IRC identity by services account', () => {
     );
     return rows[0]?.count ?? 0;
   }
-
-  const fromBot = (text: string) => (m: Received) => m.from === 'okrbot' && m.text.includes(text);
 
   it('records a status the manager sets in a private message, attributed to her', async () => {
     const nuria = await connect({ port: network.port, nick: 'nuria', sasl: NURIA });

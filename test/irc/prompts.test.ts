@@ -1,26 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryOutcome, OutboundMessage } from '../../src/transports/chat-adapter.ts';
 import { BOT_PASSWORD, startBot, type TestBot } from '../support/irc/bot.ts';
-import { connectClient, type Received, type TestClient } from '../support/irc/client.ts';
+import { clientPool, fromBot } from '../support/irc/client.ts';
 import { type IrcNetwork, startIrcNetwork } from '../support/irc/network.ts';
 
 // Monthly prompts by private message, with the test playing the outbox: deliver() is called
 // the way the outbox calls it, and again when the adapter says a person came online.
 
 const NURIA = { account: 'nuria', password: 'pw-nuria-1' };
-const NOW = new Date('2019-08-28T12:00:00Z');
 
 describe('IRC prompts', () => {
   let network: IrcNetwork;
   let bot: TestBot;
   let nuriaId: number;
   let analyticsId: number;
-  const clients: TestClient[] = [];
-  const connect = async (...args: Parameters<typeof connectClient>) => {
-    const client = await connectClient(...args);
-    clients.push(client);
-    return client;
-  };
+  const { connect, quitAll } = clientPool();
   /** The outbox's part: what it would retry when told a person is online, and what it got. */
   const outbox = {
     waiting: new Map<number, OutboundMessage>(),
@@ -55,7 +49,8 @@ describe('IRC prompts', () => {
     };
   }
 
-  const fromBot = (text: string) => (m: Received) => m.from === 'okrbot' && m.text.includes(text);
+  const promptOf = (message: OutboundMessage) =>
+    bot.services.prompts.get((message.content as { promptId: number }).promptId);
 
   beforeAll(async () => {
     network = await startIrcNetwork({ accounts: { okrbot: BOT_PASSWORD, nuria: NURIA.password } });
@@ -66,14 +61,10 @@ describe('IRC prompts', () => {
     });
     nuriaId = (await bot.services.people.findByHandle('nuria-ruiz'))?.id as number;
     analyticsId = (await bot.services.teams.find('analytics'))?.id as number;
-    await bot.services.admin.linkIdentity(nuriaId, 'irc', 'nuria', {
-      personId: null,
-      at: NOW,
-      source: 'shell',
-    });
+    await bot.link('nuria-ruiz', 'nuria');
   });
   afterAll(async () => {
-    for (const client of clients) await client.quit();
+    await quitAll();
     await bot?.close();
     await network?.close();
   });
@@ -91,9 +82,7 @@ describe('IRC prompts', () => {
     expect(await outbox.deliver(message)).toEqual({ ok: true, messageId: 'nuria_laptop' });
     await nuria.waitFor(fromBot('Analytics — monthly update for August 2019'));
     await nuria.waitFor(fromBot('Each line is echoed back'));
-    const prompt = await bot.services.prompts.get(
-      (message.content as { promptId: number }).promptId,
-    );
+    const prompt = await promptOf(message);
     expect(prompt).toMatchObject({ transport: 'irc', conversationId: 'nuria', answeredAt: null });
 
     nuria.say('okrbot', '2 done');
@@ -103,7 +92,7 @@ describe('IRC prompts', () => {
     await nuria.waitFor(fromBot('✓ Note added to the Analytics report for 2019-08'));
     nuria.say('okrbot', 'done');
     await nuria.waitFor(fromBot('Update of Analytics finished: 2 changes recorded'));
-    expect((await bot.services.prompts.get(prompt?.id as number))?.answeredAt).not.toBeNull();
+    expect((await promptOf(message))?.answeredAt).not.toBeNull();
     // The conversation is over: a line is a command again.
     nuria.say('okrbot', '2 done');
     await nuria.waitFor(fromBot('Unknown command "2"'));
@@ -125,10 +114,7 @@ describe('IRC prompts', () => {
     await nuria.waitFor(fromBot('nuria-ruiz'));
     nuria.say('okrbot', 'T223626 cancelled');
     await nuria.waitFor(fromBot('✓ T223626'));
-    const prompt = await bot.services.prompts.get(
-      (message.content as { promptId: number }).promptId,
-    );
-    expect(prompt?.answeredAt).not.toBeNull();
+    expect((await promptOf(message))?.answeredAt).not.toBeNull();
     await nuria.quit();
   });
 

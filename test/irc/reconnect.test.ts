@@ -4,20 +4,12 @@ import type { Dispatch, LineOptions } from '../../src/chat/dispatch.ts';
 import { paragraph, reply } from '../../src/reply/document.ts';
 import { IrcLoginError } from '../../src/transports/irc/supervisor.ts';
 import { BOT_PASSWORD, startBot, type TestBot } from '../support/irc/bot.ts';
-import { connectClient, type TestClient } from '../support/irc/client.ts';
+import { clientPool, until } from '../support/irc/client.ts';
 import { type IrcNetwork, startIrcNetwork } from '../support/irc/network.ts';
 
 // A lost connection is a pause, not an outage: the network is stopped for longer than three
 // backoff steps (irc-framework alone would have given up), and okrbot comes back, logs in,
 // rejoins, and sends what waited, once.
-
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** The retry number and seconds to it, from the adapter's health line. */
 function retryOf(bot: TestBot): { attempt: number; seconds: number } | undefined {
@@ -65,18 +57,13 @@ function holdingDispatch() {
 describe('IRC reconnection', () => {
   let network: IrcNetwork;
   const bots: TestBot[] = [];
-  const clients: TestClient[] = [];
-  const connect = async (...args: Parameters<typeof connectClient>) => {
-    const client = await connectClient(...args);
-    clients.push(client);
-    return client;
-  };
+  const { connect, quitAll } = clientPool();
 
   beforeAll(async () => {
     network = await startIrcNetwork({ accounts: { okrbot: BOT_PASSWORD } });
   });
   afterAll(async () => {
-    for (const client of clients) await client.quit();
+    await quitAll();
     for (const bot of bots) await bot.close();
     await network?.close();
   });

@@ -7,18 +7,11 @@ import { createIrcAdapter } from '../../src/transports/irc/irc-adapter.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { testDispatcher } from '../support/dispatcher.ts';
 import { quietLogger } from '../support/irc/bot.ts';
+import { until } from '../support/irc/client.ts';
 import { type FakeServer, startFakeServer } from '../support/irc/fake-server.ts';
 
 // The connection's edge cases, against a fake server that can misbehave on demand: no SASL on
 // offer, no welcome, okrbot's nick taken, a certificate nobody vouches for.
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('IRC connection supervision', () => {
   let database: TestDatabase;

@@ -26,6 +26,8 @@ export interface TestBot {
   database: TestDatabase;
   dispatch: Dispatch;
   metrics: Metrics;
+  /** Links a person (by handle) to an IRC services account, as `person link` does. */
+  link(handle: string, account: string): Promise<void>;
   /** Stops the adapter only (the database stays: a restart reuses it). */
   stopAdapter(): Promise<void>;
   /** Starts a new adapter (a new process, as far as memory goes) on the same database. */
@@ -107,6 +109,15 @@ export async function startBot(options: BotOptions): Promise<TestBot> {
     services,
     database,
     metrics,
+    async link(handle, account) {
+      const person = await services.people.findByHandle(handle);
+      if (!person) throw new Error(`no person ${handle}`);
+      await services.admin.linkIdentity(person.id, 'irc', account, {
+        personId: null,
+        at: new Date('2019-08-28T12:00:00Z'),
+        source: 'shell',
+      });
+    },
     stopAdapter: () => current.adapter.stop(),
     async restartAdapter() {
       await current.adapter.stop();

@@ -139,3 +139,37 @@ export async function connectClient(options: ClientOptions): Promise<TestClient>
   for (const channel of options.channels ?? []) await client.join(channel);
   return client;
 }
+
+/** The clients a test file connects, quit together at the end. */
+export function clientPool() {
+  const clients: TestClient[] = [];
+  return {
+    async connect(options: ClientOptions): Promise<TestClient> {
+      const client = await connectClient(options);
+      clients.push(client);
+      return client;
+    },
+    async quitAll(): Promise<void> {
+      for (const client of clients.splice(0)) await client.quit();
+    },
+  };
+}
+
+/** Matches okrbot's messages that contain `text`. */
+export const fromBot =
+  (text: string) =>
+  (message: Received): boolean =>
+    message.from === 'okrbot' && message.text.includes(text);
+
+/** Polls until `condition` holds (a state only visible by asking, like the adapter's health). */
+export async function until(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
