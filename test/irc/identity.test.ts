@@ -125,6 +125,27 @@ describe('IRC identity by services account', () => {
     await impostor.quit();
   });
 
+  it('records a channel command once when two okrbot instances share the account', async () => {
+    const twin = await bot.twin({ nick: 'okrbot2' });
+    expect(twin.health().connected).toBe(true);
+    const nuria = await connect({
+      port: network.port,
+      nick: 'nuria',
+      sasl: NURIA,
+      channels: ['#okr'],
+    });
+    const before = await ircChanges();
+    nuria.say('#okr', '!okr set T217057 stalled waiting for hosts');
+    await nuria.waitFor((m) => m.text.includes('T217057'));
+    // Both read it; the second to claim the message id says nothing.
+    await nuria.roundTrip('okrbot2');
+    await nuria.roundTrip('okrbot');
+    expect(nuria.received.filter((m) => m.text.includes('T217057'))).toHaveLength(1);
+    expect(await ircChanges()).toBe(before + 1);
+    await twin.stop();
+    await nuria.quit();
+  });
+
   it('stops attributing lines to the manager once she logs out, and a new login counts at once', async () => {
     const nuria = await connect({ port: network.port, nick: 'nuria', sasl: NURIA });
     nuria.say('okrbot', 'update analytics');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paragraph, reply } from '../../src/reply/document.ts';
 import type { DeliveryOutcome, OutboundMessage } from '../../src/transports/chat-adapter.ts';
 import { BOT_PASSWORD, startBot, type TestBot } from '../support/irc/bot.ts';
 import { clientPool, fromBot } from '../support/irc/client.ts';
@@ -150,6 +151,31 @@ describe('IRC prompts', () => {
     const headings = nuria.received.filter((m) => m.text.includes('monthly update for June 2019'));
     expect(headings).toHaveLength(1);
     await nuria.quit();
+  });
+
+  it('finds a manager outside its channels by the nick she last wrote from', async () => {
+    const nuria = await connect({ port: network.port, nick: 'nn', sasl: NURIA });
+    nuria.say('okrbot', 'whoami');
+    await nuria.waitFor(fromBot('nuria-ruiz'));
+    const outcome = await bot.adapter.deliver({
+      key: 'nudge:T226089:2019-08-28',
+      to: { kind: 'person', personId: nuriaId },
+      content: { type: 'document', reply: reply(paragraph('T226089 is stale: any news?')) },
+    });
+    expect(outcome).toEqual({ ok: true, messageId: 'nn' });
+    await nuria.waitFor(fromBot('T226089 is stale'));
+    // Someone else takes the nick: the hint is checked, nothing goes to them.
+    await nuria.quit();
+    const other = await connect({ port: network.port, nick: 'nn' });
+    expect(
+      await bot.adapter.deliver({
+        key: 'nudge:T226089:2019-08-29',
+        to: { kind: 'person', personId: nuriaId },
+        content: { type: 'document', reply: reply(paragraph('Still stale')) },
+      }),
+    ).toMatchObject({ ok: false, error: 'recipient offline' });
+    await other.roundTrip('okrbot');
+    expect(other.received.filter((m) => m.from === 'okrbot')).toEqual([]);
   });
 
   it('refuses what it can never deliver', async () => {

@@ -13,8 +13,13 @@ interface Member {
   channels: Set<string>;
 }
 
+/** How many people who wrote to okrbot from outside its channels are remembered. */
+const SPEAKERS = 1000;
+
 export class AccountTracker {
   private readonly members = new Map<string, Member>();
+  /** The nick each account last wrote from, by folded account: a hint, checked before use. */
+  private readonly speakers = new Map<string, string>();
 
   /**
    * @param fold the server's case mapping (read on each call: ISUPPORT arrives after connecting)
@@ -67,6 +72,21 @@ export class AccountTracker {
     const member = this.members.get(this.fold()(nick));
     if (member) this.setAccount(member, account);
     else if (account) this.onLogin(account, nick);
+  }
+
+  /** A message came from `nick`, logged in to `account` (the server's account tag or WHOIS). */
+  spoke(nick: string, account: string): void {
+    const key = this.fold()(account);
+    this.speakers.delete(key);
+    this.speakers.set(key, nick);
+    if (this.speakers.size > SPEAKERS)
+      this.speakers.delete(this.speakers.keys().next().value as string);
+    this.account(nick, account);
+  }
+
+  /** The nick `account` last wrote from; it may have changed hands since. */
+  lastNickOf(account: string): string | undefined {
+    return this.speakers.get(this.fold()(account));
   }
 
   /** What is known of a nick in a shared channel. */

@@ -199,21 +199,28 @@ export function createIrcAdapter(options: IrcAdapterOptions): ChatAdapter {
     return chatActor(people, options.admins, 'irc', account, nick);
   }
 
-  function isCommand(line: string): boolean {
-    const word = line.split(/\s+/, 1)[0]?.toLowerCase() ?? '';
-    return services.registry.find(word) !== undefined && !EXCHANGE_WORDS.has(word);
-  }
-
-  /** A private line: an answer when a conversation is open (or reopens after a restart). */
+  /**
+   * A private line. While a conversation (a prompt, an `update`) is open, a line is an answer
+   * unless it starts with a command; after a restart, a line that is no command from someone
+   * with an open prompt reopens its conversation.
+   */
   async function privateLine(line: string, actor: Actor): Promise<Reply | undefined> {
-    if (isCommand(line)) return dispatch(line, actor, { commandsOnly: true });
-    if (!dispatch.inExchange(actor)) await resumePromptConversation(actor, promptDeps);
+    const word = line.split(/\s+/, 1)[0]?.toLowerCase() ?? '';
+    const command = services.registry.find(word) !== undefined;
+    const open = dispatch.inExchange(actor);
+    if (command && !(open && EXCHANGE_WORDS.has(word)))
+      return dispatch(line, actor, { commandsOnly: true });
+    if (!command && !open) await resumePromptConversation(actor, promptDeps);
     return dispatch(line, actor);
   }
 
   async function answer(event: MessageEvent, command: string, isPrivate: boolean): Promise<void> {
+    // Several okrbots on one account all read a channel: the first to claim the message's id
+    // answers it (servers with IRCv3 msgid; without, each instance answers).
+    const messageId = event.tags.msgid;
+    if (messageId && !(await services.inboundEvents.claim('irc', messageId))) return;
     const account = await senders.of(event);
-    if (account) tracker.account(event.nick, account);
+    if (account) tracker.spoke(event.nick, account);
     const actor = await actorFor(account, event.nick);
     const reply = isPrivate
       ? await privateLine(command, actor)
@@ -285,15 +292,28 @@ export function createIrcAdapter(options: IrcAdapterOptions): ChatAdapter {
   async function locate(account: string): Promise<string | undefined> {
     const seen = tracker.nickOf(account);
     if (seen) return seen;
-    // Most people use their account name as nick: ask the server about that nick (WHOX tells
-    // the account it is logged in to; without WHOX nothing can be verified).
-    if (!client.network.supports('whox') || !isSafeTarget(account, channelTypes()))
-      return undefined;
+    // Not in a shared channel: the nick they last wrote from, or their account name, which most
+    // people use as nick; WHOX says which account it is logged in to (without WHOX nothing can
+    // be verified, and nothing is sent).
+    if (!client.network.supports('whox')) return undefined;
+    const candidates = new Set([tracker.lastNickOf(account), account]);
+    for (const nick of candidates)
+      if (
+        nick &&
+        isSafeTarget(nick, channelTypes()) &&
+        (await whoAccount(nick)) === fold()(account)
+      )
+        return nick;
+    return undefined;
+  }
+
+  /** The account `nick` is logged in to, case-folded, by WHOX. */
+  function whoAccount(nick: string): Promise<string | undefined> {
     queue.charge();
     const found = new Promise<string | undefined>((resolve) =>
-      client.who(account, (event) => {
-        const f = fold();
-        resolve(event.users.find((user) => user.account && f(user.account) === f(account))?.nick);
+      client.who(nick, (event) => {
+        const user = event.users.find((u) => fold()(u.nick) === fold()(nick));
+        resolve(user?.account ? fold()(user.account) : undefined);
       }),
     );
     return withTimeout(found, LOOKUP_TIMEOUT_MS, undefined);

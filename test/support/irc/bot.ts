@@ -28,6 +28,8 @@ export interface TestBot {
   metrics: Metrics;
   /** Links a person (by handle) to an IRC services account, as `person link` does. */
   link(handle: string, account: string): Promise<void>;
+  /** Another okrbot instance on the same database (stopped with close()). */
+  twin(irc: Partial<IrcConfig>): Promise<ChatAdapter>;
   /** Stops the adapter only (the database stays: a restart reuses it). */
   stopAdapter(): Promise<void>;
   /** Starts a new adapter (a new process, as far as memory goes) on the same database. */
@@ -72,13 +74,14 @@ export async function startBot(options: BotOptions): Promise<TestBot> {
   await importDemo(database.db, { fiscal: { startMonth: 7 }, defaultTimeZone: 'UTC' });
   const services: Services = { ...createStore(database.db), registry: createCommandRegistry() };
   const metrics = createMetrics();
-  const make = () => {
+  const twins: ChatAdapter[] = [];
+  const make = (irc = options.irc) => {
     const base = testDispatcher(services);
     const dispatch = options.wrapDispatch ? options.wrapDispatch(base) : base;
     return {
       dispatch,
       adapter: createIrcAdapter({
-        config: ircConfig(options.network, options.irc),
+        config: ircConfig(options.network, irc),
         services,
         dispatch,
         admins: [],
@@ -118,6 +121,12 @@ export async function startBot(options: BotOptions): Promise<TestBot> {
         source: 'shell',
       });
     },
+    async twin(irc) {
+      const { adapter } = make({ ...options.irc, ...irc });
+      twins.push(adapter);
+      await adapter.start();
+      return adapter;
+    },
     stopAdapter: () => current.adapter.stop(),
     async restartAdapter() {
       await current.adapter.stop();
@@ -125,6 +134,7 @@ export async function startBot(options: BotOptions): Promise<TestBot> {
       await current.adapter.start();
     },
     async close() {
+      for (const twin of twins) await twin.stop();
       await current.adapter.stop();
       await database.close();
     },
