@@ -5,6 +5,12 @@
 /** A function that maps names equal under the server's case mapping to one key. */
 export type CaseFold = (name: string) => string;
 
+/** The fold of a connected server (rfc1459 until its ISUPPORT arrived). */
+export function serverFold(network: { options: Record<string, unknown> }): CaseFold {
+  const mapping = network.options.CASEMAPPING;
+  return caseFold(typeof mapping === 'string' ? mapping : undefined);
+}
+
 export function caseFold(mapping: string | undefined): CaseFold {
   switch (mapping?.toLowerCase()) {
     case 'ascii':

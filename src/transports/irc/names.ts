@@ -27,3 +27,9 @@ export function isSafeTarget(target: string, channelTypes: string): boolean {
 export function isChannel(target: string, channelTypes: string): boolean {
   return channelTypes.includes(target.charAt(0));
 }
+
+/** The channel prefixes a server announces (ISUPPORT CHANTYPES), `#&` until it has. */
+export function channelTypes(network: { options: Record<string, unknown> }): string {
+  const types = network.options.CHANTYPES;
+  return Array.isArray(types) ? types.join('') : '#&';
+}

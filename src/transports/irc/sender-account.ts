@@ -1,6 +1,8 @@
 import type { Client, MessageEvent } from 'irc-framework';
+import type { Actor, Services } from '../../chat/command.ts';
+import { chatActor } from '../../chat/identity.ts';
 import type { AccountTracker } from './accounts.ts';
-import type { CaseFold } from './casemapping.ts';
+import { type CaseFold, serverFold } from './casemapping.ts';
 import { withTimeout } from './timeout.ts';
 
 // The services account a message came from. With account-tag, the server says it on every
@@ -72,4 +74,19 @@ export class SenderAccounts {
     this.pending.set(key, lookup);
     return lookup;
   }
+}
+
+/** The actor behind an IRC services account (none: not logged in), found the way the server compares names. */
+export function ircActor(
+  services: Pick<Services, 'people'>,
+  admins: readonly string[],
+  client: Client,
+  account: string | undefined,
+  nick: string,
+): Promise<Actor> {
+  const people = {
+    findByIdentity: (_transport: 'slack' | 'irc', id: string) =>
+      services.people.findByIrcAccount(id, serverFold(client.network)),
+  };
+  return chatActor(people, admins, 'irc', account, nick);
 }
