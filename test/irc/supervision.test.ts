@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandRegistry } from '../../commands/index.ts';
 import type { Services } from '../../src/chat/command.ts';
+import { importDemo } from '../../src/import/demo.ts';
 import { createStore } from '../../src/store/store.ts';
 import type { ChatAdapter } from '../../src/transports/chat-adapter.ts';
 import { createIrcAdapter } from '../../src/transports/irc/irc-adapter.ts';
@@ -21,6 +22,7 @@ describe('IRC connection supervision', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
+    await importDemo(database.db, { fiscal: { startMonth: 7 }, defaultTimeZone: 'UTC' });
     services = { ...createStore(database.db), registry: createCommandRegistry() };
   });
   afterAll(async () => {
@@ -31,7 +33,7 @@ describe('IRC connection supervision', () => {
 
   async function setup(
     server: Parameters<typeof startFakeServer>[0],
-    irc: { tls?: boolean; tlsVerify?: boolean; sasl?: boolean } = {},
+    irc: { tls?: boolean; tlsVerify?: boolean; sasl?: boolean; channels?: string[] } = {},
   ) {
     const fake = await startFakeServer(server);
     servers.push(fake);
@@ -43,7 +45,7 @@ describe('IRC connection supervision', () => {
         tlsVerify: irc.tlsVerify ?? true,
         nick: 'okrbot',
         sasl: irc.sasl === false ? undefined : { account: 'okrbot', password: 'secret' },
-        channels: ['#okr'],
+        channels: irc.channels ?? ['#okr'],
         formatting: true,
         floodBurst: 4,
         floodRate: 10,
@@ -100,5 +102,35 @@ describe('IRC connection supervision', () => {
     expect(unverified.adapter.health().connected).toBe(true);
     expect(unverified.fake.lines).toContain('CAP LS 302');
     await unverified.adapter.stop();
+  });
+
+  it('asks WHOIS about every command where the server tags no accounts, and trusts nothing else', async () => {
+    const whois: Record<string, string | null> = { nuria: 'nuria', mallory: null };
+    const { fake, adapter } = await setup({ whois }, { sasl: false, channels: [] });
+    const nuria = await services.people.findByHandle('nuria-ruiz');
+    await services.admin.linkIdentity(nuria?.id as number, 'irc', 'nuria', {
+      personId: null,
+      at: new Date('2019-08-28T12:00:00Z'),
+      source: 'shell',
+    });
+    await adapter.start();
+    const answers = (to: string) => fake.lines.filter((line) => line.startsWith(`PRIVMSG ${to} :`));
+
+    fake.broadcast(':nuria!n@host PRIVMSG okrbot :set T211248 done checked by WHOIS');
+    await until(() => answers('nuria').length > 0, 'an answer to nuria');
+    expect(answers('nuria')[0]).toContain('Recorded: T211248');
+    // A forged client tag changes nothing: mallory is not logged in.
+    fake.broadcast('@+account=nuria :mallory!m@host PRIVMSG okrbot :set T211248 blocked');
+    await until(() => answers('mallory').length > 0, 'an answer to mallory');
+    expect(answers('mallory')[0]).toContain('not identified with NickServ');
+    // Nuria logs out; nothing tells okrbot but the next WHOIS.
+    whois.nuria = null;
+    fake.broadcast(':nuria!n@host PRIVMSG okrbot :set T211248 blocked');
+    await until(() => answers('nuria').length > 2, 'a second answer to nuria');
+    expect(answers('nuria').at(-1)).toContain('not identified with NickServ');
+    expect(fake.lines.filter((line) => line === 'WHOIS nuria')).toHaveLength(2);
+    const [goal] = await services.goals.byTaskId('T211248', new Date('2019-08-28T12:00:00Z'));
+    expect(goal?.status).toBe('done');
+    await adapter.stop();
   });
 });

@@ -54,7 +54,7 @@ export function createIrcAdapter(options: IrcAdapterOptions): ChatAdapter {
   );
   const output = createOutput({ client, queue, formatting: config.formatting, log });
   const tracker = new AccountTracker(fold, (account) => deliveries.seen(account));
-  const senders = new SenderAccounts(client, tracker, fold, () => queue.charge());
+  const senders = new SenderAccounts(client, tracker, () => queue.charge());
   const deliveries = createDeliveries({
     client,
     output,
@@ -109,7 +109,6 @@ export function createIrcAdapter(options: IrcAdapterOptions): ChatAdapter {
       onDisconnected(error) {
         queue.pause();
         tracker.clear();
-        senders.clear();
         // irc-framework serialises WHO requests; one cut off by the disconnection would block
         // every later one.
         (client as unknown as { who_queue?: unknown }).who_queue = undefined;
@@ -180,19 +179,9 @@ export function createIrcAdapter(options: IrcAdapterOptions): ChatAdapter {
     }, KICK_REJOIN_MS);
     timers.add(timer);
   });
-  client.on('quit', (event) => {
-    tracker.quit(event.nick);
-    senders.forget(event.nick);
-  });
-  client.on('nick', (event) => {
-    tracker.renamed(event.nick, event.new_nick);
-    senders.forget(event.nick);
-    senders.forget(event.new_nick);
-  });
-  client.on('account', (event) => {
-    tracker.account(event.nick, event.account);
-    senders.forget(event.nick);
-  });
+  client.on('quit', (event) => tracker.quit(event.nick));
+  client.on('nick', (event) => tracker.renamed(event.nick, event.new_nick));
+  client.on('account', (event) => tracker.account(event.nick, event.account));
   // Someone holds the nick (often a ghost of okrbot's last connection): take another for now;
   // it is asked back once a minute.
   client.on('nick in use', () => {

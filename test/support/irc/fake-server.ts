@@ -15,6 +15,8 @@ export interface FakeServerOptions {
   nicksInUse?: string[];
   /** Serve TLS with the self-signed certificate in test/fixtures/tls. */
   tls?: boolean;
+  /** What WHOIS answers: the account a nick is logged in to, null for none (changeable). */
+  whois?: Record<string, string | null>;
 }
 
 export interface FakeServer {
@@ -25,6 +27,8 @@ export interface FakeServer {
   connections(): number;
   /** TLS handshakes the client gave up on. */
   tlsFailures(): number;
+  /** Sends a raw line to every client (a message from someone, say). */
+  broadcast(line: string): void;
   close(): Promise<void>;
 }
 
@@ -71,6 +75,13 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
           welcome();
         }
       } else if (command === 'PING') send(`:fake.test PONG fake.test ${params.join(' ')}`);
+      else if (command === 'WHOIS') {
+        const target = params[0] ?? '';
+        const account = options.whois?.[target];
+        if (account !== undefined) send(`:fake.test 311 ${nick} ${target} user host * :real`);
+        if (account) send(`:fake.test 330 ${nick} ${target} ${account} :is logged in as`);
+        send(`:fake.test 318 ${nick} ${target} :End of /WHOIS list.`);
+      }
     });
   };
   const server = options.tls
@@ -83,6 +94,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     lines,
     connections: () => connections,
     tlsFailures: () => tlsFailures,
+    broadcast(line) {
+      for (const socket of sockets) socket.write(`${line}\r\n`);
+    },
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
