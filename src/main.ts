@@ -104,6 +104,11 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
       const url = await http.listen();
       logger.info({ url }, 'HTTP server listening');
     }
+    // Each adapter's libraries load only when it is configured: the shell starts without them.
+    if (config.slack) {
+      const { createSlackAdapter } = await import('./transports/slack/slack-adapter.ts');
+      adapters.push(createSlackAdapter(bot, config.slack, http));
+    }
     for (const adapter of adapters) await adapter.start();
   } catch (error) {
     await stop();
