@@ -107,9 +107,15 @@ export function createSlackAdapter(
           bodyLimit: BODY_LIMIT,
           logger: log,
         });
-        http.route(['POST'], SLACK_EVENTS_PATH, (request, response) =>
-          httpReceiver.requestListener(request, response),
-        );
+        http.route(['POST'], SLACK_EVENTS_PATH, (request, response) => {
+          // Refused before reading, and the connection closed: its unread body must not be
+          // taken for the next request on a kept-alive connection.
+          if (Number(request.headers['content-length'] ?? 0) > BODY_LIMIT) {
+            response.writeHead(413, { connection: 'close' }).end();
+            return;
+          }
+          httpReceiver.requestListener(request, response);
+        });
         receiver = httpReceiver;
       }
       const created = new App({
