@@ -101,8 +101,9 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
   };
   try {
     if (http) {
-      const url = await http.listen();
-      logger.info({ url }, 'HTTP server listening');
+      // `address`, not `url`: the logger hides fields named url (they may hold passwords).
+      const address = await http.listen();
+      logger.info({ address }, 'HTTP server listening');
     }
     // Each adapter's libraries load only when it is configured: the shell starts without them.
     if (config.slack) {

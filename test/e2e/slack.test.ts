@@ -450,4 +450,164 @@ describe('Slack', () => {
       }),
     ).toEqual({ ok: false, retry: 'never', error: 'channel_not_found' });
   });
+
+  it('links an unknown user by the email of their Slack profile on first use', async () => {
+    fake.users.push({ id: 'U0MARK', email: 'mark@example.org', tz: 'Europe/Amsterdam' });
+    await rows(sql`update people set email = 'mark@example.org' where handle = 'mark-bergsma'`);
+    const { answer } = await command('whoami', 'U0MARK');
+    expect(blocksText(answer)).toContain('Mark Bergsma');
+    expect((await bot.services.people.findByIdentity('slack', 'U0MARK'))?.handle).toBe(
+      'mark-bergsma',
+    );
+    expect((await bot.services.people.findByHandle('mark-bergsma'))?.timeZone).toBe(
+      'Europe/Amsterdam',
+    );
+  });
+
+  it('answers with ephemeral messages when the response_url fails', async () => {
+    fake.failNext('respond:broken', { status: 500 });
+    const ephemerals = fake.callsOf('chat.postEphemeral').length;
+    await post(
+      events,
+      sign(
+        slashCommand('status analytics', {
+          user: NURIA,
+          channel: 'C0TEAM',
+          responseUrl: fake.responseUrl('broken'),
+        }),
+        FORM,
+      ),
+    );
+    const [fallback] = (await fake.waitFor('chat.postEphemeral', ephemerals + 1)).slice(ephemerals);
+    expect(fallback?.body).toMatchObject({ channel: 'C0TEAM', user: NURIA });
+    expect(blocksText(fallback)).toContain('Analytics — FY2019-20 Q1');
+  });
+
+  it('runs commands sent in its DM, and reads a non-command there as the answer to an open prompt', async () => {
+    const nuria = await bot.services.people.findByHandle('nuria-ruiz');
+    const team = await bot.services.teams.find('analytics');
+    const prompt = await bot.services.prompts.ensure({
+      teamId: team?.id as number,
+      personId: nuria?.id as number,
+      month: '2019-10',
+      dueAt: new Date('2019-10-20T08:00:00Z'),
+    });
+    await bot.services.prompts.delivered(prompt.id, 'slack', `D${NURIA}`, '1700000099.000100');
+    const posts = fake.callsOf('chat.postMessage').length;
+    await post(
+      events,
+      sign(
+        eventEnvelope({
+          type: 'message',
+          channel_type: 'im',
+          channel: `D${NURIA}`,
+          user: NURIA,
+          text: 'goals analytics',
+          ts: '1700000100.000001',
+        }),
+        'application/json',
+      ),
+    );
+    const [listing] = (await fake.waitFor('chat.postMessage', posts + 1)).slice(posts);
+    expect(listing?.body.channel).toBe(`D${NURIA}`);
+    expect(blocksText(listing)).toContain('Analytics goals — FY2019-20 Q1');
+    await post(
+      events,
+      sign(
+        eventEnvelope({
+          type: 'message',
+          channel_type: 'im',
+          channel: `D${NURIA}`,
+          user: NURIA,
+          text: 'note: answered from the DM',
+          ts: '1700000100.000002',
+        }),
+        'application/json',
+      ),
+    );
+    const [echo] = (await fake.waitFor('chat.postMessage', posts + 2)).slice(posts + 1);
+    expect(echo?.body.thread_ts).toBe('1700000099.000100');
+    expect(blocksText(echo)).toContain('✓ Note added to the Analytics report');
+    expect((await bot.services.prompts.get(prompt.id))?.answeredAt).not.toBeNull();
+  });
+
+  it('sends a prompt to the team channel, addressed by name only, when a DM is impossible', async () => {
+    const nuria = await bot.services.people.findByHandle('nuria-ruiz');
+    const team = await bot.services.teams.find('analytics');
+    const change = { personId: null, at: new Date(), source: 'slack' as const };
+    await bot.services.admin.setChannel(team?.id as number, 'slack', 'C0ANALYTICS', change);
+    const prompt = await bot.services.prompts.ensure({
+      teamId: team?.id as number,
+      personId: nuria?.id as number,
+      month: '2019-09',
+      dueAt: new Date('2019-09-20T08:00:00Z'),
+    });
+    fake.failNext('conversations.open', { error: 'user_disabled' });
+    const outcome = await slack.deliver({
+      key: `prompt:fallback:${prompt.id}`,
+      to: { kind: 'person', personId: nuria?.id as number },
+      content: { type: 'prompt', promptId: prompt.id, reminder: 1 },
+    });
+    expect(outcome).toMatchObject({
+      ok: true,
+      conversation: 'C0ANALYTICS',
+      note: 'sent to the team channel: Slack answered user_disabled',
+    });
+    const posted = fake.callsOf('chat.postMessage').at(-1);
+    expect(posted?.body.channel).toBe('C0ANALYTICS');
+    expect(blocksText(posted)).toContain(
+      'For Nuria Ruiz: okrbot could not send this as a direct message',
+    );
+    expect(blocksText(posted)).toContain('Reminder: Analytics');
+    expect(blocksText(posted)).not.toMatch(/<@|<!/);
+    expect((await bot.services.prompts.get(prompt.id))?.conversationId).toBe('C0ANALYTICS');
+  });
+});
+
+describe('Slack in Socket Mode', () => {
+  let fake: FakeSlack;
+  let bot: Bot;
+  let frontends: Frontends;
+
+  beforeAll(async () => {
+    fake = await startFakeSlack();
+    const config = loadConfig({
+      OKRBOT_DATA_DIR: 'memory://',
+      OKRBOT_NOW: '2019-08-28T12:00:00Z',
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_APP_TOKEN: 'xapp-test-token',
+      SLACK_API_URL: fake.apiUrl,
+    });
+    bot = await createBot(config, pino({ level: 'silent' }));
+    frontends = await startFrontends(bot);
+  });
+
+  afterAll(async () => {
+    await frontends?.stop();
+    await bot?.stop();
+    await fake?.close();
+  });
+
+  it('needs no public URL: commands arrive over the socket and are answered', async () => {
+    expect(frontends.http).toBeUndefined();
+    expect(fake.callsOf('apps.connections.open')[0]?.headers.authorization).toBe(
+      'Bearer xapp-test-token',
+    );
+    const ack = await fake.sendEnvelope({
+      type: 'slash_commands',
+      accepts_response_payload: true,
+      payload: {
+        command: '/okr',
+        text: 'status performance',
+        user_id: 'U0ANYONE',
+        channel_id: 'C0GENERAL',
+        team_id: 'T0OKR',
+        trigger_id: triggerId(),
+        response_url: fake.responseUrl('socket'),
+      },
+    });
+    expect(ack).toEqual({});
+    const [answer] = await fake.waitFor('respond:socket');
+    expect(JSON.stringify(answer?.body.blocks)).toContain('Performance — FY2019-20 Q1');
+  });
 });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
 
 // A stand-in for Slack's Web API and response_urls on 127.0.0.1: it records every call,
 // answers like Slack, and can be told to answer 429 with Retry-After, an error, or slowly.
@@ -36,6 +37,11 @@ export interface FakeSlack {
   /** The next `times` calls of `method` fail (or wait) as given. */
   failNext(method: string, failure: Failure, times?: number): void;
   callsOf(method: string): SlackCall[];
+  /**
+   * Socket Mode: sends an envelope to the connected app (waiting for it to connect) and
+   * resolves with its acknowledgement.
+   */
+  sendEnvelope(envelope: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Resolves when `count` calls of `method` have arrived. */
   waitFor(method: string, count?: number, timeoutMs?: number): Promise<SlackCall[]>;
   close(): Promise<void>;
@@ -108,6 +114,26 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   };
 
   let server: Server;
+  // Socket Mode: apps.connections.open hands out this server's /socket address.
+  const sockets = new WebSocketServer({ noServer: true });
+  let socket: WebSocket | undefined;
+  const connected: (() => void)[] = [];
+  const acks = new Map<string, (payload: Record<string, unknown>) => void>();
+  sockets.on('connection', (ws) => {
+    socket = ws;
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as {
+        envelope_id: string;
+        payload?: Record<string, unknown>;
+      };
+      acks.get(message.envelope_id)?.(message.payload ?? {});
+    });
+    ws.send(
+      JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0OKR' } }),
+    );
+    for (const resolve of connected.splice(0)) resolve();
+  });
+  let envelopes = 0;
   const fake: FakeSlack = {
     apiUrl: '',
     baseUrl: '',
@@ -118,6 +144,15 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       failures.set(method, [...(failures.get(method) ?? []), ...Array(times).fill(failure)]);
     },
     callsOf: (method) => calls.filter((call) => call.method === method),
+    async sendEnvelope(envelope) {
+      if (!socket || socket.readyState !== socket.OPEN)
+        await new Promise<void>((resolve) => connected.push(resolve));
+      const id = `env-${++envelopes}`;
+      return new Promise((resolve) => {
+        acks.set(id, resolve);
+        socket?.send(JSON.stringify({ envelope_id: id, ...envelope }));
+      });
+    },
     waitFor(method, count = 1, timeoutMs = 10_000) {
       if (fake.callsOf(method).length >= count) return Promise.resolve(fake.callsOf(method));
       return new Promise((resolve, reject) => {
@@ -141,6 +176,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       });
     },
     async close() {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -182,6 +219,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     response.end(
       JSON.stringify(method.startsWith('respond:') ? { ok: true } : answer(method, body, fake)),
     );
+  });
+  server.on('upgrade', (request, stream, head) => {
+    sockets.handleUpgrade(request, stream, head, (ws) => sockets.emit('connection', ws, request));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;

@@ -81,8 +81,11 @@ export function createSlackAdapter(
       try {
         auth = await withRateLimit(() => client.auth.test());
       } catch (error) {
+        const code = slackErrorCode(error);
         throw new AdapterStartError(
-          `Slack refused SLACK_BOT_TOKEN (${slackErrorCode(error)}) at ${config.apiUrl}: check the token (OAuth & Permissions page of the app) and SLACK_API_URL.`,
+          code.startsWith('request_failed') || code.startsWith('http_')
+            ? `Could not reach the Slack Web API at ${config.apiUrl} (${code}): check SLACK_API_URL and the network.`
+            : `Slack refused SLACK_BOT_TOKEN (${code}): check the token (OAuth & Permissions page of the app).`,
         );
       }
       workspace = `${auth.team ?? auth.team_id} as @${auth.user}`;

@@ -23,7 +23,7 @@ export function fromSlackText(text: string): string {
 }
 
 // A word joiner after the @ keeps "@channel" readable but no longer a keyword.
-const BROADCAST = /@(channel|here|everyone)\b/gi;
+const BROADCAST = /(?<![\w.])@(channel|here|everyone)\b/gi;
 
 /** Text for a mrkdwn field: no Slack token can survive it. */
 export function escapeMrkdwn(text: string): string {

@@ -28,7 +28,17 @@ export function readVisibility(text: string): { line: string; shared: boolean } 
   return { line: shared ? words.slice(0, -1).join(' ') : text, shared };
 }
 
-async function answer(respond: RespondFn, reply: Reply, shared: boolean): Promise<void> {
+/**
+ * Answers through the response_url (at most 5 messages); when that fails, as ephemeral
+ * messages in the channel, so the user is never left without an answer.
+ */
+async function answer(
+  slack: SlackContext,
+  respond: RespondFn,
+  where: { channel: string; user: string },
+  reply: Reply,
+  shared: boolean,
+): Promise<void> {
   const messages = renderSlack(reply);
   const sent = messages.slice(0, MAX_RESPONSES);
   if (messages.length > MAX_RESPONSES) {
@@ -37,13 +47,23 @@ async function answer(respond: RespondFn, reply: Reply, shared: boolean): Promis
       blocks: [],
     };
   }
-  for (const message of sent)
-    await respond({
-      response_type: shared ? 'in_channel' : 'ephemeral',
-      replace_original: false,
-      text: message.text,
-      ...(message.blocks.length ? { blocks: message.blocks } : {}),
-    });
+  try {
+    for (const message of sent)
+      await respond({
+        response_type: shared ? 'in_channel' : 'ephemeral',
+        replace_original: false,
+        text: message.text,
+        ...(message.blocks.length ? { blocks: message.blocks } : {}),
+      });
+  } catch (error) {
+    slack.logger.warn({ err: error }, 'response_url failed; answering with an ephemeral message');
+    for (const message of sent)
+      await slack.client.chat.postEphemeral({
+        ...where,
+        text: message.text,
+        ...(message.blocks.length ? { blocks: message.blocks } : {}),
+      });
+  }
 }
 
 /** `/okr update [team]` opens the form; other subcommands go to the dispatcher. */
@@ -74,6 +94,7 @@ export function registerSlashCommand(app: App, slack: SlackContext): void {
   app.command('/okr', async ({ command, ack, respond }) => {
     await ack();
     const started = performance.now();
+    const where = { channel: command.channel_id, user: command.user_id };
     try {
       // A replayed request (same trigger) is acknowledged and does nothing.
       if (!(await slack.firstTime(`trigger:${command.trigger_id}`))) return;
@@ -92,7 +113,7 @@ export function registerSlashCommand(app: App, slack: SlackContext): void {
         const actor = await slack.identity.actor(command.user_id);
         reply = await slack.bot.dispatch(line || 'help', actor);
       }
-      if (reply && reply.blocks.length > 0) await answer(respond, reply, shared);
+      if (reply && reply.blocks.length > 0) await answer(slack, respond, where, reply, shared);
       slack.logger.debug(
         { command: name, ms: Math.round(performance.now() - started) },
         '/okr answered',
@@ -106,16 +127,9 @@ export function registerSlashCommand(app: App, slack: SlackContext): void {
       const sorry = errorReply(
         `Sorry, that failed unexpectedly (error id ${errorId}). The error is logged; please try again or report the id.`,
       );
-      await answer(respond, sorry, false).catch(async () => {
-        // The response_url itself failed: an ephemeral message in the channel instead.
-        await slack.client.chat
-          .postEphemeral({
-            channel: command.channel_id,
-            user: command.user_id,
-            text: renderSlack(sorry)[0]?.text ?? '',
-          })
-          .catch((err) => slack.logger.warn({ err }, 'could not tell the user about the failure'));
-      });
+      await answer(slack, respond, where, sorry, false).catch((err) =>
+        slack.logger.warn({ err }, 'could not tell the user about the failure'),
+      );
     }
   });
 }
