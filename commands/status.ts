@@ -33,6 +33,7 @@ export const statusCommand = defineCommand<Deps>({
   summary: "A team's goals for the current quarter with their status, or one item with its history",
   usage: 'status [team | T123456 | G12 | OBJ-KR1]',
   examples: ['status analytics', 'status T208612', 'status TCB-KR2', 'status'],
+  readOnly: true,
   async run({ text }, ctx, deps) {
     if (!text) return statusOfOwnTeams(ctx.actor, ctx, deps);
     const ref = parseRef(text);

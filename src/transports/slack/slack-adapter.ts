@@ -64,6 +64,7 @@ export function createSlackAdapter(
     client,
     store: bot.services,
     admins: bot.config.admins,
+    version: bot.version,
     logger,
   });
   const slack = createSlackContext({ bot, client, identity, logger });

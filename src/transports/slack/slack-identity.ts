@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Actor } from '../../chat/command.ts';
 import { chatActor } from '../../chat/identity.ts';
+import type { DataVersion } from '../../db/data-version.ts';
 import { isValidTimeZone } from '../../domain/time-zone.ts';
 import type { Store } from '../../store/store.ts';
 import { slackErrorCode, type WebClient, withRateLimit } from './slack-api.ts';
@@ -19,6 +20,8 @@ export interface SlackUser {
 
 export interface SlackIdentity {
   actor(userId: string): Promise<Actor>;
+  /** The actor found earlier, while no person, identity or role changed since; no lookup. */
+  known(userId: string): Actor | undefined;
   /** Links every person with an email and no Slack account yet, by lookupByEmail. */
   linkByEmail(): Promise<number>;
   /** A `user_change` event: time zone, deactivation. */
@@ -32,10 +35,16 @@ export function createSlackIdentity(options: {
   client: WebClient;
   store: Pick<Store, 'people' | 'admin'>;
   admins: readonly string[];
+  version: DataVersion;
   logger: Logger;
 }): SlackIdentity {
-  const { client, store, logger } = options;
+  const { client, store, logger, version } = options;
   const unknownUntil = new Map<string, number>();
+  const actors = new Map<string, { actor: Actor; version: number }>();
+  const remember = (userId: string, actor: Actor, at: number) => {
+    actors.set(userId, { actor, version: at });
+    return actor;
+  };
   const system = () => ({ personId: null, at: new Date(), source: 'slack' as const });
 
   /** Links the user to the person with their email; the person's id, or undefined. */
@@ -52,19 +61,29 @@ export function createSlackIdentity(options: {
   }
 
   return {
+    known(userId) {
+      const entry = actors.get(userId);
+      return entry?.version === version.current() ? entry.actor : undefined;
+    },
+
     async actor(userId) {
       const label = `slack:${userId}`;
+      const at = version.current();
       const actor = await chatActor(store.people, options.admins, 'slack', userId, label);
-      if (actor.person || (unknownUntil.get(userId) ?? 0) > Date.now()) return actor;
+      if (actor.person) return remember(userId, actor, at);
+      if ((unknownUntil.get(userId) ?? 0) > Date.now()) return actor;
       try {
         const { user } = await withRateLimit(() => client.users.info({ user: userId }));
-        if (user?.id && (await link(user as SlackUser)))
-          return chatActor(store.people, options.admins, 'slack', userId, label);
+        if (user?.id && (await link(user as SlackUser))) {
+          const linkedAt = version.current();
+          const linked = await chatActor(store.people, options.admins, 'slack', userId, label);
+          return remember(userId, linked, linkedAt);
+        }
       } catch (error) {
         logger.warn({ user: userId, error: slackErrorCode(error) }, 'users.info failed');
       }
       unknownUntil.set(userId, Date.now() + UNKNOWN_TTL_MS);
-      return actor;
+      return remember(userId, actor, at);
     },
 
     async linkByEmail() {

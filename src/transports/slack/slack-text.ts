@@ -47,8 +47,17 @@ export function truncate(text: string, max: number): string {
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+// A cut between these two characters can split a grapheme: surrogate pairs, combining marks,
+// joiners and variation selectors (marks too) bind to what is around them.
+const BINDS_BEFORE = /\p{M}|[\uDC00-\uDFFF]|\u200D/u;
+const BINDS_AFTER = /[\uD800-\uDBFF\u200D]/;
+
 /** The longest prefix of whole graphemes within `max` UTF-16 units. */
 export function cutGraphemes(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Most cuts fall between two plain characters; only the rest needs the segmenter.
+  if (!BINDS_BEFORE.test(text[max] as string) && !BINDS_AFTER.test(text[max - 1] as string))
+    return text.slice(0, max);
   let end = 0;
   for (const { index, segment } of graphemes.segment(text)) {
     if (index + segment.length > max) break;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { App, RespondFn } from '@slack/bolt';
+import type { CommandRegistry } from '../../chat/command.ts';
 import { findTeamOrExplain, ownTeam } from '../../chat/lookups.ts';
 import { code, errorReply, type Reply } from '../../reply/document.ts';
 import { openUpdateForm } from './forms.ts';
@@ -12,19 +13,22 @@ import { fromSlackText } from './slack-text.ts';
 // not retry, so the command is acknowledged first, before any database work, and answered
 // through its response_url; a failure after the acknowledgement still reaches the user there.
 
-/** Commands that only read: their answers may be shared with `public`. */
-const READS = new Set(['status', 'goals', 'overdue', 'digest', 'help']);
-
 // A response_url takes at most 5 answers.
 const MAX_RESPONSES = 5;
 
-/** `status analytics public` → shown to the channel; otherwise only to the asker. */
-export function readVisibility(text: string): { line: string; shared: boolean } {
+/**
+ * `status analytics public` → shown to the channel; otherwise only to the asker. Only answers
+ * of read-only commands can be shared (in `note x public`, "public" is part of the note).
+ */
+export function readVisibility(
+  text: string,
+  registry: CommandRegistry,
+): { line: string; shared: boolean } {
   const words = text.split(/\s+/);
   const shared =
     words.length > 1 &&
     words.at(-1)?.toLowerCase() === 'public' &&
-    READS.has(words[0]?.toLowerCase() ?? '');
+    registry.find(words[0] ?? '')?.readOnly === true;
   return { line: shared ? words.slice(0, -1).join(' ') : text, shared };
 }
 
@@ -92,13 +96,27 @@ async function updateForm(
 
 export function registerSlashCommand(app: App, slack: SlackContext): void {
   app.command('/okr', async ({ command, ack, respond }) => {
+    const { line, shared } = readVisibility(fromSlackText(command.text), slack.deps.registry);
+    // A read asked again while nothing changed is answered from memory, in the
+    // acknowledgement itself, without the database; everything else is acknowledged at once
+    // and answered through the response_url.
+    const known = slack.identity.known(command.user_id);
+    const kept = known && slack.bot.dispatch.cached(line || 'help', known);
+    const [message, ...more] = kept ? renderSlack(kept) : [];
+    if (message && more.length === 0) {
+      await ack({
+        response_type: shared ? 'in_channel' : 'ephemeral',
+        text: message.text,
+        blocks: message.blocks,
+      });
+      return;
+    }
     await ack();
     const started = performance.now();
     const where = { channel: command.channel_id, user: command.user_id };
     try {
       // A replayed request (same trigger) is acknowledged and does nothing.
       if (!(await slack.firstTime(`trigger:${command.trigger_id}`))) return;
-      const { line, shared } = readVisibility(fromSlackText(command.text));
       const [name = '', ...rest] = line.split(/\s+/);
       let reply: Reply | undefined;
       if (name.toLowerCase() === 'update')
