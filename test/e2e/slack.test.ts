@@ -366,6 +366,91 @@ describe('Slack', () => {
       });
     });
 
+    it('records a note from the Add note form, with the status it shows', async () => {
+      const goal = (
+        await rows<{ id: number }>(sql`select id from goals where 'T210313' = any(task_ids)`)
+      )[0];
+      const opens = fake.callsOf('views.open').length;
+      await post(
+        events,
+        sign(
+          interaction({
+            type: 'block_actions',
+            user: { id: NURIA },
+            channel: { id: dm },
+            message: { ts, type: 'message' },
+            actions: [
+              {
+                type: 'button',
+                action_id: 'okr_add_note',
+                block_id: `goal:${goal?.id}`,
+                value: String(goal?.id),
+              },
+            ],
+          }),
+          FORM,
+        ),
+      );
+      const [opened] = (await fake.waitFor('views.open', opens + 1)).slice(opens);
+      const view = opened?.body.view as { callback_id: string; private_metadata: string };
+      expect(view.callback_id).toBe('okr_note');
+      const posts = fake.callsOf('chat.postMessage').length;
+      await post(
+        events,
+        sign(
+          interaction({
+            type: 'view_submission',
+            user: { id: NURIA },
+            view: {
+              id: 'V0NOTE1',
+              hash: 'n1',
+              callback_id: 'okr_note',
+              private_metadata: view.private_metadata,
+              state: {
+                values: {
+                  status: { status: { selected_option: { value: 'in_progress' } } },
+                  note: { note: { value: 'backfill done, Druid next' } },
+                },
+              },
+            },
+          }),
+          FORM,
+        ),
+      );
+      const [confirmation] = (await fake.waitFor('chat.postMessage', posts + 1)).slice(posts);
+      expect(confirmation?.body.thread_ts).toBe(ts);
+      expect(blocksText(confirmation)).toContain('(note: backfill done, Druid next)');
+      expect(await statusOf('T210313')).toEqual({
+        status: 'in_progress',
+        note: 'backfill done, Druid next',
+        source: 'slack',
+      });
+    });
+
+    it('refuses a form note longer than the limit in the form itself', async () => {
+      const response = await post(
+        events,
+        sign(
+          interaction({
+            type: 'view_submission',
+            user: { id: NURIA },
+            view: {
+              id: 'V0NOTE2',
+              hash: 'n2',
+              callback_id: 'okr_note',
+              private_metadata: JSON.stringify({ teamId: 1, goalId: 1 }),
+              state: { values: { note: { note: { value: 'x'.repeat(2001) } } } },
+            },
+          }),
+          FORM,
+        ),
+      );
+      expect(JSON.parse(response.text)).toEqual({
+        response_action: 'errors',
+        errors: { note: 'At most 2000 characters.' },
+      });
+    });
+
     it('reads a free-text reply in the prompt thread, line by line, once per event id', async () => {
       const posts = fake.callsOf('chat.postMessage').length;
       const envelope = eventEnvelope({
@@ -414,6 +499,79 @@ describe('Slack', () => {
     expect(view).toContain('What you owe');
     expect(view).toContain('*Analytics* (manager)');
     expect(view).toContain('okr_open_update');
+  });
+
+  it('records a key result value and status from its form, for its KR manager only', async () => {
+    const birgit = await bot.services.people.findByHandle('birgit-muller');
+    await bot.services.admin.linkIdentity(birgit?.id as number, 'slack', 'U0BIRGIT', {
+      personId: null,
+      at: new Date(),
+      source: 'slack',
+    });
+    const kr = (
+      await rows<{ id: number }>(
+        sql`select kr.id from key_results kr join objectives o on o.id = kr.objective_id where o.code = 'TCB' and kr.code = 'KR2'`,
+      )
+    )[0];
+    const submit = async (user: string, id: string) => {
+      const opens = fake.callsOf('views.open').length;
+      await post(
+        events,
+        sign(
+          interaction({
+            type: 'block_actions',
+            user: { id: user },
+            actions: [
+              {
+                type: 'button',
+                action_id: 'okr_open_key_result',
+                block_id: 'kr',
+                value: String(kr?.id),
+              },
+            ],
+          }),
+          FORM,
+        ),
+      );
+      const [opened] = (await fake.waitFor('views.open', opens + 1)).slice(opens);
+      const view = opened?.body.view as { callback_id: string; private_metadata: string };
+      expect(view.callback_id).toBe('okr_key_result');
+      const posts = fake.callsOf('chat.postMessage').length;
+      await post(
+        events,
+        sign(
+          interaction({
+            type: 'view_submission',
+            user: { id: user },
+            view: {
+              id,
+              hash: id,
+              callback_id: 'okr_key_result',
+              private_metadata: view.private_metadata,
+              state: {
+                values: {
+                  status: { status: { selected_option: { value: 'in_progress' } } },
+                  value: { value: { type: 'number_input', value: '2101' } },
+                  note: { note: { value: 'survey counted' } },
+                },
+              },
+            },
+          }),
+          FORM,
+        ),
+      );
+      const [answer] = (await fake.waitFor('chat.postMessage', posts + 1)).slice(posts);
+      expect(answer?.body.channel).toBe(user);
+      return blocksText(answer);
+    };
+    expect(await submit(NURIA, 'V0KR1')).toContain('✗ Only Birgit Müller');
+    const answer = await submit('U0BIRGIT', 'V0KR2');
+    expect(answer).toContain('✓ TCB-KR2: 2101 tool maintainers on 2019-08-28');
+    expect(answer).toContain('✓ TCB-KR2: In progress');
+    const [value] = await rows<{ value: number; note: string }>(
+      sql`select value, note from metric_values where key_result_id = ${kr?.id} order by id desc limit 1`,
+    );
+    expect(value).toEqual({ value: 2101, note: 'survey counted' });
   });
 
   it('neutralises mentions, broadcasts and disguised links from user text in posted blocks', async () => {
