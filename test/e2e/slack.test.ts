@@ -644,6 +644,12 @@ describe('Slack', () => {
     );
   });
 
+  it('asks to try again when Slack says the form trigger expired', async () => {
+    fake.failNext('views.open', { error: 'expired_trigger_id' });
+    const { answer } = await command('update analytics');
+    expect(blocksText(answer)).toContain('Slack closed the window for opening the form');
+  });
+
   it('answers with ephemeral messages when the response_url fails', async () => {
     fake.failNext('respond:broken', { status: 500 });
     const ephemerals = fake.callsOf('chat.postEphemeral').length;
@@ -770,6 +776,8 @@ describe('Slack in Socket Mode', () => {
 
   it('needs no public URL: commands arrive over the socket and are answered', async () => {
     expect(frontends.http).toBeUndefined();
+    await expect.poll(() => frontends.adapters[0]?.health().connected).toBe(true);
+    expect(frontends.adapters[0]?.health().detail).toContain('Socket Mode');
     expect(fake.callsOf('apps.connections.open')[0]?.headers.authorization).toBe(
       'Bearer xapp-test-token',
     );

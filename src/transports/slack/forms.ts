@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { App } from '@slack/bolt';
+import type { App, types } from '@slack/bolt';
 import type { CommandContext } from '../../chat/command.ts';
 import { numberGoals } from '../../chat/goal-tree.ts';
 import { teamQuarter } from '../../chat/lookups.ts';
@@ -35,6 +35,28 @@ import type { SlackContext } from './slack-context.ts';
 // else; what a submitted form records is confirmed where it came from: the prompt's thread, the
 // slash command's response_url, or a direct message.
 
+/**
+ * Opens a form. A trigger is good for 3 seconds and once: when Slack says it expired, the user
+ * is asked to click again rather than told of a failure.
+ */
+async function openView(
+  slack: SlackContext,
+  triggerId: string,
+  view: types.ModalView,
+): Promise<Reply | undefined> {
+  try {
+    await slack.client.views.open({ trigger_id: triggerId, view });
+    return undefined;
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (code === 'expired_trigger_id' || code === 'exchanged_trigger_id')
+      return errorReply(
+        'Slack closed the window for opening the form before okrbot could; please click (or type the command) again.',
+      );
+    throw error;
+  }
+}
+
 /** Opens a team's update form; an error reply when the user may not or there is nothing to update. */
 export async function openUpdateForm(
   slack: SlackContext,
@@ -55,14 +77,11 @@ export async function openUpdateForm(
   if (refusal) return errorReply(...refusal.line);
   const quarter = await teamQuarter(team, ctx, deps);
   const { numbered } = numberGoals(quarter?.goals ?? []);
-  await slack.client.views.open({
-    trigger_id: triggerId,
-    view: updateForm(team.name, quarter?.cycleLabel ?? '', numbered, {
-      ...origin,
-      teamId: team.id,
-    }),
-  });
-  return undefined;
+  return openView(
+    slack,
+    triggerId,
+    updateForm(team.name, quarter?.cycleLabel ?? '', numbered, { ...origin, teamId: team.id }),
+  );
 }
 
 export async function openNoteForm(
@@ -74,11 +93,7 @@ export async function openNoteForm(
 ): Promise<Reply | undefined> {
   const goal = await slack.deps.goals.byId(goalId, ctx.now);
   if (!goal) return errorReply('That goal no longer exists.');
-  await slack.client.views.open({
-    trigger_id: triggerId,
-    view: noteForm(goal, { ...origin, teamId: goal.teamId, goalId }),
-  });
-  return undefined;
+  return openView(slack, triggerId, noteForm(goal, { ...origin, teamId: goal.teamId, goalId }));
 }
 
 export async function openKeyResultForm(
@@ -91,11 +106,11 @@ export async function openKeyResultForm(
   const kr = await slack.deps.keyResults.byId(keyResultId);
   if (!kr) return errorReply('That key result no longer exists.');
   const [latest] = (await slack.deps.keyResults.history(kr.id, ctx.now)).slice(-1);
-  await slack.client.views.open({
-    trigger_id: triggerId,
-    view: keyResultForm(kr, latest?.status ?? null, { ...origin, keyResultId }),
-  });
-  return undefined;
+  return openView(
+    slack,
+    triggerId,
+    keyResultForm(kr, latest?.status ?? null, { ...origin, keyResultId }),
+  );
 }
 
 /** One line per change, ✓ recorded or ✗ refused, like answers in a thread. */

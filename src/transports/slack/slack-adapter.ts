@@ -73,6 +73,9 @@ export function createSlackAdapter(
   let workspace = '';
   let prune: NodeJS.Timeout | undefined;
   let lastError: string | undefined;
+  // Socket Mode's connection; HTTP mode has none of its own to lose.
+  let socketUp = !config.appToken;
+  let reconnects = 0;
 
   return {
     transport: 'slack',
@@ -98,11 +101,23 @@ export function createSlackAdapter(
       };
       let receiver: Receiver;
       if (config.appToken) {
-        receiver = new SocketModeReceiver({
+        const socket = new SocketModeReceiver({
           appToken: config.appToken,
           logger: log,
           installerOptions: { clientOptions },
         });
+        // The socket client reconnects by itself; health and metrics follow it.
+        socket.client.on('connected', () => {
+          socketUp = true;
+        });
+        socket.client.on('disconnected', () => {
+          socketUp = false;
+        });
+        socket.client.on('reconnecting', () => {
+          reconnects += 1;
+          bot.metrics.adapterReconnects.inc({ transport: 'slack' });
+        });
+        receiver = socket;
       } else {
         if (!http) throw new AdapterStartError('Slack in HTTP mode needs the HTTP server');
         const httpReceiver = new HTTPReceiver({
@@ -179,12 +194,13 @@ export function createSlackAdapter(
     },
 
     health(): AdapterHealth {
+      const mode = config.appToken ? `Socket Mode${socketUp ? '' : ', reconnecting'}` : 'HTTP';
       return {
-        connected: app !== undefined,
+        connected: app !== undefined && socketUp,
         detail: app
-          ? `Slack workspace ${workspace}${lastError ? ` (last error: ${lastError})` : ''}`
+          ? `Slack workspace ${workspace} (${mode})${lastError ? `; last error: ${lastError}` : ''}`
           : 'Slack not started',
-        reconnects: 0,
+        reconnects,
       };
     },
 
