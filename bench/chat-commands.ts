@@ -17,7 +17,7 @@ import { cycleAt, digestPeriod } from '../src/domain/fiscal-calendar.ts';
 import { renderText } from '../src/reply/render-text.ts';
 import { createStore } from '../src/store/store.ts';
 import { createPostgresDatabase, dropPostgresDatabase } from '../test/support/databases.ts';
-import { median, percentile } from './stats.ts';
+import { median, numberOption, percentile } from './stats.ts';
 import {
   describeOrganisation,
   type GeneratedOrganisation,
@@ -28,12 +28,8 @@ import {
 } from './synthetic-org.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const option = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? Number(process.argv[index + 1]) || fallback : fallback;
-};
-const runs = option('--runs', 50);
-const teamCount = option('--teams', 1000);
+const runs = numberOption('--runs', 50);
+const teamCount = numberOption('--teams', 1000);
 const WARM_UP = 5;
 const SMALL_TEAMS = 10;
 const BREAKDOWN_RUNS = 10;

@@ -17,16 +17,12 @@ import { createBot, type Frontends, startFrontends } from '../src/main.ts';
 import { createPostgresDatabase, dropPostgresDatabase } from '../test/support/databases.ts';
 import { type FakeSlack, startFakeSlack } from '../test/support/fake-slack.ts';
 import { post, SIGNING_SECRET, sign, slashCommand } from '../test/support/slack-requests.ts';
-import { median, percentile } from './stats.ts';
+import { median, numberOption, percentile } from './stats.ts';
 import { generateOrganisation, SYNTHETIC_NOW, teamSlug } from './synthetic-org.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const option = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? Number(process.argv[index + 1]) || fallback : fallback;
-};
-const runs = option('--runs', 300);
-const teams = option('--teams', 1000);
+const runs = numberOption('--runs', 300);
+const teams = numberOption('--teams', 1000);
 const WARM_UP = 30;
 const FORM = 'application/x-www-form-urlencoded';
 const MIDDLE = Math.floor(teams / 2);

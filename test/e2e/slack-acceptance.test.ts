@@ -5,12 +5,12 @@ import { createPostgresDatabase, drivers, dropPostgresDatabase } from '../suppor
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import { spawnCli } from '../support/run-cli.ts';
 import {
-  interaction,
   post,
   SIGNING_SECRET,
   sign,
   slashCommand,
   triggerId,
+  viewSubmission,
 } from '../support/slack-requests.ts';
 
 // The Slack acceptance, as a new user tries it: `okrbot start` with SLACK_API_URL pointing at
@@ -118,20 +118,13 @@ describe.runIf(drivers().includes('postgres'))('okrbot start with Slack', () => 
     const view = opened?.body.view as { private_metadata: string; blocks: { block_id: string }[] };
     const [goal] = await sql`select id from goals where 'T226089' = any(task_ids)`;
     expect(view.blocks.map((b) => b.block_id)).toContain(`status:${goal?.id}`);
-    const submission = interaction({
-      type: 'view_submission',
-      user: { id: NURIA },
-      view: {
-        id: 'V0ACCEPT',
-        hash: 'h1',
-        callback_id: 'okr_update',
-        private_metadata: view.private_metadata,
-        state: {
-          values: {
-            [`status:${goal?.id}`]: { status: { selected_option: { value: 'done' } } },
-            [`note:${goal?.id}`]: { note: { value: 'kerberos in production' } },
-          },
-        },
+    const submission = viewSubmission(NURIA, {
+      id: 'V0ACCEPT',
+      callbackId: 'okr_update',
+      metadata: view.private_metadata,
+      values: {
+        [`status:${goal?.id}`]: { status: { selected_option: { value: 'done' } } },
+        [`note:${goal?.id}`]: { note: { value: 'kerberos in production' } },
       },
     });
     const before = await entries();

@@ -7,13 +7,14 @@ import { type Bot, createBot, type Frontends, startFrontends } from '../../src/m
 import type { ChatAdapter } from '../../src/transports/chat-adapter.ts';
 import { type FakeSlack, type SlackCall, startFakeSlack } from '../support/fake-slack.ts';
 import {
+  blockAction,
   eventEnvelope,
-  interaction,
   post,
   SIGNING_SECRET,
   sign,
   slashCommand,
   triggerId,
+  viewSubmission,
 } from '../support/slack-requests.ts';
 
 // okrbot's Slack adapter through Bolt's real HTTP receiver: signed requests in, a fake Slack
@@ -58,6 +59,16 @@ describe('Slack', () => {
   }
 
   const blocksText = (call: SlackCall | undefined) => JSON.stringify(call?.body.blocks ?? []);
+  /** Posts a signed interaction (a click, a form) to the bot. */
+  const send = (body: string) => post(events, sign(body, FORM));
+  const formOf = (call: SlackCall) =>
+    call.body.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { block_id: string }[];
+    };
+  const goalId = async (taskId: string) =>
+    (await rows<{ id: number }>(sql`select id from goals where ${taskId} = any(task_ids)`))[0]?.id;
 
   beforeAll(async () => {
     fake = await startFakeSlack();
@@ -251,38 +262,19 @@ describe('Slack', () => {
     });
 
     it('records a status picked in the prompt, confirms it in the thread and refreshes the prompt', async () => {
-      const goal = (
-        await rows<{ id: number }>(sql`select id from goals where 'T226089' = any(task_ids)`)
-      )[0];
-      const posts = fake.callsOf('chat.postMessage').length;
-      const response = await post(
-        events,
-        sign(
-          interaction({
-            type: 'block_actions',
-            user: { id: NURIA },
-            channel: { id: dm },
-            container: { type: 'message', message_ts: ts, channel_id: dm },
-            message: { ts, type: 'message' },
-            actions: [
-              {
-                type: 'static_select',
-                action_id: 'okr_goal_status',
-                block_id: `goal:${goal?.id}`,
-                selected_option: {
-                  text: { type: 'plain_text', text: 'Blocked' },
-                  value: 'blocked',
-                },
-                action_ts: '1',
-              },
-            ],
-          }),
-          FORM,
-        ),
+      const goal = await goalId('T226089');
+      const pick = blockAction(
+        NURIA,
+        {
+          type: 'static_select',
+          action_id: 'okr_goal_status',
+          block_id: `goal:${goal}`,
+          selected_option: { text: { type: 'plain_text', text: 'Blocked' }, value: 'blocked' },
+        },
+        { channel: dm, ts },
       );
-      expect(response.status).toBe(200);
-      const [confirmation] = (await fake.waitFor('chat.postMessage', posts + 1)).slice(posts);
-      expect(confirmation?.body.thread_ts).toBe(ts);
+      const confirmation = await fake.next('chat.postMessage', () => send(pick));
+      expect(confirmation.body.thread_ts).toBe(ts);
       expect(blocksText(confirmation)).toContain('✓ T226089');
       expect(blocksText(confirmation)).toContain('Blocked');
       expect((await statusOf('T226089'))?.status).toBe('blocked');
@@ -293,70 +285,34 @@ describe('Slack', () => {
     });
 
     it('opens the update form from the prompt and records its submission end to end', async () => {
-      await post(
-        events,
-        sign(
-          interaction({
-            type: 'block_actions',
-            user: { id: NURIA },
-            channel: { id: dm },
-            message: { ts, type: 'message' },
-            actions: [
-              {
-                type: 'button',
-                action_id: 'okr_open_update',
-                block_id: 'team:1',
-                value: String((await bot.services.teams.find('analytics'))?.id),
-              },
-            ],
-          }),
-          FORM,
-        ),
+      const team = (await bot.services.teams.find('analytics'))?.id;
+      const click = blockAction(
+        NURIA,
+        { type: 'button', action_id: 'okr_open_update', block_id: 'team', value: String(team) },
+        { channel: dm, ts },
       );
-      const [opened] = await fake.waitFor('views.open');
-      const view = opened?.body.view as {
-        callback_id: string;
-        private_metadata: string;
-        blocks: { block_id: string; type: string }[];
-      };
+      const view = formOf(await fake.next('views.open', () => send(click)));
       expect(view.callback_id).toBe('okr_update');
-      const goal = (
-        await rows<{ id: number }>(sql`select id from goals where 'T215863' = any(task_ids)`)
-      )[0];
-      expect(view.blocks.map((b) => b.block_id)).toContain(`status:${goal?.id}`);
-      const posts = fake.callsOf('chat.postMessage').length;
-      const submission = await post(
-        events,
-        sign(
-          interaction({
-            type: 'view_submission',
-            user: { id: NURIA },
-            view: {
-              id: 'V0FORM1',
-              hash: 'h1',
-              callback_id: 'okr_update',
-              private_metadata: view.private_metadata,
-              state: {
-                values: {
-                  [`status:${goal?.id}`]: {
-                    status: { type: 'static_select', selected_option: { value: 'done' } },
-                  },
-                  [`note:${goal?.id}`]: {
-                    note: { type: 'plain_text_input', value: 'alarms shipped' },
-                  },
-                  report: {
-                    note: { type: 'plain_text_input', value: 'Good month for data quality.' },
-                  },
-                },
-              },
-            },
-          }),
-          FORM,
-        ),
-      );
-      expect(submission).toEqual({ status: 200, text: '' });
-      const [confirmation] = (await fake.waitFor('chat.postMessage', posts + 1)).slice(posts);
-      expect(confirmation?.body.thread_ts).toBe(ts);
+      const goal = await goalId('T215863');
+      expect(view.blocks.map((b) => b.block_id)).toContain(`status:${goal}`);
+      const submission = viewSubmission(NURIA, {
+        id: 'V0FORM1',
+        callbackId: 'okr_update',
+        metadata: view.private_metadata,
+        values: {
+          [`status:${goal}`]: {
+            status: { type: 'static_select', selected_option: { value: 'done' } },
+          },
+          [`note:${goal}`]: { note: { type: 'plain_text_input', value: 'alarms shipped' } },
+          report: { note: { type: 'plain_text_input', value: 'Good month for data quality.' } },
+        },
+      });
+      let answer: { status: number; text: string } | undefined;
+      const confirmation = await fake.next('chat.postMessage', async () => {
+        answer = await send(submission);
+      });
+      expect(answer).toEqual({ status: 200, text: '' });
+      expect(confirmation.body.thread_ts).toBe(ts);
       expect(blocksText(confirmation)).toContain('Partially done → Done (note: alarms shipped)');
       expect(blocksText(confirmation)).toContain('Note added to the Analytics report for 2019-08');
       expect(await statusOf('T215863')).toEqual({
@@ -367,58 +323,30 @@ describe('Slack', () => {
     });
 
     it('records a note from the Add note form, with the status it shows', async () => {
-      const goal = (
-        await rows<{ id: number }>(sql`select id from goals where 'T210313' = any(task_ids)`)
-      )[0];
-      const opens = fake.callsOf('views.open').length;
-      await post(
-        events,
-        sign(
-          interaction({
-            type: 'block_actions',
-            user: { id: NURIA },
-            channel: { id: dm },
-            message: { ts, type: 'message' },
-            actions: [
-              {
-                type: 'button',
-                action_id: 'okr_add_note',
-                block_id: `goal:${goal?.id}`,
-                value: String(goal?.id),
-              },
-            ],
-          }),
-          FORM,
-        ),
+      const goal = await goalId('T210313');
+      const click = blockAction(
+        NURIA,
+        {
+          type: 'button',
+          action_id: 'okr_add_note',
+          block_id: `goal:${goal}`,
+          value: String(goal),
+        },
+        { channel: dm, ts },
       );
-      const [opened] = (await fake.waitFor('views.open', opens + 1)).slice(opens);
-      const view = opened?.body.view as { callback_id: string; private_metadata: string };
+      const view = formOf(await fake.next('views.open', () => send(click)));
       expect(view.callback_id).toBe('okr_note');
-      const posts = fake.callsOf('chat.postMessage').length;
-      await post(
-        events,
-        sign(
-          interaction({
-            type: 'view_submission',
-            user: { id: NURIA },
-            view: {
-              id: 'V0NOTE1',
-              hash: 'n1',
-              callback_id: 'okr_note',
-              private_metadata: view.private_metadata,
-              state: {
-                values: {
-                  status: { status: { selected_option: { value: 'in_progress' } } },
-                  note: { note: { value: 'backfill done, Druid next' } },
-                },
-              },
-            },
-          }),
-          FORM,
-        ),
-      );
-      const [confirmation] = (await fake.waitFor('chat.postMessage', posts + 1)).slice(posts);
-      expect(confirmation?.body.thread_ts).toBe(ts);
+      const submission = viewSubmission(NURIA, {
+        id: 'V0NOTE1',
+        callbackId: 'okr_note',
+        metadata: view.private_metadata,
+        values: {
+          status: { status: { selected_option: { value: 'in_progress' } } },
+          note: { note: { value: 'backfill done, Druid next' } },
+        },
+      });
+      const confirmation = await fake.next('chat.postMessage', () => send(submission));
+      expect(confirmation.body.thread_ts).toBe(ts);
       expect(blocksText(confirmation)).toContain('(note: backfill done, Druid next)');
       expect(await statusOf('T210313')).toEqual({
         status: 'in_progress',
@@ -428,22 +356,13 @@ describe('Slack', () => {
     });
 
     it('refuses a form note longer than the limit in the form itself', async () => {
-      const response = await post(
-        events,
-        sign(
-          interaction({
-            type: 'view_submission',
-            user: { id: NURIA },
-            view: {
-              id: 'V0NOTE2',
-              hash: 'n2',
-              callback_id: 'okr_note',
-              private_metadata: JSON.stringify({ teamId: 1, goalId: 1 }),
-              state: { values: { note: { note: { value: 'x'.repeat(2001) } } } },
-            },
-          }),
-          FORM,
-        ),
+      const response = await send(
+        viewSubmission(NURIA, {
+          id: 'V0NOTE2',
+          callbackId: 'okr_note',
+          metadata: JSON.stringify({ teamId: 1, goalId: 1 }),
+          values: { note: { note: { value: 'x'.repeat(2001) } } },
+        }),
       );
       expect(JSON.parse(response.text)).toEqual({
         response_action: 'errors',
@@ -514,54 +433,26 @@ describe('Slack', () => {
       )
     )[0];
     const submit = async (user: string, id: string) => {
-      const opens = fake.callsOf('views.open').length;
-      await post(
-        events,
-        sign(
-          interaction({
-            type: 'block_actions',
-            user: { id: user },
-            actions: [
-              {
-                type: 'button',
-                action_id: 'okr_open_key_result',
-                block_id: 'kr',
-                value: String(kr?.id),
-              },
-            ],
-          }),
-          FORM,
-        ),
-      );
-      const [opened] = (await fake.waitFor('views.open', opens + 1)).slice(opens);
-      const view = opened?.body.view as { callback_id: string; private_metadata: string };
+      const click = blockAction(user, {
+        type: 'button',
+        action_id: 'okr_open_key_result',
+        block_id: 'kr',
+        value: String(kr?.id),
+      });
+      const view = formOf(await fake.next('views.open', () => send(click)));
       expect(view.callback_id).toBe('okr_key_result');
-      const posts = fake.callsOf('chat.postMessage').length;
-      await post(
-        events,
-        sign(
-          interaction({
-            type: 'view_submission',
-            user: { id: user },
-            view: {
-              id,
-              hash: id,
-              callback_id: 'okr_key_result',
-              private_metadata: view.private_metadata,
-              state: {
-                values: {
-                  status: { status: { selected_option: { value: 'in_progress' } } },
-                  value: { value: { type: 'number_input', value: '2101' } },
-                  note: { note: { value: 'survey counted' } },
-                },
-              },
-            },
-          }),
-          FORM,
-        ),
-      );
-      const [answer] = (await fake.waitFor('chat.postMessage', posts + 1)).slice(posts);
-      expect(answer?.body.channel).toBe(user);
+      const submission = viewSubmission(user, {
+        id,
+        callbackId: 'okr_key_result',
+        metadata: view.private_metadata,
+        values: {
+          status: { status: { selected_option: { value: 'in_progress' } } },
+          value: { value: { type: 'number_input', value: '2101' } },
+          note: { note: { value: 'survey counted' } },
+        },
+      });
+      const answer = await fake.next('chat.postMessage', () => send(submission));
+      expect(answer.body.channel).toBe(user);
       return blocksText(answer);
     };
     expect(await submit(NURIA, 'V0KR1')).toContain('✗ Only Birgit Müller');

@@ -42,6 +42,8 @@ export interface FakeSlack {
    * resolves with its acknowledgement.
    */
   sendEnvelope(envelope: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Runs `action` and resolves with the next call of `method` it causes. */
+  next(method: string, action: () => Promise<unknown>): Promise<SlackCall>;
   /** Resolves when `count` calls of `method` have arrived. */
   waitFor(method: string, count?: number, timeoutMs?: number): Promise<SlackCall[]>;
   close(): Promise<void>;
@@ -144,6 +146,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       failures.set(method, [...(failures.get(method) ?? []), ...Array(times).fill(failure)]);
     },
     callsOf: (method) => calls.filter((call) => call.method === method),
+    async next(method, action) {
+      const before = fake.callsOf(method).length;
+      await action();
+      return (await fake.waitFor(method, before + 1))[before] as SlackCall;
+    },
     async sendEnvelope(envelope) {
       if (!socket || socket.readyState !== socket.OPEN)
         await new Promise<void>((resolve) => connected.push(resolve));

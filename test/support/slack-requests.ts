@@ -63,6 +63,40 @@ export function interaction(payload: Record<string, unknown>): string {
   }).toString();
 }
 
+/** A click or a menu choice in a message (block_actions). */
+export function blockAction(
+  user: string,
+  action: Record<string, unknown>,
+  message?: { channel: string; ts: string },
+): string {
+  return interaction({
+    type: 'block_actions',
+    user: { id: user },
+    ...(message
+      ? { channel: { id: message.channel }, message: { ts: message.ts, type: 'message' } }
+      : {}),
+    actions: [{ action_ts: '1', ...action }],
+  });
+}
+
+/** A submitted form: `values` by block id, then action id. */
+export function viewSubmission(
+  user: string,
+  view: { id: string; callbackId: string; metadata: string; values: Record<string, unknown> },
+): string {
+  return interaction({
+    type: 'view_submission',
+    user: { id: user },
+    view: {
+      id: view.id,
+      hash: `${view.id}-hash`,
+      callback_id: view.callbackId,
+      private_metadata: view.metadata,
+      state: { values: view.values },
+    },
+  });
+}
+
 export function eventEnvelope(
   event: Record<string, unknown>,
   eventId = `Ev${randomBytes(5).toString('hex').toUpperCase()}`,

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { App, types } from '@slack/bolt';
 import type { CommandContext } from '../../chat/command.ts';
-import { numberGoals } from '../../chat/goal-tree.ts';
-import { teamQuarter } from '../../chat/lookups.ts';
+import { prepareTeamUpdate } from '../../chat/team-update.ts';
 import {
   addTeamNote,
   authorityOf,
@@ -11,7 +10,6 @@ import {
   recordMetric,
   setGoalStatus,
   setKeyResultStatus,
-  teamRefusal,
 } from '../../chat/updates.ts';
 import { errorReply, type Line, list, paragraph, type Reply, reply } from '../../reply/document.ts';
 import type { TeamRow } from '../../store/teams.ts';
@@ -57,7 +55,7 @@ async function openView(
   }
 }
 
-/** Opens a team's update form; an error reply when the user may not or there is nothing to update. */
+/** Opens a team's update form; an error reply when the user may not. */
 export async function openUpdateForm(
   slack: SlackContext,
   ctx: CommandContext,
@@ -65,23 +63,13 @@ export async function openUpdateForm(
   triggerId: string,
   origin: FormOrigin,
 ): Promise<Reply | undefined> {
-  const { deps } = slack;
-  const refusal = await teamRefusal(
-    team,
-    `${team.name}'s goals`,
-    undefined,
-    ctx,
-    deps,
-    await authorityOf(ctx, deps),
-  );
-  if (refusal) return errorReply(...refusal.line);
-  const quarter = await teamQuarter(team, ctx, deps);
-  const { numbered } = numberGoals(quarter?.goals ?? []);
-  return openView(
-    slack,
-    triggerId,
-    updateForm(team.name, quarter?.cycleLabel ?? '', numbered, { ...origin, teamId: team.id }),
-  );
+  const update = await prepareTeamUpdate(team, ctx, slack.deps);
+  if ('reply' in update) return update.reply;
+  const form = updateForm(team.name, update.quarter?.cycleLabel ?? '', update.numbered, {
+    ...origin,
+    teamId: team.id,
+  });
+  return openView(slack, triggerId, form);
 }
 
 export async function openNoteForm(
@@ -158,10 +146,11 @@ async function submitUpdate(
   const { deps } = slack;
   const team = origin.teamId === undefined ? undefined : await deps.teams.byId(origin.teamId);
   if (!team) return { reply: errorReply('That team no longer exists.'), recorded: false };
-  const authority = await authorityOf(ctx, deps);
-  const quarter = await teamQuarter(team, ctx, deps);
+  const update = await prepareTeamUpdate(team, ctx, deps);
+  if ('reply' in update) return { reply: update.reply, recorded: false };
+  const { authority } = update;
   const outcomes: Outcome[] = [];
-  for (const goal of numberGoals(quarter?.goals ?? []).numbered) {
+  for (const goal of update.numbered) {
     const status = form.statuses.get(String(goal.id));
     const note = form.notes.get(String(goal.id));
     if (!note && (status === undefined || status === goal.status)) continue;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { App, RespondFn } from '@slack/bolt';
 import type { CommandRegistry } from '../../chat/command.ts';
-import { findTeamOrExplain, ownTeam } from '../../chat/lookups.ts';
-import { code, errorReply, type Reply } from '../../reply/document.ts';
+import { teamToUpdate } from '../../chat/team-update.ts';
+import { errorReply, type Reply } from '../../reply/document.ts';
 import { openUpdateForm } from './forms.ts';
 import { renderSlack } from './render-blocks.ts';
 import { slackErrorCode } from './slack-api.ts';
@@ -79,19 +79,9 @@ async function updateForm(
   userId: string,
 ): Promise<Reply | undefined> {
   const { ctx } = await slack.as(userId);
-  let team = text ? undefined : await ownTeam(ctx, slack.deps);
-  if (text) {
-    const found = await findTeamOrExplain(text, slack.deps.teams);
-    if ('reply' in found) return found.reply;
-    team = found.team;
-  }
-  if (!team) return errorReply('Which team? Usage: ', code('/okr update <team>'), '.');
-  return (
-    (await openUpdateForm(slack, ctx, team, triggerId, { responseUrl })) ?? {
-      tone: 'info',
-      blocks: [],
-    }
-  );
+  const found = await teamToUpdate(text, ctx, slack.deps, '/okr update <team>');
+  if ('reply' in found) return found.reply;
+  return openUpdateForm(slack, ctx, found.team, triggerId, { responseUrl });
 }
 
 export function registerSlashCommand(app: App, slack: SlackContext): void {
