@@ -46,7 +46,7 @@ export interface QuarterRequest {
 /** The quarter a cycle names, whether or not anything was filed under it yet. */
 export async function resolveQuarter(
   cycles: Pick<CycleStore, 'find'>,
-  cycle: Cycle & { quarter: 1 | 2 | 3 | 4 },
+  cycle: Required<Cycle>,
   fiscal: FiscalSettings,
 ): Promise<QuarterCycle> {
   const row = await cycles.find(cycle);
