@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExportFormat, EXPORT_FORMATS } from '../../src/export/export-quarter.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../../src/export/export-quarter.ts';
 import { importDemo } from '../../src/import/demo.ts';
 import { importQuarter } from '../../src/import/import-quarter.ts';
 import { parseQuarterFile } from '../../src/import/quarter-file.ts';
@@ -62,7 +62,9 @@ describe.each(drivers())('quarter exports (%s)', (driver) => {
     expect(wiki).toMatch(/== Site Reliability Engineering ==[\s\S]*=== Service Operations ===/);
     expect(wiki).toContain('Team Managers: Faidon Liambotis, Mark Bergsma');
     expect(wiki).toContain('Dependencies on: Advancement team, Dlocal, Ingenico');
-    expect(wiki).toContain("'''Monthly status'''\n* July 23, 2019 - {{In progress}}\n** Kafka Connect");
+    expect(wiki).toContain(
+      "'''Monthly status'''\n* July 23, 2019 - {{In progress}}\n** Kafka Connect",
+    );
     expect(wiki).toContain('** {{To do}} [stretch] Remove HHVM from production');
   });
 
@@ -86,23 +88,26 @@ describe.each(drivers())('quarter exports (%s)', (driver) => {
     ['technology', 'FY2019-20 Q1'],
     ['technology', 'FY2020-21 Q2'],
     ['technical-engagement', 'FY2022-23 Q1'],
-  ])('round-trips %s %s: export, import into an empty database, export again', async (department, cycle) => {
-    const wiki = await exportQuarter(store, department, cycle, 'wikitext');
-    const json = await exportQuarter(store, department, cycle, 'json');
-    for (const [source, name] of [
-      [wiki, 'quarter.wiki'],
-      [json, 'quarter.json'],
-    ] as const) {
-      const copy = await importInto(driver, source, name);
-      try {
-        expect(copy.summary.total('created')).toBeGreaterThan(0);
-        expect(await exportQuarter(copy.store, department, cycle, 'wikitext')).toBe(wiki);
-        expect(await exportQuarter(copy.store, department, cycle, 'json')).toBe(json);
-      } finally {
-        await copy.database.close();
+  ])(
+    'round-trips %s %s: export, import into an empty database, export again',
+    async (department, cycle) => {
+      const wiki = await exportQuarter(store, department, cycle, 'wikitext');
+      const json = await exportQuarter(store, department, cycle, 'json');
+      for (const [source, name] of [
+        [wiki, 'quarter.wiki'],
+        [json, 'quarter.json'],
+      ] as const) {
+        const copy = await importInto(driver, source, name);
+        try {
+          expect(copy.summary.total('created')).toBeGreaterThan(0);
+          expect(await exportQuarter(copy.store, department, cycle, 'wikitext')).toBe(wiki);
+          expect(await exportQuarter(copy.store, department, cycle, 'json')).toBe(json);
+        } finally {
+          await copy.database.close();
+        }
       }
-    }
-  });
+    },
+  );
 
   it('changes nothing when its own export is imported again', async () => {
     const wiki = await exportQuarter(store, 'technology', 'FY2019-20 Q1', 'wikitext');
@@ -175,7 +180,12 @@ objectives:
   it('keeps every character and lets none of it become wiki markup', async () => {
     const database = await createTestDatabase(driver);
     try {
-      await importQuarter(database.db, parseQuarterFile(yaml, 'hostile.yaml'), 'hostile.yaml', importOptions);
+      await importQuarter(
+        database.db,
+        parseQuarterFile(yaml, 'hostile.yaml'),
+        'hostile.yaml',
+        importOptions,
+      );
       const store = createStore(database.db);
       const asOf = new Date('2025-01-15T00:00:00Z');
       const wiki = await exportQuarter(store, 'hostile', 'FY2024-25 Q2', 'wikitext', asOf);
