@@ -156,15 +156,14 @@ export function renderKeyResultChart(chart: KeyResultChart): string {
 export function describeChart(chart: KeyResultChart): string {
   const unit = chart.unit ? ` ${chart.unit}` : '';
   const latest = chart.values.at(-1);
-  return [
-    `${chart.ref}:`,
+  const parts = [
     latest ? `latest value ${formatNumber(latest.value)}${unit} on ${latest.on}` : 'no values yet',
-    chart.baseline === null ? '' : `, baseline ${formatNumber(chart.baseline)}${unit}`,
-    chart.target === null ? '' : `, target ${formatNumber(chart.target)}${unit}`,
-    chart.due ? ` by ${chart.due}` : '',
-  ]
-    .join(' ')
-    .replace(/ ,/g, ',');
+    ...(chart.baseline === null ? [] : [`baseline ${formatNumber(chart.baseline)}${unit}`]),
+    ...(chart.target === null
+      ? []
+      : [`target ${formatNumber(chart.target)}${unit}${chart.due ? ` by ${chart.due}` : ''}`]),
+  ];
+  return `${chart.ref}: ${parts.join(', ')}`;
 }
 
 /** First days of every third month within the span (quarters, roughly), at most eight. */
