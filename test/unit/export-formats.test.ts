@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { chartPng } from '../../src/charts/chart-png.ts';
 import { niceTicks, renderKeyResultChart } from '../../src/charts/kr-chart.ts';
 import { csvField } from '../../src/export/csv.ts';
@@ -12,6 +14,7 @@ import {
 } from '../../src/export/wikitext-text.ts';
 import { QuarterFileError } from '../../src/import/quarter-file.ts';
 import { parseQuarterSource, sourceFormat } from '../../src/import/read-quarter-source.ts';
+import { quarterDocumentSchema } from '../../src/quarter/quarter-document.ts';
 
 describe('wikitext text', () => {
   it('reads back exactly what it wrote, in every context', () => {
@@ -181,5 +184,13 @@ describe('key-result charts', () => {
     const png = await chartPng(renderKeyResultChart(chart));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1280, 640]);
+  });
+});
+
+describe('the JSON export', () => {
+  it('is documented by a JSON Schema generated from the code that writes it', async () => {
+    const file = new URL('../../docs/quarter-export.schema.json', import.meta.url);
+    // Regenerate after a change: see docs/exports.md.
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(z.toJSONSchema(quarterDocumentSchema));
   });
 });
