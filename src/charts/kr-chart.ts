@@ -1,3 +1,4 @@
+import { escapeHtml as escapeXml } from '../dashboard/html.ts';
 import { formatNumber } from '../reply/format.ts';
 
 // A key result's values over time against its baseline, target and milestones, as an SVG drawn
@@ -30,15 +31,6 @@ const COLORS = {
   text: '#1f2937',
 };
 const FONT = 'font-family="DejaVu Sans, Liberation Sans, Arial, sans-serif"';
-
-export function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
 

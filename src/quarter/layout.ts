@@ -1,3 +1,4 @@
+import { monthName } from '../chat/prompt-content.ts';
 import { cycleDays, type FiscalSettings, parseCycle } from '../domain/fiscal-calendar.ts';
 import type { Status } from '../domain/status.ts';
 import type { QuarterGoal, QuarterKeyResult, QuarterReport } from './quarter-document.ts';
@@ -35,20 +36,11 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+/** `January` ... `December`, as `monthName` writes them. */
+const MONTHS = Array.from(
+  { length: 12 },
+  (_, i) => monthName(`2000-${String(i + 1).padStart(2, '0')}`).split(' ')[0] as string,
+);
 
 /** `July 23, 2019` for a day, `August 2019` for a month: how the goals pages date their notes. */
 export function longDate(dayOrMonth: string): string {
