@@ -29,6 +29,7 @@ export const digestCommand = defineCommand<Deps>({
     "A department's digest for this week: changes, notes, blocked items, overdue key results, missing reports",
   usage: 'digest [department]',
   examples: ['digest technology', 'digest'],
+  readOnly: true,
   async run({ text }, ctx, deps) {
     const scope = await scopeOf(text, ctx, deps);
     if ('reply' in scope) return scope.reply;

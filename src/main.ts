@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import { createCommandRegistry } from '../commands/index.ts';
+import { createAnswerCache } from './chat/answer-cache.ts';
 import type { Actor, Services } from './chat/command.ts';
 import { createDispatcher, type Dispatch } from './chat/dispatch.ts';
 import type { Config } from './config/load-config.ts';
 import { featuredQuarter, registerDashboard } from './dashboard/routes.ts';
 import { paths } from './dashboard/urls.ts';
+import { createDataVersion, type DataVersion } from './db/data-version.ts';
 import { type Database, type OpenOptions, openDatabase } from './db/database.ts';
 import { DEFAULT_CACHE_DIR } from './db/pglite-template.ts';
 import { departments } from './db/schema/index.ts';
@@ -25,6 +27,8 @@ export interface Bot {
   readonly dispatch: Dispatch;
   readonly fiscal: FiscalSettings;
   readonly metrics: Metrics;
+  /** Moves when data answers are made of changes (in any process). */
+  readonly version: DataVersion;
   /** The clock every command and job reads: pinned by OKRBOT_NOW, else the system's. */
   readonly clock: () => Date;
   stop(): Promise<void>;
@@ -33,8 +37,14 @@ export interface Bot {
 /** The composition root: opens the database, loads demo data when empty, wires the commands. */
 export async function createBot(config: Config, logger: Logger): Promise<Bot> {
   const started = performance.now();
-  const database = await openDatabase(databaseOptions(config, logger));
+  const version = createDataVersion();
+  const database = await openDatabase({
+    ...databaseOptions(config, logger),
+    onQuery: version.observe,
+  });
   try {
+    // Other processes' and instances' writes reach this one as notifications.
+    await database.listenForChanges(version.bump);
     const fiscal = { startMonth: config.fiscalYearStartMonth };
     logger.debug(
       { ms: Math.round(performance.now() - started), database: database.location },
@@ -58,6 +68,7 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       publicUrl: config.publicUrl,
       onCommand: (command, actor, seconds) =>
         metrics.commandSeconds.observe(seconds, { command, transport: actor.transport }),
+      cache: createAnswerCache(version),
     });
     await warnAboutUnknownAdmins(services, config.admins, logger);
     logger.info(
@@ -72,6 +83,7 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       dispatch,
       fiscal,
       metrics,
+      version,
       clock,
       stop: () => database.close(),
     };
@@ -134,6 +146,11 @@ export async function startFrontends(bot: Bot, options: FrontendOptions = {}): P
       if (!(error instanceof PortInUseError) || chatConfigured) throw error;
       logger.warn(`${error.message} Going on without the dashboard.`);
       http = undefined;
+    }
+    // Each adapter's libraries load only when it is configured: the shell starts without them.
+    if (config.slack) {
+      const { createSlackAdapter } = await import('./transports/slack/slack-adapter.ts');
+      adapters.push(createSlackAdapter(bot, config.slack, http));
     }
     for (const adapter of adapters) await adapter.start();
   } catch (error) {

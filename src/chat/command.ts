@@ -55,6 +55,11 @@ export interface Command<Deps = Services> {
   usage: string;
   /** Each example is also run by the test suite against the demo data. */
   examples: readonly string[];
+  /**
+   * Changes nothing: its answers may be kept in memory until the data changes, and shared
+   * with a channel on request (Slack's `public`).
+   */
+  readOnly?: boolean;
   run(request: CommandRequest, context: CommandContext, deps: Deps): Promise<Reply>;
 }
 

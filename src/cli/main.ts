@@ -17,6 +17,7 @@ import {
   UnknownPersonError,
 } from '../main.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
+import { AdapterStartError } from '../transports/chat-adapter.ts';
 import { runShell } from '../transports/shell.ts';
 import { ExportUsageError, exportCommand } from './export-command.ts';
 
@@ -77,6 +78,7 @@ export async function main(
       error instanceof QuarterFileError ||
       error instanceof DataDirLockedError ||
       error instanceof PortInUseError ||
+      error instanceof AdapterStartError ||
       error instanceof UnknownPersonError
     ) {
       process.stderr.write(`okrbot: ${error.message}\n`);
