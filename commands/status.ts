@@ -7,6 +7,7 @@ import {
 import { type GoalNode, goalTree, groupByHeading } from '../src/chat/goal-tree.ts';
 import { fallbackNote, findTeamOrExplain, teamQuarter } from '../src/chat/lookups.ts';
 import { showItem } from '../src/chat/show-item.ts';
+import { paths, publicLink } from '../src/dashboard/urls.ts';
 import { dayIn } from '../src/domain/fiscal-calendar.ts';
 import { parseRef } from '../src/domain/refs.ts';
 import {
@@ -17,6 +18,7 @@ import {
   heading,
   type Line,
   type ListItem,
+  link,
   list,
   paragraph,
   type Reply,
@@ -109,6 +111,15 @@ async function teamStatus(team: TeamRow, ctx: CommandContext, deps: Deps): Promi
     );
   }
   blocks.push(...subTeamsBlock(subTeams));
+  if (ctx.publicUrl)
+    blocks.push(
+      context(
+        link(
+          publicLink(ctx.publicUrl, paths.team(team.slug, quarter.cycleLabel)),
+          `${team.name} on the dashboard`,
+        ),
+      ),
+    );
   return reply(...blocks);
 }
 

@@ -32,6 +32,8 @@ export interface CommandContext {
   fiscal: FiscalSettings;
   /** When items count as stale (see domain/overdue.ts). */
   rules: Rules;
+  /** The dashboard's public address (OKRBOT_PUBLIC_URL): answers link to its pages when set. */
+  publicUrl: string | undefined;
   /** Routes the actor's next lines to an exchange. */
   startExchange(exchange: Exchange): void;
 }

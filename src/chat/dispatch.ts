@@ -18,6 +18,8 @@ export interface DispatcherOptions {
   /** Defaults to DEFAULT_RULES. */
   rules?: Rules;
   logger: Logger;
+  /** Where the dashboard is reached; answers link to its pages when set. */
+  publicUrl?: string | undefined;
   /** Told how long each command took (the /metrics latency histogram). */
   onCommand?: (command: string, actor: Actor, seconds: number) => void;
   /** Keeps answers of read-only commands while the data is unchanged. */
@@ -53,6 +55,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     timeZone: options.timeZone,
     fiscal: options.fiscal,
     rules: options.rules ?? DEFAULT_RULES,
+    publicUrl: options.publicUrl,
     startExchange: (exchange) => exchanges.set(actorKey(actor), exchange),
   });
 

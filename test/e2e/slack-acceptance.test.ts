@@ -47,7 +47,7 @@ describe.runIf(drivers().includes('postgres'))('okrbot start with Slack', () => 
     const address = await new Promise<string>((resolve, reject) => {
       bot.stderr.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
-        const match = /"address":"(http:\/\/[^"]+)","msg":"HTTP server listening"/.exec(stderr);
+        const match = /"address":"(http:\/\/[^"]+)"[^}]*"msg":"dashboard at /.exec(stderr);
         if (match && stderr.includes('Slack connected')) resolve(match[1] as string);
       });
       bot.once('close', () => reject(new Error(`okrbot exited: ${stderr}`)));

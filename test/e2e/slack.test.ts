@@ -654,6 +654,8 @@ describe('Slack in Socket Mode', () => {
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_APP_TOKEN: 'xapp-test-token',
       SLACK_API_URL: fake.apiUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
     });
     bot = await createBot(config, pino({ level: 'silent' }));
     frontends = await startFrontends(bot);
@@ -666,7 +668,10 @@ describe('Slack in Socket Mode', () => {
   });
 
   it('needs no public URL: commands arrive over the socket and are answered', async () => {
-    expect(frontends.http).toBeUndefined();
+    // The HTTP server still serves the dashboard and /healthz, but takes no Slack requests
+    // (only the dashboard's GET pages answer under /).
+    const events = await fetch(`${frontends.http?.url}/slack/events`, { method: 'POST' });
+    expect(events.status).toBe(405);
     await expect.poll(() => frontends.adapters[0]?.health().connected).toBe(true);
     expect(frontends.adapters[0]?.health().detail).toContain('Socket Mode');
     expect(fake.callsOf('apps.connections.open')[0]?.headers.authorization).toBe(
