@@ -1,6 +1,7 @@
 import { type CommandContext, defineCommand, type Services } from '../src/chat/command.ts';
 import { findingItem } from '../src/chat/findings.ts';
 import { type Department, scopeOf } from '../src/chat/lookups.ts';
+import { paths, publicLink } from '../src/dashboard/urls.ts';
 import { cycleAt, dayIn, digestPeriod } from '../src/domain/fiscal-calendar.ts';
 import { assess } from '../src/domain/overdue.ts';
 import { STATUSES } from '../src/domain/status.ts';
@@ -10,7 +11,9 @@ import {
   code,
   context,
   heading,
+  type Inline,
   type Line,
+  link,
   list,
   paragraph,
   reply,
@@ -26,6 +29,7 @@ export const digestCommand = defineCommand<Deps>({
     "A department's digest for this week: changes, notes, blocked items, overdue key results, missing reports",
   usage: 'digest [department]',
   examples: ['digest technology', 'digest'],
+  readOnly: true,
   async run({ text }, ctx, deps) {
     const scope = await scopeOf(text, ctx, deps);
     if ('reply' in scope) return scope.reply;
@@ -53,9 +57,25 @@ async function departmentDigest(
     }),
     deps.tracking.items({ departmentIds: [department.id], keyResultsOnly: true }, ctx.now),
   ]);
+  // With a public dashboard, each key result that changed or is overdue links its chart.
+  const chart = (cycleLabel: string, ref: string): Inline[] =>
+    ctx.publicUrl
+      ? [' · ', link(publicLink(ctx.publicUrl, paths.chart(cycleLabel, ref, 'png')), 'chart')]
+      : [];
   const blocks: Block[] = [
     heading(`${department.name} — weekly digest, week of ${dayIn(period.from, zone)}`),
-    context(`${quarter?.label ?? 'no goals this quarter'} · as of ${dayIn(ctx.now, zone)}`),
+    context(
+      `${quarter?.label ?? 'no goals this quarter'} · as of ${dayIn(ctx.now, zone)}`,
+      ...(ctx.publicUrl && quarter
+        ? [
+            ' · ',
+            link(
+              publicLink(ctx.publicUrl, paths.cycle(department.slug, quarter.label)),
+              'dashboard',
+            ),
+          ]
+        : []),
+    ),
   ];
 
   const total = facts.counts.reduce((sum, row) => sum + row.count, 0);
@@ -87,6 +107,7 @@ async function departmentDigest(
             : [badge(c.previous), ' → ']),
         badge(c.status),
         ` by ${c.personName ?? `(${c.source})`}${c.note ? ` — ${c.note}` : ''}`,
+        ...(c.keyResult ? chart(c.cycleLabel, c.ref) : []),
       ]),
     ),
     ...section(
@@ -107,7 +128,7 @@ async function departmentDigest(
       tracked.keyResults.flatMap((kr) =>
         assess(kr, ctx.now, ctx.rules)
           .filter((f) => f.kind === 'overdue')
-          .map((f) => findingItem(kr, f, zone).content),
+          .map((f) => [...findingItem(kr, f, zone).content, ...chart(kr.cycleLabel, kr.ref)]),
       ),
     ),
   );

@@ -39,6 +39,7 @@ export const whoamiCommand = defineCommand<Deps>({
   summary: 'Who okrbot thinks you are: your teams, roles, chat accounts and time zone',
   usage: 'whoami',
   examples: ['whoami'],
+  readOnly: true,
   async run(_request, ctx, deps) {
     const { actor } = ctx;
     if (!actor.person && actor.anonymous)

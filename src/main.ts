@@ -1,14 +1,20 @@
 import type { Logger } from 'pino';
 import { createCommandRegistry } from '../commands/index.ts';
+import { createAnswerCache } from './chat/answer-cache.ts';
 import type { Actor, Services } from './chat/command.ts';
 import { createDispatcher, type Dispatch } from './chat/dispatch.ts';
 import type { Config } from './config/load-config.ts';
+import { featuredQuarter, registerDashboard } from './dashboard/routes.ts';
+import { paths } from './dashboard/urls.ts';
+import { createDataVersion, type DataVersion } from './db/data-version.ts';
 import { type Database, type OpenOptions, openDatabase } from './db/database.ts';
 import { DEFAULT_CACHE_DIR } from './db/pglite-template.ts';
 import { departments } from './db/schema/index.ts';
 import type { FiscalSettings } from './domain/fiscal-calendar.ts';
+import { dayIn } from './domain/fiscal-calendar.ts';
 import { suggest } from './domain/text.ts';
-import { createHttpServer, type HttpServer } from './http/server.ts';
+import { registerOperations } from './http/operations.ts';
+import { createHttpServer, type HttpServer, PortInUseError } from './http/server.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import type { ChatTransport } from './store/people.ts';
 import { createStore } from './store/store.ts';
@@ -22,6 +28,8 @@ export interface Bot {
   readonly dispatch: Dispatch;
   readonly fiscal: FiscalSettings;
   readonly metrics: Metrics;
+  /** Moves when data answers are made of changes (in any process). */
+  readonly version: DataVersion;
   /** The clock every command and job reads: pinned by OKRBOT_NOW, else the system's. */
   readonly clock: () => Date;
   stop(): Promise<void>;
@@ -30,8 +38,14 @@ export interface Bot {
 /** The composition root: opens the database, loads demo data when empty, wires the commands. */
 export async function createBot(config: Config, logger: Logger): Promise<Bot> {
   const started = performance.now();
-  const database = await openDatabase(databaseOptions(config, logger));
+  const version = createDataVersion();
+  const database = await openDatabase({
+    ...databaseOptions(config, logger),
+    onQuery: version.observe,
+  });
   try {
+    // Other processes' and instances' writes reach this one as notifications.
+    await database.listenForChanges(version.bump);
     const fiscal = { startMonth: config.fiscalYearStartMonth };
     logger.debug(
       { ms: Math.round(performance.now() - started), database: database.location },
@@ -52,8 +66,10 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       rules: { staleDays: config.staleDays },
       fiscal,
       logger,
+      publicUrl: config.publicUrl,
       onCommand: (command, actor, seconds) =>
         metrics.commandSeconds.observe(seconds, { command, transport: actor.transport }),
+      cache: createAnswerCache(version),
     });
     await warnAboutUnknownAdmins(services, config.admins, logger);
     logger.info(
@@ -68,6 +84,7 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       dispatch,
       fiscal,
       metrics,
+      version,
       clock,
       stop: () => database.close(),
     };
@@ -79,53 +96,82 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
 
 /** The parts of a running bot that face the outside: the HTTP server and the chat adapters. */
 export interface Frontends {
+  /** Undefined when the shell chat runs without it (its port was taken). */
   readonly http: HttpServer | undefined;
   readonly adapters: readonly ChatAdapter[];
   stop(): Promise<void>;
 }
 
-/** What the rest of okrbot (the outbox) may hear from the chat adapters. */
-export interface FrontendHooks {
-  /** Someone a delivery found offline is online again: their deliveries may be retried now. */
-  onPersonOnline?(transport: ChatTransport, personId: number): void;
+export interface FrontendOptions {
+  /** When the scheduler last ticked, shown by /healthz. */
+  lastTick?: () => Date | undefined;
+  /**
+   * An adapter saw someone a delivery had found offline come online (IRC: logged in again):
+   * the outbox may retry their deliveries now.
+   */
+  onPersonOnline?: (transport: ChatTransport, personId: number) => void;
 }
 
 /**
- * Starts the configured chat adapters (and the HTTP server they need); none when Slack and IRC
- * are not configured, and the shell chat is the way in.
+ * Starts the HTTP server (dashboard, /healthz, /metrics, and Slack's requests) and the configured
+ * chat adapters; with no Slack or IRC configured there are none, and the shell chat is the way in.
  */
-export async function startFrontends(bot: Bot, hooks: FrontendHooks = {}): Promise<Frontends> {
+export async function startFrontends(bot: Bot, options: FrontendOptions = {}): Promise<Frontends> {
   const { config, logger } = bot;
   const adapters: ChatAdapter[] = [];
-  if (config.irc) {
-    // Loaded only when configured: the shell chat starts without irc-framework.
-    const { createIrcAdapter } = await import('./transports/irc/irc-adapter.ts');
-    adapters.push(
-      createIrcAdapter({
-        config: config.irc,
-        services: bot.services,
-        dispatch: bot.dispatch,
-        admins: config.admins,
-        logger,
-        publicUrl: config.publicUrl,
-        metrics: bot.metrics,
-        onPersonOnline: (personId) => hooks.onPersonOnline?.('irc', personId),
-      }),
-    );
-  }
-  const needsHttp = config.slack !== undefined && config.slack.appToken === undefined;
-  const http = needsHttp
-    ? createHttpServer({ port: config.http.port, host: config.http.host, logger })
-    : undefined;
+  let http: HttpServer | undefined = createHttpServer({
+    port: config.http.port,
+    host: config.http.host,
+    logger,
+  });
+  registerOperations(http, {
+    db: bot.database.db,
+    metrics: bot.metrics,
+    logger,
+    adapters: () => adapters,
+    ...(options.lastTick && { lastTick: options.lastTick }),
+  });
+  registerDashboard(http, {
+    services: bot.services,
+    clock: bot.clock,
+    fiscal: bot.fiscal,
+    taskUrl: config.taskUrl,
+  });
   const stop = async () => {
     for (const adapter of [...adapters].reverse())
       await adapter.stop().catch((err) => logger.warn({ err }, 'adapter did not stop cleanly'));
     await http?.close();
   };
   try {
-    if (http) {
-      const url = await http.listen();
-      logger.info({ url }, 'HTTP server listening');
+    try {
+      await announceDashboard(bot, await http.listen());
+    } catch (error) {
+      // A newcomer's `npm start` chat must not die because port 3000 is taken; a bot that
+      // serves Slack or is watched through /healthz must.
+      const chatConfigured = config.slack !== undefined || config.irc !== undefined;
+      if (!(error instanceof PortInUseError) || chatConfigured) throw error;
+      logger.warn(`${error.message} Going on without the dashboard.`);
+      http = undefined;
+    }
+    // Each adapter's libraries load only when it is configured: the shell starts without them.
+    if (config.slack) {
+      const { createSlackAdapter } = await import('./transports/slack/slack-adapter.ts');
+      adapters.push(createSlackAdapter(bot, config.slack, http));
+    }
+    if (config.irc) {
+      const { createIrcAdapter } = await import('./transports/irc/irc-adapter.ts');
+      adapters.push(
+        createIrcAdapter({
+          config: config.irc,
+          services: bot.services,
+          dispatch: bot.dispatch,
+          admins: config.admins,
+          logger,
+          publicUrl: config.publicUrl,
+          metrics: bot.metrics,
+          onPersonOnline: (personId) => options.onPersonOnline?.('irc', personId),
+        }),
+      );
     }
     for (const adapter of adapters) await adapter.start();
   } catch (error) {
@@ -133,6 +179,25 @@ export async function startFrontends(bot: Bot, hooks: FrontendHooks = {}): Promi
     throw error;
   }
   return { http, adapters, stop };
+}
+
+/** Says where the dashboard is, with each department's current quarter page (up to three). */
+async function announceDashboard(bot: Bot, address: string): Promise<void> {
+  const base = bot.config.publicUrl ?? address;
+  const departments = (await bot.services.teams.departments()).slice(0, 3);
+  const pages: string[] = [];
+  for (const department of departments) {
+    const cycles = await bot.services.quarter.cyclesOf(department.id);
+    const featured = featuredQuarter(cycles, dayIn(bot.clock(), department.timeZone));
+    if (featured)
+      pages.push(
+        `${department.name} ${featured.label}: ${base}${paths.cycle(department.slug, featured.label)}`,
+      );
+  }
+  bot.logger.info(
+    { address, ...(bot.config.publicUrl && { publicAddress: bot.config.publicUrl }) },
+    `dashboard at ${base}/${pages.length ? ` (${pages.join(', ')})` : ''}`,
+  );
 }
 
 /** How the configuration opens the database, for the bot and the one-shot subcommands alike. */

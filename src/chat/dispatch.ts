@@ -4,6 +4,7 @@ import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
 import { DEFAULT_RULES, type Rules } from '../domain/overdue.ts';
 import { cleanText, suggest } from '../domain/text.ts';
 import { code, errorReply, type Reply } from '../reply/document.ts';
+import type { AnswerCache } from './answer-cache.ts';
 import type { Actor, CommandContext, Exchange, Services } from './command.ts';
 
 /** Longest command line accepted; chat messages are short, and this bounds every parser. */
@@ -17,8 +18,12 @@ export interface DispatcherOptions {
   /** Defaults to DEFAULT_RULES. */
   rules?: Rules;
   logger: Logger;
+  /** Where the dashboard is reached; answers link to its pages when set. */
+  publicUrl?: string | undefined;
   /** Told how long each command took (the /metrics latency histogram). */
   onCommand?: (command: string, actor: Actor, seconds: number) => void;
+  /** Keeps answers of read-only commands while the data is unchanged. */
+  cache?: AnswerCache;
 }
 
 /** How a line is read. */
@@ -38,6 +43,11 @@ export interface Dispatch {
   openExchange(actor: Actor, exchange: Exchange): void;
   /** The context commands get, for work an adapter does outside a command (prompt answers). */
   contextFor(actor: Actor): CommandContext;
+  /**
+   * The answer to a read-only command when one is kept in memory, without touching the
+   * database (Slack answers those in its 3-second acknowledgement); undefined otherwise.
+   */
+  cached(line: string, actor: Actor): Reply | undefined;
 }
 
 /**
@@ -54,6 +64,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     timeZone: options.timeZone,
     fiscal: options.fiscal,
     rules: options.rules ?? DEFAULT_RULES,
+    publicUrl: options.publicUrl,
     startExchange: (exchange) => exchanges.set(actorKey(actor), exchange),
   });
 
@@ -68,7 +79,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
   const dispatch = async (
     line: string,
     actor: Actor,
-    options: LineOptions = {},
+    lineOptions: LineOptions = {},
   ): Promise<Reply | undefined> => {
     if (line.length > MAX_COMMAND_LENGTH) {
       return errorReply(
@@ -77,7 +88,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     }
     const text = cleanText(line);
     if (!text) return undefined;
-    const exchange = options.commandsOnly ? undefined : exchanges.get(actorKey(actor));
+    const exchange = lineOptions.commandsOnly ? undefined : exchanges.get(actorKey(actor));
     if (exchange) {
       try {
         const { reply, done } = await exchange.handle(text, contextFor(actor));
@@ -103,12 +114,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       );
     }
     const started = performance.now();
+    const run = () =>
+      command.run({ args, text: text.slice(name.length).trim() }, contextFor(actor), services);
     try {
-      const reply = await command.run(
-        { args, text: text.slice(name.length).trim() },
-        contextFor(actor),
-        services,
-      );
+      const reply =
+        command.readOnly && options.cache
+          ? await options.cache.remember(cacheKey(text, actor), run)
+          : await run();
       const ms = performance.now() - started;
       logger.debug({ command: command.name, actor: actor.label, ms: Math.round(ms) }, 'command');
       onCommand?.(command.name, actor, ms / 1000);
@@ -121,9 +133,22 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     inExchange: (actor: Actor) => exchanges.has(actorKey(actor)),
     openExchange: (actor: Actor, exchange: Exchange) => exchanges.set(actorKey(actor), exchange),
     contextFor,
+    cached(line: string, actor: Actor) {
+      if (!options.cache || line.length > MAX_COMMAND_LENGTH) return undefined;
+      const text = cleanText(line);
+      if (!text || exchanges.has(actorKey(actor))) return undefined;
+      const command = services.registry.find(text.split(/\s+/, 1)[0] as string);
+      return command?.readOnly ? options.cache.get(cacheKey(text, actor)) : undefined;
+    },
   });
 }
 
+/** Answers depend on the words and on who asks (`status` alone means the asker's teams). */
+function cacheKey(text: string, actor: Actor): string {
+  return `${actorKey(actor)}\n${text.toLowerCase()}`;
+}
+
 function actorKey(actor: Actor): string {
-  return `${actor.transport}:${actor.person?.id ?? actor.label}`;
+  // A nick logged in to no account is not whoever is logged in under that nick but unlinked.
+  return `${actor.transport}:${actor.person?.id ?? `${actor.anonymous ? '?' : ''}${actor.label}`}`;
 }

@@ -17,15 +17,20 @@ import {
   UnknownPersonError,
 } from '../main.ts';
 import { PACKAGE_ROOT } from '../package-root.ts';
-import { IrcLoginError } from '../transports/irc/supervisor.ts';
+import { AdapterStartError } from '../transports/chat-adapter.ts';
 import { runShell } from '../transports/shell.ts';
+import { ExportUsageError, exportCommand } from './export-command.ts';
 
 const USAGE = `Usage: okrbot [command]
 
 Commands:
   start            run the bot (the default); with no Slack or IRC configured, a chat in this terminal
   migrate          bring the database schema up to date and exit
-  import FILE...   load quarter files (YAML, see seeds/README.md); importing again changes nothing
+  import FILE...   load quarter files: YAML (see seeds/README.md), or a wiki page or JSON file
+                   from \`okrbot export\`; importing again changes nothing
+  export CYCLE     a department's quarter as wikitext (the default), markdown, csv or json:
+                   okrbot export "FY2019-20 Q1" [--format F] [--department D] [--output FILE]
+                   [--as-of YYYY-MM-DD]
   prepare          build the cached empty database that new embedded data directories start from
                    (npm install runs it; okrbot works without it, only its first start is slower)
   help             this text
@@ -46,6 +51,8 @@ export async function main(
         return await migrate(env);
       case 'import':
         return await importFiles(rest, env);
+      case 'export':
+        return await exportCommand(rest, env);
       case 'prepare':
         return await prepare(env);
       case 'help':
@@ -62,13 +69,17 @@ export async function main(
         return 2;
     }
   } catch (error) {
+    if (error instanceof ExportUsageError) {
+      process.stderr.write(`okrbot export: ${error.message}\n`);
+      return 2;
+    }
     if (
       error instanceof ConfigError ||
       error instanceof QuarterFileError ||
       error instanceof DataDirLockedError ||
       error instanceof PortInUseError ||
-      error instanceof UnknownPersonError ||
-      error instanceof IrcLoginError
+      error instanceof AdapterStartError ||
+      error instanceof UnknownPersonError
     ) {
       process.stderr.write(`okrbot: ${error.message}\n`);
       return error instanceof ConfigError ? 2 : 1;
@@ -147,7 +158,7 @@ async function prepare(env: NodeJS.ProcessEnv): Promise<number> {
 async function importFiles(files: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (files.length === 0) {
     process.stderr.write(
-      'okrbot import: name one or more quarter files, e.g. okrbot import seeds/fy2019-20-q1-technology.yaml\n',
+      'okrbot import: name one or more quarter files, e.g. okrbot import seeds/fy2019-20-q1-technology.yaml or technology-fy2019-20-q1.wiki\n',
     );
     return 2;
   }

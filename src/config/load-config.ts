@@ -46,6 +46,10 @@ const schema = z.object({
   OKRBOT_PUBLIC_URL: httpUrl(
     'expected the http(s) address people open the dashboard at, e.g. https://okr.example.org',
   ),
+  OKRBOT_TASK_URL: httpUrl(
+    'expected the http(s) address task ids are appended to, e.g. https://phabricator.wikimedia.org/',
+    true,
+  ).transform((value) => value ?? 'https://phabricator.wikimedia.org/'),
   PORT: wholeNumber(0, 65535, 3000, 'expected a TCP port from 1 to 65535 (0 picks a free one)'),
   HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
 
@@ -159,6 +163,8 @@ export interface Config {
   readonly http: HttpConfig;
   /** Where people reach the dashboard; chat answers link to it when set. */
   readonly publicUrl: string | undefined;
+  /** Task ids (`T208612`) are links to this address with the id appended. */
+  readonly taskUrl: string;
   /** Set when SLACK_BOT_TOKEN is. */
   readonly slack: SlackConfig | undefined;
   /** Set when IRC_HOST is. */
@@ -236,6 +242,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: value.LOG_LEVEL as Config['logLevel'],
     http: Object.freeze({ port: value.PORT, host: value.HOST }),
     publicUrl: value.OKRBOT_PUBLIC_URL?.replace(/\/+$/, ''),
+    taskUrl: value.OKRBOT_TASK_URL,
     slack: value.SLACK_BOT_TOKEN
       ? Object.freeze({
           botToken: value.SLACK_BOT_TOKEN,
@@ -288,6 +295,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     logLevel: config.logLevel,
     http: `${config.http.host}:${config.http.port}`,
     publicUrl: config.publicUrl ?? '(none)',
+    taskUrl: config.taskUrl,
     slack: config.slack
       ? {
           mode: config.slack.appToken ? 'socket' : 'http',

@@ -1,6 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
 import { dayIn } from '../domain/fiscal-calendar.ts';
+import { formatStatus, STATUSES, type Status } from '../domain/status.ts';
 
 /** `2019-08-27`: the day of an instant in a zone. */
 export function formatDay(at: Date, zone: string): string {
@@ -27,4 +28,14 @@ export function plural(count: number, noun: string, nouns = `${noun}s`): string 
 /** A measured value as people write it: at most two decimals, no float noise (56.00000000000001 → 56). */
 export function formatNumber(value: number): string {
   return String(Number(value.toFixed(2)));
+}
+
+/** `9 goals: 4 In progress, 3 Done, 2 Partially done`. */
+export function statusSummary(statuses: readonly (Status | null)[]): string {
+  const counts = new Map<Status | null, number>();
+  for (const status of statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
+  const parts = [...STATUSES, null]
+    .filter((status) => counts.has(status))
+    .map((status) => `${counts.get(status)} ${status ? formatStatus(status) : 'without status'}`);
+  return `${plural(statuses.length, 'goal')}: ${parts.join(', ')}`;
 }

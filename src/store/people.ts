@@ -114,6 +114,16 @@ export function createPeopleStore(db: Db) {
       return row?.externalId;
     },
 
+    /** The person with this email address, compared without case. */
+    async findByEmail(email: string): Promise<PersonRow | undefined> {
+      const [row] = await db
+        .select(personColumns)
+        .from(people)
+        .where(sql`lower(${people.email}) = lower(${email.trim()})`)
+        .limit(1);
+      return row;
+    },
+
     /** People with an email address and no account on the transport yet (for linking by email). */
     async unlinkedWithEmail(
       transport: ChatTransport,

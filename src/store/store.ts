@@ -8,6 +8,7 @@ import { createInboundEventStore } from './inbound-events.ts';
 import { createKeyResultStore } from './key-results.ts';
 import { createPeopleStore } from './people.ts';
 import { createPromptStore } from './prompts.ts';
+import { createQuarterStore } from './quarter.ts';
 import { createReportStore } from './reports.ts';
 import { createTeamStore } from './teams.ts';
 import { createTrackingStore } from './tracking.ts';
@@ -24,6 +25,7 @@ export function createStore(db: Db) {
     keyResults: createKeyResultStore(db),
     people: createPeopleStore(db),
     prompts: createPromptStore(db),
+    quarter: createQuarterStore(db),
     reports: createReportStore(db),
     teams: createTeamStore(db),
     tracking: createTrackingStore(db),

@@ -59,3 +59,8 @@ export interface ChatAdapter {
   health(): AdapterHealth;
   deliver(message: OutboundMessage): Promise<DeliveryOutcome>;
 }
+
+/** An adapter could not start for a reason the operator must fix (a refused token, a failed login). */
+export class AdapterStartError extends Error {
+  override name = 'AdapterStartError';
+}

@@ -48,6 +48,7 @@ function holdingDispatch() {
         inExchange: dispatch.inExchange,
         openExchange: dispatch.openExchange,
         contextFor: dispatch.contextFor,
+        cached: dispatch.cached,
       });
     },
   };

@@ -1,4 +1,5 @@
 import type { Client, ConnectOptions } from 'irc-framework';
+import { AdapterStartError } from '../chat-adapter.ts';
 
 // irc-framework reconnects by itself only after a connection that was registered for 5 s, gives
 // up after a few tries, and never retries a failed first connect. okrbot turns its reconnection
@@ -35,12 +36,12 @@ export function backoffDelay(attempt: number, options: BackoffOptions): number {
 }
 
 /** The bot's SASL login was refused: running unidentified instead would be worse than stopping. */
-export class IrcLoginError extends Error {
+export class IrcLoginError extends AdapterStartError {
+  override name = 'IrcLoginError';
   constructor(account: string, reason: string) {
     super(
       `IRC: the SASL login as "${account}" failed (${reason}). Check IRC_SASL_ACCOUNT and IRC_SASL_PASSWORD; the IRC adapter stopped rather than run without its account.`,
     );
-    this.name = 'IrcLoginError';
   }
 }
 
