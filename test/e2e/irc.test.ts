@@ -80,6 +80,14 @@ describe('okrbot on IRC', () => {
     expect(link.stdout).toContain('Nuria Ruiz is now linked to the IRC services account nuria.');
 
     const { bot, log } = await startBot();
+    // Its health says it is on IRC.
+    const address = /dashboard at (http:\/\/127\.0\.0\.1:\d+)\//.exec(log())?.[1] as string;
+    const health = await fetch(`${address}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({
+      status: 'ok',
+      checks: { adapters: [{ transport: 'irc', connected: true, reconnects: 0 }] },
+    });
     const nuria = await connectClient({ port: network.port, nick: 'nuria', sasl: NURIA });
     clients.push(nuria);
     nuria.say('okrbot', 'set T211248 done migrated ahead of schedule');
@@ -112,6 +120,7 @@ describe('okrbot on IRC', () => {
   }, 90_000);
 
   it('refuses to start when its SASL login is refused', async () => {
+    for (const bot of bots) if (bot.exitCode === null) await stop(bot);
     const result = await runCli(['start'], ircEnv('not-the-password'));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('okrbot: IRC: the SASL login as "okrbot" failed');

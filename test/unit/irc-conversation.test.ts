@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { context, heading, link, list, paragraph, reply } from '../../src/reply/document.ts';
 import { caseFold } from '../../src/transports/irc/casemapping.ts';
-import { capLines, channelMore, commandIn } from '../../src/transports/irc/conversation.ts';
+import {
+  capLines,
+  channelMore,
+  commandIn,
+  dashboardPage,
+} from '../../src/transports/irc/conversation.ts';
 import { isSafeTarget } from '../../src/transports/irc/names.ts';
 import { backoffDelay } from '../../src/transports/irc/supervisor.ts';
 
@@ -52,9 +58,22 @@ describe('commands on IRC', () => {
       '… 3 more: /msg okrbot status analytics',
     ]);
     expect(capLines(lines.slice(0, 4), 4, more)).toEqual(['1', '2', '3', '4']);
-    expect(channelMore(2, 'status analytics', 'okrbot', 'https://okr.example.org')).toBe(
-      '… 2 more at https://okr.example.org',
+    expect(channelMore(2, 'status analytics', 'okrbot', 'https://okr.example.org/x')).toBe(
+      '… 2 more at https://okr.example.org/x',
     );
+  });
+
+  it("points at the answer's own dashboard page when it links one", () => {
+    const base = 'https://okr.example.org';
+    const page = `${base}/technology/FY2019-20-Q1/analytics`;
+    const answer = reply(
+      heading('Analytics'),
+      list([{ content: ['see ', link('https://elsewhere.example', 'elsewhere')] }]),
+      context(link(page, 'Analytics on the dashboard')),
+    );
+    expect(dashboardPage(answer, base)).toBe(page);
+    expect(dashboardPage(reply(paragraph('no link')), base)).toBe(base);
+    expect(dashboardPage(answer, undefined)).toBeUndefined();
   });
 });
 

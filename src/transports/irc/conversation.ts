@@ -1,3 +1,4 @@
+import type { Inline, ListItem, Reply } from '../../reply/document.ts';
 import type { CaseFold } from './casemapping.ts';
 
 // How people talk to okrbot on IRC, and how much it says back where.
@@ -33,17 +34,39 @@ export function capLines(lines: string[], max: number, more: (hidden: number) =>
   return [...shown, more(lines.length - shown.length)];
 }
 
-/** What the last line of a shortened channel answer says: where the whole answer is. */
+/**
+ * What the last line of a shortened channel answer says: where the whole answer is (its page on
+ * the dashboard when there is one).
+ */
 export function channelMore(
   hidden: number,
   command: string,
   ownNick: string,
-  publicUrl: string | undefined,
+  page: string | undefined,
 ): string {
   const shown = command.length > 80 ? `${command.slice(0, 79)}…` : command;
-  return publicUrl
-    ? `… ${hidden} more at ${publicUrl}`
-    : `… ${hidden} more: /msg ${ownNick} ${shown}`;
+  return page ? `… ${hidden} more at ${page}` : `… ${hidden} more: /msg ${ownNick} ${shown}`;
+}
+
+/** The dashboard page an answer links to, else the dashboard itself; none without one. */
+export function dashboardPage(reply: Reply, publicUrl: string | undefined): string | undefined {
+  if (!publicUrl) return undefined;
+  const items = (list: ListItem[]): Inline[] =>
+    list.flatMap((item) => [...item.content, ...items(item.children ?? [])]);
+  const inlines = reply.blocks.flatMap((block) =>
+    block.kind === 'list'
+      ? items(block.items)
+      : block.kind === 'table'
+        ? block.rows.flat()
+        : block.kind === 'divider'
+          ? []
+          : block.content,
+  );
+  const page = inlines.find(
+    (inline) =>
+      typeof inline !== 'string' && inline.kind === 'link' && inline.url.startsWith(publicUrl),
+  );
+  return page && typeof page !== 'string' && page.kind === 'link' ? page.url : publicUrl;
 }
 
 /** What the last line of a capped private answer says. */

@@ -11,6 +11,7 @@ import {
   CHANNEL_LINES,
   channelMore,
   commandIn,
+  dashboardPage,
   PRIVATE_LINES,
   privateMore,
 } from './conversation.ts';
@@ -72,7 +73,7 @@ export function createInbound(deps: InboundDeps): (event: MessageEvent) => void 
     const more = (hidden: number) =>
       isPrivate
         ? privateMore(hidden, deps.publicUrl)
-        : channelMore(hidden, command, client.user.nick, deps.publicUrl);
+        : channelMore(hidden, command, client.user.nick, dashboardPage(reply, deps.publicUrl));
     // Mistakes and refusals in a channel are told to the sender alone.
     const [target, max, kind] =
       isPrivate || reply.tone === 'error'
