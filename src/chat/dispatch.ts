@@ -55,7 +55,7 @@ export interface Dispatch {
  * commands; anything unexpected is caught here, logged with an id, and the user gets the id.
  */
 export function createDispatcher(options: DispatcherOptions): Dispatch {
-  const { services, logger, onCommand } = options;
+  const { services, logger } = options;
   // Open exchanges by actor; an actor has at most one (a new `update` replaces the old one).
   const exchanges = new Map<string, Exchange>();
   const contextFor = (actor: Actor): CommandContext => ({
@@ -123,7 +123,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
           : await run();
       const ms = performance.now() - started;
       logger.debug({ command: command.name, actor: actor.label, ms: Math.round(ms) }, 'command');
-      onCommand?.(command.name, actor, ms / 1000);
+      options.onCommand?.(command.name, actor, ms / 1000);
       return reply;
     } catch (error) {
       return failure(error, command.name, actor);
@@ -149,6 +149,6 @@ function cacheKey(text: string, actor: Actor): string {
 }
 
 function actorKey(actor: Actor): string {
-  // A nick logged in to no account is not whoever is logged in under that nick but unlinked.
+  // A nick with no account is another asker than an account nobody is linked to, under that nick.
   return `${actor.transport}:${actor.person?.id ?? `${actor.anonymous ? '?' : ''}${actor.label}`}`;
 }

@@ -182,6 +182,14 @@ export function createIrcAdapter(options: IrcAdapterOptions): ChatAdapter {
   client.on('quit', (event) => tracker.quit(event.nick));
   client.on('nick', (event) => tracker.renamed(event.nick, event.new_nick));
   client.on('account', (event) => tracker.account(event.nick, event.account));
+  // What the server refused (a channel that is invite-only or bans okrbot, a nick that left
+  // before its answer went out): the operator should hear of it.
+  client.on('irc error', (event) =>
+    log.warn(
+      { error: event.error, channel: event.channel, nick: event.nick, reason: event.reason },
+      'IRC: the server refused something okrbot sent',
+    ),
+  );
   // Someone holds the nick (often a ghost of okrbot's last connection): take another for now;
   // it is asked back once a minute.
   client.on('nick in use', () => {
