@@ -1,7 +1,7 @@
 import { defineCommand, type Services } from '../src/chat/command.ts';
 import { numberGoals } from '../src/chat/goal-tree.ts';
 import { fallbackNote } from '../src/chat/lookups.ts';
-import { createReplyExchange, updateHelp } from '../src/chat/reply-exchange.ts';
+import { applyReply, createReplyExchange, updateHelp } from '../src/chat/reply-exchange.ts';
 import { prepareTeamUpdate, teamToUpdate } from '../src/chat/team-update.ts';
 import { errorReply, heading, list, paragraph, reply } from '../src/reply/document.ts';
 
@@ -20,8 +20,9 @@ export const updateCommand = defineCommand<Deps>({
     const { team, quarter, numbered, authority } = update;
     if (!quarter) return errorReply(`${team.name} has no goals to update.`);
     const { items } = numberGoals(quarter.goals);
+    const session = { team, goals: numbered, authority, changed: new Set<number>() };
     ctx.startExchange(
-      createReplyExchange({ team, goals: numbered, authority, changed: new Set() }, deps),
+      createReplyExchange(team, (line, lineCtx) => applyReply(line, session, lineCtx, deps), deps),
     );
     const note = fallbackNote(quarter);
     return reply(

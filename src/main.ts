@@ -16,6 +16,7 @@ import { suggest } from './domain/text.ts';
 import { registerOperations } from './http/operations.ts';
 import { createHttpServer, type HttpServer, PortInUseError } from './http/server.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import type { ChatTransport } from './store/people.ts';
 import { createStore } from './store/store.ts';
 import type { ChatAdapter } from './transports/chat-adapter.ts';
 
@@ -104,6 +105,11 @@ export interface Frontends {
 export interface FrontendOptions {
   /** When the scheduler last ticked, shown by /healthz. */
   lastTick?: () => Date | undefined;
+  /**
+   * An adapter saw someone a delivery had found offline come online (IRC: logged in again):
+   * the outbox may retry their deliveries now.
+   */
+  onPersonOnline?: (transport: ChatTransport, personId: number) => void;
 }
 
 /**
@@ -151,6 +157,21 @@ export async function startFrontends(bot: Bot, options: FrontendOptions = {}): P
     if (config.slack) {
       const { createSlackAdapter } = await import('./transports/slack/slack-adapter.ts');
       adapters.push(createSlackAdapter(bot, config.slack, http));
+    }
+    if (config.irc) {
+      const { createIrcAdapter } = await import('./transports/irc/irc-adapter.ts');
+      adapters.push(
+        createIrcAdapter({
+          config: config.irc,
+          services: bot.services,
+          dispatch: bot.dispatch,
+          admins: config.admins,
+          logger,
+          publicUrl: config.publicUrl,
+          metrics: bot.metrics,
+          onPersonOnline: (personId) => options.onPersonOnline?.('irc', personId),
+        }),
+      );
     }
     for (const adapter of adapters) await adapter.start();
   } catch (error) {

@@ -13,6 +13,11 @@ export interface Actor {
   transport: 'shell' | 'slack' | 'irc';
   /** How to name the actor in replies and logs. */
   label: string;
+  /**
+   * Set when the chat could verify no account at all (an IRC nick not identified to services):
+   * such a sender may read, and is told to identify before changing anything.
+   */
+  anonymous?: boolean;
 }
 
 /**

@@ -26,8 +26,17 @@ export interface DispatcherOptions {
   cache?: AnswerCache;
 }
 
+/** How a line is read. */
+export interface LineOptions {
+  /**
+   * Read the line as a command even while the actor has an exchange open: lines said elsewhere
+   * (an IRC channel) or naming a command must not be taken as answers to a private update.
+   */
+  commandsOnly?: boolean;
+}
+
 export interface Dispatch {
-  (line: string, actor: Actor): Promise<Reply | undefined>;
+  (line: string, actor: Actor, options?: LineOptions): Promise<Reply | undefined>;
   /** Whether the actor's lines currently go to an open exchange (the guided `update`). */
   inExchange(actor: Actor): boolean;
   /** Sends the actor's next lines to an exchange an adapter opened (an IRC prompt). */
@@ -67,7 +76,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     );
   };
 
-  const dispatch = async (line: string, actor: Actor): Promise<Reply | undefined> => {
+  const dispatch = async (
+    line: string,
+    actor: Actor,
+    lineOptions: LineOptions = {},
+  ): Promise<Reply | undefined> => {
     if (line.length > MAX_COMMAND_LENGTH) {
       return errorReply(
         `That message is ${line.length} characters long; commands are limited to ${MAX_COMMAND_LENGTH}.`,
@@ -75,7 +88,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     }
     const text = cleanText(line);
     if (!text) return undefined;
-    const exchange = exchanges.get(actorKey(actor));
+    const exchange = lineOptions.commandsOnly ? undefined : exchanges.get(actorKey(actor));
     if (exchange) {
       try {
         const { reply, done } = await exchange.handle(text, contextFor(actor));
@@ -136,5 +149,6 @@ function cacheKey(text: string, actor: Actor): string {
 }
 
 function actorKey(actor: Actor): string {
-  return `${actor.transport}:${actor.person?.id ?? actor.label}`;
+  // A nick with no account is another asker than an account nobody is linked to, under that nick.
+  return `${actor.transport}:${actor.person?.id ?? `${actor.anonymous ? '?' : ''}${actor.label}`}`;
 }

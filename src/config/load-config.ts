@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isDay } from '../domain/fiscal-calendar.ts';
 import { isValidTimeZone } from '../domain/time-zone.ts';
+import { IRC_ACCOUNT, IRC_CHANNEL, IRC_NICK } from '../transports/irc/names.ts';
 import { flag, httpUrl, optionalText, positiveNumber, wholeNumber } from './env-fields.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -95,6 +96,7 @@ const schema = z.object({
     .refine((channels) => channels.every((channel) => IRC_CHANNEL.test(channel)), {
       message: 'expected comma-separated channel names such as #okr,#analytics',
     }),
+  IRC_FORMATTING: flag(true),
   IRC_FLOOD_BURST: wholeNumber(1, 100, 4, 'expected a whole number of lines from 1 to 100'),
   IRC_FLOOD_RATE: positiveNumber(
     1,
@@ -108,14 +110,6 @@ const schema = z.object({
       message: `expected one of ${LOG_LEVELS.join(', ')}`,
     }),
 });
-
-// RFC 2812 nick characters; services account names follow the same rules on Atheme networks.
-const IRC_NICK = /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]{0,29}$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-const IRC_ACCOUNT = /^[^\s\x00-\x1f:,*?!@]{1,50}$/;
-// A channel name can carry neither spaces, commas, BEL nor line breaks: each would inject IRC.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-const IRC_CHANNEL = /^[#&][^\s,\x00-\x1f]{1,49}$/;
 
 /** Settings that only make sense together; checked on the raw values, beside each variable's own check. */
 function combinationProblems(env: Readonly<Record<string, string | undefined>>): string[] {
@@ -203,6 +197,8 @@ export interface IrcConfig {
   /** SASL PLAIN login; with a password, a failed login stops the adapter. */
   readonly sasl: { readonly account: string; readonly password: string } | undefined;
   readonly channels: readonly string[];
+  /** Bold headings and coloured status badges (mIRC codes); off: plain text. */
+  readonly formatting: boolean;
   /** Flood control: lines sent at once, then lines per second. */
   readonly floodBurst: number;
   readonly floodRate: number;
@@ -269,6 +265,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
               })
             : undefined,
           channels: Object.freeze(value.IRC_CHANNELS),
+          formatting: value.IRC_FORMATTING,
           floodBurst: value.IRC_FLOOD_BURST,
           floodRate: value.IRC_FLOOD_RATE,
         })
