@@ -18,7 +18,10 @@ import {
   table,
 } from '../src/reply/document.ts';
 
-type Deps = Pick<Services, 'teams' | 'people' | 'cycles' | 'digest' | 'tracking'>;
+type Deps = Pick<Services, 'teams' | 'people' | 'cycles' | 'digest' | 'tracking' | 'nudges'>;
+
+/** What a department's digest reads. */
+export type DigestDeps = Omit<Deps, 'people'>;
 
 export const digestCommand = defineCommand<Deps>({
   name: 'digest',
@@ -36,15 +39,22 @@ export const digestCommand = defineCommand<Deps>({
   },
 });
 
-async function departmentDigest(
+/**
+ * A department's digest as of `ctx.now`: by default this week so far (the `digest` command); the
+ * scheduled digest passes the week before its due instant.
+ */
+export async function departmentDigest(
   department: Department,
-  ctx: CommandContext,
-  deps: Deps,
+  ctx: Pick<CommandContext, 'now' | 'fiscal' | 'rules'>,
+  deps: DigestDeps,
+  period: { from: Date; month: string; monthStart: Date; monthEnd: Date } = digestPeriod(
+    ctx.now,
+    department.timeZone,
+  ),
 ): Promise<Block[]> {
   const zone = department.timeZone;
-  const period = digestPeriod(ctx.now, zone);
   const quarter = await deps.cycles.find(cycleAt(ctx.now, ctx.fiscal, zone));
-  const [facts, tracked] = await Promise.all([
+  const [facts, tracked, escalated] = await Promise.all([
     deps.digest.facts({
       departmentId: department.id,
       cycleId: quarter?.id ?? null,
@@ -52,6 +62,7 @@ async function departmentDigest(
       ...period,
     }),
     deps.tracking.items({ departmentIds: [department.id], keyResultsOnly: true }, ctx.now),
+    deps.nudges.escalations(department.id, new Date(ctx.now.getTime() - 7 * 86_400_000), ctx.now),
   ]);
   const blocks: Block[] = [
     heading(`${department.name} — weekly digest, week of ${dayIn(period.from, zone)}`),
@@ -111,6 +122,14 @@ async function departmentDigest(
       ),
     ),
   );
+  // Items whose owners let two rounds of nudges pass: named here, never @-mentioned.
+  if (escalated.length)
+    blocks.push(
+      ...section(
+        'Escalated: no answer to repeated nudges',
+        escalated.map((e) => [`${e.ref} ${short(e.title)}${e.teamName ? ` (${e.teamName})` : ''}`]),
+      ),
+    );
 
   const monthName = new Date(`${period.month}-01T00:00:00Z`).toLocaleString('en', {
     month: 'long',

@@ -1,8 +1,10 @@
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { createCommandRegistry } from '../commands/index.ts';
 import type { Actor, Services } from './chat/command.ts';
 import { createDispatcher, type Dispatch } from './chat/dispatch.ts';
 import type { Config } from './config/load-config.ts';
+import { databaseNow } from './db/clock.ts';
 import { type Database, type OpenOptions, openDatabase } from './db/database.ts';
 import { DEFAULT_CACHE_DIR } from './db/pglite-template.ts';
 import { departments } from './db/schema/index.ts';
@@ -10,8 +12,13 @@ import type { FiscalSettings } from './domain/fiscal-calendar.ts';
 import { suggest } from './domain/text.ts';
 import { createHttpServer, type HttpServer } from './http/server.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { createOutboxHooks, type OutboxHooks } from './outbox/outbox-hooks.ts';
+import { createOutboxWorker } from './outbox/outbox-worker.ts';
+import { createScheduler, type Scheduler } from './scheduler/scheduler.ts';
+import type { ChatTransport } from './store/people.ts';
 import { createStore } from './store/store.ts';
 import type { ChatAdapter } from './transports/chat-adapter.ts';
+import { createTestTransport } from './transports/test-transport.ts';
 
 export interface Bot {
   readonly config: Config;
@@ -23,6 +30,15 @@ export interface Bot {
   readonly metrics: Metrics;
   /** The clock every command and job reads: pinned by OKRBOT_NOW, else the system's. */
   readonly clock: () => Date;
+  /** Names this process in schedule runs and delivery claims (OKRBOT_INSTANCE_ID). */
+  readonly instanceId: string;
+  /** The scheduler (started by startFrontends when schedules should run; `okrbot run` uses it). */
+  readonly scheduler: Scheduler;
+  /**
+   * What adapters tell the outbox: pass `personOnline` and `transportReady` to an adapter that
+   * sees people come online (IRC) or reconnects, so waiting messages go at once.
+   */
+  readonly outbox: OutboxHooks;
   stop(): Promise<void>;
 }
 
@@ -54,6 +70,22 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       onCommand: (command, actor, seconds) =>
         metrics.commandSeconds.observe(seconds, { command, transport: actor.transport }),
     });
+    const instanceId = config.instanceId ?? `${hostname()}:${process.pid}`;
+    const outbox = createOutboxHooks(services.outbox, logger);
+    const scheduler = createScheduler({
+      deps: {
+        store: services,
+        transports: configuredTransports(config),
+        fiscal,
+        rules: { staleDays: config.staleDays },
+        logger,
+      },
+      instanceId,
+      // Due times come from the database's clock, the same for every instance.
+      clock: pinned ? async () => new Date(pinned) : () => databaseNow(database.db),
+      onQueued: outbox.queued,
+    });
+    addOutboxGauges(metrics, services, scheduler);
     await warnAboutUnknownAdmins(services, config.admins, logger);
     logger.info(
       { database: database.location, ms: Math.round(performance.now() - started) },
@@ -68,6 +100,9 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       fiscal,
       metrics,
       clock,
+      instanceId,
+      scheduler,
+      outbox,
       stop: () => database.close(),
     };
   } catch (error) {
@@ -80,21 +115,43 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
 export interface Frontends {
   readonly http: HttpServer | undefined;
   readonly adapters: readonly ChatAdapter[];
+  /** Whether this process runs the schedules (`bot.scheduler.lastTickAt` says when it last ticked). */
+  readonly scheduling: boolean;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the configured chat adapters (and the HTTP server they need); none when Slack and IRC
- * are not configured, and the shell chat is the way in.
+ * Starts the configured chat adapters (and the HTTP server they need), the outbox worker that
+ * sends through them, and the scheduler; no adapters when Slack and IRC are not configured,
+ * and the shell chat is the way in.
  */
 export async function startFrontends(bot: Bot): Promise<Frontends> {
   const { config, logger } = bot;
   const adapters: ChatAdapter[] = [];
+  if (config.testTransport)
+    adapters.push(createTestTransport(config.testTransport.transport, config.testTransport.file));
   const needsHttp = config.slack !== undefined && config.slack.appToken === undefined;
   const http = needsHttp
     ? createHttpServer({ port: config.http.port, host: config.http.host, logger })
     : undefined;
+  const worker = createOutboxWorker({
+    store: bot.services,
+    adapters,
+    hooks: bot.outbox,
+    instanceId: bot.instanceId,
+    rate: config.outbox.rate,
+    targetIntervalMs: config.outbox.channelIntervalMs,
+    leaseMs: config.outbox.leaseMs,
+    logger,
+    metrics: bot.metrics,
+    crashAt: config.outbox.crashAt,
+  });
+  // With no chat transport nothing could be delivered: schedules wait for `okrbot run`.
+  const scheduling =
+    config.scheduler === 'on' || (config.scheduler === 'auto' && adapters.length > 0);
   const stop = async () => {
+    await bot.scheduler.stop();
+    await worker.stop();
     for (const adapter of [...adapters].reverse())
       await adapter.stop().catch((err) => logger.warn({ err }, 'adapter did not stop cleanly'));
     await http?.close();
@@ -105,11 +162,52 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
       logger.info({ url }, 'HTTP server listening');
     }
     for (const adapter of adapters) await adapter.start();
+    worker.start();
+    if (scheduling) bot.scheduler.start();
+    logger.info(
+      { instance: bot.instanceId, transports: adapters.map((a) => a.transport), scheduling },
+      scheduling ? 'scheduler and outbox running' : 'outbox running; schedules are off here',
+    );
   } catch (error) {
     await stop();
     throw error;
   }
-  return { http, adapters, stop };
+  return { http, adapters, scheduling, stop };
+}
+
+/** The transports messages can go out on: the configured adapters (and the test stand-in). */
+export function configuredTransports(config: Config): ChatTransport[] {
+  const on = (transport: ChatTransport) =>
+    config.testTransport?.transport === transport ||
+    (transport === 'slack' ? config.slack !== undefined : config.irc !== undefined);
+  return (['slack', 'irc'] as const).filter(on);
+}
+
+/** /metrics gauges read from the database at scrape time. */
+function addOutboxGauges(metrics: Metrics, services: Services, scheduler: Scheduler): void {
+  metrics.gauge({
+    name: 'okrbot_deliveries',
+    help: 'Deliveries in the outbox by state',
+    read: async () =>
+      [...(await services.outbox.countsByState())].map(([state, value]) => ({
+        labels: { state },
+        value,
+      })),
+  });
+  metrics.gauge({
+    name: 'okrbot_outbox_depth',
+    help: 'Deliveries waiting to be sent (pending, being sent, or failed and to be retried)',
+    read: async () => {
+      const counts = await services.outbox.countsByState();
+      const depth = ['pending', 'sending', 'failed'] as const;
+      return [{ value: depth.reduce((sum, state) => sum + (counts.get(state) ?? 0), 0) }];
+    },
+  });
+  metrics.gauge({
+    name: 'okrbot_scheduler_last_tick_timestamp_seconds',
+    help: 'When this instance last finished a scheduler tick (0: never)',
+    read: async () => [{ value: (scheduler.lastTickAt?.getTime() ?? 0) / 1000 }],
+  });
 }
 
 /** How the configuration opens the database, for the bot and the one-shot subcommands alike. */

@@ -6,9 +6,13 @@ import { createDigestStore } from './digest.ts';
 import { createGoalStore } from './goals.ts';
 import { createInboundEventStore } from './inbound-events.ts';
 import { createKeyResultStore } from './key-results.ts';
+import { createNudgeStore } from './nudges.ts';
+import { createOutboxStore } from './outbox.ts';
 import { createPeopleStore } from './people.ts';
+import { createPromptRunStore } from './prompt-runs.ts';
 import { createPromptStore } from './prompts.ts';
 import { createReportStore } from './reports.ts';
+import { createScheduleStore } from './schedules.ts';
 import { createTeamStore } from './teams.ts';
 import { createTrackingStore } from './tracking.ts';
 
@@ -22,9 +26,13 @@ export function createStore(db: Db) {
     goals: createGoalStore(db),
     inboundEvents: createInboundEventStore(db),
     keyResults: createKeyResultStore(db),
+    nudges: createNudgeStore(db),
+    outbox: createOutboxStore(db),
     people: createPeopleStore(db),
+    promptRuns: createPromptRunStore(db),
     prompts: createPromptStore(db),
     reports: createReportStore(db),
+    schedules: createScheduleStore(db),
     teams: createTeamStore(db),
     tracking: createTrackingStore(db),
   };
