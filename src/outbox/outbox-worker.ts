@@ -46,7 +46,7 @@ export interface OutboxWorker {
 }
 
 /** How far ahead of its send slot a delivery is claimed: keeps the pipeline full, claims short. */
-const LOOKAHEAD_MS = 1000;
+const LOOKAHEAD_MS = 250;
 const MAX_RETRY_MS = 30 * 60_000;
 /** A message still failing after this long is dead-lettered: it would arrive too late to help. */
 const GIVE_UP_AFTER_MS = 3 * 86_400_000;
@@ -65,6 +65,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
   let crashed = false;
+  /** A transport's Retry-After, for the messages this worker already holds (others see the database). */
+  const pausedUntil = new Map<string, number>();
 
   const crash = (point: CrashPoint) => {
     if (options.crashAt !== point || crashed) return;
@@ -113,6 +115,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const adapter = adapters.get(delivery.transport as ChatAdapter['transport']) as ChatAdapter;
     const claim = { id: delivery.id, attempts: delivery.attempts };
     await sleep(waitMs);
+    for (;;) {
+      const until = pausedUntil.get(adapter.transport) ?? 0;
+      if (until <= Date.now()) break;
+      await sleep(until - Date.now());
+    }
     const message: OutboundMessage = {
       key: delivery.key,
       to:
@@ -193,8 +200,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
     const backoff = Math.min(retryBaseMs * 2 ** (delivery.attempts - 1), MAX_RETRY_MS);
     const retryIn = Math.max(outcome.retryAfterMs ?? 0, backoff * (0.8 + Math.random() * 0.4));
-    if (outcome.retryAfterMs)
+    if (outcome.retryAfterMs) {
+      pausedUntil.set(adapter.transport, Date.now() + outcome.retryAfterMs);
       await store.outbox.pauseTransport(adapter.transport, outcome.retryAfterMs).catch(() => {});
+    }
     logger.info(
       { key: delivery.key, error: outcome.error, retryInMs: Math.round(retryIn) },
       'delivery failed; will retry',

@@ -36,6 +36,8 @@ export interface SchedulerOptions {
   onQueued?: () => void;
   /** A run still `running` after this long lost its instance and is taken over. */
   runLeaseMs?: number;
+  /** A failed run is tried again after this (up to three attempts in all). */
+  runRetryAfterMs?: number;
 }
 
 export interface Scheduler {
@@ -61,8 +63,6 @@ export interface TickReport {
 
 /** A run that starts within this of its due instant is on time, later ones are marked late. */
 const ON_TIME_MS = 5 * 60_000;
-/** A failed run is tried again after this, up to MAX_ATTEMPTS times in all. */
-const RETRY_AFTER_MS = 60_000;
 const MAX_ATTEMPTS = 3;
 const DAY_MS = 86_400_000;
 
@@ -74,6 +74,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const { deps, instanceId } = options;
   const { store, logger } = deps;
   const leaseMs = options.runLeaseMs ?? 120_000;
+  const retryAfterMs = options.runRetryAfterMs ?? 60_000;
   let task: ScheduledTask | undefined;
   let ticking: Promise<unknown> | undefined;
   let lastTickAt: Date | undefined;
@@ -221,7 +222,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     for (const run of await store.schedules.takeOver(
       instanceId,
       leaseMs,
-      RETRY_AFTER_MS,
+      retryAfterMs,
       MAX_ATTEMPTS,
     )) {
       const key = parseRunKey(run.scheduleKey);

@@ -161,6 +161,9 @@ const paceKey = {
   target: (transport: string, target: string) => `target:${transport}:${target}`,
 };
 
+/** Thrown inside a claim's transaction to roll its slot reservation back. */
+class NothingToClaim extends Error {}
+
 /** Rows per insert statement: well under Postgres' 65,535 bind parameters. */
 const BATCH = 500;
 
@@ -173,6 +176,95 @@ export function createOutboxStore(db: Db) {
       eq(deliveries.claimedBy, instanceId),
       eq(deliveries.attempts, claim.attempts),
     );
+
+  /** Ready to go on a transport: pending or failed and due, or claimed by an instance that died. */
+  const ready = (transport: ChatTransport, leaseMs: number) =>
+    sql`d.transport = ${transport}
+        and ((d.state in ('pending', 'failed') and d.not_before <= now())
+             or (d.state = 'sending' and d.claimed_at < now() - ${seconds(leaseMs)}))`;
+
+  const claimOn = async (
+    transport: ChatTransport,
+    options: ClaimOptions,
+  ): Promise<Claimed | { waitMs: number } | undefined> => {
+    const transportKey = paceKey.transport(transport);
+    const interval = seconds(options.transportIntervalMs);
+    await db
+      .insert(outboxPace)
+      .values({ key: transportKey, nextAt: sql`now()` })
+      .onConflictDoNothing();
+    try {
+      return await db.transaction(async (tx) => {
+        const t = tx as unknown as Db;
+        const [reserved] = await queryRows<{ slot: string | Date }>(
+          t,
+          sql`update outbox_pace set next_at = greatest(next_at, clock_timestamp()) + ${interval}
+              where key = ${transportKey} and next_at <= clock_timestamp() + ${seconds(options.lookaheadMs)}
+              returning next_at - ${interval} as slot`,
+        );
+        if (!reserved) {
+          const [pace] = await queryRows<{ waitMs: number }>(
+            t,
+            sql`select greatest(0, extract(epoch from next_at - clock_timestamp()) * 1000 - ${options.lookaheadMs})::float8 as "waitMs"
+                from outbox_pace where key = ${transportKey}`,
+          );
+          const [any] = await queryRows<{ id: number }>(
+            t,
+            sql`select d.id from deliveries d where ${ready(transport, options.leaseMs)} limit 1`,
+          );
+          return any ? { waitMs: Number(pace?.waitMs ?? 0) } : undefined;
+        }
+        const slot = sql`${new Date(reserved.slot).toISOString()}::timestamptz`;
+        const [candidate] = await queryRows<RawDelivery>(
+          t,
+          sql`select ${RAW_COLUMNS} from deliveries d
+              where ${ready(transport, options.leaseMs)}
+                and not exists (select 1 from outbox_pace p
+                                where p.key = 'target:' || d.transport || ':' || d.target and p.next_at > ${slot})
+              order by d.not_before, d.id
+              limit 1
+              for update of d skip locked`,
+        );
+        // Nothing can use the slot: give it back (the rollback undoes the reservation).
+        if (!candidate) throw new NothingToClaim();
+        await queryRows(
+          t,
+          sql`insert into outbox_pace (key, next_at)
+              values (${paceKey.target(transport, candidate.target)}, ${slot} + ${seconds(options.targetIntervalMs)})
+              on conflict (key) do update set next_at = greatest(outbox_pace.next_at, ${slot}) + ${seconds(options.targetIntervalMs)}`,
+        );
+        const [claimed] = await queryRows<{ attempts: number; waitMs: number }>(
+          t,
+          sql`update deliveries set state = 'sending', claimed_by = ${options.instanceId},
+                     claimed_at = now(), attempts = attempts + 1
+              where id = ${candidate.id}
+              returning attempts, greatest(0, extract(epoch from ${slot} - clock_timestamp()) * 1000)::float8 as "waitMs"`,
+        );
+        return {
+          delivery: fromRaw({
+            ...candidate,
+            state: 'sending',
+            attempts: claimed?.attempts ?? candidate.attempts + 1,
+            claimedBy: options.instanceId,
+          }),
+          waitMs: Number(claimed?.waitMs ?? 0),
+          retaken: candidate.state === 'sending',
+        };
+      });
+    } catch (error) {
+      if (!(error instanceof NothingToClaim)) throw error;
+      // Ready deliveries whose destinations are all busy: wait for the first to be free.
+      const [blocked] = await queryRows<{ waitMs: number | null }>(
+        db,
+        sql`select (extract(epoch from min(p.next_at) - clock_timestamp()) * 1000)::float8 as "waitMs"
+            from deliveries d join outbox_pace p on p.key = 'target:' || d.transport || ':' || d.target
+            where ${ready(transport, options.leaseMs)}`,
+      );
+      return blocked?.waitMs === null || blocked?.waitMs === undefined
+        ? undefined
+        : { waitMs: Math.max(0, Number(blocked.waitMs)) };
+    }
+  };
 
   return {
     /**
@@ -235,79 +327,19 @@ export function createOutboxStore(db: Db) {
     },
 
     /**
-     * Claims the next delivery that may go now on one of `transports`, and reserves its send slot:
-     * the transport's next free slot, no earlier than its destination's. Undefined when nothing is
-     * ready; `{ waitMs }` when something is ready but the transport's slots are taken for longer
-     * than the lookahead.
+     * Claims the next delivery that may go now on one of `transports`, with its send slot: the
+     * transport's next free slot is reserved first (its row lock orders every instance's claims),
+     * then a delivery whose destination is free by that slot is taken. Undefined when nothing is
+     * ready; `{ waitMs }` when something is ready but must wait for its transport or destination.
      */
     async claim(options: ClaimOptions): Promise<Claimed | { waitMs: number } | undefined> {
-      if (options.transports.length === 0) return undefined;
-      const transports = sql.join(
-        options.transports.map((t) => sql`${t}`),
-        sql`, `,
-      );
-      return db.transaction(async (tx) => {
-        const t = tx as unknown as Db;
-        const [candidate] = await queryRows<RawDelivery>(
-          t,
-          sql`select ${RAW_COLUMNS} from deliveries d
-              where d.transport::text in (${transports})
-                and ((d.state in ('pending', 'failed') and d.not_before <= now())
-                     or (d.state = 'sending' and d.claimed_at < now() - ${seconds(options.leaseMs)}))
-                and not exists (select 1 from outbox_pace p
-                                where p.key = 'target:' || d.transport || ':' || d.target
-                                  and p.next_at > now() + ${seconds(options.lookaheadMs)})
-              order by d.not_before, d.id
-              limit 1
-              for update of d skip locked`,
-        );
-        if (!candidate) return undefined;
-        const transport = candidate.transport as ChatTransport;
-        const transportKey = paceKey.transport(transport);
-        await t
-          .insert(outboxPace)
-          .values({ key: transportKey, nextAt: sql`now()` })
-          .onConflictDoNothing();
-        const [slot] = await queryRows<{ slot: string | Date }>(
-          t,
-          sql`update outbox_pace set next_at = greatest(next_at, now()) + ${seconds(options.transportIntervalMs)}
-              where key = ${transportKey} and next_at <= now() + ${seconds(options.lookaheadMs)}
-              returning next_at - ${seconds(options.transportIntervalMs)} as slot`,
-        );
-        if (!slot) {
-          const [pace] = await queryRows<{ waitMs: number }>(
-            t,
-            sql`select greatest(0, extract(epoch from next_at - now()) * 1000 - ${options.lookaheadMs})::float8 as "waitMs"
-                from outbox_pace where key = ${transportKey}`,
-          );
-          return { waitMs: Number(pace?.waitMs ?? 0) };
-        }
-        const slotAt = new Date(slot.slot).toISOString();
-        const [target] = await queryRows<{ waitMs: number }>(
-          t,
-          sql`insert into outbox_pace (key, next_at)
-              values (${paceKey.target(transport, candidate.target)}, greatest(${slotAt}::timestamptz, now()) + ${seconds(options.targetIntervalMs)})
-              on conflict (key) do update
-                set next_at = greatest(outbox_pace.next_at, ${slotAt}::timestamptz, now()) + ${seconds(options.targetIntervalMs)}
-              returning greatest(0, extract(epoch from next_at - now()) * 1000 - ${options.targetIntervalMs})::float8 as "waitMs"`,
-        );
-        const [claimed] = await queryRows<{ attempts: number }>(
-          t,
-          sql`update deliveries set state = 'sending', claimed_by = ${options.instanceId},
-                     claimed_at = now(), attempts = attempts + 1
-              where id = ${candidate.id} returning attempts`,
-        );
-        return {
-          delivery: fromRaw({
-            ...candidate,
-            state: 'sending',
-            attempts: claimed?.attempts ?? candidate.attempts + 1,
-            claimedBy: options.instanceId,
-          }),
-          waitMs: Number(target?.waitMs ?? 0),
-          retaken: candidate.state === 'sending',
-        };
-      });
+      let wait: number | undefined;
+      for (const transport of options.transports) {
+        const claimed = await claimOn(transport, options);
+        if (claimed && 'delivery' in claimed) return claimed;
+        if (claimed) wait = Math.min(wait ?? claimed.waitMs, claimed.waitMs);
+      }
+      return wait === undefined ? undefined : { waitMs: wait };
     },
 
     /** Records a sent message; false when the claim was lost to another instance meanwhile. */

@@ -52,7 +52,12 @@ export async function link(
 
 export function testScheduler(
   services: Services,
-  options: { instanceId?: string; transports?: ChatTransport[]; runLeaseMs?: number } = {},
+  options: {
+    instanceId?: string;
+    transports?: ChatTransport[];
+    runLeaseMs?: number;
+    runRetryAfterMs?: number;
+  } = {},
 ): Scheduler {
   return createScheduler({
     deps: {
@@ -67,6 +72,7 @@ export function testScheduler(
       throw new Error('tests pass `now` to tick');
     },
     ...(options.runLeaseMs === undefined ? {} : { runLeaseMs: options.runLeaseMs }),
+    ...(options.runRetryAfterMs === undefined ? {} : { runRetryAfterMs: options.runRetryAfterMs }),
   });
 }
 
