@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { withTimeLimit } from '../db/time-limit.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Claimed, OutboxStore } from '../store/outbox.ts';
 import type { PromptRunStore } from '../store/prompt-runs.ts';
@@ -51,6 +52,9 @@ const MAX_RETRY_MS = 30 * 60_000;
 /** A message still failing after this long is dead-lettered: it would arrive too late to help. */
 const GIVE_UP_AFTER_MS = 3 * 86_400_000;
 
+/** Longest wait for one database call before the worker moves on (see withTimeLimit). */
+const DATABASE_LIMIT_MS = 15_000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
@@ -92,7 +96,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const deadline = Date.now() + options.leaseMs / 2;
     for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
       try {
-        if (!(await write()))
+        if (!(await withTimeLimit(write(), DATABASE_LIMIT_MS, what)))
           logger.warn(
             { what },
             'a delivery was taken over by another instance before it was recorded',
@@ -257,14 +261,18 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await Promise.race(inFlight);
       return 'claimed';
     }
-    const claimed = await store.outbox.claim({
-      transports,
-      instanceId,
-      leaseMs: options.leaseMs,
-      transportIntervalMs: 1000 / options.rate,
-      targetIntervalMs: options.targetIntervalMs,
-      lookaheadMs: LOOKAHEAD_MS,
-    });
+    const claimed = await withTimeLimit(
+      store.outbox.claim({
+        transports,
+        instanceId,
+        leaseMs: options.leaseMs,
+        transportIntervalMs: 1000 / options.rate,
+        targetIntervalMs: options.targetIntervalMs,
+        lookaheadMs: LOOKAHEAD_MS,
+      }),
+      DATABASE_LIMIT_MS,
+      'claiming a delivery',
+    );
     if (claimed === undefined) return 'idle';
     if (!('delivery' in claimed)) return claimed;
     if (claimed.retaken)

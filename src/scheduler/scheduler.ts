@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Department } from '../chat/lookups.ts';
+import { withTimeLimit } from '../db/time-limit.ts';
 import {
   type AnySchedule,
   dueInstants,
@@ -64,6 +65,8 @@ export interface TickReport {
 /** A run that starts within this of its due instant is on time, later ones are marked late. */
 const ON_TIME_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 3;
+/** A tick still waiting after this gives way to the next one (see withTimeLimit). */
+const TICK_LIMIT_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 
 const JOBS: {
@@ -259,7 +262,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   const safeTick = () => {
     if (ticking) return ticking;
-    ticking = tick()
+    ticking = withTimeLimit(tick(), TICK_LIMIT_MS, 'scheduler tick')
       .catch((error) =>
         logger.error({ err: error }, 'scheduler tick failed; the next tick tries again'),
       )
