@@ -22,7 +22,7 @@ export const deliveriesCommand = defineCommand<Deps>({
         code('whoami'),
         ' shows who you are.',
       );
-    if (!verb && ctx.actor.isAdmin) return deliveriesOverview(ctx.now, ctx.timeZone, deps);
+    if (!verb && ctx.actor.isAdmin) return deliveriesOverview(ctx.timeZone, deps);
     const person = handle ? await deps.people.findByHandle(handle) : self;
     if (!person) {
       if (!handle) return errorReply('Name someone: ', code('deliveries why <handle>'), '.');

@@ -33,14 +33,18 @@ export type DeliveriesDeps = Pick<
 
 const TIMELINE = 25;
 
-/** One delivery's state in words. */
-export function describeDelivery(d: DeliveryRow, now: Date, zone: string): string {
+/**
+ * One delivery's state in words. The outbox keeps the database's real time, even when the
+ * bot's clock is pinned (OKRBOT_NOW), so waits are judged against the real time too.
+ */
+export function describeDelivery(d: DeliveryRow, zone: string): string {
   const note = d.note ? ` (${d.note})` : '';
   switch (d.state) {
     case 'sent':
       return `sent ${d.sentAt ? formatMoment(d.sentAt, zone) : ''} on ${d.transport} (message ${d.sentMessageId})${note}`;
     case 'pending':
-      return d.notBefore > now
+      // Queued to wait (an away manager's return), not merely queued a moment ago.
+      return d.notBefore.getTime() > Math.max(Date.now(), d.createdAt.getTime() + 1000)
         ? `waiting until ${formatMoment(d.notBefore, zone)}${note}`
         : `queued on ${d.transport}, not sent yet${note}`;
     case 'sending':
@@ -139,7 +143,7 @@ export async function explainPerson(
               `${formatMoment(d.createdAt, zone)} `,
               code(d.key),
               d.personId === person.id ? '' : ' (to a delegate, in their place)',
-              `: ${describeDelivery(d, now, zone)}`,
+              `: ${describeDelivery(d, zone)}`,
             ],
           })),
         )
@@ -184,7 +188,7 @@ async function promptStory(
       return `the prompt run due ${formatMoment(due, zone)} is ${run.state}${run.detail ? `: ${run.detail}` : ''}.`;
     return `the prompt run at ${formatMoment(due, zone)} (${run.detail}) had nothing for them: they were not a manager of ${team.name} in that zone then.`;
   }
-  const parts = [`prompt ${describeDelivery(delivery, now, zone)}.`];
+  const parts = [`prompt ${describeDelivery(delivery, zone)}.`];
   if (delivery.state !== 'sent') return parts.join(' ');
   const prompt = await deps.promptRuns.find({ teamId: team.id, personId: person.id, month });
   if (!prompt) return parts.join(' ');
@@ -196,7 +200,7 @@ async function promptStory(
   for (const [i, days] of schedule.settings.reminders.entries()) {
     const reminder = await deps.outbox.byKey(reminderKey(prompt.id, i + 1));
     const at = daysLater(prompt.dueAt, days, zone);
-    if (reminder) parts.push(`Reminder ${i + 1} ${describeDelivery(reminder, now, zone)}.`);
+    if (reminder) parts.push(`Reminder ${i + 1} ${describeDelivery(reminder, zone)}.`);
     else if (at >= monthEnd)
       parts.push(`No reminder ${i + 1}: it would fall after the month's end.`);
     else if (at > now)
@@ -212,11 +216,7 @@ async function promptStory(
 }
 
 /** Counts by state, the latest problems and the latest schedule runs. */
-export async function deliveriesOverview(
-  now: Date,
-  zone: string,
-  deps: DeliveriesDeps,
-): Promise<Reply> {
+export async function deliveriesOverview(zone: string, deps: DeliveriesDeps): Promise<Reply> {
   const [counts, problems, runs] = await Promise.all([
     deps.outbox.countsByState(),
     deps.outbox.latest(['failed', 'dead'], 10),
@@ -233,9 +233,7 @@ export async function deliveriesOverview(
     ),
     paragraph(strong(`Failed and dead-lettered (${problems.length})`)),
     problems.length
-      ? list(
-          problems.map((d) => ({ content: [code(d.key), `: ${describeDelivery(d, now, zone)}`] })),
-        )
+      ? list(problems.map((d) => ({ content: [code(d.key), `: ${describeDelivery(d, zone)}`] })))
       : paragraph('None.'),
     paragraph(strong('Latest schedule runs')),
     runs.length

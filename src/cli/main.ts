@@ -271,7 +271,7 @@ async function deliveries(args: readonly string[], env: NodeJS.ProcessEnv): Prom
     const handle = options.get('why')?.at(-1);
     if (handle === undefined) {
       process.stdout.write(
-        `${renderText(await deliveriesOverview(now, config.timeZone, bot.services))}\n`,
+        `${renderText(await deliveriesOverview(config.timeZone, bot.services))}\n`,
       );
       return 0;
     }

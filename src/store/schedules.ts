@@ -65,6 +65,15 @@ function merged(row: {
   } as AnySchedule;
 }
 
+/** JSON with sorted keys: jsonb keeps its own key order, so plain JSON would never compare equal. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
+
 export function createScheduleStore(db: Db) {
   return {
     /** Every department's schedules: stored ones, else the defaults. */
@@ -115,7 +124,7 @@ export function createScheduleStore(db: Db) {
         .where(and(eq(schedules.departmentId, departmentId), eq(schedules.kind, schedule.kind)));
       if (
         current &&
-        JSON.stringify(current.settings) === JSON.stringify(values.settings) &&
+        canonical(current.settings) === canonical(values.settings) &&
         current.catchUpSeconds === values.catchUpSeconds &&
         current.enabled === values.enabled
       )

@@ -6,6 +6,7 @@ import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/database.ts';
 import { queryRows } from '../../src/db/rows.ts';
+import { importDemo } from '../../src/import/demo.ts';
 import { createPostgresDatabase, drivers, dropPostgresDatabase } from '../support/databases.ts';
 import { type Instance, sentLines, startInstance, waitFor } from '../support/instances.ts';
 import { runCli } from '../support/run-cli.ts';
@@ -230,6 +231,49 @@ schedules:
       await fresh.close();
     }
   });
+
+  it('acceptance: two instances on the demo data prompt each manager once, one killed mid-run', async () => {
+    url = await createPostgresDatabase();
+    database = await openDatabase({ url, dataDir: 'unused' });
+    await importDemo(database.db, { fiscal: { startMonth: 7 }, defaultTimeZone: 'UTC' });
+    const managers = await queryRows<{ handle: string; id: number }>(
+      database.db,
+      sql`select distinct p.handle, p.id from team_roles r join people p on p.id = r.person_id where r.role = 'manager'`,
+    );
+    await link(
+      servicesOf(database.db),
+      managers.map((m) => [m.handle, 'slack', `U0DEMO${String(m.id).padStart(4, '0')}`] as const),
+    );
+    file = join(dir, `sent-${++run}.jsonl`);
+    // The 20th of August 2019, just after 10:00 in the department's zone (UTC).
+    const env = { OKRBOT_NOW: '2019-08-20T10:00:30Z', OKRBOT_OUTBOX_RATE: '4' };
+    const first = start({ ...env, OKRBOT_INSTANCE_ID: 'first' });
+    start({ ...env, OKRBOT_INSTANCE_ID: 'second' });
+    await waitFor('the prompts going out', () => keysSent().length >= 4);
+    first.child.kill('SIGKILL');
+    await waitFor(
+      'every queued prompt sent',
+      async () => {
+        const states = await sentState('prompt');
+        return (
+          states.length > 0 && states.filter((s) => s !== 'skipped').every((s) => s === 'sent')
+        );
+      },
+      90_000,
+    );
+    const queued = (await outboxRows(database.db, 'prompt')).filter((r) => r.state === 'sent');
+    expect(queued.length).toBeGreaterThan(10);
+    expect(keysSent().sort()).toEqual(queued.map((r) => r.key).sort());
+    expect(keysSent()).toContain('prompt:analytics:nuria-ruiz:2019-08');
+    const why = await runCli(['deliveries', '--why', 'nuria-ruiz'], {
+      DATABASE_URL: url,
+      OKRBOT_DEMO: '0',
+      OKRBOT_NOW: '2019-08-21T12:00:00Z',
+    });
+    expect(why.stdout).toMatch(
+      /Analytics, August 2019: prompt sent .* on slack \(message \d+\.\d+\)\. Reminder 1 due 2019-08-23 10:00 UTC if still unanswered\./,
+    );
+  }, 150_000);
 
   it('explains to the operator what was sent, and runs a schedule on demand', async () => {
     await setUp(ORGANISATION.replace('prompt: { enabled: false }', 'prompt: { day: 20 }'));
