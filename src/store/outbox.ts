@@ -52,6 +52,9 @@ export interface DeliveryRow {
   createdAt: Date;
 }
 
+/** Which claim of a delivery: its attempt number fences off a claim another instance took over. */
+export type Claim = Pick<DeliveryRow, 'id' | 'attempts'>;
+
 /** A delivery claimed for sending, with the slot it may go out at. */
 export interface Claimed {
   delivery: DeliveryRow;
@@ -168,14 +171,29 @@ class NothingToClaim extends Error {}
 const BATCH = 500;
 
 export function createOutboxStore(db: Db) {
-  /** Updates a claimed delivery only while this claim still holds it (no other instance took over). */
-  const fenced = (claim: { id: number; attempts: number }, instanceId: string) =>
-    and(
-      eq(deliveries.id, claim.id),
-      eq(deliveries.state, 'sending'),
-      eq(deliveries.claimedBy, instanceId),
-      eq(deliveries.attempts, claim.attempts),
-    );
+  /**
+   * Records the outcome of a claimed delivery, only while this claim still holds it (no other
+   * instance took it over meanwhile); false when it no longer does.
+   */
+  const settle = async (
+    claim: Claim,
+    instanceId: string,
+    values: Partial<Record<keyof typeof deliveries.$inferInsert, unknown>>,
+  ): Promise<boolean> => {
+    const rows = await db
+      .update(deliveries)
+      .set(values as typeof deliveries.$inferInsert)
+      .where(
+        and(
+          eq(deliveries.id, claim.id),
+          eq(deliveries.state, 'sending'),
+          eq(deliveries.claimedBy, instanceId),
+          eq(deliveries.attempts, claim.attempts),
+        ),
+      )
+      .returning({ id: deliveries.id });
+    return rows.length > 0;
+  };
 
   /** Ready to go on a transport: pending or failed and due, or claimed by an instance that died. */
   const ready = (transport: ChatTransport, leaseMs: number) =>
@@ -343,67 +361,34 @@ export function createOutboxStore(db: Db) {
     },
 
     /** Records a sent message; false when the claim was lost to another instance meanwhile. */
-    async markSent(
-      claim: { id: number; attempts: number },
+    markSent: (
+      claim: Claim,
       instanceId: string,
       sent: { messageId: string; note?: string | undefined },
-    ): Promise<boolean> {
-      const rows = await db
-        .update(deliveries)
-        .set({
-          state: 'sent',
-          sentMessageId: sent.messageId,
-          sentAt: sql`now()`,
-          lastError: null,
-          ...(sent.note ? { note: sent.note } : {}),
-        })
-        .where(fenced(claim, instanceId))
-        .returning({ id: deliveries.id });
-      return rows.length > 0;
-    },
+    ) =>
+      settle(claim, instanceId, {
+        state: 'sent',
+        sentMessageId: sent.messageId,
+        sentAt: sql`now()`,
+        lastError: null,
+        ...(sent.note ? { note: sent.note } : {}),
+      }),
 
     /** A transient failure: tried again after `retryInMs`. */
-    async markFailed(
-      claim: { id: number; attempts: number },
-      instanceId: string,
-      error: string,
-      retryInMs: number,
-    ): Promise<boolean> {
-      const rows = await db
-        .update(deliveries)
-        .set({ state: 'failed', lastError: error, notBefore: sql`now() + ${seconds(retryInMs)}` })
-        .where(fenced(claim, instanceId))
-        .returning({ id: deliveries.id });
-      return rows.length > 0;
-    },
+    markFailed: (claim: Claim, instanceId: string, error: string, retryInMs: number) =>
+      settle(claim, instanceId, {
+        state: 'failed',
+        lastError: error,
+        notBefore: sql`now() + ${seconds(retryInMs)}`,
+      }),
 
     /** A permanent failure (or one retried for too long): dead-lettered, never tried again. */
-    async markDead(
-      claim: { id: number; attempts: number },
-      instanceId: string,
-      error: string,
-    ): Promise<boolean> {
-      const rows = await db
-        .update(deliveries)
-        .set({ state: 'dead', lastError: error })
-        .where(fenced(claim, instanceId))
-        .returning({ id: deliveries.id });
-      return rows.length > 0;
-    },
+    markDead: (claim: Claim, instanceId: string, error: string) =>
+      settle(claim, instanceId, { state: 'dead', lastError: error }),
 
     /** Nothing to send after all (a reminder whose prompt was answered meanwhile). */
-    async markSkipped(
-      claim: { id: number; attempts: number },
-      instanceId: string,
-      reason: string,
-    ): Promise<boolean> {
-      const rows = await db
-        .update(deliveries)
-        .set({ state: 'skipped', skipReason: reason })
-        .where(fenced(claim, instanceId))
-        .returning({ id: deliveries.id });
-      return rows.length > 0;
-    },
+    markSkipped: (claim: Claim, instanceId: string, reason: string) =>
+      settle(claim, instanceId, { state: 'skipped', skipReason: reason }),
 
     /** Holds a transport's sending for `ms` (a rate limit's Retry-After), across instances. */
     async pauseTransport(transport: ChatTransport, ms: number): Promise<void> {

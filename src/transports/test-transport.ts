@@ -24,20 +24,22 @@ export interface SentLine {
   at: number;
 }
 
+/** What a test transport's file holds so far, oldest first. */
+export function readSentLines(file: string): SentLine[] {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as SentLine);
+}
+
 export function createTestTransport(transport: ChatTransport, file: string): ChatAdapter {
   let sent = 0;
-  const lines = (): SentLine[] => {
-    let text = '';
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return [];
-    }
-    return text
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as SentLine);
-  };
   return {
     transport,
     async start() {},
@@ -71,7 +73,7 @@ export function createTestTransport(transport: ChatTransport, file: string): Cha
       return { ok: true, messageId: line.messageId };
     },
     async wasDelivered(message) {
-      const line = lines().find((l) => l.key === message.key);
+      const line = readSentLines(file).find((l) => l.key === message.key);
       return line ? { messageId: line.messageId } : undefined;
     },
   };

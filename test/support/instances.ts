@@ -1,6 +1,5 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import type { SentLine } from '../../src/transports/test-transport.ts';
+import { readSentLines } from '../../src/transports/test-transport.ts';
 import { spawnCli } from './run-cli.ts';
 
 // okrbot instances as child processes, the way an operator runs several: each writes what it
@@ -38,18 +37,8 @@ export function startInstance(args: string[], env: Record<string, string>): Inst
   };
 }
 
-export function sentLines(file: string): SentLine[] {
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as SentLine);
-}
+/** Every message any instance sent through the test transport's file. */
+export const sentLines = readSentLines;
 
 /** Polls until `check` is true; fails with `what` after `timeoutMs`. */
 export async function waitFor(
