@@ -48,6 +48,8 @@ export interface OutboxWorker {
 
 /** How far ahead of its send slot a delivery is claimed: keeps the pipeline full, claims short. */
 const LOOKAHEAD_MS = 250;
+/** A second's worth of a transport's slots left unused may be made up for (see ClaimOptions). */
+const BURST_MS = 1000;
 const MAX_RETRY_MS = 30 * 60_000;
 /** A message still failing after this long is dead-lettered: it would arrive too late to help. */
 const GIVE_UP_AFTER_MS = 3 * 86_400_000;
@@ -269,6 +271,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         transportIntervalMs: 1000 / options.rate,
         targetIntervalMs: options.targetIntervalMs,
         lookaheadMs: LOOKAHEAD_MS,
+        burstMs: BURST_MS,
       }),
       DATABASE_LIMIT_MS,
       'claiming a delivery',

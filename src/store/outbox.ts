@@ -75,6 +75,12 @@ export interface ClaimOptions {
   targetIntervalMs: number;
   /** How far ahead of its send slot a delivery may be claimed. */
   lookaheadMs: number;
+  /**
+   * Slots left unused this long ago may still be taken (a token bucket's depth): a hiccup (an
+   * instance dying with slots reserved, a stalled process) is made up for by a short burst, so
+   * the rate holds on average. Destinations get no such burst.
+   */
+  burstMs: number;
 }
 
 const deliveryColumns = {
@@ -216,7 +222,7 @@ export function createOutboxStore(db: Db) {
         const t = tx as unknown as Db;
         const [reserved] = await queryRows<{ slot: string | Date }>(
           t,
-          sql`update outbox_pace set next_at = greatest(next_at, clock_timestamp()) + ${interval}
+          sql`update outbox_pace set next_at = greatest(next_at, clock_timestamp() - ${seconds(options.burstMs)}) + ${interval}
               where key = ${transportKey} and next_at <= clock_timestamp() + ${seconds(options.lookaheadMs)}
               returning next_at - ${interval} as slot`,
         );
