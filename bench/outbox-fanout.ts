@@ -66,6 +66,8 @@ async function seed(url: string): Promise<void> {
 interface Result {
   scenario: string;
   sent: number;
+  /** Most messages sent within any one second: the limit plus at most a second's make-up burst. */
+  peakPerSecond: number;
   unique: number;
   duplicates: number;
   lost: number;
@@ -117,9 +119,15 @@ async function scenario(name: string, killAt: number | undefined, dir: string): 
     const times = lines.map((line) => line.at).sort((a, b) => a - b);
     const seconds = ((times.at(-1) as number) - (times[0] as number)) / 1000;
     const achieved = (lines.length - 1) / seconds;
+    let peak = 0;
+    for (let first = 0, last = 0; last < times.length; last++) {
+      while ((times[last] as number) - (times[first] as number) >= 1000) first++;
+      peak = Math.max(peak, last - first + 1);
+    }
     return {
       scenario: name,
       sent: lines.length,
+      peakPerSecond: peak,
       unique,
       duplicates: lines.length - unique,
       lost: count - unique,
