@@ -185,6 +185,31 @@ describe.each(drivers())('the scheduler (%s)', (driver) => {
       }
     });
 
+    it('tries a failed run again, and it completes once the database answers', async () => {
+      const flaky: Services = {
+        ...services,
+        outbox: {
+          ...services.outbox,
+          // The digest run's write fails (the other schedules and reminders go on).
+          enqueue: async (rows) => {
+            if (rows.some((row) => row.kind === 'digest'))
+              throw new Error('Connection terminated unexpectedly');
+            return services.outbox.enqueue(rows);
+          },
+        },
+      };
+      const report = await testScheduler(flaky).tick(at('2026-11-02T08:00:30Z'));
+      expect(ranOf(report, 'digest:tech')).toEqual([['digest:tech', 'failed']]);
+      expect(await outboxRows(database.db, 'digest')).toEqual([]);
+      const retried = await testScheduler(services, { runRetryAfterMs: 0 }).tick(
+        at('2026-11-02T08:01:30Z'),
+      );
+      expect(ranOf(retried, 'digest:tech')).toEqual([['digest:tech', 'done']]);
+      const [run] = (await runRows(database.db)).filter((r) => r.key === 'digest:tech');
+      expect(run).toMatchObject({ state: 'done', attempts: 2 });
+      expect(await outboxRows(database.db, 'digest')).toHaveLength(2);
+    });
+
     it('takes over a run whose instance died while running it', async () => {
       const scheduler = testScheduler(services, { instanceId: 'survivor', runLeaseMs: 1000 });
       await queryRows(
