@@ -17,6 +17,7 @@ import { cycleAt, digestPeriod } from '../src/domain/fiscal-calendar.ts';
 import { renderText } from '../src/reply/render-text.ts';
 import { createStore } from '../src/store/store.ts';
 import { createPostgresDatabase, dropPostgresDatabase } from '../test/support/databases.ts';
+import { median, numberOption, percentile } from './stats.ts';
 import {
   describeOrganisation,
   type GeneratedOrganisation,
@@ -27,12 +28,8 @@ import {
 } from './synthetic-org.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const option = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? Number(process.argv[index + 1]) || fallback : fallback;
-};
-const runs = option('--runs', 50);
-const teamCount = option('--teams', 1000);
+const runs = numberOption('--runs', 50);
+const teamCount = numberOption('--teams', 1000);
 const WARM_UP = 5;
 const SMALL_TEAMS = 10;
 const BREAKDOWN_RUNS = 10;
@@ -170,18 +167,6 @@ async function diagnose(database: Database, line: string, replyText: string): Pr
 
 // --- measuring ---------------------------------------------------------------------------------
 
-const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
-function median(values: number[]): number {
-  const s = sorted(values);
-  const middle = Math.floor(s.length / 2);
-  return s.length % 2
-    ? (s[middle] as number)
-    : ((s[middle - 1] as number) + (s[middle] as number)) / 2;
-}
-/** Nearest-rank 95th percentile. */
-const p95 = (values: number[]) =>
-  sorted(values)[Math.max(0, Math.ceil(values.length * 0.95) - 1)] as number;
-
 async function measure(counted: Counted, dispatch: Dispatch, line: string): Promise<CommandResult> {
   const first = await ask(dispatch, line);
   const error =
@@ -205,7 +190,7 @@ async function measure(counted: Counted, dispatch: Dispatch, line: string): Prom
     queries,
     samplesMs,
     medianMs: median(samplesMs),
-    p95Ms: p95(samplesMs),
+    p95Ms: percentile(samplesMs, 95),
   };
 }
 

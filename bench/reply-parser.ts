@@ -1,6 +1,7 @@
 // How the reply parser's cost grows with line length: linear work means the time per
 // character stays flat from 250 to 2,000 characters. Usage: npx tsx bench/reply-parser.ts
 import { MAX_REPLY_LINE, parseReplyLine } from '../src/domain/reply-parser.ts';
+import { median } from './stats.ts';
 
 const WORDS = [
   'blokced porgress compelted wiating stlaled pasued',
@@ -13,11 +14,6 @@ function lineOf(word: string, length: number): string {
   let line = '';
   while (line.length < length) line += `${word} `;
   return line.slice(0, length);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 const rows: string[] = [];

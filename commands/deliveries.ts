@@ -3,7 +3,10 @@ import { deliveriesOverview, explainPerson } from '../src/chat/deliveries-report
 import { suggest } from '../src/domain/text.ts';
 import { code, errorReply } from '../src/reply/document.ts';
 
-type Deps = Pick<Services, 'people' | 'teams' | 'outbox' | 'schedules' | 'promptRuns'>;
+type Deps = Pick<
+  Services,
+  'people' | 'teams' | 'outbox' | 'schedules' | 'promptRuns' | 'deliveryStats'
+>;
 
 export const deliveriesCommand = defineCommand<Deps>({
   name: 'deliveries',

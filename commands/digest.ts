@@ -1,6 +1,7 @@
 import { type CommandContext, defineCommand, type Services } from '../src/chat/command.ts';
 import { findingItem } from '../src/chat/findings.ts';
 import { type Department, scopeOf } from '../src/chat/lookups.ts';
+import { paths, publicLink } from '../src/dashboard/urls.ts';
 import { cycleAt, dayIn, digestPeriod } from '../src/domain/fiscal-calendar.ts';
 import { assess } from '../src/domain/overdue.ts';
 import { STATUSES } from '../src/domain/status.ts';
@@ -10,7 +11,9 @@ import {
   code,
   context,
   heading,
+  type Inline,
   type Line,
+  link,
   list,
   paragraph,
   reply,
@@ -29,6 +32,7 @@ export const digestCommand = defineCommand<Deps>({
     "A department's digest for this week: changes, notes, blocked items, overdue key results, missing reports",
   usage: 'digest [department]',
   examples: ['digest technology', 'digest'],
+  readOnly: true,
   async run({ text }, ctx, deps) {
     const scope = await scopeOf(text, ctx, deps);
     if ('reply' in scope) return scope.reply;
@@ -45,7 +49,7 @@ export const digestCommand = defineCommand<Deps>({
  */
 export async function departmentDigest(
   department: Department,
-  ctx: Pick<CommandContext, 'now' | 'fiscal' | 'rules'>,
+  ctx: Pick<CommandContext, 'now' | 'fiscal' | 'rules' | 'publicUrl'>,
   deps: DigestDeps,
   period: { from: Date; month: string; monthStart: Date; monthEnd: Date } = digestPeriod(
     ctx.now,
@@ -64,9 +68,25 @@ export async function departmentDigest(
     deps.tracking.items({ departmentIds: [department.id], keyResultsOnly: true }, ctx.now),
     deps.nudges.escalations(department.id, new Date(ctx.now.getTime() - 7 * 86_400_000), ctx.now),
   ]);
+  // With a public dashboard, each key result that changed or is overdue links its chart.
+  const chart = (cycleLabel: string, ref: string): Inline[] =>
+    ctx.publicUrl
+      ? [' · ', link(publicLink(ctx.publicUrl, paths.chart(cycleLabel, ref, 'png')), 'chart')]
+      : [];
   const blocks: Block[] = [
     heading(`${department.name} — weekly digest, week of ${dayIn(period.from, zone)}`),
-    context(`${quarter?.label ?? 'no goals this quarter'} · as of ${dayIn(ctx.now, zone)}`),
+    context(
+      `${quarter?.label ?? 'no goals this quarter'} · as of ${dayIn(ctx.now, zone)}`,
+      ...(ctx.publicUrl && quarter
+        ? [
+            ' · ',
+            link(
+              publicLink(ctx.publicUrl, paths.cycle(department.slug, quarter.label)),
+              'dashboard',
+            ),
+          ]
+        : []),
+    ),
   ];
 
   const total = facts.counts.reduce((sum, row) => sum + row.count, 0);
@@ -98,6 +118,7 @@ export async function departmentDigest(
             : [badge(c.previous), ' → ']),
         badge(c.status),
         ` by ${c.personName ?? `(${c.source})`}${c.note ? ` — ${c.note}` : ''}`,
+        ...(c.keyResult ? chart(c.cycleLabel, c.ref) : []),
       ]),
     ),
     ...section(
@@ -118,7 +139,7 @@ export async function departmentDigest(
       tracked.keyResults.flatMap((kr) =>
         assess(kr, ctx.now, ctx.rules)
           .filter((f) => f.kind === 'overdue')
-          .map((f) => findingItem(kr, f, zone).content),
+          .map((f) => [...findingItem(kr, f, zone).content, ...chart(kr.cycleLabel, kr.ref)]),
       ),
     ),
   );

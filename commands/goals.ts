@@ -21,6 +21,7 @@ export const goalsCommand = defineCommand<Deps>({
   summary: "A team's goals for the current quarter with the refs other commands take",
   usage: 'goals [team]',
   examples: ['goals performance', 'goals release engineering'],
+  readOnly: true,
   async run({ text }, ctx, deps) {
     let name = text;
     if (!name) {

@@ -19,6 +19,7 @@ export const helpCommand = defineCommand<Deps>({
   summary: 'The commands, or how to use one',
   usage: 'help [command]',
   examples: ['help', 'help status'],
+  readOnly: true,
   async run({ args }, _ctx, { registry }) {
     const [name] = args;
     if (!name) {

@@ -22,6 +22,7 @@ export const overdueCommand = defineCommand<Deps>({
     'Goals and key results that missed a due date or milestone, or had no update for a while (35 days by default)',
   usage: 'overdue [team | department]',
   examples: ['overdue technology', 'overdue analytics', 'overdue'],
+  readOnly: true,
   async run({ text }, ctx, deps) {
     const scope = await scopeOf(text, ctx, deps);
     if ('reply' in scope) return scope.reply;

@@ -7,9 +7,9 @@ import {
 import { type GoalNode, goalTree, groupByHeading } from '../src/chat/goal-tree.ts';
 import { fallbackNote, findTeamOrExplain, teamQuarter } from '../src/chat/lookups.ts';
 import { showItem } from '../src/chat/show-item.ts';
+import { paths, publicLink } from '../src/dashboard/urls.ts';
 import { dayIn } from '../src/domain/fiscal-calendar.ts';
 import { parseRef } from '../src/domain/refs.ts';
-import { formatStatus, STATUSES, type Status } from '../src/domain/status.ts';
 import {
   badge,
   code,
@@ -18,13 +18,14 @@ import {
   heading,
   type Line,
   type ListItem,
+  link,
   list,
   paragraph,
   type Reply,
   reply,
   strong,
 } from '../src/reply/document.ts';
-import { formatAge, plural } from '../src/reply/format.ts';
+import { formatAge, statusSummary } from '../src/reply/format.ts';
 import type { TeamRow } from '../src/store/teams.ts';
 
 type Deps = Pick<Services, 'teams' | 'cycles' | 'goals' | 'reports' | 'people' | 'keyResults'>;
@@ -34,6 +35,7 @@ export const statusCommand = defineCommand<Deps>({
   summary: "A team's goals for the current quarter with their status, or one item with its history",
   usage: 'status [team | T123456 | G12 | OBJ-KR1]',
   examples: ['status analytics', 'status T208612', 'status TCB-KR2', 'status'],
+  readOnly: true,
   async run({ text }, ctx, deps) {
     if (!text) return statusOfOwnTeams(ctx.actor, ctx, deps);
     const ref = parseRef(text);
@@ -93,7 +95,7 @@ async function teamStatus(team: TeamRow, ctx: CommandContext, deps: Deps): Promi
   const note = fallbackNote(quarter);
   if (note) blocks.push(paragraph(note));
   blocks.push(
-    paragraph(summaryLine(quarter.goals.filter((g) => g.parentId === null).map((g) => g.status))),
+    paragraph(statusSummary(quarter.goals.filter((g) => g.parentId === null).map((g) => g.status))),
   );
   for (const group of groupByHeading(goalTree(quarter.goals))) {
     if (group.heading) blocks.push(paragraph(strong(group.heading)));
@@ -109,21 +111,20 @@ async function teamStatus(team: TeamRow, ctx: CommandContext, deps: Deps): Promi
     );
   }
   blocks.push(...subTeamsBlock(subTeams));
+  if (ctx.publicUrl)
+    blocks.push(
+      context(
+        link(
+          publicLink(ctx.publicUrl, paths.team(team.slug, quarter.cycleLabel)),
+          `${team.name} on the dashboard`,
+        ),
+      ),
+    );
   return reply(...blocks);
 }
 
 function subTeamsBlock(subTeams: { slug: string }[]) {
   return subTeams.length ? [context('Sub-teams: ', subTeams.map((t) => t.slug).join(', '))] : [];
-}
-
-/** `9 goals: 4 In progress, 3 Done, 2 Partially done`. */
-function summaryLine(statuses: (Status | null)[]): string {
-  const counts = new Map<Status | null, number>();
-  for (const status of statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
-  const parts = [...STATUSES, null]
-    .filter((status) => counts.has(status))
-    .map((status) => `${counts.get(status)} ${status ? formatStatus(status) : 'without status'}`);
-  return `${plural(statuses.length, 'goal')}: ${parts.join(', ')}`;
 }
 
 function goalItem(node: GoalNode, now: Date, zone: string): ListItem {

@@ -1,9 +1,9 @@
 import { defineCommand, type Services } from '../src/chat/command.ts';
 import { numberGoals } from '../src/chat/goal-tree.ts';
-import { fallbackNote, findTeamOrExplain, ownTeam, teamQuarter } from '../src/chat/lookups.ts';
-import { createReplyExchange, updateHelp } from '../src/chat/reply-exchange.ts';
-import { authorityOf, teamRefusal } from '../src/chat/updates.ts';
-import { code, errorReply, heading, list, paragraph, reply } from '../src/reply/document.ts';
+import { fallbackNote } from '../src/chat/lookups.ts';
+import { applyReply, createReplyExchange, updateHelp } from '../src/chat/reply-exchange.ts';
+import { prepareTeamUpdate, teamToUpdate } from '../src/chat/team-update.ts';
+import { errorReply, heading, list, paragraph, reply } from '../src/reply/document.ts';
 
 type Deps = Pick<Services, 'goals' | 'keyResults' | 'people' | 'changes' | 'teams' | 'cycles'>;
 
@@ -13,28 +13,16 @@ export const updateCommand = defineCommand<Deps>({
   usage: 'update [team]',
   examples: ['update analytics'],
   async run({ text }, ctx, deps) {
-    let team = text ? undefined : await ownTeam(ctx, deps);
-    if (text) {
-      const found = await findTeamOrExplain(text, deps.teams);
-      if ('reply' in found) return found.reply;
-      team = found.team;
-    }
-    if (!team) return errorReply('Which team? Usage: ', code('update [team]'), '.');
-    const authority = await authorityOf(ctx, deps);
-    const refusal = await teamRefusal(
-      team,
-      `${team.name}'s goals`,
-      undefined,
-      ctx,
-      deps,
-      authority,
-    );
-    if (refusal) return errorReply(...refusal.line);
-    const quarter = await teamQuarter(team, ctx, deps);
+    const found = await teamToUpdate(text, ctx, deps, 'update [team]');
+    if ('reply' in found) return found.reply;
+    const update = await prepareTeamUpdate(found.team, ctx, deps);
+    if ('reply' in update) return update.reply;
+    const { team, quarter, numbered, authority } = update;
     if (!quarter) return errorReply(`${team.name} has no goals to update.`);
-    const { numbered, items } = numberGoals(quarter.goals);
+    const { items } = numberGoals(quarter.goals);
+    const session = { team, goals: numbered, authority, changed: new Set<number>() };
     ctx.startExchange(
-      createReplyExchange({ team, goals: numbered, authority, changed: new Set() }, deps),
+      createReplyExchange(team, (line, lineCtx) => applyReply(line, session, lineCtx, deps), deps),
     );
     const note = fallbackNote(quarter);
     return reply(

@@ -1,4 +1,5 @@
 import { defineCommand, type Services } from '../src/chat/command.ts';
+import { unlinkedReason } from '../src/chat/updates.ts';
 import { promptRecipients } from '../src/domain/delegation.ts';
 import { dayIn } from '../src/domain/fiscal-calendar.ts';
 import { code, heading, type Line, list, paragraph, reply } from '../src/reply/document.ts';
@@ -38,8 +39,11 @@ export const whoamiCommand = defineCommand<Deps>({
   summary: 'Who okrbot thinks you are: your teams, roles, chat accounts and time zone',
   usage: 'whoami',
   examples: ['whoami'],
+  readOnly: true,
   async run(_request, ctx, deps) {
     const { actor } = ctx;
+    if (!actor.person && actor.anonymous)
+      return reply(heading(actor.label), paragraph(...unlinkedReason(actor)));
     if (!actor.person) {
       return reply(
         heading(actor.label),

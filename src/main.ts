@@ -1,16 +1,22 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { createCommandRegistry } from '../commands/index.ts';
+import { createAnswerCache } from './chat/answer-cache.ts';
 import type { Actor, Services } from './chat/command.ts';
 import { createDispatcher, type Dispatch } from './chat/dispatch.ts';
 import type { Config } from './config/load-config.ts';
+import { featuredQuarter, registerDashboard } from './dashboard/routes.ts';
+import { paths } from './dashboard/urls.ts';
 import { databaseNow } from './db/clock.ts';
+import { createDataVersion, type DataVersion } from './db/data-version.ts';
 import { type Database, type OpenOptions, openDatabase } from './db/database.ts';
 import { DEFAULT_CACHE_DIR } from './db/pglite-template.ts';
 import { departments } from './db/schema/index.ts';
 import type { FiscalSettings } from './domain/fiscal-calendar.ts';
+import { dayIn } from './domain/fiscal-calendar.ts';
 import { suggest } from './domain/text.ts';
-import { createHttpServer, type HttpServer } from './http/server.ts';
+import { registerOperations } from './http/operations.ts';
+import { createHttpServer, type HttpServer, PortInUseError } from './http/server.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createOutboxHooks, type OutboxHooks } from './outbox/outbox-hooks.ts';
 import { createOutboxWorker } from './outbox/outbox-worker.ts';
@@ -28,6 +34,8 @@ export interface Bot {
   readonly dispatch: Dispatch;
   readonly fiscal: FiscalSettings;
   readonly metrics: Metrics;
+  /** Moves when data answers are made of changes (in any process). */
+  readonly version: DataVersion;
   /** The clock every command and job reads: pinned by OKRBOT_NOW, else the system's. */
   readonly clock: () => Date;
   /** Names this process in schedule runs and delivery claims (OKRBOT_INSTANCE_ID). */
@@ -45,8 +53,14 @@ export interface Bot {
 /** The composition root: opens the database, loads demo data when empty, wires the commands. */
 export async function createBot(config: Config, logger: Logger): Promise<Bot> {
   const started = performance.now();
-  const database = await openDatabase(databaseOptions(config, logger));
+  const version = createDataVersion();
+  const database = await openDatabase({
+    ...databaseOptions(config, logger),
+    onQuery: version.observe,
+  });
   try {
+    // Other processes' and instances' writes reach this one as notifications.
+    await database.listenForChanges(version.bump);
     const fiscal = { startMonth: config.fiscalYearStartMonth };
     logger.debug(
       { ms: Math.round(performance.now() - started), database: database.location },
@@ -67,8 +81,10 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       rules: { staleDays: config.staleDays },
       fiscal,
       logger,
+      publicUrl: config.publicUrl,
       onCommand: (command, actor, seconds) =>
         metrics.commandSeconds.observe(seconds, { command, transport: actor.transport }),
+      cache: createAnswerCache(version),
     });
     const instanceId = config.instanceId ?? `${hostname()}:${process.pid}`;
     const outbox = createOutboxHooks(services.outbox, logger);
@@ -78,6 +94,7 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
         transports: configuredTransports(config),
         fiscal,
         rules: { staleDays: config.staleDays },
+        publicUrl: config.publicUrl,
         logger,
       },
       instanceId,
@@ -85,7 +102,7 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       clock: pinned ? async () => new Date(pinned) : () => databaseNow(database.db),
       onQueued: outbox.queued,
     });
-    addOutboxGauges(metrics, services, scheduler);
+    addSchedulerGauge(metrics, scheduler);
     await warnAboutUnknownAdmins(services, config.admins, logger);
     logger.info(
       { database: database.location, ms: Math.round(performance.now() - started) },
@@ -99,6 +116,7 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       dispatch,
       fiscal,
       metrics,
+      version,
       clock,
       instanceId,
       scheduler,
@@ -113,6 +131,7 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
 
 /** The parts of a running bot that face the outside: the HTTP server and the chat adapters. */
 export interface Frontends {
+  /** Undefined when the shell chat runs without it (its port was taken). */
   readonly http: HttpServer | undefined;
   readonly adapters: readonly ChatAdapter[];
   /** Whether this process runs the schedules (`bot.scheduler.lastTickAt` says when it last ticked). */
@@ -121,19 +140,37 @@ export interface Frontends {
 }
 
 /**
- * Starts the configured chat adapters (and the HTTP server they need), the outbox worker that
- * sends through them, and the scheduler; no adapters when Slack and IRC are not configured,
- * and the shell chat is the way in.
+ * Starts the HTTP server (dashboard, /healthz, /metrics, and Slack's requests), the configured
+ * chat adapters, the outbox worker that sends through them, and the scheduler; with no Slack or
+ * IRC configured there are no adapters, and the shell chat is the way in.
  */
 export async function startFrontends(bot: Bot): Promise<Frontends> {
   const { config, logger } = bot;
   const adapters: ChatAdapter[] = [];
   if (config.testTransport)
     adapters.push(createTestTransport(config.testTransport.transport, config.testTransport.file));
-  const needsHttp = config.slack !== undefined && config.slack.appToken === undefined;
-  const http = needsHttp
-    ? createHttpServer({ port: config.http.port, host: config.http.host, logger })
-    : undefined;
+  // With no chat transport nothing could be delivered: schedules wait for `okrbot run`.
+  const scheduling =
+    config.scheduler === 'on' ||
+    (config.scheduler === 'auto' && configuredTransports(config).length > 0);
+  let http: HttpServer | undefined = createHttpServer({
+    port: config.http.port,
+    host: config.http.host,
+    logger,
+  });
+  registerOperations(http, {
+    db: bot.database.db,
+    metrics: bot.metrics,
+    logger,
+    adapters: () => adapters,
+    ...(scheduling && { lastTick: () => bot.scheduler.lastTickAt }),
+  });
+  registerDashboard(http, {
+    services: bot.services,
+    clock: bot.clock,
+    fiscal: bot.fiscal,
+    taskUrl: config.taskUrl,
+  });
   const worker = createOutboxWorker({
     store: bot.services,
     adapters,
@@ -143,12 +180,8 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
     targetIntervalMs: config.outbox.channelIntervalMs,
     leaseMs: config.outbox.leaseMs,
     logger,
-    metrics: bot.metrics,
     crashAt: config.outbox.crashAt,
   });
-  // With no chat transport nothing could be delivered: schedules wait for `okrbot run`.
-  const scheduling =
-    config.scheduler === 'on' || (config.scheduler === 'auto' && adapters.length > 0);
   const stop = async () => {
     await bot.scheduler.stop();
     await worker.stop();
@@ -157,9 +190,36 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
     await http?.close();
   };
   try {
-    if (http) {
-      const url = await http.listen();
-      logger.info({ url }, 'HTTP server listening');
+    try {
+      await announceDashboard(bot, await http.listen());
+    } catch (error) {
+      // A newcomer's `npm start` chat must not die because port 3000 is taken; a bot that
+      // serves Slack or is watched through /healthz must.
+      const chatConfigured = config.slack !== undefined || config.irc !== undefined;
+      if (!(error instanceof PortInUseError) || chatConfigured) throw error;
+      logger.warn(`${error.message} Going on without the dashboard.`);
+      http = undefined;
+    }
+    // Each adapter's libraries load only when it is configured: the shell starts without them.
+    if (config.slack) {
+      const { createSlackAdapter } = await import('./transports/slack/slack-adapter.ts');
+      adapters.push(createSlackAdapter(bot, config.slack, http));
+    }
+    if (config.irc) {
+      const { createIrcAdapter } = await import('./transports/irc/irc-adapter.ts');
+      adapters.push(
+        createIrcAdapter({
+          config: config.irc,
+          services: bot.services,
+          dispatch: bot.dispatch,
+          admins: config.admins,
+          logger,
+          publicUrl: config.publicUrl,
+          metrics: bot.metrics,
+          // Someone the outbox found offline logged in again: their messages go now.
+          onPersonOnline: (personId) => void bot.outbox.personOnline(personId),
+        }),
+      );
     }
     for (const adapter of adapters) await adapter.start();
     worker.start();
@@ -183,31 +243,32 @@ export function configuredTransports(config: Config): ChatTransport[] {
   return (['slack', 'irc'] as const).filter(on);
 }
 
-/** /metrics gauges read from the database at scrape time. */
-function addOutboxGauges(metrics: Metrics, services: Services, scheduler: Scheduler): void {
-  metrics.gauge({
-    name: 'okrbot_deliveries',
-    help: 'Deliveries in the outbox by state',
-    read: async () =>
-      [...(await services.outbox.countsByState())].map(([state, value]) => ({
-        labels: { state },
-        value,
-      })),
-  });
-  metrics.gauge({
-    name: 'okrbot_outbox_depth',
-    help: 'Deliveries waiting to be sent (pending, being sent, or failed and to be retried)',
-    read: async () => {
-      const counts = await services.outbox.countsByState();
-      const depth = ['pending', 'sending', 'failed'] as const;
-      return [{ value: depth.reduce((sum, state) => sum + (counts.get(state) ?? 0), 0) }];
-    },
-  });
+/** /metrics: when this instance's scheduler last ticked (the outbox's gauges are the HTTP server's). */
+function addSchedulerGauge(metrics: Metrics, scheduler: Scheduler): void {
   metrics.gauge({
     name: 'okrbot_scheduler_last_tick_timestamp_seconds',
     help: 'When this instance last finished a scheduler tick (0: never)',
     read: async () => [{ value: (scheduler.lastTickAt?.getTime() ?? 0) / 1000 }],
   });
+}
+
+/** Says where the dashboard is, with each department's current quarter page (up to three). */
+async function announceDashboard(bot: Bot, address: string): Promise<void> {
+  const base = bot.config.publicUrl ?? address;
+  const departments = (await bot.services.teams.departments()).slice(0, 3);
+  const pages: string[] = [];
+  for (const department of departments) {
+    const cycles = await bot.services.quarter.cyclesOf(department.id);
+    const featured = featuredQuarter(cycles, dayIn(bot.clock(), department.timeZone));
+    if (featured)
+      pages.push(
+        `${department.name} ${featured.label}: ${base}${paths.cycle(department.slug, featured.label)}`,
+      );
+  }
+  bot.logger.info(
+    { address, ...(bot.config.publicUrl && { publicAddress: bot.config.publicUrl }) },
+    `dashboard at ${base}/${pages.length ? ` (${pages.join(', ')})` : ''}`,
+  );
 }
 
 /** How the configuration opens the database, for the bot and the one-shot subcommands alike. */

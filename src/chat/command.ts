@@ -13,6 +13,11 @@ export interface Actor {
   transport: 'shell' | 'slack' | 'irc';
   /** How to name the actor in replies and logs. */
   label: string;
+  /**
+   * Set when the chat could verify no account at all (an IRC nick not identified to services):
+   * such a sender may read, and is told to identify before changing anything.
+   */
+  anonymous?: boolean;
 }
 
 /**
@@ -32,6 +37,8 @@ export interface CommandContext {
   fiscal: FiscalSettings;
   /** When items count as stale (see domain/overdue.ts). */
   rules: Rules;
+  /** The dashboard's public address (OKRBOT_PUBLIC_URL): answers link to its pages when set. */
+  publicUrl: string | undefined;
   /** Routes the actor's next lines to an exchange. */
   startExchange(exchange: Exchange): void;
 }
@@ -53,6 +60,11 @@ export interface Command<Deps = Services> {
   usage: string;
   /** Each example is also run by the test suite against the demo data. */
   examples: readonly string[];
+  /**
+   * Changes nothing: its answers may be kept in memory until the data changes, and shared
+   * with a channel on request (Slack's `public`).
+   */
+  readOnly?: boolean;
   run(request: CommandRequest, context: CommandContext, deps: Deps): Promise<Reply>;
 }
 

@@ -28,7 +28,7 @@ import { monthName } from './prompt-content.ts';
 
 export type DeliveriesDeps = Pick<
   Services,
-  'people' | 'teams' | 'outbox' | 'schedules' | 'promptRuns'
+  'people' | 'teams' | 'outbox' | 'schedules' | 'promptRuns' | 'deliveryStats'
 >;
 
 const TIMELINE = 25;
@@ -218,7 +218,7 @@ async function promptStory(
 /** Counts by state, the latest problems and the latest schedule runs. */
 export async function deliveriesOverview(zone: string, deps: DeliveriesDeps): Promise<Reply> {
   const [counts, problems, runs] = await Promise.all([
-    deps.outbox.countsByState(),
+    deps.deliveryStats.countsByState(),
     deps.outbox.latest(['failed', 'dead'], 10),
     deps.schedules.runs([], 10),
   ]);

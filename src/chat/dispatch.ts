@@ -4,6 +4,7 @@ import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
 import { DEFAULT_RULES, type Rules } from '../domain/overdue.ts';
 import { cleanText, suggest } from '../domain/text.ts';
 import { code, errorReply, type Reply } from '../reply/document.ts';
+import type { AnswerCache } from './answer-cache.ts';
 import type { Actor, CommandContext, Exchange, Services } from './command.ts';
 
 /** Longest command line accepted; chat messages are short, and this bounds every parser. */
@@ -17,18 +18,36 @@ export interface DispatcherOptions {
   /** Defaults to DEFAULT_RULES. */
   rules?: Rules;
   logger: Logger;
+  /** Where the dashboard is reached; answers link to its pages when set. */
+  publicUrl?: string | undefined;
   /** Told how long each command took (the /metrics latency histogram). */
   onCommand?: (command: string, actor: Actor, seconds: number) => void;
+  /** Keeps answers of read-only commands while the data is unchanged. */
+  cache?: AnswerCache;
+}
+
+/** How a line is read. */
+export interface LineOptions {
+  /**
+   * Read the line as a command even while the actor has an exchange open: lines said elsewhere
+   * (an IRC channel) or naming a command must not be taken as answers to a private update.
+   */
+  commandsOnly?: boolean;
 }
 
 export interface Dispatch {
-  (line: string, actor: Actor): Promise<Reply | undefined>;
+  (line: string, actor: Actor, options?: LineOptions): Promise<Reply | undefined>;
   /** Whether the actor's lines currently go to an open exchange (the guided `update`). */
   inExchange(actor: Actor): boolean;
   /** Sends the actor's next lines to an exchange an adapter opened (an IRC prompt). */
   openExchange(actor: Actor, exchange: Exchange): void;
   /** The context commands get, for work an adapter does outside a command (prompt answers). */
   contextFor(actor: Actor): CommandContext;
+  /**
+   * The answer to a read-only command when one is kept in memory, without touching the
+   * database (Slack answers those in its 3-second acknowledgement); undefined otherwise.
+   */
+  cached(line: string, actor: Actor): Reply | undefined;
 }
 
 /**
@@ -45,6 +64,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     timeZone: options.timeZone,
     fiscal: options.fiscal,
     rules: options.rules ?? DEFAULT_RULES,
+    publicUrl: options.publicUrl,
     startExchange: (exchange) => exchanges.set(actorKey(actor), exchange),
   });
 
@@ -56,7 +76,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     );
   };
 
-  const dispatch = async (line: string, actor: Actor): Promise<Reply | undefined> => {
+  const dispatch = async (
+    line: string,
+    actor: Actor,
+    lineOptions: LineOptions = {},
+  ): Promise<Reply | undefined> => {
     if (line.length > MAX_COMMAND_LENGTH) {
       return errorReply(
         `That message is ${line.length} characters long; commands are limited to ${MAX_COMMAND_LENGTH}.`,
@@ -64,7 +88,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     }
     const text = cleanText(line);
     if (!text) return undefined;
-    const exchange = exchanges.get(actorKey(actor));
+    const exchange = lineOptions.commandsOnly ? undefined : exchanges.get(actorKey(actor));
     if (exchange) {
       try {
         const { reply, done } = await exchange.handle(text, contextFor(actor));
@@ -90,12 +114,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       );
     }
     const started = performance.now();
+    const run = () =>
+      command.run({ args, text: text.slice(name.length).trim() }, contextFor(actor), services);
     try {
-      const reply = await command.run(
-        { args, text: text.slice(name.length).trim() },
-        contextFor(actor),
-        services,
-      );
+      const reply =
+        command.readOnly && options.cache
+          ? await options.cache.remember(cacheKey(text, actor), run)
+          : await run();
       const ms = performance.now() - started;
       logger.debug({ command: command.name, actor: actor.label, ms: Math.round(ms) }, 'command');
       options.onCommand?.(command.name, actor, ms / 1000);
@@ -108,9 +133,22 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     inExchange: (actor: Actor) => exchanges.has(actorKey(actor)),
     openExchange: (actor: Actor, exchange: Exchange) => exchanges.set(actorKey(actor), exchange),
     contextFor,
+    cached(line: string, actor: Actor) {
+      if (!options.cache || line.length > MAX_COMMAND_LENGTH) return undefined;
+      const text = cleanText(line);
+      if (!text || exchanges.has(actorKey(actor))) return undefined;
+      const command = services.registry.find(text.split(/\s+/, 1)[0] as string);
+      return command?.readOnly ? options.cache.get(cacheKey(text, actor)) : undefined;
+    },
   });
 }
 
+/** Answers depend on the words and on who asks (`status` alone means the asker's teams). */
+function cacheKey(text: string, actor: Actor): string {
+  return `${actorKey(actor)}\n${text.toLowerCase()}`;
+}
+
 function actorKey(actor: Actor): string {
-  return `${actor.transport}:${actor.person?.id ?? actor.label}`;
+  // A nick with no account is another asker than an account nobody is linked to, under that nick.
+  return `${actor.transport}:${actor.person?.id ?? `${actor.anonymous ? '?' : ''}${actor.label}`}`;
 }

@@ -147,8 +147,15 @@ async function applyToGoal(
   return outcome;
 }
 
-/** The guided `update`: every line is a reply until `done`; `undo` and `help` work inside. */
-export function createReplyExchange(session: ReplySession, deps: UpdateDeps): Exchange {
+/**
+ * A guided update (the `update` command, a prompt answered in chat): every line is a reply,
+ * recorded by `answer`, until `done`; `undo` and `help` work inside.
+ */
+export function createReplyExchange(
+  team: { name: string },
+  answer: (text: string, ctx: CommandContext) => Promise<Reply>,
+  deps: Pick<UpdateDeps, 'changes'>,
+): Exchange {
   let recorded = 0;
   return {
     async handle(text, ctx) {
@@ -157,7 +164,7 @@ export function createReplyExchange(session: ReplySession, deps: UpdateDeps): Ex
           done: true,
           reply: reply(
             paragraph(
-              `Update of ${session.team.name} finished: ${recorded} ${recorded === 1 ? 'change' : 'changes'} recorded. `,
+              `Update of ${team.name} finished: ${recorded} ${recorded === 1 ? 'change' : 'changes'} recorded. `,
               code('undo'),
               ' still reverts your last change for 10 minutes.',
             ),
@@ -170,13 +177,13 @@ export function createReplyExchange(session: ReplySession, deps: UpdateDeps): Ex
         return { done: false, reply: undone };
       }
       if (/^(?:help|\?)$/i.test(text)) return { done: false, reply: updateHelp() };
-      const answer = await applyReply(text, session, ctx, deps);
-      recorded += answer.blocks
+      const answered = await answer(text, ctx);
+      recorded += answered.blocks
         .flatMap((b) => (b.kind === 'list' ? b.items : []))
         .filter((i) => i.content[0] === '✓ ').length;
       return {
         done: false,
-        reply: answer.blocks.length ? answer : errorReply('Nothing to read in that line.'),
+        reply: answered.blocks.length ? answered : errorReply('Nothing to read in that line.'),
       };
     },
   };

@@ -1,3 +1,4 @@
+import { paths, publicLink } from '../dashboard/urls.ts';
 import { dayIn } from '../domain/fiscal-calendar.ts';
 import { goalRef, type Ref } from '../domain/refs.ts';
 import {
@@ -8,6 +9,7 @@ import {
   errorReply,
   heading,
   type Line,
+  link,
   list,
   paragraph,
   type Reply,
@@ -112,6 +114,15 @@ async function showGoal(
   if (others.length) {
     blocks.push(context(`Also in ${others.map((o) => `${o.cycleLabel} (G${o.id})`).join(', ')}`));
   }
+  if (ctx.publicUrl)
+    blocks.push(
+      context(
+        link(
+          publicLink(ctx.publicUrl, paths.goal(goal.teamSlug, goal.cycleLabel, goal.id)),
+          `${goal.teamName} on the dashboard`,
+        ),
+      ),
+    );
   return reply(...blocks);
 }
 
@@ -172,6 +183,19 @@ async function showKeyResult(kr: KeyResultRow, ctx: CommandContext, deps: Deps):
     );
   }
   blocks.push(...historyBlocks(history, zone));
+  if (ctx.publicUrl) {
+    const ref = `${kr.objectiveCode}-${kr.code}`;
+    blocks.push(
+      context(
+        link(
+          publicLink(ctx.publicUrl, paths.keyResult(kr.cycleLabel, ref)),
+          `${ref} on the dashboard`,
+        ),
+        ' · ',
+        link(publicLink(ctx.publicUrl, paths.chart(kr.cycleLabel, ref, 'png')), 'chart'),
+      ),
+    );
+  }
   return reply(...blocks);
 }
 

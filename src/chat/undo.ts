@@ -2,13 +2,17 @@ import { formatStatus } from '../domain/status.ts';
 import { errorReply, paragraph, type Reply, reply } from '../reply/document.ts';
 import { UNDO_WINDOW_MINUTES } from '../store/changes.ts';
 import type { CommandContext } from './command.ts';
-import type { UpdateDeps } from './updates.ts';
+import { type UpdateDeps, unlinkedReason } from './updates.ts';
 
 /** Reverts the actor's last change from chat, within the undo window, and says what it was. */
 export async function describeUndo(
   ctx: CommandContext,
   deps: Pick<UpdateDeps, 'changes'>,
 ): Promise<Reply> {
+  // Changes without a person are the shell operator's: a chat sender nobody is linked to (or an
+  // IRC nick not identified) must not undo those.
+  if (!ctx.actor.person && ctx.actor.transport !== 'shell')
+    return errorReply(...unlinkedReason(ctx.actor));
   const undone = await deps.changes.undoLast(ctx.actor.person?.id ?? null, {
     personId: ctx.actor.person?.id ?? null,
     at: ctx.now,

@@ -14,7 +14,7 @@ import { formatNumber } from '../reply/format.ts';
 import type { Change } from '../store/changes.ts';
 import type { GoalRow } from '../store/goals.ts';
 import type { KeyResultRow } from '../store/key-results.ts';
-import type { CommandContext, Services } from './command.ts';
+import type { Actor, CommandContext, Services } from './command.ts';
 
 // The write side of the chat grammar: find what a user points at, check they may change it,
 // record the change, and describe what happened in one line. `set`, `metric`, `note`, the
@@ -40,16 +40,24 @@ export function changeOf(ctx: CommandContext): Change {
   return { personId: ctx.actor.person?.id ?? null, at: ctx.now, source: ctx.actor.transport };
 }
 
+/** Why an actor without a person may not change anything, and what to do about it. */
+export function unlinkedReason(actor: Actor): Line {
+  if (actor.anonymous)
+    return [
+      'You are not identified with NickServ, so you can read but not change anything. Identify first (',
+      code('/msg NickServ IDENTIFY <account> <password>'),
+      ', or SASL in your client), then try again.',
+    ];
+  return [
+    'Your chat account is not linked to a person, so you can read but not change anything. An admin can link it with ',
+    code('person link'),
+    '.',
+  ];
+}
+
 function unlinked(ctx: CommandContext): Outcome | undefined {
   if (ctx.actor.person || ctx.actor.isAdmin) return undefined;
-  return {
-    ok: false,
-    line: [
-      'Your chat account is not linked to a person, so you can read but not change anything. An admin can link it with ',
-      code('person link'),
-      '.',
-    ],
-  };
+  return { ok: false, line: unlinkedReason(ctx.actor) };
 }
 
 function noteTooLong(note: string | undefined): Outcome | undefined {

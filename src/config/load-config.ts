@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isDay } from '../domain/fiscal-calendar.ts';
 import { isValidTimeZone } from '../domain/time-zone.ts';
+import { IRC_ACCOUNT, IRC_CHANNEL, IRC_NICK } from '../transports/irc/names.ts';
 import { flag, httpUrl, optionalText, positiveNumber, wholeNumber } from './env-fields.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -45,6 +46,10 @@ const schema = z.object({
   OKRBOT_PUBLIC_URL: httpUrl(
     'expected the http(s) address people open the dashboard at, e.g. https://okr.example.org',
   ),
+  OKRBOT_TASK_URL: httpUrl(
+    'expected the http(s) address task ids are appended to, e.g. https://phabricator.wikimedia.org/',
+    true,
+  ).transform((value) => value ?? 'https://phabricator.wikimedia.org/'),
   PORT: wholeNumber(0, 65535, 3000, 'expected a TCP port from 1 to 65535 (0 picks a free one)'),
   HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
 
@@ -91,6 +96,7 @@ const schema = z.object({
     .refine((channels) => channels.every((channel) => IRC_CHANNEL.test(channel)), {
       message: 'expected comma-separated channel names such as #okr,#analytics',
     }),
+  IRC_FORMATTING: flag(true),
   IRC_FLOOD_BURST: wholeNumber(1, 100, 4, 'expected a whole number of lines from 1 to 100'),
   IRC_FLOOD_RATE: positiveNumber(
     1,
@@ -138,14 +144,6 @@ const schema = z.object({
       message: `expected one of ${LOG_LEVELS.join(', ')}`,
     }),
 });
-
-// RFC 2812 nick characters; services account names follow the same rules on Atheme networks.
-const IRC_NICK = /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]{0,29}$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-const IRC_ACCOUNT = /^[^\s\x00-\x1f:,*?!@]{1,50}$/;
-// A channel name can carry neither spaces, commas, BEL nor line breaks: each would inject IRC.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-const IRC_CHANNEL = /^[#&][^\s,\x00-\x1f]{1,49}$/;
 
 /** Settings that only make sense together; checked on the raw values, beside each variable's own check. */
 function combinationProblems(env: Readonly<Record<string, string | undefined>>): string[] {
@@ -205,6 +203,8 @@ export interface Config {
   readonly http: HttpConfig;
   /** Where people reach the dashboard; chat answers link to it when set. */
   readonly publicUrl: string | undefined;
+  /** Task ids (`T208612`) are links to this address with the id appended. */
+  readonly taskUrl: string;
   /** Set when SLACK_BOT_TOKEN is. */
   readonly slack: SlackConfig | undefined;
   /** Set when IRC_HOST is. */
@@ -257,6 +257,8 @@ export interface IrcConfig {
   /** SASL PLAIN login; with a password, a failed login stops the adapter. */
   readonly sasl: { readonly account: string; readonly password: string } | undefined;
   readonly channels: readonly string[];
+  /** Bold headings and coloured status badges (mIRC codes); off: plain text. */
+  readonly formatting: boolean;
   /** Flood control: lines sent at once, then lines per second. */
   readonly floodBurst: number;
   readonly floodRate: number;
@@ -300,6 +302,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     logLevel: value.LOG_LEVEL as Config['logLevel'],
     http: Object.freeze({ port: value.PORT, host: value.HOST }),
     publicUrl: value.OKRBOT_PUBLIC_URL?.replace(/\/+$/, ''),
+    taskUrl: value.OKRBOT_TASK_URL,
     slack: value.SLACK_BOT_TOKEN
       ? Object.freeze({
           botToken: value.SLACK_BOT_TOKEN,
@@ -322,6 +325,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
               })
             : undefined,
           channels: Object.freeze(value.IRC_CHANNELS),
+          formatting: value.IRC_FORMATTING,
           floodBurst: value.IRC_FLOOD_BURST,
           floodRate: value.IRC_FLOOD_RATE,
         })
@@ -365,6 +369,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     logLevel: config.logLevel,
     http: `${config.http.host}:${config.http.port}`,
     publicUrl: config.publicUrl ?? '(none)',
+    taskUrl: config.taskUrl,
     slack: config.slack
       ? {
           mode: config.slack.appToken ? 'socket' : 'http',

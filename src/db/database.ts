@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { access, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Logger } from 'pino';
 import { lockDataDir } from './data-dir-lock.ts';
+import { DATA_CHANNEL } from './data-version.ts';
 import { MIGRATIONS_FOLDER } from './migrations-folder.ts';
 import { readPgliteTemplate } from './pglite-template.ts';
 import * as schema from './schema/index.ts';
@@ -16,6 +18,11 @@ export interface Database {
   readonly driver: 'pglite' | 'postgres';
   /** Where the data lives, safe to print (no password). */
   readonly location: string;
+  /**
+   * Calls `onChange(table)` when another process changes a table (the triggers of migration
+   * 0002); resolves once listening. The embedded database serves one process: nothing to hear.
+   */
+  listenForChanges(onChange: (table: string) => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,6 +81,7 @@ async function openPglite({ dataDir, cacheDir, logger, onQuery }: OpenOptions): 
     db,
     driver: 'pglite',
     location: inMemory ? 'embedded (in memory)' : `embedded (${dataDir})`,
+    async listenForChanges() {},
     async close() {
       await client.close();
       await unlock();
@@ -129,12 +137,25 @@ export async function migratePgliteClient(client: PGlite): Promise<void> {
 async function openPostgres(url: string, onQuery: OpenOptions['onQuery']): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const client = postgres(url, { max: 10, onnotice: () => {} });
+  // Each process names its connections, so it can tell its own writes' notifications.
+  const name = `okrbot ${process.pid} ${randomBytes(4).toString('hex')}`;
+  const client = postgres(url, {
+    max: 10,
+    onnotice: () => {},
+    connection: { application_name: name },
+  });
   const db = drizzle({ client, schema, logger: queryLogger(onQuery) }) as unknown as Db;
   return {
     db,
     driver: 'postgres',
     location: `postgres (${new URL(url).host}${new URL(url).pathname})`,
+    // postgres.js keeps a connection of its own for this and listens again after reconnecting.
+    async listenForChanges(onChange) {
+      await client.listen(DATA_CHANNEL, (payload) => {
+        const space = payload.indexOf(' ');
+        if (payload.slice(space + 1) !== name) onChange(payload.slice(0, space));
+      });
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }

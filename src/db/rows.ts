@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 
 /**
@@ -8,4 +8,14 @@ import type { Db } from './database.ts';
 export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
   return Array.isArray(result) ? result : result.rows;
+}
+
+/** `1, 2, 3` for an `in (...)` list; `null` when empty, so `x in (null)` matches nothing. */
+export function idList(values: readonly number[]): SQL {
+  return values.length
+    ? sql.join(
+        values.map((v) => sql`${v}`),
+        sql`, `,
+      )
+    : sql`null`;
 }

@@ -130,6 +130,11 @@ export function nextDay(date: Day): Day {
   return next.toISOString().slice(0, 10);
 }
 
+export function previousDay(date: Day): Day {
+  const [year, month, dayOfMonth] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, dayOfMonth - 1)).toISOString().slice(0, 10);
+}
+
 /** Start and exclusive end instants of a cycle in a zone: "end of Q3" is `endsAt` of Q3. */
 export function cycleInstants(
   cycle: Cycle,

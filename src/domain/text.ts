@@ -23,6 +23,18 @@ export function cleanText(text: string): string {
     .trim();
 }
 
+/**
+ * For text shown as one line (an IRC message): NFC, no controls or bidi overrides, line breaks
+ * and tabs as spaces. Not trimmed: it is applied to pieces of a line.
+ */
+export function singleLine(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/[\t\n\r\v\f\u0085\u2028\u2029]+/g, ' ')
+    .replace(CONTROL, '')
+    .replace(BIDI_CONTROLS, '');
+}
+
 /** A handle from a name: `Birgit Müller` → `birgit-muller`. */
 export function slugify(text: string): string {
   return normalizeIdentifier(text)

@@ -15,7 +15,8 @@ import { importDepartment, importPeople, importTeams } from './import-organisati
 import { importReports } from './import-reports.ts';
 import { importSchedules } from './import-schedules.ts';
 import { ImportSummary } from './import-summary.ts';
-import { parseQuarterFile, type QuarterFile, QuarterFileError } from './quarter-file.ts';
+import { type QuarterFile, QuarterFileError } from './quarter-file.ts';
+import { parseQuarterSource } from './read-quarter-source.ts';
 
 export interface ImportOptions {
   fiscal: FiscalSettings;
@@ -23,7 +24,10 @@ export interface ImportOptions {
   defaultTimeZone: string;
 }
 
-/** Reads, validates and imports a quarter file; nothing is written unless all of it is valid. */
+/**
+ * Reads, validates and imports a quarter file (YAML, or a wiki page or JSON file from `okrbot
+ * export`); nothing is written unless all of it is valid.
+ */
 export async function importQuarterFile(
   db: Db,
   path: string,
@@ -34,7 +38,7 @@ export async function importQuarterFile(
       error.code === 'ENOENT' ? 'no such file' : `cannot be read (${error.code ?? error.message})`,
     ]);
   });
-  const file = parseQuarterFile(text, path);
+  const file = parseQuarterSource(text, path);
   return importQuarter(db, file, path, options);
 }
 

@@ -229,19 +229,32 @@ export function parseQuarterFile(source: string, file: string): QuarterFile {
       document.errors.map((error) => (error.message.split('\n')[0] as string).replace(/:$/, '')),
     );
   }
-  const parsed = quarterFileSchema.safeParse(document.toJS());
+  return validateQuarterFile(document.toJS(), file);
+}
+
+/**
+ * Checks data in the quarter-file structure, whatever it was read from (YAML, a wiki page, a
+ * JSON export); `locate` names where in the source an item came from (`line 12`).
+ */
+export function validateQuarterFile(
+  data: unknown,
+  file: string,
+  locate: (path: readonly PropertyKey[]) => string | undefined = () => undefined,
+): QuarterFile {
+  const parsed = quarterFileSchema.safeParse(data);
   if (!parsed.success) {
     throw new QuarterFileError(
       file,
-      parsed.error.issues
-        .slice(0, 50)
-        .map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+      parsed.error.issues.slice(0, 50).map((issue) => {
+        const where = locate(issue.path);
+        return `${where ? `${where} (${formatPath(issue.path)})` : formatPath(issue.path)}: ${issue.message}`;
+      }),
     );
   }
   return parsed.data;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
+export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(top level)';
   return path
     .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i ? '.' : ''}${String(part)}`))

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { withTimeLimit } from '../db/time-limit.ts';
-import type { Metrics } from '../metrics.ts';
 import type { Claimed, OutboxStore } from '../store/outbox.ts';
 import type { PromptRunStore } from '../store/prompt-runs.ts';
 import type { PromptStore } from '../store/prompts.ts';
@@ -29,7 +28,6 @@ export interface OutboxWorkerOptions {
   /** A claim older than this is taken to be abandoned. */
   leaseMs: number;
   logger: Logger;
-  metrics?: Metrics;
   /** Test seam (OKRBOT_CRASH_AT): the process kills itself at this point, once. */
   crashAt?: CrashPoint | undefined;
   /** First retry delay after a transient failure; doubles per attempt up to 30 minutes. */
@@ -219,7 +217,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     );
   };
 
-  /** What a sent prompt or reminder changes beyond its own row. */
+  /** What a sent prompt or reminder changes beyond its own row (the adapter counts it sent). */
   const afterSent = async (
     key: string,
     message: OutboundMessage,
@@ -229,12 +227,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   ) => {
     if (message.content.type !== 'prompt') return;
     const { promptId, reminder } = message.content;
-    options.metrics?.promptsSent.inc({ kind: reminder ? 'reminder' : 'prompt', transport });
     await record(key, async () => {
       if (reminder) await store.promptRuns.reminded(promptId, reminder);
-      // Replies in the prompt's thread (Slack) or conversation (IRC) find it by this.
       else
-        await store.prompts.delivered(
+        await store.promptRuns.deliveredUnlessKnown(
           promptId,
           transport,
           outcome.conversation ?? target,

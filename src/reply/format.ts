@@ -2,6 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
 import { dayIn } from '../domain/fiscal-calendar.ts';
 import { timeIn } from '../domain/schedules.ts';
+import { formatStatus, STATUSES, type Status } from '../domain/status.ts';
 
 /** `2019-08-27`: the day of an instant in a zone. */
 export function formatDay(at: Date, zone: string): string {
@@ -33,4 +34,14 @@ export function formatNumber(value: number): string {
 /** `2019-08-20 10:00 Europe/Berlin`: an instant as people in a zone read it. */
 export function formatMoment(at: Date, zone: string): string {
   return `${dayIn(at, zone)} ${timeIn(at, zone)} ${zone}`;
+}
+
+/** `9 goals: 4 In progress, 3 Done, 2 Partially done`. */
+export function statusSummary(statuses: readonly (Status | null)[]): string {
+  const counts = new Map<Status | null, number>();
+  for (const status of statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
+  const parts = [...STATUSES, null]
+    .filter((status) => counts.has(status))
+    .map((status) => `${counts.get(status)} ${status ? formatStatus(status) : 'without status'}`);
+  return `${plural(statuses.length, 'goal')}: ${parts.join(', ')}`;
 }

@@ -7,7 +7,8 @@ export function renderText(reply: Reply): string {
   return reply.blocks.map(renderBlock).join('\n\n');
 }
 
-function renderInline(inline: Inline): string {
+/** One inline as plain text (other renderers reuse it for what they do not style). */
+export function renderInline(inline: Inline): string {
   if (typeof inline === 'string') return inline;
   switch (inline.kind) {
     case 'strong':

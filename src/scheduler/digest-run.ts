@@ -32,7 +32,7 @@ export async function runDigest(ctx: RunContext<'digest'>, deps: JobDeps): Promi
   // As of the due instant, whenever it runs: every instance and every retry sends the same digest.
   const blocks = await departmentDigest(
     department,
-    { now: due, fiscal: deps.fiscal, rules: deps.rules },
+    { now: due, fiscal: deps.fiscal, rules: deps.rules, publicUrl: deps.publicUrl },
     deps.store,
     digestWeek(due, zone),
   );

@@ -17,6 +17,8 @@ export interface JobDeps {
   transports: readonly ChatTransport[];
   fiscal: FiscalSettings;
   rules: Rules;
+  /** Where the dashboard is: digests link to it. */
+  publicUrl: string | undefined;
   logger: Logger;
 }
 

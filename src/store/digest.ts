@@ -25,6 +25,10 @@ export interface DigestChange {
   teamName: string | null;
   ref: string;
   title: string;
+  /** The goal's quarter, or the key result's cycle. */
+  cycleLabel: string;
+  /** Whether the change is a key result's (rather than a goal's). */
+  keyResult: boolean;
   status: Status;
   /** The status before this entry, if any. */
   previous: Status | null;
@@ -71,16 +75,17 @@ export function createDigestStore(db: Db) {
                      end as previous
               from (
                 select se.id, se.goal_id, se.key_result_id, se.at, t.name as "teamName",
-                       coalesce(g.task_ids[1], 'G' || g.id) as ref, g.title, se.status, se.note,
-                       p.name as "personName", se.source
+                       coalesce(g.task_ids[1], 'G' || g.id) as ref, g.title, cy.label as "cycleLabel",
+                       false as "keyResult", se.status, se.note, p.name as "personName", se.source
                 from status_entries se join goals g on g.id = se.goal_id join teams t on t.id = g.team_id
-                left join people p on p.id = se.person_id
+                join cycles cy on cy.id = g.cycle_id left join people p on p.id = se.person_id
                 where t.department_id = ${dept} and se.at >= ${from} and se.at <= ${to}
                 union all
                 select se.id, se.goal_id, se.key_result_id, se.at, null, o.code || '-' || kr.code, kr.text,
-                       se.status, se.note, p.name, se.source
+                       cy.label, true, se.status, se.note, p.name, se.source
                 from status_entries se join key_results kr on kr.id = se.key_result_id
-                join objectives o on o.id = kr.objective_id left join people p on p.id = se.person_id
+                join objectives o on o.id = kr.objective_id join cycles cy on cy.id = o.cycle_id
+                left join people p on p.id = se.person_id
                 where o.department_id = ${dept} and se.at >= ${from} and se.at <= ${to}
               ) c
               order by c.at desc, c.id desc`,

@@ -103,6 +103,15 @@ export function createGoalStore(db: Db) {
       return rows.map(toGoal);
     },
 
+    /** Goals that serve a key result, by team and page order. */
+    async forKeyResult(keyResultId: number, now: Date): Promise<GoalRow[]> {
+      const rows = await queryRows<GoalRow>(
+        db,
+        sql`${goalSelect(now)} where g.key_result_id = ${keyResultId} order by t.name, g.position`,
+      );
+      return rows.map(toGoal);
+    },
+
     /** Every status entry of a goal up to `now`, oldest first. */
     history: (goalId: number, now: Date) => statusHistory(db, 'goal', goalId, now),
   };

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { queryRows } from '../db/rows.ts';
+import type { Status } from '../domain/status.ts';
 import { statusHistory } from './status-history.ts';
 
 export interface KeyResultRow {
@@ -17,6 +18,13 @@ export interface KeyResultRow {
   unit: string | null;
   direction: 'up' | 'down';
   dueOn: string | null;
+}
+
+/** A key result someone manages, with where it stands. */
+export interface ManagedKeyResult extends KeyResultRow {
+  status: Status | null;
+  value: number | null;
+  valueAt: Date | null;
 }
 
 export interface MilestoneRow {
@@ -65,6 +73,11 @@ export function createKeyResultStore(db: Db) {
       return row;
     },
 
+    async byId(id: number): Promise<KeyResultRow | undefined> {
+      const [row] = await queryRows<KeyResultRow>(db, sql`${keyResultSelect} where kr.id = ${id}`);
+      return row;
+    },
+
     /** Every key result with a code (`KR2`) whose cycle has started by `today`, newest first. */
     async withCode(code: string, today: string): Promise<KeyResultRow[]> {
       return queryRows<KeyResultRow>(
@@ -72,6 +85,32 @@ export function createKeyResultStore(db: Db) {
         sql`${keyResultSelect} where upper(kr.code) = upper(${code}) and c.starts_on <= ${today}::date
             order by c.starts_on desc, o.code`,
       );
+    },
+
+    /**
+     * The key results a person manages (as KR or objective manager) in cycles under way at
+     * `now`, with their latest status and value.
+     */
+    async managedBy(personId: number, now: Date): Promise<ManagedKeyResult[]> {
+      const at = now.toISOString();
+      const rows = await queryRows<ManagedKeyResult>(
+        db,
+        sql`select k.*, st.status, mv.value, mv.at as "valueAt" from (${keyResultSelect}
+              where (kr.manager_id = ${personId} or o.manager_id = ${personId})
+                and c.starts_on <= ${at}::timestamptz and c.ends_before > ${at}::timestamptz) k
+            left join lateral (select se.status from status_entries se
+              where se.key_result_id = k.id and se.at <= ${at}::timestamptz
+              order by se.at desc, se.id desc limit 1) st on true
+            left join lateral (select v.value, v.at from metric_values v
+              where v.key_result_id = k.id and v.at <= ${at}::timestamptz
+              order by v.at desc, v.id desc limit 1) mv on true
+            order by k."cycleLabel" desc, k."objectiveCode", k.code`,
+      );
+      return rows.map((row) => ({
+        ...row,
+        value: row.value === null ? null : Number(row.value),
+        valueAt: row.valueAt === null ? null : new Date(row.valueAt),
+      }));
     },
 
     async milestones(keyResultId: number): Promise<MilestoneRow[]> {

@@ -456,15 +456,6 @@ export function createOutboxStore(db: Db) {
       return accounts;
     },
 
-    /** Deliveries by state, for /metrics. */
-    async countsByState(): Promise<Map<DeliveryState, number>> {
-      const rows = await db
-        .select({ state: deliveries.state, count: sql<number>`count(*)::int` })
-        .from(deliveries)
-        .groupBy(deliveries.state);
-      return new Map(rows.map((row) => [row.state, Number(row.count)]));
-    },
-
     async byKey(key: string): Promise<DeliveryRow | undefined> {
       const [row] = await db
         .select(deliveryColumns)

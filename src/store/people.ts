@@ -72,6 +72,37 @@ export function createPeopleStore(db: Db) {
       return row;
     },
 
+    /**
+     * The person an IRC services account is linked to. Services compare account names by the
+     * server's case mapping (`Nuria` and `nuria` are one account), so candidates are found
+     * ignoring case and `fold`, that mapping, decides; an exact match wins.
+     */
+    async findByIrcAccount(
+      account: string,
+      fold: (name: string) => string,
+    ): Promise<PersonRow | undefined> {
+      // rfc1459 also makes `[]\~` the upper case of `{}|^`.
+      const [upper, lower] = ['[]\\~', '{}|^'];
+      const rows = await db
+        .select({ ...personColumns, externalId: identities.externalId })
+        .from(identities)
+        .innerJoin(people, eq(people.id, identities.personId))
+        .where(
+          and(
+            eq(identities.transport, 'irc'),
+            eq(identities.workspace, ''),
+            sql`translate(lower(${identities.externalId}), ${upper}, ${lower}) = translate(lower(${account}), ${upper}, ${lower})`,
+          ),
+        )
+        .orderBy(asc(identities.id));
+      const match =
+        rows.find((row) => row.externalId === account) ??
+        rows.find((row) => fold(row.externalId) === fold(account));
+      if (!match) return undefined;
+      const { externalId: _, ...person } = match;
+      return person;
+    },
+
     /** The account a person has on a transport, to write to them directly. */
     async accountOn(personId: number, transport: ChatTransport): Promise<string | undefined> {
       const [row] = await db
@@ -81,6 +112,16 @@ export function createPeopleStore(db: Db) {
         .orderBy(asc(identities.id))
         .limit(1);
       return row?.externalId;
+    },
+
+    /** The person with this email address, compared without case. */
+    async findByEmail(email: string): Promise<PersonRow | undefined> {
+      const [row] = await db
+        .select(personColumns)
+        .from(people)
+        .where(sql`lower(${people.email}) = lower(${email.trim()})`)
+        .limit(1);
+      return row;
     },
 
     /** People with an email address and no account on the transport yet (for linking by email). */

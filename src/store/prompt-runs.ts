@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { queryRows } from '../db/rows.ts';
 import { prompts } from '../db/schema/index.ts';
@@ -143,6 +143,22 @@ export function createPromptRunStore(db: Db) {
             from prompts p join teams t on t.id = p.team_id join people pe on pe.id = p.person_id
             where p.on_behalf_of_id = ${personId} order by p.month desc`,
       );
+    },
+
+    /**
+     * Where a prompt went, unless its adapter recorded that already (Slack and IRC do, with the
+     * ids their replies are matched by): replies in its conversation find it by this.
+     */
+    async deliveredUnlessKnown(
+      promptId: number,
+      transport: 'slack' | 'irc',
+      conversationId: string,
+      messageId: string,
+    ): Promise<void> {
+      await db
+        .update(prompts)
+        .set({ transport, conversationId, messageId })
+        .where(and(eq(prompts.id, promptId), isNull(prompts.conversationId)));
     },
 
     /** Counts a reminder that went out (kept when a later one already counted). */

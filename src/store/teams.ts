@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { departments, teams } from '../db/schema/index.ts';
+import { channels, departments, teams } from '../db/schema/index.ts';
 import { slugify } from '../domain/text.ts';
 
 export interface TeamRow {
@@ -93,6 +93,22 @@ export function createTeamStore(db: Db) {
         })
         .from(departments)
         .orderBy(asc(departments.name));
+    },
+
+    /** A team's own chat channels on a transport (Slack channel ids, IRC channel names). */
+    async channels(teamId: number, transport: 'slack' | 'irc'): Promise<string[]> {
+      const rows = await db
+        .select({ externalId: channels.externalId })
+        .from(channels)
+        .where(
+          and(
+            eq(channels.teamId, teamId),
+            eq(channels.transport, transport),
+            eq(channels.purpose, 'team'),
+          ),
+        )
+        .orderBy(asc(channels.id));
+      return rows.map((row) => row.externalId);
     },
 
     async subTeams(teamId: number): Promise<{ slug: string; name: string }[]> {

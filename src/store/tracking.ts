@@ -1,7 +1,8 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { queryRows } from '../db/rows.ts';
+import { idList as ids, queryRows } from '../db/rows.ts';
 import { dayIn, nextDay, startOfDayIn } from '../domain/fiscal-calendar.ts';
+import { groupBy } from '../domain/group-by.ts';
 import type { TrackedItem } from '../domain/overdue.ts';
 import type { Status } from '../domain/status.ts';
 
@@ -40,14 +41,6 @@ export interface TrackingScope {
 /** Cycles worth watching: under way, or ended less than a quarter ago. */
 const RECENT_DAYS = 92;
 
-const ids = (values: readonly number[]): SQL =>
-  values.length
-    ? sql.join(
-        values.map((v) => sql`${v}`),
-        sql`, `,
-      )
-    : sql`null`;
-
 interface GoalFacts {
   id: number;
   ref: string;
@@ -79,16 +72,6 @@ interface KeyResultFacts {
   status: Status | null;
   lastUpdateAt: string | Date | null;
   snoozedUntil: string | Date | null;
-}
-
-function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
-  for (const row of rows) {
-    const group = groups.get(key(row));
-    if (group) group.push(row);
-    else groups.set(key(row), [row]);
-  }
-  return groups;
 }
 
 const instant = (value: string | Date | null): Date | null =>

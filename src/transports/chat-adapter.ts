@@ -69,3 +69,8 @@ export interface ChatAdapter {
     message: OutboundMessage,
   ): Promise<{ messageId: string; conversation?: string } | undefined>;
 }
+
+/** An adapter could not start for a reason the operator must fix (a refused token, a failed login). */
+export class AdapterStartError extends Error {
+  override name = 'AdapterStartError';
+}

@@ -2,10 +2,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Actor } from '../chat/command.ts';
 import type { Dispatch } from '../chat/dispatch.ts';
+import type { Reply } from '../reply/document.ts';
 import { renderText } from '../reply/render-text.ts';
 
+/** What the shell needs of the dispatcher. */
+export type ShellDispatch = ((line: string, actor: Actor) => Promise<Reply | undefined>) &
+  Pick<Dispatch, 'inExchange'>;
+
 export interface ShellOptions {
-  dispatch: Dispatch;
+  dispatch: ShellDispatch;
   actor: Actor;
   input: NodeJS.ReadableStream & { isTTY?: boolean };
   output: NodeJS.WritableStream & { isTTY?: boolean };

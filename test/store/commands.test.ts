@@ -201,11 +201,7 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
             tones.push(reply?.tone);
             return reply;
           },
-          {
-            inExchange: dispatch.inExchange,
-            openExchange: dispatch.openExchange,
-            contextFor: dispatch.contextFor,
-          },
+          { inExchange: dispatch.inExchange },
         ),
         actor: person,
         input: Readable.from([`${example}\n`]),

@@ -65,6 +65,7 @@ export function testScheduler(
       transports: options.transports ?? ['slack', 'irc'],
       fiscal,
       rules: { staleDays: 35 },
+      publicUrl: undefined,
       logger: silent,
     },
     instanceId: options.instanceId ?? 'test-1',

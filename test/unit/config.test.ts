@@ -115,7 +115,11 @@ describe('loadConfig', () => {
       channels: ['#okr', '#analytics'],
       floodBurst: 4,
       floodRate: 1,
+      formatting: true,
     });
+    expect(loadConfig({ IRC_HOST: 'irc.example.org', IRC_FORMATTING: '0' }).irc?.formatting).toBe(
+      false,
+    );
     expect(config.http.port).toBe(0);
     expect(loadConfig({})).toMatchObject({ slack: undefined, irc: undefined });
     expect(loadConfig({}).http).toEqual({ port: 3000, host: '0.0.0.0' });

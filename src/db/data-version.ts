@@ -1,0 +1,55 @@
+// A counter that moves whenever data that chat answers are made of changes, so answers kept in
+// memory (see chat/answer-cache.ts) are never served after a change. Two sources move it: this
+// process's own write statements, seen as they are sent (no delay for the next request), and
+// NOTIFYs from the database triggers of migration 0002, which report other processes' and
+// instances' writes.
+
+/** Tables answers are made of; their triggers notify `okrbot_data` (migration 0002). */
+export const CONTENT_TABLES: ReadonlySet<string> = new Set([
+  'departments',
+  'teams',
+  'people',
+  'identities',
+  'team_roles',
+  'channels',
+  'cycles',
+  'objectives',
+  'key_results',
+  'kr_milestones',
+  'goals',
+  'goal_dependencies',
+  'status_entries',
+  'metric_values',
+  'status_reports',
+  'report_notes',
+  'snoozes',
+]);
+
+export const DATA_CHANNEL = 'okrbot_data';
+
+const WRITE = /\b(?:insert\s+into|update|delete\s+from|truncate(?:\s+table)?)\s+"?([a-z_]+)"?/gi;
+
+export interface DataVersion {
+  current(): number;
+  bump(): void;
+  /** The database's query hook: a write to a content table moves the version. */
+  observe(query: string): void;
+}
+
+export function createDataVersion(): DataVersion {
+  let version = 0;
+  const bump = () => {
+    version += 1;
+  };
+  return {
+    current: () => version,
+    bump,
+    observe(query) {
+      for (const [, table] of query.matchAll(WRITE))
+        if (CONTENT_TABLES.has((table as string).toLowerCase())) {
+          bump();
+          return;
+        }
+    },
+  };
+}

@@ -1,0 +1,307 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { idList, queryRows } from '../db/rows.ts';
+import type { Status } from '../domain/status.ts';
+
+// Everything a department's quarter page and its exports show, in a fixed number of set-based
+// queries whatever the department's size. Rows come back raw; src/quarter/ shapes them.
+
+export interface QuarterScope {
+  departmentId: number;
+  /** Null when the quarter has no cycle row yet: no goals, but maybe its year's objectives. */
+  cycleId: number | null;
+  /** Fiscal year of the quarter: its objectives are shown with the quarter's. */
+  fiscalYear: number;
+  /** `YYYY-MM` months of the quarter: their monthly reports are part of it. */
+  months: readonly string[];
+  /** Only these teams (a team page); objectives are then left out. */
+  teamIds?: readonly number[];
+  /** Statuses, values and notes recorded after this instant are not shown. */
+  asOf: Date;
+  /** The day of `asOf` in the department's zone. */
+  asOfDay: string;
+}
+
+export interface QuarterTeamRow {
+  id: number;
+  slug: string;
+  name: string;
+  parentId: number | null;
+  aliases: string[];
+}
+
+export interface QuarterGoalRow {
+  id: number;
+  teamId: number;
+  parentId: number | null;
+  key: string;
+  title: string;
+  groupLabel: string | null;
+  taskIds: string[];
+  stretch: boolean;
+  multiQuarter: boolean;
+  keyResult: string | null;
+}
+
+export interface EntryRow {
+  subjectId: number;
+  status: Status;
+  note: string | null;
+  at: Date;
+}
+
+export interface QuarterReportRow {
+  id: number;
+  teamId: number;
+  month: string;
+  reportedOn: string | null;
+  status: Status | null;
+}
+
+export interface ObjectiveRow {
+  id: number;
+  code: string;
+  cycle: string;
+  program: string | null;
+  title: string;
+  description: string | null;
+  manager: string | null;
+}
+
+export interface KeyResultDetailRow {
+  id: number;
+  objectiveId: number;
+  code: string;
+  text: string;
+  manager: string | null;
+  baseline: number | null;
+  target: number | null;
+  unit: string | null;
+  direction: 'up' | 'down';
+  dueOn: string | null;
+}
+
+export interface QuarterRows {
+  teams: QuarterTeamRow[];
+  goals: QuarterGoalRow[];
+  dependencies: { goalId: number; label: string }[];
+  goalEntries: EntryRow[];
+  reports: QuarterReportRow[];
+  notes: { reportId: number; text: string }[];
+  objectives: ObjectiveRow[];
+  keyResults: KeyResultDetailRow[];
+  milestones: { keyResultId: number; dueOn: string; target: number | null; text: string | null }[];
+  values: { keyResultId: number; value: number; note: string | null; at: Date }[];
+  keyResultEntries: EntryRow[];
+}
+
+/** A key result with its objective, cycle and department: what its page is headed with. */
+export interface KeyResultPageRow {
+  id: number;
+  code: string;
+  objectiveCode: string;
+  objectiveTitle: string;
+  objectiveManager: string | null;
+  program: string | null;
+  cycleLabel: string;
+  cycleStartsOn: string;
+  cycleEndsBefore: string;
+  text: string;
+  manager: string | null;
+  baseline: number | null;
+  target: number | null;
+  unit: string | null;
+  direction: 'up' | 'down';
+  dueOn: string | null;
+  departmentSlug: string;
+  departmentName: string;
+  timeZone: string;
+}
+
+/** A cycle with something of a department in it, for indexes and quarter navigation. */
+export interface DepartmentCycleRow {
+  label: string;
+  fiscalYear: number;
+  quarter: number | null;
+  startsOn: string;
+  goals: number;
+  objectives: number;
+}
+
+const toNumber = (value: number | null): number | null => (value === null ? null : Number(value));
+
+export function createQuarterStore(db: Db) {
+  return {
+    async rows(scope: QuarterScope): Promise<QuarterRows> {
+      const cycleId = scope.cycleId ?? -1;
+      const at = sql`${scope.asOf.toISOString()}::timestamptz`;
+      const teamFilter: SQL = scope.teamIds ? sql`and t.id in (${idList(scope.teamIds)})` : sql``;
+      const goalsOfScope = sql`goals g join teams t on t.id = g.team_id
+        where t.department_id = ${scope.departmentId} and g.cycle_id = ${cycleId}
+          and t.archived_at is null ${teamFilter}`;
+      const months = scope.months.length
+        ? sql.join(
+            scope.months.map((m) => sql`${m}`),
+            sql`, `,
+          )
+        : sql`null`;
+      const reportsOfScope = sql`status_reports r join teams t on t.id = r.team_id
+        where t.department_id = ${scope.departmentId} and t.archived_at is null ${teamFilter}
+          and r.month in (${months})
+          and coalesce(r.reported_on, (r.month || '-01')::date) <= ${scope.asOfDay}::date`;
+
+      const [teams, goals, dependencies, goalEntries, reports, notes, objectives] =
+        await Promise.all([
+          queryRows<QuarterTeamRow>(
+            db,
+            sql`select t.id, t.slug, t.name, t.parent_id as "parentId", t.aliases from teams t
+                where t.department_id = ${scope.departmentId} and t.archived_at is null
+                order by t.id`,
+          ),
+          queryRows<QuarterGoalRow>(
+            db,
+            sql`select g.id, g.team_id as "teamId", g.parent_id as "parentId", g.key, g.title,
+                       g.group_label as "groupLabel", g.task_ids as "taskIds", g.stretch,
+                       g.multi_quarter as "multiQuarter",
+                       (select o.code || '-' || kr.code from key_results kr
+                        join objectives o on o.id = kr.objective_id
+                        where kr.id = g.key_result_id) as "keyResult"
+                from ${goalsOfScope} order by g.team_id, g.position, g.id`,
+          ),
+          queryRows<{ goalId: number; label: string }>(
+            db,
+            sql`select d.goal_id as "goalId", d.label from goal_dependencies d
+                join goals g on g.id = d.goal_id join teams t on t.id = g.team_id
+                where t.department_id = ${scope.departmentId} and g.cycle_id = ${cycleId}
+                  and t.archived_at is null ${teamFilter}
+                order by d.id`,
+          ),
+          queryRows<EntryRow>(
+            db,
+            sql`select se.goal_id as "subjectId", se.status, se.note, se.at
+                from status_entries se join goals g on g.id = se.goal_id join teams t on t.id = g.team_id
+                where t.department_id = ${scope.departmentId} and g.cycle_id = ${cycleId}
+                  and t.archived_at is null ${teamFilter} and se.at <= ${at}
+                order by se.at, se.id`,
+          ),
+          queryRows<QuarterReportRow>(
+            db,
+            sql`select r.id, r.team_id as "teamId", r.month, r.reported_on::text as "reportedOn", r.status
+                from ${reportsOfScope} order by r.team_id, r.month`,
+          ),
+          // The order `status` uses for a report's notes: written order, imported ones first.
+          queryRows<{ reportId: number; text: string }>(
+            db,
+            sql`select n.report_id as "reportId", n.text from report_notes n
+                join status_reports r on r.id = n.report_id join teams t on t.id = r.team_id
+                where t.department_id = ${scope.departmentId} and t.archived_at is null ${teamFilter}
+                  and r.month in (${months}) and n.at <= ${at}
+                order by n.at, n.source <> 'import', n.position, n.id`,
+          ),
+          scope.teamIds
+            ? Promise.resolve([])
+            : queryRows<ObjectiveRow>(
+                db,
+                sql`select o.id, o.code, c.label as cycle, o.program, o.title, o.description,
+                           p.name as manager
+                    from objectives o join cycles c on c.id = o.cycle_id
+                    left join people p on p.id = o.manager_id
+                    where o.department_id = ${scope.departmentId}
+                      and (o.cycle_id = ${cycleId}
+                           or (c.quarter is null and c.fiscal_year = ${scope.fiscalYear}))
+                    order by c.quarter nulls first, o.id`,
+              ),
+        ]);
+
+      const objectiveIds = objectives.map((o) => o.id);
+      const keyResults = objectiveIds.length
+        ? await queryRows<KeyResultDetailRow>(
+            db,
+            sql`select kr.id, kr.objective_id as "objectiveId", kr.code, kr.text, p.name as manager,
+                       kr.baseline, kr.target, kr.unit, kr.direction, kr.due_on::text as "dueOn"
+                from key_results kr left join people p on p.id = kr.manager_id
+                where kr.objective_id in (${idList(objectiveIds)}) order by kr.objective_id, kr.id`,
+          )
+        : [];
+      const krIds = idList(keyResults.map((kr) => kr.id));
+      const [milestones, values, keyResultEntries] = keyResults.length
+        ? await Promise.all([
+            queryRows<QuarterRows['milestones'][number]>(
+              db,
+              sql`select key_result_id as "keyResultId", due_on::text as "dueOn", target, text
+                  from kr_milestones where key_result_id in (${krIds}) order by due_on`,
+            ),
+            queryRows<QuarterRows['values'][number]>(
+              db,
+              sql`select key_result_id as "keyResultId", value, note, at from metric_values
+                  where key_result_id in (${krIds}) and at <= ${at} order by at, id`,
+            ),
+            queryRows<EntryRow>(
+              db,
+              sql`select key_result_id as "subjectId", status, note, at from status_entries
+                  where key_result_id in (${krIds}) and at <= ${at} order by at, id`,
+            ),
+          ])
+        : [[], [], []];
+
+      return {
+        teams,
+        goals,
+        dependencies,
+        goalEntries: goalEntries.map((e) => ({ ...e, at: new Date(e.at) })),
+        reports,
+        notes,
+        objectives,
+        keyResults: keyResults.map((kr) => ({
+          ...kr,
+          baseline: toNumber(kr.baseline),
+          target: toNumber(kr.target),
+        })),
+        milestones: milestones.map((m) => ({ ...m, target: toNumber(m.target) })),
+        values: values.map((v) => ({ ...v, value: Number(v.value), at: new Date(v.at) })),
+        keyResultEntries: keyResultEntries.map((e) => ({ ...e, at: new Date(e.at) })),
+      };
+    },
+
+    /** The key result `OBJ-KRn` of a cycle (objective codes are unique within a cycle). */
+    async keyResult(
+      cycleLabel: string,
+      objectiveCode: string,
+      code: string,
+    ): Promise<KeyResultPageRow | undefined> {
+      const [row] = await queryRows<KeyResultPageRow>(
+        db,
+        sql`select kr.id, kr.code, o.code as "objectiveCode", o.title as "objectiveTitle",
+                   om.name as "objectiveManager", o.program, c.label as "cycleLabel",
+                   c.starts_on::text as "cycleStartsOn", c.ends_before::text as "cycleEndsBefore",
+                   kr.text, p.name as manager, kr.baseline, kr.target, kr.unit, kr.direction,
+                   kr.due_on::text as "dueOn", d.slug as "departmentSlug", d.name as "departmentName",
+                   d.time_zone as "timeZone"
+            from key_results kr join objectives o on o.id = kr.objective_id
+            join cycles c on c.id = o.cycle_id join departments d on d.id = o.department_id
+            left join people p on p.id = kr.manager_id left join people om on om.id = o.manager_id
+            where c.label = ${cycleLabel} and upper(o.code) = upper(${objectiveCode})
+              and upper(kr.code) = upper(${code})`,
+      );
+      return row && { ...row, baseline: toNumber(row.baseline), target: toNumber(row.target) };
+    },
+
+    /** Cycles in which a department has goals or objectives, newest first. */
+    async cyclesOf(departmentId: number): Promise<DepartmentCycleRow[]> {
+      const rows = await queryRows<DepartmentCycleRow>(
+        db,
+        sql`select c.label, c.fiscal_year as "fiscalYear", c.quarter, c.starts_on::text as "startsOn",
+                   (select count(*)::int from goals g join teams t on t.id = g.team_id
+                    where g.cycle_id = c.id and t.department_id = ${departmentId}
+                      and g.parent_id is null and t.archived_at is null) as goals,
+                   (select count(*)::int from objectives o
+                    where o.cycle_id = c.id and o.department_id = ${departmentId}) as objectives
+            from cycles c
+            order by c.starts_on desc, c.quarter nulls first`,
+      );
+      return rows.filter((row) => row.goals > 0 || row.objectives > 0);
+    },
+  };
+}
+
+export type QuarterStore = ReturnType<typeof createQuarterStore>;

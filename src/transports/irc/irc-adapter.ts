@@ -1,0 +1,248 @@
+import IRC from 'irc-framework';
+import type { Logger } from 'pino';
+import type { Services } from '../../chat/command.ts';
+import type { Dispatch } from '../../chat/dispatch.ts';
+import type { IrcConfig } from '../../config/load-config.ts';
+import type { Metrics } from '../../metrics.ts';
+import type { AdapterHealth, ChatAdapter } from '../chat-adapter.ts';
+import { AccountTracker } from './accounts.ts';
+import { serverFold } from './casemapping.ts';
+import { createInbound } from './inbound.ts';
+import { createDeliveries } from './outbound.ts';
+import { createOutput } from './output.ts';
+import { SendQueue } from './send-queue.ts';
+import { SenderAccounts } from './sender-account.ts';
+import { type BackoffOptions, ConnectionSupervisor, DEFAULT_BACKOFF } from './supervisor.ts';
+import { withTimeout } from './timeout.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+// okrbot on IRC: the connection and what follows from its events. Commands come in through
+// inbound.ts, the outbox's messages go out through outbound.ts, every line through one paced
+// queue (send-queue.ts), and the connection is kept alive forever (supervisor.ts).
+
+export interface IrcAdapterOptions {
+  config: IrcConfig;
+  services: Services;
+  dispatch: Dispatch;
+  /** OKRBOT_ADMINS. */
+  admins: readonly string[];
+  logger: Logger;
+  /** Where the dashboard is: long channel answers point there. */
+  publicUrl?: string;
+  metrics?: Pick<Metrics, 'adapterReconnects'>;
+  /**
+   * Told when someone a delivery found offline is seen logged in to their account again
+   * (joining a shared channel, logging in, writing to okrbot): the outbox retries then.
+   */
+  onPersonOnline?: (personId: number) => void;
+  /** Reconnection timing; tests shorten it. */
+  backoff?: Partial<BackoffOptions>;
+}
+
+const KICK_REJOIN_MS = 30_000;
+const NICK_RECLAIM_MS = 60_000;
+const LOOKUP_TIMEOUT_MS = 5_000;
+
+export function createIrcAdapter(options: IrcAdapterOptions): ChatAdapter {
+  const { config, services, dispatch } = options;
+  const log = options.logger.child({ transport: 'irc' });
+  const client = new IRC.Client();
+  const fold = () => serverFold(client.network);
+  const isSelf = (nick: string) => fold()(nick) === fold()(client.user.nick);
+  const queue = new SendQueue(
+    new TokenBucket({ burst: config.floodBurst, ratePerSecond: config.floodRate }),
+  );
+  const output = createOutput({ client, queue, formatting: config.formatting, log });
+  const tracker = new AccountTracker(fold, (account) => deliveries.seen(account));
+  const senders = new SenderAccounts(client, tracker, () => queue.charge());
+  const deliveries = createDeliveries({
+    client,
+    output,
+    queue,
+    tracker,
+    services,
+    dispatch,
+    admins: options.admins,
+    channels: config.channels,
+    publicUrl: options.publicUrl,
+    log,
+    onPersonOnline: options.onPersonOnline,
+  });
+  const server = `${config.host}:${config.port}`;
+  let reconnects = 0;
+  const timers = new Set<NodeJS.Timeout>();
+
+  const supervisor = new ConnectionSupervisor(
+    client,
+    {
+      host: config.host,
+      port: config.port,
+      tls: config.tls,
+      rejectUnauthorized: config.tlsVerify,
+      nick: config.nick,
+      username: 'okrbot',
+      gecos: 'okrbot: goal status updates',
+      // `{}` when there is no login: irc-framework would otherwise try a server password as SASL.
+      account: config.sasl ? { account: config.sasl.account, password: config.sasl.password } : {},
+      sasl_disconnect_on_fail: true,
+      auto_reconnect: false,
+      version: 'okrbot',
+    },
+    { ...DEFAULT_BACKOFF, ...options.backoff },
+    {
+      onRegistered(reconnected) {
+        output.setOwnMask(undefined);
+        tracker.clear();
+        if (reconnected) {
+          reconnects++;
+          options.metrics?.adapterReconnects.inc({ transport: 'irc' });
+        }
+        log.info({ server, nick: client.user.nick, reconnected }, 'IRC: connected');
+        // Rejoin before anything held while disconnected goes out, so channel lines can land.
+        if (config.channels.length)
+          queue.sendFirst(config.channels.map((channel) => `JOIN ${channel}`)).catch(() => {});
+        queue.resume((line, done) => {
+          if (client.connection.connected) client.connection.write(line, done);
+          else done(new Error('disconnected'));
+        });
+      },
+      onDisconnected(error) {
+        queue.pause();
+        tracker.clear();
+        // irc-framework serialises WHO requests; one cut off by the disconnection would block
+        // every later one.
+        (client as unknown as { who_queue?: unknown }).who_queue = undefined;
+        log.warn({ server, error: error?.message }, 'IRC: disconnected');
+      },
+      onRetry(attempt, waitMs) {
+        log.info({ server, attempt, waitMs }, 'IRC: reconnecting');
+      },
+      onFatal(error) {
+        queue.close();
+        log.fatal({ err: error }, error.message);
+      },
+    },
+  );
+
+  /** Members' accounts in a channel okrbot just joined (WHOX), so prompts can find them. */
+  function learnChannel(channel: string): void {
+    queue.charge();
+    const listed = new Promise<void>((resolve) =>
+      client.who(channel, (event) => {
+        for (const user of event.users)
+          tracker.joined(
+            user.nick,
+            channel,
+            user.account === undefined ? undefined : user.account || false,
+          );
+        resolve();
+      }),
+    );
+    void withTimeout(listed, LOOKUP_TIMEOUT_MS, undefined);
+  }
+
+  client.on(
+    'privmsg',
+    createInbound({
+      client,
+      output,
+      senders,
+      tracker,
+      services,
+      dispatch,
+      admins: options.admins,
+      publicUrl: options.publicUrl,
+      log,
+    }),
+  );
+  client.on('join', (event) => {
+    tracker.joined(event.nick, event.channel, event.account);
+    if (!isSelf(event.nick)) return;
+    output.setOwnMask({ user: event.ident, host: event.hostname });
+    learnChannel(event.channel);
+    log.info({ channel: event.channel }, 'IRC: joined');
+  });
+  client.on('part', (event) => {
+    if (isSelf(event.nick)) tracker.leftChannel(event.channel);
+    else tracker.left(event.nick, event.channel);
+  });
+  client.on('kick', (event) => {
+    if (!isSelf(event.kicked)) {
+      tracker.left(event.kicked, event.channel);
+      return;
+    }
+    tracker.leftChannel(event.channel);
+    log.warn({ channel: event.channel, by: event.nick }, 'IRC: kicked; rejoining in 30 s');
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      queue.sendFirst([`JOIN ${event.channel}`]).catch(() => {});
+    }, KICK_REJOIN_MS);
+    timers.add(timer);
+  });
+  client.on('quit', (event) => tracker.quit(event.nick));
+  client.on('nick', (event) => tracker.renamed(event.nick, event.new_nick));
+  client.on('account', (event) => tracker.account(event.nick, event.account));
+  // What the server refused (a channel that is invite-only or bans okrbot, a nick that left
+  // before its answer went out): the operator should hear of it.
+  client.on('irc error', (event) =>
+    log.warn(
+      { error: event.error, channel: event.channel, nick: event.nick, reason: event.reason },
+      'IRC: the server refused something okrbot sent',
+    ),
+  );
+  // Someone holds the nick (often a ghost of okrbot's last connection): take another for now;
+  // it is asked back once a minute.
+  client.on('nick in use', () => {
+    if (supervisor.state.phase === 'connecting')
+      client.changeNick(`${config.nick.slice(0, 26)}_${Math.floor(Math.random() * 1000)}`);
+  });
+  function reclaimNick(): void {
+    if (supervisor.state.phase !== 'registered' || client.user.nick === config.nick) return;
+    queue.charge();
+    client.changeNick(config.nick);
+  }
+
+  return {
+    transport: 'irc',
+
+    async start() {
+      timers.add(setInterval(reclaimNick, NICK_RECLAIM_MS));
+      await supervisor.start();
+      if (supervisor.state.phase !== 'registered')
+        log.warn({ server }, 'IRC: not connected yet; okrbot keeps trying in the background');
+    },
+
+    async stop() {
+      // clearTimeout clears intervals too.
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      queue.close();
+      const closed = new Promise<void>((resolve) => client.on('close', resolve));
+      const wasConnected = client.connected;
+      supervisor.stop();
+      if (wasConnected) await withTimeout(closed, 2_000, undefined);
+      client.removeAllListeners();
+    },
+
+    health(): AdapterHealth {
+      const state = supervisor.state;
+      const seconds = (at: number) => Math.max(0, Math.round((at - Date.now()) / 1000));
+      const detail =
+        state.phase === 'registered'
+          ? `connected to ${server} as ${client.user.nick}`
+          : state.phase === 'connecting'
+            ? `connecting to ${server}`
+            : state.phase === 'waiting'
+              ? `disconnected from ${server}; retry ${state.attempt} in ${seconds(state.retryAt)} s`
+              : `stopped${state.error ? `: ${state.error.message}` : ''}`;
+      return { connected: state.phase === 'registered', detail, reconnects };
+    },
+
+    async deliver(message) {
+      // Nothing is queued for the outbox while disconnected: it keeps the message and retries.
+      if (supervisor.state.phase !== 'registered')
+        return { ok: false, retry: 'later', error: 'disconnected' };
+      return deliveries.deliver(message);
+    },
+  };
+}

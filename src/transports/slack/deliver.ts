@@ -1,0 +1,144 @@
+import { promptContent } from '../../chat/prompt-content.ts';
+import type { DeliveryOutcome, Destination, OutboundMessage } from '../chat-adapter.ts';
+import { promptBlocks } from './interactive-blocks.ts';
+import { renderSlack, type SlackBlock, type SlackMessage, toMessages } from './render-blocks.ts';
+import { failedDelivery, slackErrorCode } from './slack-api.ts';
+import type { SlackContext } from './slack-context.ts';
+import { escapeMrkdwn } from './slack-text.ts';
+
+// The outbox's way into Slack: one message (a digest, a nudge, a monthly prompt) per call.
+// The first post goes out without retries, so the outbox alone decides about repeating it;
+// the parts of a long message follow in its thread.
+
+// Answers that mean a direct message cannot reach the person.
+const CANNOT_DM = new Set([
+  'user_not_found',
+  'user_disabled',
+  'user_not_visible',
+  'cannot_dm_bot',
+  'messages_tab_disabled',
+  'channel_not_found',
+]);
+
+class Undeliverable extends Error {}
+
+async function directChannel(slack: SlackContext, personId: number): Promise<string> {
+  const account = await slack.deps.people.accountOn(personId, 'slack');
+  if (!account) throw new Undeliverable('the person has no linked Slack account');
+  const opened = await slack.client.conversations.open({ users: account });
+  if (!opened.channel?.id) throw new Error('conversations.open returned no channel');
+  return opened.channel.id;
+}
+
+async function channelOf(slack: SlackContext, to: Destination): Promise<string> {
+  return to.kind === 'channel' ? to.channel : directChannel(slack, to.personId);
+}
+
+/** Posts the first message, then the rest in its thread; the first message's ts. */
+async function postParts(
+  slack: SlackContext,
+  channel: string,
+  messages: SlackMessage[],
+): Promise<string> {
+  const [first, ...rest] = messages;
+  if (!first) throw new Undeliverable('nothing to send');
+  const posted = await slack.client.chat.postMessage({
+    channel,
+    text: first.text,
+    blocks: first.blocks,
+    unfurl_links: false,
+    unfurl_media: false,
+  });
+  const ts = posted.ts as string;
+  if (rest.length) {
+    // The message is out: a failing continuation is logged, not a reason to send it all again.
+    await slack
+      .post(channel, rest, ts)
+      .catch((error) =>
+        slack.logger.warn(
+          { channel, error: slackErrorCode(error) },
+          'a continuation of a long message failed',
+        ),
+      );
+  }
+  return ts;
+}
+
+async function deliverPrompt(
+  slack: SlackContext,
+  message: OutboundMessage,
+  promptId: number,
+  reminder: number,
+): Promise<DeliveryOutcome> {
+  const { deps, bot } = slack;
+  const prompt = await deps.prompts.get(promptId);
+  const content =
+    prompt &&
+    (await promptContent(prompt, { now: bot.clock(), fiscal: bot.fiscal }, deps, reminder));
+  if (!prompt || !content)
+    return { ok: false, retry: 'never', error: `prompt ${promptId} is gone` };
+  const blocks = promptBlocks(content, reminder);
+  const messages = toMessages(blocks);
+  let dmProblem: string;
+  try {
+    if (content.recipient.deactivatedAt)
+      throw new Undeliverable('the Slack account is deactivated');
+    const channel = await channelOf(slack, message.to);
+    const ts = await postParts(slack, channel, messages);
+    await deps.prompts.delivered(prompt.id, 'slack', channel, ts);
+    bot.metrics.promptsSent.inc({ transport: 'slack' });
+    return { ok: true, messageId: ts, conversation: channel };
+  } catch (error) {
+    if (error instanceof Undeliverable) dmProblem = error.message;
+    else if (CANNOT_DM.has(slackErrorCode(error)))
+      dmProblem = `Slack answered ${slackErrorCode(error)}`;
+    else return failedDelivery(error);
+  }
+  // No direct message possible: the team's channel, addressed to the person by name only.
+  const [channel] = await deps.teams.channels(content.team.id, 'slack');
+  if (!channel)
+    return {
+      ok: false,
+      retry: 'never',
+      error: `no direct message (${dmProblem}) and ${content.team.name} has no Slack channel`,
+    };
+  const addressed: SlackBlock = {
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `For ${escapeMrkdwn(content.recipient.name)}: okrbot could not send this as a direct message, so it is here.`,
+      },
+    ],
+  };
+  try {
+    const ts = await postParts(slack, channel, toMessages([addressed, ...blocks]));
+    await deps.prompts.delivered(prompt.id, 'slack', channel, ts);
+    bot.metrics.promptsSent.inc({ transport: 'slack' });
+    return {
+      ok: true,
+      messageId: ts,
+      conversation: channel,
+      note: `sent to the team channel: ${dmProblem}`,
+    };
+  } catch (error) {
+    return failedDelivery(error);
+  }
+}
+
+export function createSlackDelivery(slack: SlackContext) {
+  return async function deliver(message: OutboundMessage): Promise<DeliveryOutcome> {
+    const { content } = message;
+    if (content.type === 'prompt')
+      return deliverPrompt(slack, message, content.promptId, content.reminder);
+    try {
+      const channel = await channelOf(slack, message.to);
+      const ts = await postParts(slack, channel, renderSlack(content.reply));
+      return { ok: true, messageId: ts, conversation: channel };
+    } catch (error) {
+      if (error instanceof Undeliverable)
+        return { ok: false, retry: 'never', error: error.message };
+      return failedDelivery(error);
+    }
+  };
+}

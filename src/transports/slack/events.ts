@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import type { App } from '@slack/bolt';
+import { answerPrompt, promptContent } from '../../chat/prompt-content.ts';
+import { errorReply, type Reply } from '../../reply/document.ts';
+import type { PromptRow } from '../../store/prompts.ts';
+import { homeView } from './app-home.ts';
+import { slackErrorCode, withRateLimit } from './slack-api.ts';
+import type { SlackContext } from './slack-context.ts';
+import type { SlackUser } from './slack-identity.ts';
+import { fromSlackText } from './slack-text.ts';
+
+// Events API: messages to the bot (commands in its DM, answers in a prompt's thread), the App
+// Home, and profile changes. Slack redelivers an event it thinks was lost, so each event id is
+// handled once, by whichever instance stores it first.
+
+interface MessageEvent {
+  type: 'message';
+  subtype?: string;
+  bot_id?: string;
+  user?: string;
+  text?: string;
+  ts: string;
+  thread_ts?: string;
+  channel: string;
+  channel_type?: string;
+}
+
+/** Answers a prompt with a free-text reply; the echo says what was recorded. */
+async function answer(
+  slack: SlackContext,
+  prompt: PromptRow,
+  text: string,
+  userId: string,
+): Promise<Reply> {
+  const { ctx } = await slack.as(userId);
+  const content = await promptContent(prompt, ctx, slack.deps);
+  if (!content) return errorReply('That prompt is about a team that no longer exists.');
+  const reply = await answerPrompt(content, text, ctx, slack.deps);
+  if (reply.tone === 'info') slack.bot.metrics.repliesRecorded.inc({ transport: 'slack' });
+  return reply;
+}
+
+async function onMessage(slack: SlackContext, event: MessageEvent): Promise<void> {
+  // Edits, joins, bot messages (our own too) are not someone talking to okrbot.
+  if (event.subtype || event.bot_id || !event.user) return;
+  const text = fromSlackText(event.text ?? '');
+  if (!text) return;
+  if (event.thread_ts && event.thread_ts !== event.ts) {
+    const prompt = await slack.deps.prompts.byMessage('slack', event.channel, event.thread_ts);
+    if (prompt)
+      await slack.post(
+        event.channel,
+        await answer(slack, prompt, text, event.user),
+        event.thread_ts,
+      );
+    return;
+  }
+  // In channels okrbot listens only through /okr; its DM is a chat like the shell.
+  if (event.channel_type !== 'im') return;
+  const actor = await slack.identity.actor(event.user);
+  const [name = ''] = text.split(/\s+/);
+  if (!slack.bot.dispatch.inExchange(actor) && !slack.deps.registry.find(name) && actor.person) {
+    // Not a command: an answer to the open prompt, if there is one in Slack.
+    const [open] = (await slack.deps.prompts.openFor(actor.person.id)).filter(
+      (p) => p.transport === 'slack',
+    );
+    if (open) {
+      await slack.post(
+        event.channel,
+        await answer(slack, open, text, event.user),
+        open.messageId ?? undefined,
+      );
+      return;
+    }
+  }
+  const reply = await slack.bot.dispatch(text, actor);
+  if (reply) await slack.post(event.channel, reply);
+}
+
+export function registerEvents(app: App, slack: SlackContext): void {
+  // Events are acknowledged by Bolt before any listener runs; this drops redeliveries.
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string' && !(await slack.firstTime(`event:${eventId}`))) {
+      slack.logger.debug({ eventId }, 'Slack event already handled; ignored');
+      return;
+    }
+    await next();
+  });
+
+  app.event('message', async ({ event }) => {
+    const message = event as unknown as MessageEvent;
+    try {
+      await onMessage(slack, message);
+    } catch (error) {
+      const errorId = randomBytes(4).toString('hex');
+      slack.logger.error(
+        { err: error, errorId, slack_error: slackErrorCode(error) },
+        'Slack message failed',
+      );
+      await slack
+        .post(
+          message.channel,
+          errorReply(
+            `Sorry, that failed unexpectedly (error id ${errorId}); nothing after the failure was recorded. Please try again.`,
+          ),
+          message.thread_ts,
+        )
+        .catch(() => {});
+    }
+  });
+
+  app.event('app_home_opened', async ({ event }) => {
+    if (event.tab !== 'home') return;
+    const { actor, ctx } = await slack.as(event.user);
+    const view = await homeView(actor, ctx, slack.deps);
+    // Publishing the same view twice is harmless, so rate limits may be waited out.
+    await withRateLimit(() => slack.client.views.publish({ user_id: event.user, view }));
+  });
+
+  app.event('user_change', async ({ event }) => {
+    await slack.identity.userChanged(event.user as unknown as SlackUser);
+  });
+}

@@ -1,0 +1,213 @@
+import {
+  App,
+  type Logger as BoltLogger,
+  HTTPReceiver,
+  LogLevel,
+  type Receiver,
+  SocketModeReceiver,
+} from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { SlackConfig } from '../../config/load-config.ts';
+import type { HttpServer } from '../../http/server.ts';
+import type { Bot } from '../../main.ts';
+import { type AdapterHealth, AdapterStartError, type ChatAdapter } from '../chat-adapter.ts';
+import { createSlackDelivery } from './deliver.ts';
+import { registerEvents } from './events.ts';
+import { registerForms } from './forms.ts';
+import { registerPromptActions } from './prompt-actions.ts';
+import { createWebClient, slackErrorCode, withRateLimit } from './slack-api.ts';
+import { createSlackContext } from './slack-context.ts';
+import { createSlackIdentity } from './slack-identity.ts';
+import { registerSlashCommand } from './slash-command.ts';
+
+/** Where Slack sends events, commands and interactions in HTTP mode. */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+// Slack's requests are small (the largest, a submitted form, is a few tens of KB); anything
+// much bigger is refused with 413 before it is read.
+const BODY_LIMIT = 1024 * 1024;
+
+// Redeliveries come within minutes and replays within Slack's 5-minute signature window:
+// a day of inbound ids is plenty.
+const INBOUND_MEMORY_MS = 24 * 3_600_000;
+
+/** Bolt's logger interface on top of the bot's pino logger. */
+function boltLogger(logger: Logger): BoltLogger {
+  const child = logger.child({ component: 'bolt' });
+  const say =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...msg: unknown[]) =>
+      child[level](msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' '));
+  return {
+    debug: say('debug'),
+    info: say('info'),
+    warn: say('warn'),
+    error: say('error'),
+    setLevel: () => {},
+    getLevel: () => LogLevel.INFO,
+    setName: () => {},
+  };
+}
+
+/**
+ * The Slack adapter: `/okr`, the interactive monthly prompts and their forms, the App Home and
+ * direct messages, over Bolt's HTTP receiver (on okrbot's HTTP server) or Socket Mode.
+ */
+export function createSlackAdapter(
+  bot: Bot,
+  config: SlackConfig,
+  http: HttpServer | undefined,
+): ChatAdapter {
+  const logger = bot.logger.child({ transport: 'slack' });
+  const client = createWebClient(config.botToken, config.apiUrl);
+  const identity = createSlackIdentity({
+    client,
+    store: bot.services,
+    admins: bot.config.admins,
+    version: bot.version,
+    logger,
+  });
+  const slack = createSlackContext({ bot, client, identity, logger });
+  const deliver = createSlackDelivery(slack);
+  let app: App | undefined;
+  let workspace = '';
+  let prune: NodeJS.Timeout | undefined;
+  let lastError: string | undefined;
+  // Socket Mode's connection; HTTP mode has none of its own to lose.
+  let socketUp = !config.appToken;
+  let reconnects = 0;
+
+  return {
+    transport: 'slack',
+
+    async start() {
+      let auth: Awaited<ReturnType<typeof client.auth.test>>;
+      try {
+        auth = await withRateLimit(() => client.auth.test());
+      } catch (error) {
+        const code = slackErrorCode(error);
+        throw new AdapterStartError(
+          code.startsWith('request_failed') || code.startsWith('http_')
+            ? `Could not reach the Slack Web API at ${config.apiUrl} (${code}): check SLACK_API_URL and the network.`
+            : `Slack refused SLACK_BOT_TOKEN (${code}): check the token (OAuth & Permissions page of the app).`,
+        );
+      }
+      workspace = `${auth.team ?? auth.team_id} as @${auth.user}`;
+      const log = boltLogger(logger);
+      const clientOptions = {
+        slackApiUrl: config.apiUrl,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+      };
+      let receiver: Receiver;
+      if (config.appToken) {
+        const socket = new SocketModeReceiver({
+          appToken: config.appToken,
+          logger: log,
+          installerOptions: { clientOptions },
+        });
+        // The socket client reconnects by itself; health and metrics follow it.
+        socket.client.on('connected', () => {
+          socketUp = true;
+        });
+        socket.client.on('disconnected', () => {
+          socketUp = false;
+        });
+        socket.client.on('reconnecting', () => {
+          reconnects += 1;
+          bot.metrics.adapterReconnects.inc({ transport: 'slack' });
+        });
+        receiver = socket;
+      } else {
+        if (!http) throw new AdapterStartError('Slack in HTTP mode needs the HTTP server');
+        const httpReceiver = new HTTPReceiver({
+          signingSecret: config.signingSecret as string,
+          endpoints: SLACK_EVENTS_PATH,
+          bodyLimit: BODY_LIMIT,
+          logger: log,
+        });
+        http.route(['POST'], SLACK_EVENTS_PATH, (request, response) => {
+          // Refused before reading, and the connection closed: its unread body must not be
+          // taken for the next request on a kept-alive connection.
+          if (Number(request.headers['content-length'] ?? 0) > BODY_LIMIT) {
+            response.writeHead(413, { connection: 'close' }).end();
+            return;
+          }
+          httpReceiver.requestListener(request, response);
+        });
+        receiver = httpReceiver;
+      }
+      const created = new App({
+        token: config.botToken,
+        botId: auth.bot_id,
+        botUserId: auth.user_id,
+        // auth.test above has checked the token.
+        tokenVerificationEnabled: false,
+        receiver,
+        logger: log,
+        clientOptions,
+      });
+      // Requests from another workspace than the token's are not ours to answer.
+      created.use(async ({ context, next }) => {
+        if (
+          context.teamId &&
+          auth.team_id &&
+          context.teamId !== auth.team_id &&
+          !context.isEnterpriseInstall
+        ) {
+          logger.warn({ team: context.teamId }, 'request from another Slack workspace ignored');
+          return;
+        }
+        await next();
+      });
+      registerEvents(created, slack);
+      registerSlashCommand(created, slack);
+      registerPromptActions(created, slack);
+      registerForms(created, slack);
+      created.error(async (error) => {
+        lastError = error.message;
+        logger.error({ err: error }, 'Slack listener failed');
+      });
+      if (config.appToken) await created.start();
+      app = created;
+      logger.info(
+        { workspace, mode: config.appToken ? 'socket' : `HTTP ${SLACK_EVENTS_PATH}` },
+        'Slack connected',
+      );
+      // People with an email in the quarter files are linked without anyone typing `person link`.
+      void identity
+        .linkByEmail()
+        .then((linked) => linked && logger.info({ linked }, 'Slack users linked by email'))
+        .catch((err) => logger.warn({ err }, 'linking Slack users by email failed'));
+      const forget = () =>
+        void bot.services.inboundEvents
+          .prune(new Date(Date.now() - INBOUND_MEMORY_MS))
+          .catch((err) => logger.warn({ err }, 'pruning inbound event ids failed'));
+      forget();
+      prune = setInterval(forget, 3_600_000).unref();
+    },
+
+    async stop() {
+      clearInterval(prune);
+      if (app && config.appToken) await app.stop();
+      app = undefined;
+    },
+
+    health(): AdapterHealth {
+      const mode = config.appToken ? `Socket Mode${socketUp ? '' : ', reconnecting'}` : 'HTTP';
+      return {
+        connected: app !== undefined && socketUp,
+        detail: app
+          ? `Slack workspace ${workspace} (${mode})${lastError ? `; last error: ${lastError}` : ''}`
+          : 'Slack not started',
+        reconnects,
+      };
+    },
+
+    async deliver(message) {
+      const outcome = await deliver(message);
+      if (!outcome.ok) lastError = outcome.error;
+      return outcome;
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import type { Logger } from 'pino';
+import type { Actor, CommandContext, Services } from '../../chat/command.ts';
+import type { Bot } from '../../main.ts';
+import type { Reply } from '../../reply/document.ts';
+import { renderSlack, type SlackMessage } from './render-blocks.ts';
+import { slackErrorCode, type WebClient, withRateLimit } from './slack-api.ts';
+import type { SlackIdentity } from './slack-identity.ts';
+
+/** What every Slack listener works with. */
+export interface SlackContext {
+  readonly bot: Bot;
+  readonly deps: Services;
+  readonly client: WebClient;
+  readonly identity: SlackIdentity;
+  readonly logger: Logger;
+  /** True the first time an inbound id is seen: Slack redelivers events, and requests can be replayed. */
+  firstTime(id: string): Promise<boolean>;
+  /** The actor and command context of a Slack user. */
+  as(userId: string): Promise<{ actor: Actor; ctx: CommandContext }>;
+  /** Posts a reply (several messages when it is long; the rest in the first one's thread). */
+  post(
+    channel: string,
+    reply: Reply | SlackMessage[],
+    threadTs?: string,
+  ): Promise<string | undefined>;
+}
+
+export function createSlackContext(options: {
+  bot: Bot;
+  client: WebClient;
+  identity: SlackIdentity;
+  logger: Logger;
+}): SlackContext {
+  const { bot, client, identity, logger } = options;
+  return {
+    bot,
+    deps: bot.services,
+    client,
+    identity,
+    logger,
+    firstTime: (id) => bot.services.inboundEvents.claim('slack', id),
+    async as(userId) {
+      const actor = await identity.actor(userId);
+      return { actor, ctx: bot.dispatch.contextFor(actor) };
+    },
+    async post(channel, reply, threadTs) {
+      const messages = Array.isArray(reply) ? reply : renderSlack(reply);
+      let first: string | undefined;
+      for (const message of messages) {
+        try {
+          // A 429 means nothing was posted, so waiting and posting again cannot double it.
+          const posted = await withRateLimit(() =>
+            client.chat.postMessage({
+              channel,
+              text: message.text,
+              blocks: message.blocks,
+              ...((threadTs ?? first) ? { thread_ts: threadTs ?? first } : {}),
+              unfurl_links: false,
+              unfurl_media: false,
+            }),
+          );
+          first ??= posted.ts;
+        } catch (error) {
+          logger.warn({ channel, error: slackErrorCode(error) }, 'chat.postMessage failed');
+          throw error;
+        }
+      }
+      return first;
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCommandRegistry } from '../../commands/index.ts';
+import type { Services } from '../../src/chat/command.ts';
+import { importDemo } from '../../src/import/demo.ts';
+import { createStore } from '../../src/store/store.ts';
+import type { ChatAdapter } from '../../src/transports/chat-adapter.ts';
+import { createIrcAdapter } from '../../src/transports/irc/irc-adapter.ts';
+import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
+import { testDispatcher } from '../support/dispatcher.ts';
+import { quietLogger } from '../support/irc/bot.ts';
+import { until } from '../support/irc/client.ts';
+import { type FakeServer, startFakeServer } from '../support/irc/fake-server.ts';
+
+// The connection's edge cases, against a fake server that can misbehave on demand: no SASL on
+// offer, no welcome, okrbot's nick taken, a certificate nobody vouches for.
+
+describe('IRC connection supervision', () => {
+  let database: TestDatabase;
+  let services: Services;
+  const servers: FakeServer[] = [];
+  const adapters: ChatAdapter[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase('pglite');
+    await importDemo(database.db, { fiscal: { startMonth: 7 }, defaultTimeZone: 'UTC' });
+    services = { ...createStore(database.db), registry: createCommandRegistry() };
+  });
+  afterAll(async () => {
+    for (const adapter of adapters) await adapter.stop();
+    for (const server of servers) await server.close();
+    await database?.close();
+  });
+
+  async function setup(
+    server: Parameters<typeof startFakeServer>[0],
+    irc: { tls?: boolean; tlsVerify?: boolean; sasl?: boolean; channels?: string[] } = {},
+  ) {
+    const fake = await startFakeServer(server);
+    servers.push(fake);
+    const adapter = createIrcAdapter({
+      config: {
+        host: '127.0.0.1',
+        port: fake.port,
+        tls: irc.tls ?? false,
+        tlsVerify: irc.tlsVerify ?? true,
+        nick: 'okrbot',
+        sasl: irc.sasl === false ? undefined : { account: 'okrbot', password: 'secret' },
+        channels: irc.channels ?? ['#okr'],
+        formatting: true,
+        floodBurst: 4,
+        floodRate: 10,
+      },
+      services,
+      dispatch: testDispatcher(services),
+      admins: [],
+      logger: quietLogger(),
+      backoff: { initialMs: 50, maxMs: 200, stableMs: 60_000, registrationTimeoutMs: 300 },
+    });
+    adapters.push(adapter);
+    return { fake, adapter };
+  }
+
+  for (const caps of ['', 'account-tag extended-join']) {
+    it(`waits rather than run without its account while SASL is not offered (caps "${caps}")`, async () => {
+      const { fake, adapter } = await setup({ caps });
+      await adapter.start();
+      await until(() => fake.connections() >= 3, 'three attempts');
+      expect(adapter.health().connected).toBe(false);
+      expect(adapter.health().detail).not.toMatch(/^stopped/);
+      expect(fake.lines.filter((line) => /^(JOIN|PRIVMSG|WHO)\b/.test(line))).toEqual([]);
+      await adapter.stop();
+    });
+  }
+
+  it('drops a connection that never registers, and tries again', async () => {
+    const { fake, adapter } = await setup({ welcome: false }, { sasl: false });
+    await adapter.start();
+    await until(() => fake.connections() >= 3, 'three attempts');
+    expect(adapter.health().connected).toBe(false);
+    await adapter.stop();
+  });
+
+  it('takes another nick when its own is taken', async () => {
+    const { fake, adapter } = await setup({ nicksInUse: ['okrbot'] }, { sasl: false });
+    await adapter.start();
+    expect(adapter.health()).toMatchObject({ connected: true });
+    expect(adapter.health().detail).toMatch(/as okrbot_\d+$/);
+    await until(() => fake.lines.includes('JOIN #okr'), 'the channel is joined');
+    await adapter.stop();
+  });
+
+  it('verifies the TLS certificate by default, and connects when told not to', async () => {
+    const verified = await setup({ tls: true }, { tls: true, sasl: false });
+    await verified.adapter.start();
+    await until(() => verified.fake.tlsFailures() >= 2, 'two refused handshakes');
+    expect(verified.fake.lines).toEqual([]);
+    expect(verified.adapter.health().connected).toBe(false);
+    await verified.adapter.stop();
+
+    const unverified = await setup({ tls: true }, { tls: true, tlsVerify: false, sasl: false });
+    await unverified.adapter.start();
+    expect(unverified.adapter.health().connected).toBe(true);
+    expect(unverified.fake.lines).toContain('CAP LS 302');
+    await unverified.adapter.stop();
+  });
+
+  it('asks WHOIS about every command where the server tags no accounts, and trusts nothing else', async () => {
+    const whois: Record<string, string | null> = { nuria: 'nuria', mallory: null };
+    const { fake, adapter } = await setup({ whois }, { sasl: false, channels: [] });
+    const nuria = await services.people.findByHandle('nuria-ruiz');
+    await services.admin.linkIdentity(nuria?.id as number, 'irc', 'nuria', {
+      personId: null,
+      at: new Date('2019-08-28T12:00:00Z'),
+      source: 'shell',
+    });
+    await adapter.start();
+    const answers = (to: string) => fake.lines.filter((line) => line.startsWith(`PRIVMSG ${to} :`));
+
+    fake.broadcast(':nuria!n@host PRIVMSG okrbot :set T211248 done checked by WHOIS');
+    await until(() => answers('nuria').length > 0, 'an answer to nuria');
+    expect(answers('nuria')[0]).toContain('Recorded: T211248');
+    // A forged client tag changes nothing: mallory is not logged in.
+    fake.broadcast('@+account=nuria :mallory!m@host PRIVMSG okrbot :set T211248 blocked');
+    await until(() => answers('mallory').length > 0, 'an answer to mallory');
+    expect(answers('mallory')[0]).toContain('not identified with NickServ');
+    // Nuria logs out; nothing tells okrbot but the next WHOIS.
+    whois.nuria = null;
+    fake.broadcast(':nuria!n@host PRIVMSG okrbot :set T211248 blocked');
+    await until(() => answers('nuria').length > 2, 'a second answer to nuria');
+    expect(answers('nuria').at(-1)).toContain('not identified with NickServ');
+    expect(fake.lines.filter((line) => line === 'WHOIS nuria')).toHaveLength(2);
+    const [goal] = await services.goals.byTaskId('T211248', new Date('2019-08-28T12:00:00Z'));
+    expect(goal?.status).toBe('done');
+    await adapter.stop();
+  });
+});

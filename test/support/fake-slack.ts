@@ -1,0 +1,240 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
+
+// A stand-in for Slack's Web API and response_urls on 127.0.0.1: it records every call,
+// answers like Slack, and can be told to answer 429 with Retry-After, an error, or slowly.
+
+export interface SlackCall {
+  method: string;
+  /** Form fields (objects decoded from their JSON) or the JSON body. */
+  body: Record<string, unknown>;
+  headers: IncomingMessage['headers'];
+  at: number;
+}
+
+export interface FakeUser {
+  id: string;
+  email?: string;
+  tz?: string;
+  deleted?: boolean;
+}
+
+type Failure =
+  | { status: 429; retryAfter: number }
+  | { error: string }
+  | { status: number }
+  | { delayMs: number };
+
+export interface FakeSlack {
+  /** `http://127.0.0.1:port/api/` for SLACK_API_URL. */
+  readonly apiUrl: string;
+  readonly baseUrl: string;
+  readonly calls: SlackCall[];
+  users: FakeUser[];
+  /** A response_url on this server; its posts are recorded as method `respond:<id>`. */
+  responseUrl(id: string): string;
+  /** The next `times` calls of `method` fail (or wait) as given. */
+  failNext(method: string, failure: Failure, times?: number): void;
+  callsOf(method: string): SlackCall[];
+  /**
+   * Socket Mode: sends an envelope to the connected app (waiting for it to connect) and
+   * resolves with its acknowledgement.
+   */
+  sendEnvelope(envelope: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Runs `action` and resolves with the next call of `method` it causes. */
+  next(method: string, action: () => Promise<unknown>): Promise<SlackCall>;
+  /** Resolves when `count` calls of `method` have arrived. */
+  waitFor(method: string, count?: number, timeoutMs?: number): Promise<SlackCall[]>;
+  close(): Promise<void>;
+}
+
+async function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks).toString('utf8');
+  if ((request.headers['content-type'] ?? '').includes('application/json'))
+    return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    // The Web API client sends arrays and objects as JSON strings.
+    body[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+  }
+  return body;
+}
+
+export async function startFakeSlack(): Promise<FakeSlack> {
+  const calls: SlackCall[] = [];
+  const failures = new Map<string, Failure[]>();
+  const waiters: { method: string; count: number; resolve: () => void }[] = [];
+  let ts = 1_700_000_000_000_100;
+
+  const answer = (method: string, body: Record<string, unknown>, fake: FakeSlack): unknown => {
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          team_id: 'T0OKR',
+          team: 'OKR Test',
+          user_id: 'UOKRBOT',
+          user: 'okrbot',
+          bot_id: 'BOKRBOT',
+        };
+      case 'users.info': {
+        const user = fake.users.find((u) => u.id === body.user);
+        return user
+          ? {
+              ok: true,
+              user: {
+                id: user.id,
+                deleted: user.deleted ?? false,
+                tz: user.tz,
+                profile: { email: user.email },
+              },
+            }
+          : { ok: false, error: 'user_not_found' };
+      }
+      case 'users.lookupByEmail': {
+        const email = String(body.email).toLowerCase();
+        const user = fake.users.find((u) => u.email?.toLowerCase() === email);
+        return user
+          ? { ok: true, user: { id: user.id, tz: user.tz, profile: { email: user.email } } }
+          : { ok: false, error: 'users_not_found' };
+      }
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(body.users)}` } };
+      case 'chat.postMessage': {
+        ts += 100;
+        const stamp = `${String(ts).slice(0, 10)}.${String(ts).slice(10)}`;
+        return { ok: true, channel: body.channel, ts: stamp, message: { ts: stamp } };
+      }
+      case 'apps.connections.open':
+        return { ok: true, url: `${fake.baseUrl.replace('http', 'ws')}/socket` };
+      default:
+        return { ok: true };
+    }
+  };
+
+  let server: Server;
+  // Socket Mode: apps.connections.open hands out this server's /socket address.
+  const sockets = new WebSocketServer({ noServer: true });
+  let socket: WebSocket | undefined;
+  const connected: (() => void)[] = [];
+  const acks = new Map<string, (payload: Record<string, unknown>) => void>();
+  sockets.on('connection', (ws) => {
+    socket = ws;
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as {
+        envelope_id: string;
+        payload?: Record<string, unknown>;
+      };
+      acks.get(message.envelope_id)?.(message.payload ?? {});
+    });
+    ws.send(
+      JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0OKR' } }),
+    );
+    for (const resolve of connected.splice(0)) resolve();
+  });
+  let envelopes = 0;
+  const fake: FakeSlack = {
+    apiUrl: '',
+    baseUrl: '',
+    calls,
+    users: [],
+    responseUrl: (id) => `${fake.baseUrl}/respond/${id}`,
+    failNext(method, failure, times = 1) {
+      failures.set(method, [...(failures.get(method) ?? []), ...Array(times).fill(failure)]);
+    },
+    callsOf: (method) => calls.filter((call) => call.method === method),
+    async next(method, action) {
+      const before = fake.callsOf(method).length;
+      await action();
+      return (await fake.waitFor(method, before + 1))[before] as SlackCall;
+    },
+    async sendEnvelope(envelope) {
+      if (!socket || socket.readyState !== socket.OPEN)
+        await new Promise<void>((resolve) => connected.push(resolve));
+      const id = `env-${++envelopes}`;
+      return new Promise((resolve) => {
+        acks.set(id, resolve);
+        socket?.send(JSON.stringify({ envelope_id: id, ...envelope }));
+      });
+    },
+    waitFor(method, count = 1, timeoutMs = 10_000) {
+      if (fake.callsOf(method).length >= count) return Promise.resolve(fake.callsOf(method));
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `timed out waiting for ${count} ${method} call(s); got ${fake.callsOf(method).length}`,
+              ),
+            ),
+          timeoutMs,
+        );
+        waiters.push({
+          method,
+          count,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve(fake.callsOf(method));
+          },
+        });
+      });
+    },
+    async close() {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+
+  server = createServer(async (request, response) => {
+    const path = new URL(request.url ?? '/', 'http://x').pathname;
+    const body = await readBody(request);
+    const method = path.startsWith('/respond/')
+      ? `respond:${path.slice(9)}`
+      : path.replace(/^\/api\//, '');
+    calls.push({ method, body, headers: request.headers, at: Date.now() });
+    for (const waiter of [...waiters])
+      if (waiter.method === method && fake.callsOf(method).length >= waiter.count) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    const failure = failures.get(method)?.shift();
+    if (failure && 'delayMs' in failure) await new Promise((r) => setTimeout(r, failure.delayMs));
+    else if (failure && 'retryAfter' in failure) {
+      response.writeHead(429, {
+        'retry-after': String(failure.retryAfter),
+        'content-type': 'application/json',
+      });
+      response.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      return;
+    } else if (failure && 'error' in failure) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ ok: false, error: failure.error }));
+      return;
+    } else if (failure && 'status' in failure) {
+      response.writeHead(failure.status, { 'content-type': 'text/plain' });
+      response.end('failure');
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify(method.startsWith('respond:') ? { ok: true } : answer(method, body, fake)),
+    );
+  });
+  server.on('upgrade', (request, stream, head) => {
+    sockets.handleUpgrade(request, stream, head, (ws) => sockets.emit('connection', ws, request));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  Object.assign(fake, {
+    baseUrl: `http://127.0.0.1:${port}`,
+    apiUrl: `http://127.0.0.1:${port}/api/`,
+  });
+  return fake;
+}

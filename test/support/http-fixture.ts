@@ -1,0 +1,16 @@
+import pino from 'pino';
+import { createHttpServer, type HttpServer } from '../../src/http/server.ts';
+
+const logger = pino({ level: 'silent' });
+
+/** An okrbot HTTP server on a free loopback port, with whatever routes the test registers. */
+export async function startTestServer(
+  register: (http: HttpServer) => void,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const http = createHttpServer({ port: 0, host: '127.0.0.1', logger });
+  register(http);
+  const url = await http.listen();
+  return { url, close: () => http.close() };
+}
+
+export { logger as silentLogger };

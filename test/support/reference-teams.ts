@@ -1,0 +1,20 @@
+/** The teams of the reference page "Technology/Goals/2019-20 Q1", in page order. */
+export const REFERENCE_TEAMS = [
+  'Analytics',
+  'Core Platform',
+  'Fundraising Tech',
+  'Performance',
+  'Release Engineering',
+  'Research',
+  'Scoring Platform',
+  'Search Platform',
+  'Security',
+  'Site Reliability Engineering',
+  'Service Operations',
+  'Data Persistence',
+  'Traffic',
+  'Infrastructure Foundations',
+  'Observability',
+  'Data Center Operations',
+  'Technical Engagement',
+];

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_HELD_LINES, QueueError, SendQueue } from '../../src/transports/irc/send-queue.ts';
+import { TokenBucket } from '../../src/transports/irc/token-bucket.ts';
+
+// The queue with a fast bucket and a writer that records lines (or fails, like a dead socket).
+
+function setup(burst = 100, ratePerSecond = 1000) {
+  const queue = new SendQueue(new TokenBucket({ burst, ratePerSecond }));
+  const written: string[] = [];
+  const writer = (line: string, done: (error?: Error | null) => void) => {
+    written.push(line);
+    setImmediate(() => done());
+  };
+  return { queue, written, writer };
+}
+
+describe('the IRC send queue', () => {
+  it('holds everything while disconnected and writes it once after resume, in order', async () => {
+    const { queue, written, writer } = setup();
+    const first = queue.send('#okr', ['a1', 'a2', 'a3']);
+    const second = queue.send('#okr', ['b1']);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(written).toEqual([]);
+    queue.resume(writer);
+    await Promise.all([first, second]);
+    expect(written).toEqual(['a1', 'a2', 'a3', 'b1']);
+  });
+
+  it('keeps order per target and lets targets take turns', async () => {
+    const { queue, written, writer } = setup();
+    const sends = [
+      queue.send('alice', ['a1', 'a2', 'a3', 'a4']),
+      queue.send('bob', ['b1', 'b2']),
+      queue.send('alice', ['a5']),
+    ];
+    queue.resume(writer);
+    await Promise.all(sends);
+    expect(written).toEqual(['a1', 'b1', 'a2', 'b2', 'a3', 'a4', 'a5']);
+  });
+
+  it('writes connection work (rejoining) before anything else', async () => {
+    const { queue, written, writer } = setup();
+    const held = queue.send('#okr', ['hello']);
+    const joins = queue.sendFirst(['JOIN #okr']);
+    queue.resume(writer);
+    await Promise.all([held, joins]);
+    expect(written).toEqual(['JOIN #okr', 'hello']);
+  });
+
+  it('writes a line again after a failed write, and only that line', async () => {
+    const { queue, written } = setup();
+    let failNext = false;
+    const writer = (line: string, done: (error?: Error | null) => void) => {
+      if (failNext) {
+        failNext = false;
+        queue.pause();
+        setImmediate(() => done(new Error('socket closed')));
+        return;
+      }
+      written.push(line);
+      if (line === 'l2') failNext = true;
+      setImmediate(() => done());
+    };
+    const sent = queue.send('#okr', ['l1', 'l2', 'l3', 'l4']);
+    queue.resume(writer);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(written).toEqual(['l1', 'l2']);
+    expect(queue.held()).toBe(2);
+    queue.resume(writer);
+    await sent;
+    expect(written).toEqual(['l1', 'l2', 'l3', 'l4']);
+  });
+
+  it('paces lines by the bucket', async () => {
+    const { queue, written, writer } = setup(2, 50);
+    queue.resume(writer);
+    const started = performance.now();
+    await queue.send('#okr', ['1', '2', '3', '4', '5', '6']);
+    expect(written).toHaveLength(6);
+    // Two at once, then four at 50 a second: at least 80 ms.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(75);
+  });
+
+  it('refuses more than it may hold, and fails what waits when closed', async () => {
+    const { queue } = setup();
+    const waiting = queue.send('#okr', ['x']);
+    await expect(
+      queue.send(
+        '#okr',
+        Array.from({ length: MAX_HELD_LINES }, () => 'y'),
+      ),
+    ).rejects.toMatchObject({ reason: 'full' });
+    queue.close();
+    await expect(waiting).rejects.toBeInstanceOf(QueueError);
+    await expect(queue.send('#okr', ['z'])).rejects.toMatchObject({ reason: 'stopped' });
+  });
+});
