@@ -19,7 +19,7 @@ import { registerOperations } from './http/operations.ts';
 import { createHttpServer, type HttpServer, PortInUseError } from './http/server.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createOutboxHooks, type OutboxHooks } from './outbox/outbox-hooks.ts';
-import { createOutboxWorker } from './outbox/outbox-worker.ts';
+import { createOutboxWorker, type OutboxWorker } from './outbox/outbox-worker.ts';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.ts';
 import type { ChatTransport } from './store/people.ts';
 import { createStore } from './store/store.ts';
@@ -171,20 +171,11 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
     fiscal: bot.fiscal,
     taskUrl: config.taskUrl,
   });
-  const worker = createOutboxWorker({
-    store: bot.services,
-    adapters,
-    hooks: bot.outbox,
-    instanceId: bot.instanceId,
-    rate: config.outbox.rate,
-    targetIntervalMs: config.outbox.channelIntervalMs,
-    leaseMs: config.outbox.leaseMs,
-    logger,
-    crashAt: config.outbox.crashAt,
-  });
+  // Made once the adapters exist: it sends through them.
+  let worker: OutboxWorker | undefined;
   const stop = async () => {
     await bot.scheduler.stop();
-    await worker.stop();
+    await worker?.stop();
     for (const adapter of [...adapters].reverse())
       await adapter.stop().catch((err) => logger.warn({ err }, 'adapter did not stop cleanly'));
     await http?.close();
@@ -222,6 +213,17 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
       );
     }
     for (const adapter of adapters) await adapter.start();
+    worker = createOutboxWorker({
+      store: bot.services,
+      adapters,
+      hooks: bot.outbox,
+      instanceId: bot.instanceId,
+      rate: config.outbox.rate,
+      targetIntervalMs: config.outbox.channelIntervalMs,
+      leaseMs: config.outbox.leaseMs,
+      logger,
+      crashAt: config.outbox.crashAt,
+    });
     worker.start();
     if (scheduling) bot.scheduler.start();
     logger.info(
