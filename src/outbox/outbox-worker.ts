@@ -284,9 +284,21 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return 'claimed';
   };
 
+  /** What failed while a transport was down goes as soon as its adapter reconnects. */
+  const connected = new Map<string, boolean>();
+  const noticeReconnects = () => {
+    for (const adapter of adapters.values()) {
+      const now = adapter.health().connected;
+      if (now && connected.get(adapter.transport) === false)
+        void options.hooks.transportReady(adapter.transport);
+      connected.set(adapter.transport, now);
+    }
+  };
+
   const run = async () => {
     let errors = 0;
     while (running) {
+      noticeReconnects();
       try {
         const next = await step();
         errors = 0;
