@@ -21,7 +21,10 @@ import {
   table,
 } from '../src/reply/document.ts';
 
-type Deps = Pick<Services, 'teams' | 'people' | 'cycles' | 'digest' | 'tracking'>;
+type Deps = Pick<Services, 'teams' | 'people' | 'cycles' | 'digest' | 'tracking' | 'nudges'>;
+
+/** What a department's digest reads. */
+export type DigestDeps = Omit<Deps, 'people'>;
 
 export const digestCommand = defineCommand<Deps>({
   name: 'digest',
@@ -40,15 +43,22 @@ export const digestCommand = defineCommand<Deps>({
   },
 });
 
-async function departmentDigest(
+/**
+ * A department's digest as of `ctx.now`: by default this week so far (the `digest` command); the
+ * scheduled digest passes the week before its due instant.
+ */
+export async function departmentDigest(
   department: Department,
-  ctx: CommandContext,
-  deps: Deps,
+  ctx: Pick<CommandContext, 'now' | 'fiscal' | 'rules' | 'publicUrl'>,
+  deps: DigestDeps,
+  period: { from: Date; month: string; monthStart: Date; monthEnd: Date } = digestPeriod(
+    ctx.now,
+    department.timeZone,
+  ),
 ): Promise<Block[]> {
   const zone = department.timeZone;
-  const period = digestPeriod(ctx.now, zone);
   const quarter = await deps.cycles.find(cycleAt(ctx.now, ctx.fiscal, zone));
-  const [facts, tracked] = await Promise.all([
+  const [facts, tracked, escalated] = await Promise.all([
     deps.digest.facts({
       departmentId: department.id,
       cycleId: quarter?.id ?? null,
@@ -56,6 +66,7 @@ async function departmentDigest(
       ...period,
     }),
     deps.tracking.items({ departmentIds: [department.id], keyResultsOnly: true }, ctx.now),
+    deps.nudges.escalations(department.id, new Date(ctx.now.getTime() - 7 * 86_400_000), ctx.now),
   ]);
   // With a public dashboard, each key result that changed or is overdue links its chart.
   const chart = (cycleLabel: string, ref: string): Inline[] =>
@@ -132,6 +143,14 @@ async function departmentDigest(
       ),
     ),
   );
+  // Items whose owners let two rounds of nudges pass: named here, never @-mentioned.
+  if (escalated.length)
+    blocks.push(
+      ...section(
+        'Escalated: no answer to repeated nudges',
+        escalated.map((e) => [`${e.ref} ${short(e.title)}${e.teamName ? ` (${e.teamName})` : ''}`]),
+      ),
+    );
 
   const monthName = new Date(`${period.month}-01T00:00:00Z`).toLocaleString('en', {
     month: 'long',

@@ -1,5 +1,6 @@
 import { type Command, createRegistry, type Services } from '../src/chat/command.ts';
 import { awayCommand } from './away.ts';
+import { deliveriesCommand } from './deliveries.ts';
 import { digestCommand } from './digest.ts';
 import { goalsCommand } from './goals.ts';
 import { helpCommand } from './help.ts';
@@ -7,6 +8,7 @@ import { metricCommand } from './metric.ts';
 import { noteCommand } from './note.ts';
 import { overdueCommand } from './overdue.ts';
 import { personCommand } from './person.ts';
+import { scheduleCommand } from './schedule.ts';
 import { setCommand } from './set.ts';
 import { snoozeCommand } from './snooze.ts';
 import { statusCommand } from './status.ts';
@@ -32,6 +34,8 @@ export const COMMANDS: readonly Command<Services>[] = [
   helpCommand,
   teamCommand,
   personCommand,
+  scheduleCommand,
+  deliveriesCommand,
 ];
 
 export function createCommandRegistry() {

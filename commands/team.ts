@@ -1,3 +1,4 @@
+import { channelProblem } from '../src/chat/channel-names.ts';
 import { defineCommand, type Services } from '../src/chat/command.ts';
 import { findTeamOrExplain } from '../src/chat/lookups.ts';
 import { changeOf } from '../src/chat/updates.ts';
@@ -155,13 +156,8 @@ export const teamCommand = defineCommand<Deps>({
         if (!isAdmin) return admins();
         const [teamText = '', transport = '', channel = ''] = rest;
         if (!['slack', 'irc'].includes(transport) || !channel) return usage();
-        // biome-ignore lint/suspicious/noControlCharactersInRegex: IRC forbids BEL (^G) in channel names.
-        if (transport === 'irc' && !/^[#&][^\s,\u0007]{1,49}$/.test(channel))
-          return errorReply(
-            `"${channel}" is not an IRC channel name (it starts with # and has no spaces or commas).`,
-          );
-        if (transport === 'slack' && !/^[CG][A-Z0-9]{6,}$/.test(channel))
-          return errorReply(`"${channel}" is not a Slack channel id (like C0123ABCD).`);
+        const problem = channelProblem(transport as 'slack' | 'irc', channel);
+        if (problem) return errorReply(problem);
         const found = await findTeamOrExplain(teamText, deps.teams);
         if ('reply' in found) return found.reply;
         const added = await deps.admin.setChannel(

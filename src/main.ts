@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { createCommandRegistry } from '../commands/index.ts';
 import { createAnswerCache } from './chat/answer-cache.ts';
@@ -6,6 +7,7 @@ import { createDispatcher, type Dispatch } from './chat/dispatch.ts';
 import type { Config } from './config/load-config.ts';
 import { featuredQuarter, registerDashboard } from './dashboard/routes.ts';
 import { paths } from './dashboard/urls.ts';
+import { databaseNow } from './db/clock.ts';
 import { createDataVersion, type DataVersion } from './db/data-version.ts';
 import { type Database, type OpenOptions, openDatabase } from './db/database.ts';
 import { DEFAULT_CACHE_DIR } from './db/pglite-template.ts';
@@ -16,9 +18,13 @@ import { suggest } from './domain/text.ts';
 import { registerOperations } from './http/operations.ts';
 import { createHttpServer, type HttpServer, PortInUseError } from './http/server.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { createOutboxHooks, type OutboxHooks } from './outbox/outbox-hooks.ts';
+import { createOutboxWorker, type OutboxWorker } from './outbox/outbox-worker.ts';
+import { createScheduler, type Scheduler } from './scheduler/scheduler.ts';
 import type { ChatTransport } from './store/people.ts';
 import { createStore } from './store/store.ts';
 import type { ChatAdapter } from './transports/chat-adapter.ts';
+import { createTestTransport } from './transports/test-transport.ts';
 
 export interface Bot {
   readonly config: Config;
@@ -32,6 +38,15 @@ export interface Bot {
   readonly version: DataVersion;
   /** The clock every command and job reads: pinned by OKRBOT_NOW, else the system's. */
   readonly clock: () => Date;
+  /** Names this process in schedule runs and delivery claims (OKRBOT_INSTANCE_ID). */
+  readonly instanceId: string;
+  /** The scheduler (started by startFrontends when schedules should run; `okrbot run` uses it). */
+  readonly scheduler: Scheduler;
+  /**
+   * What adapters tell the outbox: pass `personOnline` and `transportReady` to an adapter that
+   * sees people come online (IRC) or reconnects, so waiting messages go at once.
+   */
+  readonly outbox: OutboxHooks;
   stop(): Promise<void>;
 }
 
@@ -71,6 +86,23 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
         metrics.commandSeconds.observe(seconds, { command, transport: actor.transport }),
       cache: createAnswerCache(version),
     });
+    const instanceId = config.instanceId ?? `${hostname()}:${process.pid}`;
+    const outbox = createOutboxHooks(services.outbox, logger);
+    const scheduler = createScheduler({
+      deps: {
+        store: services,
+        transports: configuredTransports(config),
+        fiscal,
+        rules: { staleDays: config.staleDays },
+        publicUrl: config.publicUrl,
+        logger,
+      },
+      instanceId,
+      // Due times come from the database's clock, the same for every instance.
+      clock: pinned ? async () => new Date(pinned) : () => databaseNow(database.db),
+      onQueued: outbox.queued,
+    });
+    addSchedulerGauge(metrics, scheduler);
     await warnAboutUnknownAdmins(services, config.admins, logger);
     logger.info(
       { database: database.location, ms: Math.round(performance.now() - started) },
@@ -86,6 +118,9 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       metrics,
       version,
       clock,
+      instanceId,
+      scheduler,
+      outbox,
       stop: () => database.close(),
     };
   } catch (error) {
@@ -99,26 +134,25 @@ export interface Frontends {
   /** Undefined when the shell chat runs without it (its port was taken). */
   readonly http: HttpServer | undefined;
   readonly adapters: readonly ChatAdapter[];
+  /** Whether this process runs the schedules (`bot.scheduler.lastTickAt` says when it last ticked). */
+  readonly scheduling: boolean;
   stop(): Promise<void>;
 }
 
-export interface FrontendOptions {
-  /** When the scheduler last ticked, shown by /healthz. */
-  lastTick?: () => Date | undefined;
-  /**
-   * An adapter saw someone a delivery had found offline come online (IRC: logged in again):
-   * the outbox may retry their deliveries now.
-   */
-  onPersonOnline?: (transport: ChatTransport, personId: number) => void;
-}
-
 /**
- * Starts the HTTP server (dashboard, /healthz, /metrics, and Slack's requests) and the configured
- * chat adapters; with no Slack or IRC configured there are none, and the shell chat is the way in.
+ * Starts the HTTP server (dashboard, /healthz, /metrics, and Slack's requests), the configured
+ * chat adapters, the outbox worker that sends through them, and the scheduler; with no Slack or
+ * IRC configured there are no adapters, and the shell chat is the way in.
  */
-export async function startFrontends(bot: Bot, options: FrontendOptions = {}): Promise<Frontends> {
+export async function startFrontends(bot: Bot): Promise<Frontends> {
   const { config, logger } = bot;
   const adapters: ChatAdapter[] = [];
+  if (config.testTransport)
+    adapters.push(createTestTransport(config.testTransport.transport, config.testTransport.file));
+  // With no chat transport nothing could be delivered: schedules wait for `okrbot run`.
+  const scheduling =
+    config.scheduler === 'on' ||
+    (config.scheduler === 'auto' && configuredTransports(config).length > 0);
   let http: HttpServer | undefined = createHttpServer({
     port: config.http.port,
     host: config.http.host,
@@ -129,7 +163,7 @@ export async function startFrontends(bot: Bot, options: FrontendOptions = {}): P
     metrics: bot.metrics,
     logger,
     adapters: () => adapters,
-    ...(options.lastTick && { lastTick: options.lastTick }),
+    ...(scheduling && { lastTick: () => bot.scheduler.lastTickAt }),
   });
   registerDashboard(http, {
     services: bot.services,
@@ -137,7 +171,11 @@ export async function startFrontends(bot: Bot, options: FrontendOptions = {}): P
     fiscal: bot.fiscal,
     taskUrl: config.taskUrl,
   });
+  // Made once the adapters exist: it sends through them.
+  let worker: OutboxWorker | undefined;
   const stop = async () => {
+    await bot.scheduler.stop();
+    await worker?.stop();
     for (const adapter of [...adapters].reverse())
       await adapter.stop().catch((err) => logger.warn({ err }, 'adapter did not stop cleanly'));
     await http?.close();
@@ -169,16 +207,51 @@ export async function startFrontends(bot: Bot, options: FrontendOptions = {}): P
           logger,
           publicUrl: config.publicUrl,
           metrics: bot.metrics,
-          onPersonOnline: (personId) => options.onPersonOnline?.('irc', personId),
+          // Someone the outbox found offline logged in again: their messages go now.
+          onPersonOnline: (personId) => void bot.outbox.personOnline(personId),
         }),
       );
     }
     for (const adapter of adapters) await adapter.start();
+    worker = createOutboxWorker({
+      store: bot.services,
+      adapters,
+      hooks: bot.outbox,
+      instanceId: bot.instanceId,
+      rate: config.outbox.rate,
+      targetIntervalMs: config.outbox.channelIntervalMs,
+      leaseMs: config.outbox.leaseMs,
+      logger,
+      crashAt: config.outbox.crashAt,
+    });
+    worker.start();
+    if (scheduling) bot.scheduler.start();
+    logger.info(
+      { instance: bot.instanceId, transports: adapters.map((a) => a.transport), scheduling },
+      scheduling ? 'scheduler and outbox running' : 'outbox running; schedules are off here',
+    );
   } catch (error) {
     await stop();
     throw error;
   }
-  return { http, adapters, stop };
+  return { http, adapters, scheduling, stop };
+}
+
+/** The transports messages can go out on: the configured adapters (and the test stand-in). */
+export function configuredTransports(config: Config): ChatTransport[] {
+  const on = (transport: ChatTransport) =>
+    config.testTransport?.transport === transport ||
+    (transport === 'slack' ? config.slack !== undefined : config.irc !== undefined);
+  return (['slack', 'irc'] as const).filter(on);
+}
+
+/** /metrics: when this instance's scheduler last ticked (the outbox's gauges are the HTTP server's). */
+function addSchedulerGauge(metrics: Metrics, scheduler: Scheduler): void {
+  metrics.gauge({
+    name: 'okrbot_scheduler_last_tick_timestamp_seconds',
+    help: 'When this instance last finished a scheduler tick (0: never)',
+    read: async () => [{ value: (scheduler.lastTickAt?.getTime() ?? 0) / 1000 }],
+  });
 }
 
 /** Says where the dashboard is, with each department's current quarter page (up to three). */

@@ -20,6 +20,7 @@ import { PACKAGE_ROOT } from '../package-root.ts';
 import { AdapterStartError } from '../transports/chat-adapter.ts';
 import { runShell } from '../transports/shell.ts';
 import { ExportUsageError, exportCommand } from './export-command.ts';
+import { deliveriesCommand, OperatorUsageError, runCommand } from './operator-commands.ts';
 
 const USAGE = `Usage: okrbot [command]
 
@@ -33,6 +34,11 @@ Commands:
                    [--as-of YYYY-MM-DD]
   prepare          build the cached empty database that new embedded data directories start from
                    (npm install runs it; okrbot works without it, only its first start is slower)
+  run SCHEDULE [--department SLUG]... [--at ISO]
+                   run a schedule now (prompt, digest, overdue or reminders) for one department
+                   or all; messages already sent are never sent again; running bots send them
+  deliveries [--why HANDLE]
+                   what okrbot sent, skipped or failed to send (for one person, and why)
   help             this text
 
 Configuration comes from the environment; see .env.example.`;
@@ -55,6 +61,10 @@ export async function main(
         return await exportCommand(rest, env);
       case 'prepare':
         return await prepare(env);
+      case 'run':
+        return await runCommand(rest, env);
+      case 'deliveries':
+        return await deliveriesCommand(rest, env);
       case 'help':
       case '--help':
       case '-h':
@@ -69,6 +79,10 @@ export async function main(
         return 2;
     }
   } catch (error) {
+    if (error instanceof OperatorUsageError) {
+      process.stderr.write(`okrbot ${command}: ${error.message}\n`);
+      return 2;
+    }
     if (error instanceof ExportUsageError) {
       process.stderr.write(`okrbot export: ${error.message}\n`);
       return 2;

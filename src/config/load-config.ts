@@ -104,6 +104,40 @@ const schema = z.object({
     'expected lines per second, a number above 0 (e.g. 1 or 0.5)',
   ),
 
+  OKRBOT_INSTANCE_ID: optionalText.refine(
+    (value) => value === undefined || /^[\w.:@/-]{1,100}$/.test(value),
+    { message: 'expected a short name without spaces, such as okrbot-1 or host-a:1234' },
+  ),
+  OKRBOT_SCHEDULER: optionalText
+    .transform((value) => value?.toLowerCase() ?? 'auto')
+    .refine((value) => ['auto', 'on', 'off'].includes(value), {
+      message: 'expected auto (run schedules when Slack or IRC is configured), on or off',
+    }),
+  OKRBOT_OUTBOX_RATE: positiveNumber(
+    10,
+    1000,
+    'expected messages per second per transport, for all instances together (e.g. 10 or 0.5)',
+  ),
+  OKRBOT_OUTBOX_CHANNEL_INTERVAL: optionalText
+    .transform((value) => (value === undefined ? 1 : Number(value)))
+    .refine((value) => Number.isFinite(value) && value >= 0 && value <= 60, {
+      message: 'expected seconds between two messages to one channel or person, from 0 to 60',
+    }),
+  OKRBOT_OUTBOX_LEASE: wholeNumber(
+    1,
+    3600,
+    60,
+    'expected seconds after which an unfinished send is taken over, from 1 to 3600',
+  ),
+  OKRBOT_CRASH_AT: optionalText.refine(
+    (value) => value === undefined || value === 'after-claim' || value === 'after-send',
+    { message: 'expected after-claim or after-send (a test seam: leave it unset)' },
+  ),
+  OKRBOT_TEST_TRANSPORT: optionalText.refine(
+    (value) => value === undefined || /^(slack|irc):.+/.test(value),
+    { message: 'expected slack:FILE or irc:FILE (a test seam: leave it unset)' },
+  ),
+
   LOG_LEVEL: optionalText
     .transform((value) => value?.toLowerCase() ?? 'info')
     .refine((value) => (LOG_LEVELS as readonly string[]).includes(value), {
@@ -130,10 +164,16 @@ function combinationProblems(env: Readonly<Record<string, string | undefined>>):
   } else if (set('IRC_SASL_ACCOUNT') && !set('IRC_SASL_PASSWORD')) {
     problems.push('IRC_SASL_PASSWORD: is required with IRC_SASL_ACCOUNT to log in');
   }
+  const standIn = env.OKRBOT_TEST_TRANSPORT?.trim().split(':')[0];
+  if (standIn && set(standIn === 'slack' ? 'SLACK_BOT_TOKEN' : 'IRC_HOST'))
+    problems.push(
+      `OKRBOT_TEST_TRANSPORT: stands in for ${standIn}, which is configured too; use one or the other`,
+    );
   return problems;
 }
 
-function isIsoInstant(value: string): boolean {
+/** `2019-08-28T12:00:00Z`, `2019-08-28`: an ISO 8601 instant whose day exists as written. */
+export function isIsoInstant(value: string): boolean {
   const match = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
     value,
   );
@@ -169,6 +209,26 @@ export interface Config {
   readonly slack: SlackConfig | undefined;
   /** Set when IRC_HOST is. */
   readonly irc: IrcConfig | undefined;
+  /** Names this process in schedule runs and delivery claims; undefined: host name and pid. */
+  readonly instanceId: string | undefined;
+  /** `auto`: schedules run when a chat transport is configured. */
+  readonly scheduler: 'auto' | 'on' | 'off';
+  readonly outbox: OutboxConfig;
+  /** Test seam: a transport that appends messages to a file instead of sending them. */
+  readonly testTransport:
+    | { readonly transport: 'slack' | 'irc'; readonly file: string }
+    | undefined;
+}
+
+export interface OutboxConfig {
+  /** Messages per second on each transport, for all instances together. */
+  readonly rate: number;
+  /** Least time between two messages to one channel or person. */
+  readonly channelIntervalMs: number;
+  /** A send claimed longer ago than this is taken over by another instance. */
+  readonly leaseMs: number;
+  /** Test seam: kill the process at this point of a send. */
+  readonly crashAt: 'after-claim' | 'after-send' | undefined;
 }
 
 export interface HttpConfig {
@@ -270,6 +330,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
           floodRate: value.IRC_FLOOD_RATE,
         })
       : undefined,
+    instanceId: value.OKRBOT_INSTANCE_ID,
+    scheduler: value.OKRBOT_SCHEDULER as Config['scheduler'],
+    outbox: Object.freeze({
+      rate: value.OKRBOT_OUTBOX_RATE,
+      channelIntervalMs: value.OKRBOT_OUTBOX_CHANNEL_INTERVAL * 1000,
+      leaseMs: value.OKRBOT_OUTBOX_LEASE * 1000,
+      crashAt: value.OKRBOT_CRASH_AT as OutboxConfig['crashAt'],
+    }),
+    testTransport: value.OKRBOT_TEST_TRANSPORT
+      ? Object.freeze({
+          transport: value.OKRBOT_TEST_TRANSPORT.split(':')[0] as 'slack' | 'irc',
+          file: value.OKRBOT_TEST_TRANSPORT.slice(value.OKRBOT_TEST_TRANSPORT.indexOf(':') + 1),
+        })
+      : undefined,
   });
 }
 
@@ -311,5 +385,14 @@ export function describeConfig(config: Config): Record<string, unknown> {
           channels: config.irc.channels,
         }
       : '(off)',
+    instanceId: config.instanceId ?? '(host name and process id)',
+    scheduler: config.scheduler,
+    outbox: {
+      rate: config.outbox.rate,
+      channelIntervalMs: config.outbox.channelIntervalMs,
+      leaseMs: config.outbox.leaseMs,
+    },
+    ...(config.testTransport ? { testTransport: config.testTransport } : {}),
+    ...(config.outbox.crashAt ? { crashAt: config.outbox.crashAt } : {}),
   };
 }

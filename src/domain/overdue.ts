@@ -92,3 +92,15 @@ function missedDeadline(
   if (meets(passed.target, latest)) return undefined;
   return { dueAt: passed.dueAt, milestone: passed.text, target: passed.target, latest };
 }
+
+/** Nudges about one item are at least this many calendar days apart. */
+export const NUDGE_INTERVAL_DAYS = 7;
+
+/**
+ * Whom a nudge goes to, from how many nudges since the item's last update went unanswered:
+ * two ignored nudges move it up a level. 1: the KR manager (a goal's team managers), 2: the team
+ * manager above them, 3: an item in the department's digest (never a public @-mention).
+ */
+export function nudgeLevel(ignored: number): 1 | 2 | 3 {
+  return ignored < 2 ? 1 : ignored < 4 ? 2 : 3;
+}

@@ -13,6 +13,7 @@ import { goalCycles, importGoals, planGoals } from './import-goals.ts';
 import { importObjectives } from './import-objectives.ts';
 import { importDepartment, importPeople, importTeams } from './import-organisation.ts';
 import { importReports } from './import-reports.ts';
+import { importSchedules } from './import-schedules.ts';
 import { ImportSummary } from './import-summary.ts';
 import { type QuarterFile, QuarterFileError } from './quarter-file.ts';
 import { parseQuarterSource } from './read-quarter-source.ts';
@@ -89,6 +90,7 @@ export async function importQuarter(
     await importObjectives(context, file.objectives ?? []);
     await importGoals(context, file, planned);
     await importReports(context, file);
+    await importSchedules(tx as unknown as Db, department.id, file.schedules, summary);
     if (problems.length > 0) throw new QuarterFileError(name, problems);
     if (summary.changed) {
       await tx.insert(auditLog).values({

@@ -13,6 +13,8 @@ export const IMPORT_KINDS = [
   'status entries',
   'reports',
   'report notes',
+  'schedules',
+  'digest channels',
 ] as const;
 
 export type ImportKind = (typeof IMPORT_KINDS)[number];

@@ -1,6 +1,8 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { channelProblem } from '../chat/channel-names.ts';
 import { isDay, isMonth, parseCycle } from '../domain/fiscal-calendar.ts';
+import { parseLocalTime, parseWeekday } from '../domain/schedules.ts';
 import { parseStatus, type Status, statusWords } from '../domain/status.ts';
 import { cleanText, suggest } from '../domain/text.ts';
 import { isValidTimeZone } from '../domain/time-zone.ts';
@@ -135,6 +137,58 @@ const person = z.strictObject({
   timezone: zone.optional(),
 });
 
+const localTime = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const time = parseLocalTime(String(value));
+  if (time) return time;
+  ctx.addIssue({
+    code: 'custom',
+    message: 'expected a time of day written HH:MM, such as "09:00"',
+  });
+  return z.NEVER;
+});
+const weekday = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const day = parseWeekday(String(value));
+  if (day) return day;
+  ctx.addIssue({ code: 'custom', message: 'expected a weekday such as monday' });
+  return z.NEVER;
+});
+const digestChannel = z.string().transform((value, ctx) => {
+  const match = /^(slack|irc):(.+)$/.exec(value.trim());
+  const problem = match
+    ? channelProblem(match[1] as 'slack' | 'irc', match[2] as string)
+    : 'expected slack:<channel id> or irc:<#channel>, e.g. slack:C0123ABCD';
+  if (!problem) return { transport: match?.[1] as 'slack' | 'irc', channel: match?.[2] as string };
+  ctx.addIssue({ code: 'custom', message: problem });
+  return z.NEVER;
+});
+/** Every schedule may be switched off and given its own catch-up window. */
+const scheduleCommon = {
+  enabled: z.boolean().optional(),
+  catch_up_days: z.number().positive().max(31).optional(),
+};
+const schedulesSection = z.strictObject({
+  prompt: z
+    .strictObject({
+      day: z.number().int().min(1).max(31).optional(),
+      time: localTime.optional(),
+      reminders: z
+        .array(z.number().int().min(1).max(27))
+        .refine((days) => new Set(days).size === days.length, 'expected different numbers of days')
+        .optional(),
+      ...scheduleCommon,
+    })
+    .optional(),
+  digest: z
+    .strictObject({
+      weekday: weekday.optional(),
+      time: localTime.optional(),
+      channels: z.array(digestChannel).optional(),
+      ...scheduleCommon,
+    })
+    .optional(),
+  overdue: z.strictObject({ time: localTime.optional(), ...scheduleCommon }).optional(),
+});
+
 export const quarterFileSchema = z.strictObject({
   department: name,
   department_slug: name.optional(),
@@ -145,11 +199,13 @@ export const quarterFileSchema = z.strictObject({
   people: z.array(person).optional(),
   teams: z.array(team).optional(),
   objectives: z.array(objective).optional(),
+  schedules: schedulesSection.optional(),
 });
 
 export type QuarterFile = z.infer<typeof quarterFileSchema>;
 export type TeamInput = z.infer<typeof team>;
 export type ObjectiveInput = z.infer<typeof objective>;
+export type SchedulesInput = z.infer<typeof schedulesSection>;
 
 /** A quarter file that cannot be read, with every problem and where it is. */
 export class QuarterFileError extends Error {

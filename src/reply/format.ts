@@ -1,6 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
 import { dayIn } from '../domain/fiscal-calendar.ts';
+import { timeIn } from '../domain/schedules.ts';
 import { formatStatus, STATUSES, type Status } from '../domain/status.ts';
 
 /** `2019-08-27`: the day of an instant in a zone. */
@@ -28,6 +29,11 @@ export function plural(count: number, noun: string, nouns = `${noun}s`): string 
 /** A measured value as people write it: at most two decimals, no float noise (56.00000000000001 → 56). */
 export function formatNumber(value: number): string {
   return String(Number(value.toFixed(2)));
+}
+
+/** `2019-08-20 10:00 Europe/Berlin`: an instant as people in a zone read it. */
+export function formatMoment(at: Date, zone: string): string {
+  return `${dayIn(at, zone)} ${timeIn(at, zone)} ${zone}`;
 }
 
 /** `9 goals: 4 In progress, 3 Done, 2 Partially done`. */

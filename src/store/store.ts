@@ -2,14 +2,19 @@ import type { Db } from '../db/database.ts';
 import { createAdminStore } from './admin.ts';
 import { createChangeStore } from './changes.ts';
 import { createCycleStore } from './cycles.ts';
+import { createDeliveryStatsStore } from './delivery-stats.ts';
 import { createDigestStore } from './digest.ts';
 import { createGoalStore } from './goals.ts';
 import { createInboundEventStore } from './inbound-events.ts';
 import { createKeyResultStore } from './key-results.ts';
+import { createNudgeStore } from './nudges.ts';
+import { createOutboxStore } from './outbox.ts';
 import { createPeopleStore } from './people.ts';
+import { createPromptRunStore } from './prompt-runs.ts';
 import { createPromptStore } from './prompts.ts';
 import { createQuarterStore } from './quarter.ts';
 import { createReportStore } from './reports.ts';
+import { createScheduleStore } from './schedules.ts';
 import { createTeamStore } from './teams.ts';
 import { createTrackingStore } from './tracking.ts';
 
@@ -19,14 +24,19 @@ export function createStore(db: Db) {
     admin: createAdminStore(db),
     changes: createChangeStore(db),
     cycles: createCycleStore(db),
+    deliveryStats: createDeliveryStatsStore(db),
     digest: createDigestStore(db),
     goals: createGoalStore(db),
     inboundEvents: createInboundEventStore(db),
     keyResults: createKeyResultStore(db),
+    nudges: createNudgeStore(db),
+    outbox: createOutboxStore(db),
     people: createPeopleStore(db),
+    promptRuns: createPromptRunStore(db),
     prompts: createPromptStore(db),
     quarter: createQuarterStore(db),
     reports: createReportStore(db),
+    schedules: createScheduleStore(db),
     teams: createTeamStore(db),
     tracking: createTrackingStore(db),
   };

@@ -58,6 +58,16 @@ export interface ChatAdapter {
   stop(): Promise<void>;
   health(): AdapterHealth;
   deliver(message: OutboundMessage): Promise<DeliveryOutcome>;
+  /**
+   * Optional: whether a message with this key already left, and its id. The outbox asks before
+   * it sends a delivery again whose earlier attempt may have gone out unrecorded (the process
+   * died after sending, or the response was lost). Slack can tell (the key travels in the
+   * message's metadata; look for it in the conversation's recent history); a transport that
+   * cannot tell leaves it out, and such a crash may repeat that one message.
+   */
+  wasDelivered?(
+    message: OutboundMessage,
+  ): Promise<{ messageId: string; conversation?: string } | undefined>;
 }
 
 /** An adapter could not start for a reason the operator must fix (a refused token, a failed login). */

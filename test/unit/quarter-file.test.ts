@@ -83,4 +83,43 @@ objectives:
   it('refuses a file without a department', () => {
     expect(problemsOf('teams: []')).toEqual([expect.stringMatching(/^department: /)]);
   });
+
+  it('reads schedules and digest channels, and explains mistakes in them', () => {
+    const file = parseQuarterFile(
+      `department: Technology
+schedules:
+  prompt: { day: 25, time: "9:30", reminders: [2, 5], catch_up_days: 3 }
+  digest: { weekday: friday, time: 16:00, channels: ["slack:C0123ABCD", "irc:#tech"] }
+  overdue: { enabled: false }
+`,
+      'ok.yaml',
+    );
+    expect(file.schedules).toEqual({
+      prompt: { day: 25, time: '09:30', reminders: [2, 5], catch_up_days: 3 },
+      digest: {
+        weekday: 5,
+        time: '16:00',
+        channels: [
+          { transport: 'slack', channel: 'C0123ABCD' },
+          { transport: 'irc', channel: '#tech' },
+        ],
+      },
+      overdue: { enabled: false },
+    });
+    expect(
+      problemsOf(`department: Technology
+schedules:
+  prompt: { day: 32, time: "25:00" }
+  digest: { weekday: someday, channels: ["slack:#general", "matrix:!room"] }
+  weekly: {}
+`),
+    ).toEqual([
+      'schedules.prompt.day: Too big: expected number to be <=31',
+      'schedules.prompt.time: expected a time of day written HH:MM, such as "09:00"',
+      'schedules.digest.weekday: expected a weekday such as monday',
+      'schedules.digest.channels[0]: "#general" is not a Slack channel id (like C0123ABCD).',
+      'schedules.digest.channels[1]: expected slack:<channel id> or irc:<#channel>, e.g. slack:C0123ABCD',
+      'schedules: Unrecognized key: "weekly"',
+    ]);
+  });
 });

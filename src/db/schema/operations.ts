@@ -52,12 +52,16 @@ export const deliveries = pgTable(
     id: serial('id').primaryKey(),
     /** e.g. `prompt:analytics:nuria-ruiz:2019-08`; unique so a fan-out can be repeated safely. */
     idempotencyKey: text('idempotency_key').notNull().unique(),
+    /** prompt, reminder, digest, nudge. */
     kind: text('kind').notNull(),
-    transport: transport('transport').notNull(),
+    /** Null only for a skipped delivery that had no transport to go to. */
+    transport: transport('transport'),
     workspace: text('workspace').notNull().default(''),
+    /** The channel id, or the person's account (informational: the adapter resolves people). */
     target: text('target').notNull(),
+    /** Set for a message to a person; null for a channel. */
     personId: integer('person_id').references(() => people.id),
-    /** The reply document to render, plus transport hints. */
+    /** The outbound content (`OutboundContent` of chat-adapter.ts). */
     payload: jsonb('payload').notNull(),
     state: deliveryState('state').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
@@ -69,6 +73,10 @@ export const deliveries = pgTable(
     skipReason: text('skip_reason'),
     sentMessageId: text('sent_message_id'),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** What else is worth knowing: a DM that fell back to a channel, a wait for an away manager. */
+    note: text('note'),
+    /** The schedule run that queued it; null for messages queued otherwise. */
+    runId: integer('run_id').references(() => scheduleRuns.id),
     createdAt: createdAt(),
   },
   (t) => [
@@ -76,6 +84,16 @@ export const deliveries = pgTable(
     index('deliveries_person_idx').on(t.personId),
   ],
 );
+
+/**
+ * When the outbox may next send on a transport (`transport:slack`) or to one destination
+ * (`target:slack:C0123`): every instance reserves its send slots here, so the rate limits
+ * hold for the whole cluster, not per process.
+ */
+export const outboxPace = pgTable('outbox_pace', {
+  key: text('key').primaryKey(),
+  nextAt: timestamp('next_at', { withTimezone: true }).notNull(),
+});
 
 /** A schedule per department and kind (monthly prompt, weekly digest, overdue check). */
 export const schedules = pgTable(
@@ -106,6 +124,8 @@ export const scheduleRuns = pgTable(
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     state: runState('state').notNull().default('running'),
     claimedBy: text('claimed_by'),
+    /** How many times an instance started it (a crashed or failed run is taken over). */
+    attempts: smallint('attempts').notNull().default(1),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     detail: text('detail'),
@@ -153,6 +173,8 @@ export const nudges = pgTable(
     level: smallint('level').notNull(),
     deliveryId: integer('delivery_id').references(() => deliveries.id),
     sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+    /** Not sent because the item was snoozed: keeps the weekly pace, never counts as ignored. */
+    snoozed: boolean('snoozed').notNull().default(false),
   },
   (t) => [
     check('nudges_one_subject', sql`(${t.goalId} is null) <> (${t.keyResultId} is null)`),

@@ -1,0 +1,41 @@
+import { defineCommand, type Services } from '../src/chat/command.ts';
+import { deliveriesOverview, explainPerson } from '../src/chat/deliveries-report.ts';
+import { suggest } from '../src/domain/text.ts';
+import { code, errorReply } from '../src/reply/document.ts';
+
+type Deps = Pick<
+  Services,
+  'people' | 'teams' | 'outbox' | 'schedules' | 'promptRuns' | 'deliveryStats'
+>;
+
+export const deliveriesCommand = defineCommand<Deps>({
+  name: 'deliveries',
+  summary:
+    'What okrbot sent, skipped or failed to send, and why: `deliveries why` for yourself, admins for anyone',
+  usage: 'deliveries [why [handle]]',
+  examples: ['deliveries why nuria-ruiz', 'deliveries'],
+  async run({ args }, ctx, deps) {
+    const [verb = '', handle = ''] = args;
+    const self = ctx.actor.person;
+    if (verb && verb.toLowerCase() !== 'why')
+      return errorReply('Usage: ', code('deliveries [why [handle]]'), '.');
+    if (!verb && !ctx.actor.isAdmin && !self)
+      return errorReply(
+        'Only an admin sees every delivery; ',
+        code('whoami'),
+        ' shows who you are.',
+      );
+    if (!verb && ctx.actor.isAdmin) return deliveriesOverview(ctx.timeZone, deps);
+    const person = handle ? await deps.people.findByHandle(handle) : self;
+    if (!person) {
+      if (!handle) return errorReply('Name someone: ', code('deliveries why <handle>'), '.');
+      const close = suggest(handle, await deps.people.handles(), 3);
+      return errorReply(
+        `Nobody has the handle ${handle}.${close.length ? ` Did you mean ${close.join(', ')}?` : ''}`,
+      );
+    }
+    if (person.id !== self?.id && !ctx.actor.isAdmin)
+      return errorReply("You may ask about your own deliveries; admins about anyone's.");
+    return explainPerson(person, ctx.now, ctx.timeZone, deps);
+  },
+});

@@ -1,0 +1,119 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { queryRows } from '../db/rows.ts';
+import { nudges } from '../db/schema/index.ts';
+
+// Nudges about overdue and stale items: who owns an item at each escalation level, what was
+// nudged before, and the items escalated into a department's digest.
+
+export type NudgeSubject = { goalId: number } | { keyResultId: number };
+
+export interface NudgeRow {
+  goalId: number | null;
+  keyResultId: number | null;
+  level: number;
+  sentAt: Date;
+  snoozed: boolean;
+}
+
+export interface KeyResultOwners {
+  managerId: number | null;
+  objectiveManagerId: number | null;
+  /** Teams with goals linked to the key result: their managers answer for it next. */
+  teamIds: number[];
+}
+
+export interface Escalation {
+  ref: string;
+  title: string;
+  teamName: string | null;
+  sentAt: Date;
+}
+
+const list = (values: readonly number[]) =>
+  values.length
+    ? sql.join(
+        values.map((v) => sql`${v}`),
+        sql`, `,
+      )
+    : sql`null`;
+
+export function createNudgeStore(db: Db) {
+  return {
+    /** Nudges about some items since an instant, oldest first. */
+    async history(
+      goalIds: readonly number[],
+      keyResultIds: readonly number[],
+      since: Date,
+    ): Promise<NudgeRow[]> {
+      if (goalIds.length + keyResultIds.length === 0) return [];
+      const rows = await queryRows<Omit<NudgeRow, 'sentAt'> & { sentAt: string | Date }>(
+        db,
+        sql`select goal_id as "goalId", key_result_id as "keyResultId", level, sent_at as "sentAt", snoozed
+            from nudges
+            where (goal_id in (${list(goalIds)}) or key_result_id in (${list(keyResultIds)}))
+              and sent_at > ${since.toISOString()}::timestamptz
+            order by sent_at, id`,
+      );
+      return rows.map((row) => ({ ...row, sentAt: new Date(row.sentAt) }));
+    },
+
+    async record(
+      rows: readonly (NudgeSubject & {
+        level: number;
+        deliveryId: number | null;
+        sentAt: Date;
+        snoozed: boolean;
+      })[],
+    ): Promise<void> {
+      if (rows.length) await db.insert(nudges).values([...rows]);
+    },
+
+    async keyResultOwners(keyResultIds: readonly number[]): Promise<Map<number, KeyResultOwners>> {
+      if (keyResultIds.length === 0) return new Map();
+      const rows = await queryRows<KeyResultOwners & { id: number }>(
+        db,
+        sql`select kr.id, kr.manager_id as "managerId", o.manager_id as "objectiveManagerId",
+                   coalesce((select array_agg(distinct g.team_id) from goals g where g.key_result_id = kr.id), '{}') as "teamIds"
+            from key_results kr join objectives o on o.id = kr.objective_id
+            where kr.id in (${list(keyResultIds)})`,
+      );
+      return new Map(rows.map(({ id, ...owners }) => [id, owners]));
+    },
+
+    /** Each goal's team and that team's parent. */
+    async goalTeams(
+      goalIds: readonly number[],
+    ): Promise<Map<number, { teamId: number; parentTeamId: number | null }>> {
+      if (goalIds.length === 0) return new Map();
+      const rows = await queryRows<{ id: number; teamId: number; parentTeamId: number | null }>(
+        db,
+        sql`select g.id, g.team_id as "teamId", t.parent_id as "parentTeamId"
+            from goals g join teams t on t.id = g.team_id where g.id in (${list(goalIds)})`,
+      );
+      return new Map(rows.map(({ id, ...teams }) => [id, teams]));
+    },
+
+    /** Items of a department escalated into its digest (level 3) in a period, newest first. */
+    async escalations(departmentId: number, from: Date, to: Date): Promise<Escalation[]> {
+      const rows = await queryRows<Omit<Escalation, 'sentAt'> & { sentAt: string | Date }>(
+        db,
+        sql`select distinct on (coalesce(g.id, -kr.id))
+                   coalesce(coalesce(g.task_ids[1], 'G' || g.id), o.code || '-' || kr.code) as ref,
+                   coalesce(g.title, kr.text) as title, t.name as "teamName", n.sent_at as "sentAt"
+            from nudges n
+            left join goals g on g.id = n.goal_id left join teams t on t.id = g.team_id
+            left join key_results kr on kr.id = n.key_result_id left join objectives o on o.id = kr.objective_id
+            where n.level = 3 and not n.snoozed
+              and n.sent_at > ${from.toISOString()}::timestamptz and n.sent_at <= ${to.toISOString()}::timestamptz
+              and (t.department_id = ${departmentId} or o.department_id = ${departmentId})
+            order by coalesce(g.id, -kr.id), n.sent_at desc`,
+      );
+      return rows
+        .map((row) => ({ ...row, sentAt: new Date(row.sentAt) }))
+        .sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime());
+    },
+  };
+}
+
+export type NudgeStore = ReturnType<typeof createNudgeStore>;

@@ -1,0 +1,174 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { queryRows } from '../db/rows.ts';
+import { prompts } from '../db/schema/index.ts';
+
+// What the monthly prompt run and the reminders need, a department at a time and in a fixed
+// number of queries, so a run for a thousand teams stays a handful of statements.
+
+export interface TeamToPrompt {
+  id: number;
+  slug: string;
+  name: string;
+  /** Whether the team has goals in the quarter asked about (no goals: nothing to ask). */
+  hasGoals: boolean;
+}
+
+export interface PromptKey {
+  teamId: number;
+  personId: number;
+  month: string;
+}
+
+export interface AwaitingReminder {
+  promptId: number;
+  teamSlug: string;
+  departmentId: number;
+  personId: number;
+  month: string;
+  dueAt: Date;
+  remindersSent: number;
+  /** The recipient's zone, else the department's: reminders come at the prompt's local hour. */
+  zone: string;
+  /** The department's zone: the month ends there. */
+  departmentZone: string;
+  awayUntil: Date | null;
+  deactivatedAt: Date | null;
+}
+
+/** How `ensure` names a prompt in the map it returns. */
+export const promptKey = (k: PromptKey) => `${k.teamId}:${k.personId}:${k.month}`;
+
+export function createPromptRunStore(db: Db) {
+  return {
+    /** A department's teams (not archived), each with whether it has goals in a cycle. */
+    async teams(departmentId: number, cycleId: number | null): Promise<TeamToPrompt[]> {
+      return queryRows<TeamToPrompt>(
+        db,
+        sql`select t.id, t.slug, t.name,
+                   exists (select 1 from goals g where g.team_id = t.id and g.cycle_id = ${cycleId ?? -1}) as "hasGoals"
+            from teams t
+            where t.department_id = ${departmentId} and t.archived_at is null
+            order by t.name`,
+      );
+    },
+
+    /** The prompts for (team, person, month), created when new; ids by `team:person:month`. */
+    async ensure(
+      values: readonly (PromptKey & { dueAt: Date; onBehalfOfId: number | null })[],
+    ): Promise<Map<string, number>> {
+      const ids = new Map<string, number>();
+      for (let start = 0; start < values.length; start += 500) {
+        const chunk = values.slice(start, start + 500);
+        await db.insert(prompts).values(chunk).onConflictDoNothing();
+        const rows = await db
+          .select({
+            id: prompts.id,
+            teamId: prompts.teamId,
+            personId: prompts.personId,
+            month: prompts.month,
+          })
+          .from(prompts)
+          .where(
+            and(
+              inArray(
+                prompts.teamId,
+                chunk.map((v) => v.teamId),
+              ),
+              inArray(
+                prompts.month,
+                chunk.map((v) => v.month),
+              ),
+            ),
+          );
+        for (const row of rows) ids.set(promptKey(row), row.id);
+      }
+      return ids;
+    },
+
+    /**
+     * Prompts that went out (the adapter recorded where), are unanswered, were due after
+     * `since`, and have had fewer than `maxReminders` reminders.
+     */
+    async awaitingReminders(since: Date, maxReminders: number): Promise<AwaitingReminder[]> {
+      if (maxReminders === 0) return [];
+      type Raw = Omit<AwaitingReminder, 'dueAt' | 'awayUntil' | 'deactivatedAt'> &
+        Record<'dueAt' | 'awayUntil' | 'deactivatedAt', string | Date | null>;
+      const rows = await queryRows<Raw>(
+        db,
+        sql`select p.id as "promptId", t.slug as "teamSlug", t.department_id as "departmentId",
+                   p.person_id as "personId", p.month, p.due_at as "dueAt",
+                   p.reminders_sent as "remindersSent", coalesce(pe.time_zone, d.time_zone) as zone,
+                   d.time_zone as "departmentZone", pe.away_until as "awayUntil",
+                   pe.deactivated_at as "deactivatedAt"
+            from prompts p join teams t on t.id = p.team_id join departments d on d.id = t.department_id
+            join people pe on pe.id = p.person_id
+            where p.answered_at is null and p.conversation_id is not null
+              and p.due_at > ${since.toISOString()}::timestamptz and p.reminders_sent < ${maxReminders}
+            order by p.id`,
+      );
+      const instant = (value: string | Date | null) => (value === null ? null : new Date(value));
+      return rows.map((row) => ({
+        ...row,
+        dueAt: new Date(row.dueAt as string | Date),
+        awayUntil: instant(row.awayUntil),
+        deactivatedAt: instant(row.deactivatedAt),
+      }));
+    },
+
+    /** The prompt of (team, person, month), if one was made. */
+    async find(
+      k: PromptKey,
+    ): Promise<{ id: number; answeredAt: Date | null; dueAt: Date } | undefined> {
+      const [row] = await db
+        .select({ id: prompts.id, answeredAt: prompts.answeredAt, dueAt: prompts.dueAt })
+        .from(prompts)
+        .where(
+          and(
+            eq(prompts.teamId, k.teamId),
+            eq(prompts.personId, k.personId),
+            eq(prompts.month, k.month),
+          ),
+        );
+      return row;
+    },
+
+    /** Prompts that went to others in a person's place (they were away). */
+    async onBehalfOf(
+      personId: number,
+    ): Promise<{ teamSlug: string; handle: string; month: string }[]> {
+      return queryRows(
+        db,
+        sql`select t.slug as "teamSlug", pe.handle, p.month
+            from prompts p join teams t on t.id = p.team_id join people pe on pe.id = p.person_id
+            where p.on_behalf_of_id = ${personId} order by p.month desc`,
+      );
+    },
+
+    /**
+     * Where a prompt went, unless its adapter recorded that already (Slack and IRC do, with the
+     * ids their replies are matched by): replies in its conversation find it by this.
+     */
+    async deliveredUnlessKnown(
+      promptId: number,
+      transport: 'slack' | 'irc',
+      conversationId: string,
+      messageId: string,
+    ): Promise<void> {
+      await db
+        .update(prompts)
+        .set({ transport, conversationId, messageId })
+        .where(and(eq(prompts.id, promptId), isNull(prompts.conversationId)));
+    },
+
+    /** Counts a reminder that went out (kept when a later one already counted). */
+    async reminded(promptId: number, reminder: number): Promise<void> {
+      await db
+        .update(prompts)
+        .set({ remindersSent: sql`greatest(${prompts.remindersSent}, ${reminder})` })
+        .where(eq(prompts.id, promptId));
+    },
+  };
+}
+
+export type PromptRunStore = ReturnType<typeof createPromptRunStore>;

@@ -1,0 +1,309 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../../src/db/database.ts';
+import { queryRows } from '../../src/db/rows.ts';
+import { importDemo } from '../../src/import/demo.ts';
+import { createPostgresDatabase, drivers, dropPostgresDatabase } from '../support/databases.ts';
+import { type Instance, sentLines, startInstance, waitFor } from '../support/instances.ts';
+import { runCli } from '../support/run-cli.ts';
+import { importYaml, link, outboxRows, runRows, servicesOf } from '../support/scheduling.ts';
+
+// Several okrbot processes on one Postgres, as an operator runs them. What they send goes through
+// the test transport (a stand-in for Slack that appends each message to a file), so the test
+// counts every message that left, whichever process sent it and whatever happened to it.
+
+const ORGANISATION = `
+department: Tech
+department_slug: tech
+timezone: Europe/Berlin
+cycle: FY2026-27 Q2
+teams:
+  - name: Alpha
+    managers: [Ana Berlin]
+    goals: [{ title: Ship alpha, status: In progress }]
+schedules:
+  prompt: { enabled: false }
+  overdue: { enabled: false }
+  digest:
+    channels: ["slack:C0DIGEST1", "slack:C0DIGEST2", "slack:C0DIGEST3"]
+`;
+
+/** Monday 2 November 2026, 09:00 in Berlin is 08:00 UTC. */
+const DIGEST_DUE = '2026-11-02T08:00:00.000Z';
+
+describe.runIf(drivers().includes('postgres'))('okrbot instances on one Postgres', () => {
+  let dir: string;
+  let url: string;
+  let database: Database;
+  let instances: Instance[] = [];
+  let file: string;
+  let run = 0;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'okrbot-instances-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  /** A fresh database with the organisation, and a fresh file of sent messages. */
+  async function setUp(
+    yaml = ORGANISATION,
+    accounts: readonly (readonly [string, 'slack', string])[] = [
+      ['ana-berlin', 'slack', 'U0ANA0001'],
+    ],
+  ): Promise<void> {
+    url = await createPostgresDatabase();
+    database = await openDatabase({ url, dataDir: 'unused' });
+    await importYaml(database.db, yaml);
+    await link(servicesOf(database.db), accounts);
+    file = join(dir, `sent-${++run}.jsonl`);
+  }
+
+  afterEach(async () => {
+    await Promise.all(instances.map((instance) => instance.stop()));
+    instances = [];
+    await database?.close();
+    if (url) await dropPostgresDatabase(url);
+  });
+
+  const start = (env: Record<string, string> = {}) => {
+    const instance = startInstance(['start'], {
+      DATABASE_URL: url,
+      OKRBOT_DEMO: '0',
+      OKRBOT_TEST_TRANSPORT: `slack:${file}`,
+      OKRBOT_OUTBOX_LEASE: '2',
+      OKRBOT_OUTBOX_RATE: '50',
+      OKRBOT_OUTBOX_CHANNEL_INTERVAL: '0',
+      ...env,
+    });
+    instances.push(instance);
+    return instance;
+  };
+
+  const keysSent = () => sentLines(file).map((line) => line.key);
+  const sentState = async (kind: string) =>
+    (await outboxRows(database.db, kind)).map((r) => r.state);
+
+  it('three instances ticking the same digest minute post one digest per channel', async () => {
+    await setUp();
+    const now = { OKRBOT_NOW: '2026-11-02T08:00:20Z' };
+    for (const id of ['a', 'b', 'c']) start({ ...now, OKRBOT_INSTANCE_ID: id });
+    await waitFor('three digests sent', async () => {
+      const states = await sentState('digest');
+      return states.length === 3 && states.every((s) => s === 'sent');
+    });
+    // Every instance has ticked (and found the run taken) before we count.
+    await waitFor('every instance running', () =>
+      instances.every((i) => i.stderr().includes('scheduler and outbox running')),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(keysSent().sort()).toEqual([
+      'digest:tech:2026-W45:slack:C0DIGEST1',
+      'digest:tech:2026-W45:slack:C0DIGEST2',
+      'digest:tech:2026-W45:slack:C0DIGEST3',
+    ]);
+    const runs = (await runRows(database.db)).filter((r) => r.key === 'digest:tech');
+    expect(runs.map((r) => [r.dueAt.toISOString(), r.state])).toEqual([[DIGEST_DUE, 'done']]);
+  });
+
+  it.each(['after-claim', 'after-send'])(
+    'an instance SIGKILLed %s leaves exactly one message per channel',
+    async (point) => {
+      await setUp();
+      const now = { OKRBOT_NOW: '2026-11-02T08:00:20Z' };
+      const doomed = start({ ...now, OKRBOT_INSTANCE_ID: 'doomed', OKRBOT_CRASH_AT: point });
+      expect((await doomed.exited).signal).toBe('SIGKILL');
+      expect(keysSent()).toHaveLength(point === 'after-send' ? 1 : 0);
+      start({ ...now, OKRBOT_INSTANCE_ID: 'survivor' });
+      await waitFor('all digests sent', async () => {
+        const states = await sentState('digest');
+        return states.length === 3 && states.every((s) => s === 'sent');
+      });
+      expect(keysSent().sort()).toEqual([
+        'digest:tech:2026-W45:slack:C0DIGEST1',
+        'digest:tech:2026-W45:slack:C0DIGEST2',
+        'digest:tech:2026-W45:slack:C0DIGEST3',
+      ]);
+      const notes = (await outboxRows(database.db, 'digest')).map((r) => r.note).filter(Boolean);
+      expect(notes).toEqual(
+        point === 'after-send'
+          ? ['found already delivered after an interrupted attempt; not sent again']
+          : [],
+      );
+    },
+  );
+
+  it('sends one late digest after all instances were down over the digest hour', async () => {
+    await setUp();
+    // The instances ran the week before, then were all down from Sunday until 11:00 on Monday.
+    await queryRows(
+      database.db,
+      sql`insert into schedule_runs (schedule_key, due_at, state, finished_at)
+          values ('digest:tech', '2026-10-26T08:00:00Z', 'done', now())`,
+    );
+    start({ OKRBOT_NOW: '2026-11-02T10:00:00Z' });
+    await waitFor('the late digest sent', async () => {
+      const states = await sentState('digest');
+      return states.length === 3 && states.every((s) => s === 'sent');
+    });
+    const runs = (await runRows(database.db)).filter((r) => r.key === 'digest:tech');
+    expect(runs.map((r) => r.state)).toEqual(['done', 'late']);
+    expect(new Set(keysSent()).size).toBe(3);
+  });
+
+  it('sends nothing, and records a skipped run, after ten days down', async () => {
+    await setUp();
+    await queryRows(
+      database.db,
+      sql`insert into schedule_runs (schedule_key, due_at, state, finished_at)
+          values ('digest:tech', '2026-10-26T08:00:00Z', 'done', now())`,
+    );
+    const instance = start({ OKRBOT_NOW: '2026-11-05T12:00:00Z' });
+    await waitFor('a tick', () => instance.stderr().includes('scheduler and outbox running'));
+    await waitFor('the missed run recorded', async () =>
+      (await runRows(database.db)).some((r) => r.key === 'digest:tech' && r.state === 'skipped'),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const runs = (await runRows(database.db)).filter((r) => r.key === 'digest:tech');
+    expect(runs.map((r) => [r.dueAt.toISOString(), r.state])).toEqual([
+      ['2026-10-26T08:00:00.000Z', 'done'],
+      [DIGEST_DUE, 'skipped'],
+    ]);
+    expect(keysSent()).toEqual([]);
+  });
+
+  it('loses nothing and repeats nothing when Postgres drops every connection mid-fan-out', {
+    timeout: 150_000,
+  }, async () => {
+    const teams = Array.from(
+      { length: 120 },
+      (_, i) => `  - { name: Team ${i}, managers: [Manager ${i}], goals: [{ title: Goal ${i} }] }`,
+    ).join('\n');
+    await setUp(
+      `
+department: Wide
+department_slug: wide
+timezone: UTC
+cycle: FY2026-27 Q2
+teams:
+${teams}
+schedules:
+  digest: { enabled: false }
+  overdue: { enabled: false }
+`,
+      Array.from(
+        { length: 120 },
+        (_, i) => [`manager-${i}`, 'slack', `U0MGR${String(i).padStart(4, '0')}`] as const,
+      ),
+    );
+    const now = { OKRBOT_NOW: '2026-11-20T10:00:10Z', OKRBOT_OUTBOX_RATE: '40' };
+    for (const id of ['a', 'b', 'c']) start({ ...now, OKRBOT_INSTANCE_ID: id });
+    await waitFor('the fan-out under way', () => keysSent().length >= 10);
+    const admin = postgres(process.env.TEST_DATABASE_URL as string, { max: 1, onnotice: () => {} });
+    const name = new URL(url).pathname.slice(1);
+    try {
+      for (let cut = 0; cut < 3; cut++) {
+        // What a Postgres restart does to its clients: every connection to the database drops.
+        await admin`select pg_terminate_backend(pid) from pg_stat_activity
+                    where datname = ${name} and pid <> pg_backend_pid()`;
+        await new Promise((resolve) => setTimeout(resolve, 700));
+      }
+    } finally {
+      await admin.end();
+    }
+    await waitFor('every prompt sent', () => new Set(keysSent()).size === 120, 90_000);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(keysSent()).toHaveLength(120);
+    // No instance died of it either (see scripts/patch-postgres-driver.mjs).
+    expect(instances.map((i) => i.child.exitCode ?? i.child.signalCode)).toEqual([
+      null,
+      null,
+      null,
+    ]);
+    const fresh = await openDatabase({ url, dataDir: 'unused' });
+    try {
+      const states = (await outboxRows(fresh.db, 'prompt')).map((r) => r.state);
+      expect(states.filter((s) => s !== 'sent')).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('acceptance: two instances on the demo data prompt each manager once, one killed mid-run', async () => {
+    url = await createPostgresDatabase();
+    database = await openDatabase({ url, dataDir: 'unused' });
+    await importDemo(database.db, { fiscal: { startMonth: 7 }, defaultTimeZone: 'UTC' });
+    const managers = await queryRows<{ handle: string; id: number }>(
+      database.db,
+      sql`select distinct p.handle, p.id from team_roles r join people p on p.id = r.person_id where r.role = 'manager'`,
+    );
+    await link(
+      servicesOf(database.db),
+      managers.map((m) => [m.handle, 'slack', `U0DEMO${String(m.id).padStart(4, '0')}`] as const),
+    );
+    file = join(dir, `sent-${++run}.jsonl`);
+    // The 20th of August 2019, just after 10:00 in the department's zone (UTC).
+    const env = { OKRBOT_NOW: '2019-08-20T10:00:30Z', OKRBOT_OUTBOX_RATE: '4' };
+    const first = start({ ...env, OKRBOT_INSTANCE_ID: 'first' });
+    start({ ...env, OKRBOT_INSTANCE_ID: 'second' });
+    await waitFor('the prompts going out', () => keysSent().length >= 4);
+    first.child.kill('SIGKILL');
+    await waitFor(
+      'every queued prompt sent',
+      async () => {
+        const states = await sentState('prompt');
+        return (
+          states.length > 0 && states.filter((s) => s !== 'skipped').every((s) => s === 'sent')
+        );
+      },
+      90_000,
+    );
+    const queued = (await outboxRows(database.db, 'prompt')).filter((r) => r.state === 'sent');
+    expect(queued.length).toBeGreaterThan(10);
+    expect(keysSent().sort()).toEqual(queued.map((r) => r.key).sort());
+    expect(keysSent()).toContain('prompt:analytics:nuria-ruiz:2019-08');
+    const why = await runCli(['deliveries', '--why', 'nuria-ruiz'], {
+      DATABASE_URL: url,
+      OKRBOT_DEMO: '0',
+      OKRBOT_NOW: '2019-08-21T12:00:00Z',
+    });
+    expect(why.stdout).toMatch(
+      /Analytics, August 2019: prompt sent .* on slack \(message \d+\.\d+\)\. Reminder 1 due 2019-08-23 10:00 UTC if still unanswered\./,
+    );
+  }, 150_000);
+
+  it('explains to the operator what was sent, and runs a schedule on demand', async () => {
+    await setUp(ORGANISATION.replace('prompt: { enabled: false }', 'prompt: { day: 20 }'));
+    const env = { DATABASE_URL: url, OKRBOT_DEMO: '0', OKRBOT_TEST_TRANSPORT: `slack:${file}` };
+    const ran = await runCli(
+      ['run', 'digest', '--department', 'tech', '--at', '2026-11-02T08:00:00Z'],
+      env,
+    );
+    expect(ran.stdout).toContain('digest tech: 3 queued, 0 skipped');
+    expect(ran.code).toBe(0);
+    const again = await runCli(['run', 'digest', '--at', '2026-11-02T08:05:00Z'], env);
+    expect(again.stdout).toContain(
+      'digest tech: 0 queued, 0 skipped, 3 already queued or sent before',
+    );
+    const wrong = await runCli(['run', 'digests'], env);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('name one schedule: prompt, digest, overdue, reminders');
+    const why = await runCli(['deliveries', '--why', 'ana-berlin'], {
+      ...env,
+      OKRBOT_NOW: '2026-11-02T09:00:00Z',
+    });
+    expect(why.code).toBe(0);
+    expect(why.stdout).toContain('Deliveries for Ana Berlin (ana-berlin)');
+    expect(why.stdout).toContain('Chat accounts: slack U0ANA0001.');
+    expect(why.stdout).toMatch(/Alpha, November 2026: due 2026-11-20 10:00 Europe\/Berlin/);
+    const overview = await runCli(['deliveries'], env);
+    expect(overview.stdout).toContain('pending 3');
+    expect(overview.stdout).toContain('manual:digest:tech');
+    const nobody = await runCli(['deliveries', '--why', 'ana-berlim'], env);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toContain('Did you mean ana-berlin?');
+  });
+});

@@ -1,0 +1,89 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { type Bot, createBot, type Frontends, startFrontends } from '../../src/main.ts';
+import { createPostgresDatabase, drivers, dropPostgresDatabase } from '../support/databases.ts';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
+import { importYaml, outboxRows } from '../support/scheduling.ts';
+import { SIGNING_SECRET } from '../support/slack-requests.ts';
+
+// The outbox through the real Slack adapter against a fake Slack Web API: a weekly digest to
+// 60 channels, with Slack answering 429 and Retry-After in the middle of the fan-out.
+
+const CHANNELS = Array.from({ length: 60 }, (_, i) => `C0FAN${String(i + 1).padStart(4, '0')}`);
+
+// Postgres: an embedded database runs in this process and holds up its timers while it works,
+// which would bunch the sends this test times.
+describe.runIf(drivers().includes('postgres'))('the outbox through the Slack adapter', () => {
+  let fake: FakeSlack;
+  let bot: Bot;
+  let frontends: Frontends;
+  let url: string;
+
+  beforeAll(async () => {
+    fake = await startFakeSlack();
+    url = await createPostgresDatabase();
+    const config = loadConfig({
+      DATABASE_URL: url,
+      OKRBOT_DEMO: '0',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      // This test runs the digest itself.
+      OKRBOT_SCHEDULER: 'off',
+      OKRBOT_OUTBOX_RATE: '40',
+    });
+    bot = await createBot(config, pino({ level: 'silent' }));
+    await importYaml(
+      bot.database.db,
+      `department: Wide
+department_slug: wide
+timezone: UTC
+schedules:
+  digest:
+    channels: [${CHANNELS.map((c) => `"slack:${c}"`).join(', ')}]
+`,
+    );
+    frontends = await startFrontends(bot);
+  });
+
+  afterAll(async () => {
+    await frontends?.stop();
+    await bot?.stop();
+    await fake?.close();
+    if (url) await dropPostgresDatabase(url);
+  });
+
+  it('delivers a 60-channel digest once per channel through a 429, and waits as told', async () => {
+    // The 10th post is refused: Slack asks for 2 seconds' rest.
+    fake.failNext('chat.postMessage', { delayMs: 0 }, 9);
+    fake.failNext('chat.postMessage', { status: 429, retryAfter: 2 }, 1);
+    const [result] = await bot.scheduler.runNow('digest', { at: new Date('2026-11-02T09:00:00Z') });
+    expect(result?.summary.queued).toBe(60);
+    const calls = await fake.waitFor('chat.postMessage', 61, 30_000);
+    await expect
+      .poll(
+        async () => (await outboxRows(bot.database.db, 'digest')).every((r) => r.state === 'sent'),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const posts = fake.callsOf('chat.postMessage');
+    expect(posts).toHaveLength(61);
+    // Every channel got the digest once; the refused post was sent again, once.
+    const accepted = [...posts.slice(0, 9), ...posts.slice(10)].map((c) => c.body.channel);
+    expect(accepted.sort()).toEqual([...CHANNELS].sort());
+    const refused = calls[9] as (typeof calls)[number];
+    // Nothing new went out while Slack asked for rest: only posts already on their way when the
+    // 429 came back arrive just after it, then nothing until the two seconds are over.
+    const after = posts.slice(10).map((post) => post.at - refused.at);
+    expect(after.filter((ms) => ms >= 300 && ms < 1900)).toEqual([]);
+    expect(after.filter((ms) => ms < 300).length).toBeLessThanOrEqual(3);
+    const rows = await outboxRows(bot.database.db, 'digest');
+    expect(rows.filter((r) => r.attempts === 2)).toHaveLength(1);
+  });
+});

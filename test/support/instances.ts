@@ -1,0 +1,54 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readSentLines } from '../../src/transports/test-transport.ts';
+import { spawnCli } from './run-cli.ts';
+
+// okrbot instances as child processes, the way an operator runs several: each writes what it
+// sends to a shared file through the test transport (OKRBOT_TEST_TRANSPORT), so the test sees
+// every message that left, from whichever process.
+
+export interface Instance {
+  child: ChildProcessWithoutNullStreams;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+export function startInstance(args: string[], env: Record<string, string>): Instance {
+  const child = spawnCli(args, env);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdout.resume();
+  child.stdin.end();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    exited,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Every message any instance sent through the test transport's file. */
+export const sentLines = readSentLines;
+
+/** Polls until `check` is true; fails with `what` after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
