@@ -1,30 +1,30 @@
 // Fan-out of the monthly prompts through the outbox: N managers (5,000 by default) each get
 // their prompt from three okrbot processes sharing one Postgres database, with the outbox
-// limited to R messages a second (50 by default) for all of them together. The messages go to
-// the test transport (OKRBOT_TEST_TRANSPORT: each one appended to a file, a stand-in for
-// Slack's Web API until the Slack adapter exists), and the file tells what left and when.
+// limited to R messages a second (50 by default) for all of them together. The processes send
+// through the real Slack adapter to a fake Slack Web API in this process, which enforces the
+// same limit the way Slack does (429 with Retry-After beyond R posts a second) and records
+// every message with the outbox key okrbot puts in its metadata.
 //
 // Two runs: three instances to the end, then three instances of which one is SIGKILLed at 40%.
 // Reported: the achieved rate (messages after the first, over the time from the first to the
-// last), against the limit; duplicates (a key sent twice); lost (a prompt never sent).
+// last), against the limit; duplicates (a key sent twice); lost (a prompt never sent); 429s.
 // Usage: TEST_DATABASE_URL=postgres://... npx tsx bench/outbox-fanout.ts [--count 5000] [--rate 50]
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../src/db/database.ts';
 import { queryRows } from '../src/db/rows.ts';
 import { createPostgresDatabase, dropPostgresDatabase } from '../test/support/databases.ts';
-import { type Instance, sentLines, startInstance, waitFor } from '../test/support/instances.ts';
+import { type FakeSlack, startFakeSlack } from '../test/support/fake-slack.ts';
+import { type Instance, startInstance, waitFor } from '../test/support/instances.ts';
+import { SIGNING_SECRET } from '../test/support/slack-requests.ts';
+import { numberOption } from './stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const option = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? Number(process.argv[index + 1]) || fallback : fallback;
-};
-const count = option('--count', 5000);
-const rate = option('--rate', 50);
+const count = numberOption('--count', 5000);
+const rate = numberOption('--rate', 50);
 /** The 20th of November 2026, just after 10:00 UTC: the prompts are due. */
 const NOW = '2026-11-20T10:00:05Z';
 
@@ -71,15 +71,20 @@ interface Result {
   unique: number;
   duplicates: number;
   lost: number;
+  /** Posts the fake Slack refused for exceeding the limit (the outbox paces to avoid them). */
+  rateLimited: number;
   seconds: number;
   rate: number;
   ofLimit: number;
   killed: string | null;
 }
 
-async function scenario(name: string, killAt: number | undefined, dir: string): Promise<Result> {
+async function scenario(name: string, killAt: number | undefined): Promise<Result> {
   const url = await createPostgresDatabase('okrbot_bench');
-  const file = join(dir, `${name}.jsonl`);
+  const slack: FakeSlack = await startFakeSlack();
+  slack.postsPerSecond = rate;
+  // The keys of the prompts that reached Slack (each first message carries its key).
+  const sent = () => slack.posts().filter((post) => post.key);
   const instances: Instance[] = [];
   try {
     await seed(url);
@@ -90,7 +95,10 @@ async function scenario(name: string, killAt: number | undefined, dir: string): 
           OKRBOT_DEMO: '0',
           OKRBOT_NOW: NOW,
           OKRBOT_INSTANCE_ID: id,
-          OKRBOT_TEST_TRANSPORT: `slack:${file}`,
+          SLACK_BOT_TOKEN: 'xoxb-fanout',
+          SLACK_SIGNING_SECRET: SIGNING_SECRET,
+          SLACK_API_URL: slack.apiUrl,
+          HOST: '127.0.0.1',
           OKRBOT_OUTBOX_RATE: String(rate),
           OKRBOT_OUTBOX_LEASE: '5',
           LOG_LEVEL: 'warn',
@@ -101,22 +109,22 @@ async function scenario(name: string, killAt: number | undefined, dir: string): 
     if (killAt !== undefined) {
       await waitFor(
         'the fan-out under way',
-        () => sentLines(file).length >= count * killAt,
+        () => sent().length >= count * killAt,
         expectedSeconds * 2000,
       );
       instances[1]?.child.kill('SIGKILL');
-      killed = `instance b, after ${sentLines(file).length} messages`;
+      killed = `instance b, after ${sent().length} messages`;
     }
     await waitFor(
       'every prompt sent',
-      () => new Set(sentLines(file).map((line) => line.key)).size >= count,
+      () => new Set(sent().map((post) => post.key)).size >= count,
       expectedSeconds * 3000 + 60_000,
     );
     // Anything still in flight lands now, duplicates included.
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    const lines = sentLines(file);
-    const unique = new Set(lines.map((line) => line.key)).size;
-    const times = lines.map((line) => line.at).sort((a, b) => a - b);
+    const lines = sent();
+    const unique = new Set(lines.map((post) => post.key)).size;
+    const times = lines.map((post) => post.at).sort((a, b) => a - b);
     const seconds = ((times.at(-1) as number) - (times[0] as number)) / 1000;
     const achieved = (lines.length - 1) / seconds;
     let peak = 0;
@@ -131,6 +139,7 @@ async function scenario(name: string, killAt: number | undefined, dir: string): 
       unique,
       duplicates: lines.length - unique,
       lost: count - unique,
+      rateLimited: slack.rateLimited,
       seconds: Number(seconds.toFixed(1)),
       rate: Number(achieved.toFixed(2)),
       ofLimit: Number((achieved / rate).toFixed(3)),
@@ -139,24 +148,17 @@ async function scenario(name: string, killAt: number | undefined, dir: string): 
   } finally {
     await Promise.all(instances.map((instance) => instance.stop()));
     await dropPostgresDatabase(url);
+    await slack.close();
   }
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'okrbot-fanout-'));
-try {
-  console.log(
-    `Fan-out of ${count} prompts, limit ${rate}/s for all instances together, 3 instances on Postgres (${availableParallelism()} cores, load ${loadavg()[0]?.toFixed(2)})`,
-  );
-  const results = [
-    await scenario('three-instances', undefined, dir),
-    await scenario('one-killed', 0.4, dir),
-  ];
-  console.table(results);
-  await mkdir(join(ROOT, 'bench/results'), { recursive: true });
-  await writeFile(
-    join(ROOT, 'bench/results/outbox-fanout.json'),
-    `${JSON.stringify({ count, rate, at: new Date().toISOString(), results }, null, 2)}\n`,
-  );
-} finally {
-  await rm(dir, { recursive: true, force: true });
-}
+console.log(
+  `Fan-out of ${count} prompts, limit ${rate}/s for all instances together, 3 instances on Postgres (${availableParallelism()} cores, load ${loadavg()[0]?.toFixed(2)})`,
+);
+const results = [await scenario('three-instances', undefined), await scenario('one-killed', 0.4)];
+console.table(results);
+await mkdir(join(ROOT, 'bench/results'), { recursive: true });
+await writeFile(
+  join(ROOT, 'bench/results/outbox-fanout.json'),
+  `${JSON.stringify({ count, rate, at: new Date().toISOString(), results }, null, 2)}\n`,
+);

@@ -24,7 +24,6 @@ import { createScheduler, type Scheduler } from './scheduler/scheduler.ts';
 import type { ChatTransport } from './store/people.ts';
 import { createStore } from './store/store.ts';
 import type { ChatAdapter } from './transports/chat-adapter.ts';
-import { createTestTransport } from './transports/test-transport.ts';
 
 export interface Bot {
   readonly config: Config;
@@ -147,8 +146,6 @@ export interface Frontends {
 export async function startFrontends(bot: Bot): Promise<Frontends> {
   const { config, logger } = bot;
   const adapters: ChatAdapter[] = [];
-  if (config.testTransport)
-    adapters.push(createTestTransport(config.testTransport.transport, config.testTransport.file));
   // With no chat transport nothing could be delivered: schedules wait for `okrbot run`.
   const scheduling =
     config.scheduler === 'on' ||
@@ -237,11 +234,10 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
   return { http, adapters, scheduling, stop };
 }
 
-/** The transports messages can go out on: the configured adapters (and the test stand-in). */
+/** The transports messages can go out on: the configured adapters. */
 export function configuredTransports(config: Config): ChatTransport[] {
   const on = (transport: ChatTransport) =>
-    config.testTransport?.transport === transport ||
-    (transport === 'slack' ? config.slack !== undefined : config.irc !== undefined);
+    transport === 'slack' ? config.slack !== undefined : config.irc !== undefined;
   return (['slack', 'irc'] as const).filter(on);
 }
 

@@ -133,10 +133,6 @@ const schema = z.object({
     (value) => value === undefined || value === 'after-claim' || value === 'after-send',
     { message: 'expected after-claim or after-send (a test seam: leave it unset)' },
   ),
-  OKRBOT_TEST_TRANSPORT: optionalText.refine(
-    (value) => value === undefined || /^(slack|irc):.+/.test(value),
-    { message: 'expected slack:FILE or irc:FILE (a test seam: leave it unset)' },
-  ),
 
   LOG_LEVEL: optionalText
     .transform((value) => value?.toLowerCase() ?? 'info')
@@ -164,11 +160,6 @@ function combinationProblems(env: Readonly<Record<string, string | undefined>>):
   } else if (set('IRC_SASL_ACCOUNT') && !set('IRC_SASL_PASSWORD')) {
     problems.push('IRC_SASL_PASSWORD: is required with IRC_SASL_ACCOUNT to log in');
   }
-  const standIn = env.OKRBOT_TEST_TRANSPORT?.trim().split(':')[0];
-  if (standIn && set(standIn === 'slack' ? 'SLACK_BOT_TOKEN' : 'IRC_HOST'))
-    problems.push(
-      `OKRBOT_TEST_TRANSPORT: stands in for ${standIn}, which is configured too; use one or the other`,
-    );
   return problems;
 }
 
@@ -214,10 +205,6 @@ export interface Config {
   /** `auto`: schedules run when a chat transport is configured. */
   readonly scheduler: 'auto' | 'on' | 'off';
   readonly outbox: OutboxConfig;
-  /** Test seam: a transport that appends messages to a file instead of sending them. */
-  readonly testTransport:
-    | { readonly transport: 'slack' | 'irc'; readonly file: string }
-    | undefined;
 }
 
 export interface OutboxConfig {
@@ -338,12 +325,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       leaseMs: value.OKRBOT_OUTBOX_LEASE * 1000,
       crashAt: value.OKRBOT_CRASH_AT as OutboxConfig['crashAt'],
     }),
-    testTransport: value.OKRBOT_TEST_TRANSPORT
-      ? Object.freeze({
-          transport: value.OKRBOT_TEST_TRANSPORT.split(':')[0] as 'slack' | 'irc',
-          file: value.OKRBOT_TEST_TRANSPORT.slice(value.OKRBOT_TEST_TRANSPORT.indexOf(':') + 1),
-        })
-      : undefined,
   });
 }
 
@@ -392,7 +373,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
       channelIntervalMs: config.outbox.channelIntervalMs,
       leaseMs: config.outbox.leaseMs,
     },
-    ...(config.testTransport ? { testTransport: config.testTransport } : {}),
     ...(config.outbox.crashAt ? { crashAt: config.outbox.crashAt } : {}),
   };
 }

@@ -1,20 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/database.ts';
 import { queryRows } from '../../src/db/rows.ts';
 import { importDemo } from '../../src/import/demo.ts';
 import { createPostgresDatabase, drivers, dropPostgresDatabase } from '../support/databases.ts';
-import { type Instance, sentLines, startInstance, waitFor } from '../support/instances.ts';
+import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
+import { type Instance, startInstance, waitFor } from '../support/instances.ts';
 import { runCli } from '../support/run-cli.ts';
 import { importYaml, link, outboxRows, runRows, servicesOf } from '../support/scheduling.ts';
+import { SIGNING_SECRET } from '../support/slack-requests.ts';
 
-// Several okrbot processes on one Postgres, as an operator runs them. What they send goes through
-// the test transport (a stand-in for Slack that appends each message to a file), so the test
-// counts every message that left, whichever process sent it and whatever happened to it.
+// Several okrbot processes on one Postgres, as an operator runs them, sending through the real
+// Slack adapter to a fake Slack Web API in this process: the test counts every message that
+// reached Slack, whichever process sent it and whatever happened to it (each carries its outbox
+// key in its metadata).
 
 const ORGANISATION = `
 department: Tech
@@ -36,19 +36,12 @@ schedules:
 const DIGEST_DUE = '2026-11-02T08:00:00.000Z';
 
 describe.runIf(drivers().includes('postgres'))('okrbot instances on one Postgres', () => {
-  let dir: string;
   let url: string;
   let database: Database;
   let instances: Instance[] = [];
-  let file: string;
-  let run = 0;
+  let fake: FakeSlack | undefined;
 
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'okrbot-instances-'));
-  });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
-
-  /** A fresh database with the organisation, and a fresh file of sent messages. */
+  /** A fresh database with the organisation, and a fresh fake Slack. */
   async function setUp(
     yaml = ORGANISATION,
     accounts: readonly (readonly [string, 'slack', string])[] = [
@@ -59,21 +52,31 @@ describe.runIf(drivers().includes('postgres'))('okrbot instances on one Postgres
     database = await openDatabase({ url, dataDir: 'unused' });
     await importYaml(database.db, yaml);
     await link(servicesOf(database.db), accounts);
-    file = join(dir, `sent-${++run}.jsonl`);
+    fake = await startFakeSlack();
   }
+
+  /** What okrbot needs to reach the fake Slack. */
+  const slackEnv = () => ({
+    SLACK_BOT_TOKEN: 'xoxb-instances',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: (fake as FakeSlack).apiUrl,
+    HOST: '127.0.0.1',
+  });
 
   afterEach(async () => {
     await Promise.all(instances.map((instance) => instance.stop()));
     instances = [];
     await database?.close();
     if (url) await dropPostgresDatabase(url);
+    await fake?.close();
+    fake = undefined;
   });
 
   const start = (env: Record<string, string> = {}) => {
     const instance = startInstance(['start'], {
       DATABASE_URL: url,
       OKRBOT_DEMO: '0',
-      OKRBOT_TEST_TRANSPORT: `slack:${file}`,
+      ...slackEnv(),
       OKRBOT_OUTBOX_LEASE: '2',
       OKRBOT_OUTBOX_RATE: '50',
       OKRBOT_OUTBOX_CHANNEL_INTERVAL: '0',
@@ -83,7 +86,8 @@ describe.runIf(drivers().includes('postgres'))('okrbot instances on one Postgres
     return instance;
   };
 
-  const keysSent = () => sentLines(file).map((line) => line.key);
+  /** The outbox keys of the messages that reached Slack, in order (repeats included). */
+  const keysSent = () => (fake?.posts() ?? []).flatMap((post) => (post.key ? [post.key] : []));
   const sentState = async (kind: string) =>
     (await outboxRows(database.db, kind)).map((r) => r.state);
 
@@ -244,7 +248,7 @@ schedules:
       servicesOf(database.db),
       managers.map((m) => [m.handle, 'slack', `U0DEMO${String(m.id).padStart(4, '0')}`] as const),
     );
-    file = join(dir, `sent-${++run}.jsonl`);
+    fake = await startFakeSlack();
     // The 20th of August 2019, just after 10:00 in the department's zone (UTC).
     const env = { OKRBOT_NOW: '2019-08-20T10:00:30Z', OKRBOT_OUTBOX_RATE: '4' };
     const first = start({ ...env, OKRBOT_INSTANCE_ID: 'first' });
@@ -277,7 +281,7 @@ schedules:
 
   it('explains to the operator what was sent, and runs a schedule on demand', async () => {
     await setUp(ORGANISATION.replace('prompt: { enabled: false }', 'prompt: { day: 20 }'));
-    const env = { DATABASE_URL: url, OKRBOT_DEMO: '0', OKRBOT_TEST_TRANSPORT: `slack:${file}` };
+    const env = { DATABASE_URL: url, OKRBOT_DEMO: '0', ...slackEnv() };
     const ran = await runCli(
       ['run', 'digest', '--department', 'tech', '--at', '2026-11-02T08:00:00Z'],
       env,

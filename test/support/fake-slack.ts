@@ -32,6 +32,18 @@ export interface FakeSlack {
   readonly baseUrl: string;
   readonly calls: SlackCall[];
   users: FakeUser[];
+  /**
+   * A Web API rate limit for chat.postMessage, as Slack enforces one: over this many posts
+   * within a second, a post is answered 429 with `Retry-After: 1` (and not stored).
+   */
+  postsPerSecond: number | undefined;
+  /** chat.postMessage answers 429 because of postsPerSecond, so far. */
+  readonly rateLimited: number;
+  /**
+   * Every message posted (not refused), in order, with the outbox key okrbot puts in its
+   * metadata (none for a thread's continuation or an answer) and when it arrived.
+   */
+  posts(): { channel: string; ts: string; key: string | undefined; at: number }[];
   /** A response_url on this server; its posts are recorded as method `respond:<id>`. */
   responseUrl(id: string): string;
   /** The next `times` calls of `method` fail (or wait) as given. */
@@ -65,6 +77,13 @@ async function readBody(request: IncomingMessage): Promise<Record<string, unknow
 
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
+  // What chat.postMessage stored, per channel, oldest first: conversations.history serves it.
+  const history = new Map<
+    string,
+    { ts: string; thread_ts?: unknown; text?: unknown; metadata?: unknown; at: number }[]
+  >();
+  const recentPosts: number[] = [];
+  let rateLimited = 0;
   const failures = new Map<string, Failure[]>();
   const waiters: { method: string; count: number; resolve: () => void }[] = [];
   let ts = 1_700_000_000_000_100;
@@ -106,7 +125,35 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       case 'chat.postMessage': {
         ts += 100;
         const stamp = `${String(ts).slice(0, 10)}.${String(ts).slice(10)}`;
-        return { ok: true, channel: body.channel, ts: stamp, message: { ts: stamp } };
+        const channel = String(body.channel);
+        history.set(channel, [
+          ...(history.get(channel) ?? []),
+          {
+            ts: stamp,
+            thread_ts: body.thread_ts,
+            text: body.text,
+            metadata: body.metadata,
+            at: Date.now(),
+          },
+        ]);
+        return { ok: true, channel, ts: stamp, message: { ts: stamp } };
+      }
+      case 'conversations.history': {
+        // Newest first, top-level messages only, metadata only when asked for, as Slack does.
+        const limit = Number(body.limit ?? 100);
+        const messages = [...(history.get(String(body.channel)) ?? [])]
+          .filter((m) => !m.thread_ts)
+          .reverse()
+          .slice(0, limit)
+          .map(({ ts: stamp, text, metadata }) => ({
+            type: 'message',
+            ts: stamp,
+            text,
+            ...(body.include_all_metadata === 'true' || body.include_all_metadata === true
+              ? { metadata }
+              : {}),
+          }));
+        return { ok: true, messages, has_more: false };
       }
       case 'apps.connections.open':
         return { ok: true, url: `${fake.baseUrl.replace('http', 'ws')}/socket` };
@@ -141,6 +188,23 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     baseUrl: '',
     calls,
     users: [],
+    postsPerSecond: undefined,
+    get rateLimited() {
+      return rateLimited;
+    },
+    posts() {
+      return [...history]
+        .flatMap(([channel, messages]) =>
+          messages.map((m) => ({
+            channel,
+            ts: m.ts,
+            key: (m.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload
+              ?.key,
+            at: m.at,
+          })),
+        )
+        .sort((a, b) => a.ts.localeCompare(b.ts));
+    },
     responseUrl: (id) => `${fake.baseUrl}/respond/${id}`,
     failNext(method, failure, times = 1) {
       failures.set(method, [...(failures.get(method) ?? []), ...Array(times).fill(failure)]);
@@ -204,6 +268,17 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve();
       }
+    if (method === 'chat.postMessage' && fake.postsPerSecond !== undefined) {
+      const now = Date.now();
+      while (recentPosts.length && (recentPosts[0] as number) <= now - 1000) recentPosts.shift();
+      if (recentPosts.length >= fake.postsPerSecond) {
+        rateLimited++;
+        response.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' });
+        response.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        return;
+      }
+      recentPosts.push(now);
+    }
     const failure = failures.get(method)?.shift();
     if (failure && 'delayMs' in failure) await new Promise((r) => setTimeout(r, failure.delayMs));
     else if (failure && 'retryAfter' in failure) {

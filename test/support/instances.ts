@@ -1,10 +1,7 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readSentLines } from '../../src/transports/test-transport.ts';
 import { spawnCli } from './run-cli.ts';
 
-// okrbot instances as child processes, the way an operator runs several: each writes what it
-// sends to a shared file through the test transport (OKRBOT_TEST_TRANSPORT), so the test sees
-// every message that left, from whichever process.
+// okrbot instances as child processes, the way an operator runs several.
 
 export interface Instance {
   child: ChildProcessWithoutNullStreams;
@@ -36,9 +33,6 @@ export function startInstance(args: string[], env: Record<string, string>): Inst
     },
   };
 }
-
-/** Every message any instance sent through the test transport's file. */
-export const sentLines = readSentLines;
 
 /** Polls until `check` is true; fails with `what` after `timeoutMs`. */
 export async function waitFor(

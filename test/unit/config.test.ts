@@ -168,7 +168,6 @@ describe('loadConfig', () => {
       instanceId: undefined,
       scheduler: 'auto',
       outbox: { rate: 10, channelIntervalMs: 1000, leaseMs: 60_000, crashAt: undefined },
-      testTransport: undefined,
     });
     const config = loadConfig({
       OKRBOT_INSTANCE_ID: 'okrbot-2',
@@ -177,13 +176,11 @@ describe('loadConfig', () => {
       OKRBOT_OUTBOX_CHANNEL_INTERVAL: '0.5',
       OKRBOT_OUTBOX_LEASE: '5',
       OKRBOT_CRASH_AT: 'after-send',
-      OKRBOT_TEST_TRANSPORT: 'slack:/tmp/sent.jsonl',
     });
     expect(config).toMatchObject({
       instanceId: 'okrbot-2',
       scheduler: 'off',
       outbox: { rate: 50, channelIntervalMs: 500, leaseMs: 5000, crashAt: 'after-send' },
-      testTransport: { transport: 'slack', file: '/tmp/sent.jsonl' },
     });
   });
 
@@ -195,8 +192,6 @@ describe('loadConfig', () => {
         OKRBOT_OUTBOX_RATE: '0',
         OKRBOT_OUTBOX_LEASE: '0',
         OKRBOT_CRASH_AT: 'before-lunch',
-        OKRBOT_TEST_TRANSPORT: 'irc:/tmp/x',
-        IRC_HOST: 'irc.example.org',
       }),
     ).toThrow(
       expect.objectContaining({
@@ -206,7 +201,6 @@ describe('loadConfig', () => {
           expect.stringMatching(/^OKRBOT_OUTBOX_RATE: expected messages per second/),
           expect.stringMatching(/^OKRBOT_OUTBOX_LEASE: expected seconds/),
           expect.stringMatching(/^OKRBOT_CRASH_AT: expected after-claim or after-send/),
-          'OKRBOT_TEST_TRANSPORT: stands in for irc, which is configured too; use one or the other',
         ],
       }),
     );

@@ -2,7 +2,7 @@ import { promptContent } from '../../chat/prompt-content.ts';
 import type { DeliveryOutcome, Destination, OutboundMessage } from '../chat-adapter.ts';
 import { promptBlocks } from './interactive-blocks.ts';
 import { renderSlack, type SlackBlock, type SlackMessage, toMessages } from './render-blocks.ts';
-import { failedDelivery, slackErrorCode } from './slack-api.ts';
+import { failedDelivery, slackErrorCode, withRateLimit } from './slack-api.ts';
 import type { SlackContext } from './slack-context.ts';
 import { escapeMrkdwn } from './slack-text.ts';
 
@@ -34,11 +34,19 @@ async function channelOf(slack: SlackContext, to: Destination): Promise<string> 
   return to.kind === 'channel' ? to.channel : directChannel(slack, to.personId);
 }
 
-/** Posts the first message, then the rest in its thread; the first message's ts. */
+// Each delivery carries its outbox key in the message's metadata, so that after a crash the
+// outbox can ask whether it already left (wasDelivered) instead of sending it twice.
+const DELIVERY_EVENT = 'okrbot_delivery';
+// How far back a delivery is looked for: the outbox gives up on a message after 3 days.
+const LOOK_BACK_SECONDS = 3 * 86_400;
+const HISTORY_PAGES = 5;
+
+/** Posts the first message (carrying the key), then the rest in its thread; the first message's ts. */
 async function postParts(
   slack: SlackContext,
   channel: string,
   messages: SlackMessage[],
+  key: string,
 ): Promise<string> {
   const [first, ...rest] = messages;
   if (!first) throw new Undeliverable('nothing to send');
@@ -48,6 +56,7 @@ async function postParts(
     blocks: first.blocks,
     unfurl_links: false,
     unfurl_media: false,
+    metadata: { event_type: DELIVERY_EVENT, event_payload: { key } },
   });
   const ts = posted.ts as string;
   if (rest.length) {
@@ -84,10 +93,10 @@ async function deliverPrompt(
     if (content.recipient.deactivatedAt)
       throw new Undeliverable('the Slack account is deactivated');
     const channel = await channelOf(slack, message.to);
-    const ts = await postParts(slack, channel, messages);
+    const ts = await postParts(slack, channel, messages, message.key);
     await deps.prompts.delivered(prompt.id, 'slack', channel, ts);
     bot.metrics.promptsSent.inc({ transport: 'slack' });
-    return { ok: true, messageId: ts, conversation: channel };
+    return { ok: true, messageId: ts };
   } catch (error) {
     if (error instanceof Undeliverable) dmProblem = error.message;
     else if (CANNOT_DM.has(slackErrorCode(error)))
@@ -112,7 +121,7 @@ async function deliverPrompt(
     ],
   };
   try {
-    const ts = await postParts(slack, channel, toMessages([addressed, ...blocks]));
+    const ts = await postParts(slack, channel, toMessages([addressed, ...blocks]), message.key);
     await deps.prompts.delivered(prompt.id, 'slack', channel, ts);
     bot.metrics.promptsSent.inc({ transport: 'slack' });
     return {
@@ -126,19 +135,72 @@ async function deliverPrompt(
   }
 }
 
-export function createSlackDelivery(slack: SlackContext) {
-  return async function deliver(message: OutboundMessage): Promise<DeliveryOutcome> {
+/** The message with this delivery key in a channel's recent history, if it is there. */
+async function findDelivered(
+  slack: SlackContext,
+  channel: string,
+  key: string,
+): Promise<string | undefined> {
+  const oldest = String(Math.floor(Date.now() / 1000) - LOOK_BACK_SECONDS);
+  let cursor: string | undefined;
+  for (let page = 0; page < HISTORY_PAGES; page++) {
+    const history = await withRateLimit(() =>
+      slack.client.conversations.history({
+        channel,
+        oldest,
+        limit: 200,
+        include_all_metadata: true,
+        ...(cursor ? { cursor } : {}),
+      }),
+    );
+    const found = history.messages?.find(
+      (m) =>
+        m.metadata?.event_type === DELIVERY_EVENT &&
+        (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key,
+    );
+    if (found?.ts) return found.ts;
+    cursor = history.response_metadata?.next_cursor || undefined;
+    if (!history.has_more || !cursor) return undefined;
+  }
+  return undefined;
+}
+
+export interface SlackDelivery {
+  deliver(message: OutboundMessage): Promise<DeliveryOutcome>;
+  wasDelivered(
+    message: OutboundMessage,
+  ): Promise<{ messageId: string; conversation: string } | undefined>;
+}
+
+export function createSlackDelivery(slack: SlackContext): SlackDelivery {
+  return { deliver, wasDelivered };
+
+  /** Where the message would be: its channel or the person's DM, and a prompt's team channel. */
+  async function wasDelivered(message: OutboundMessage) {
+    const places = [await channelOf(slack, message.to)];
+    if (message.content.type === 'prompt') {
+      const prompt = await slack.deps.prompts.get(message.content.promptId);
+      if (prompt) places.push(...(await slack.deps.teams.channels(prompt.teamId, 'slack')));
+    }
+    for (const channel of places) {
+      const ts = await findDelivered(slack, channel, message.key);
+      if (ts) return { messageId: ts, conversation: channel };
+    }
+    return undefined;
+  }
+
+  async function deliver(message: OutboundMessage): Promise<DeliveryOutcome> {
     const { content } = message;
     if (content.type === 'prompt')
       return deliverPrompt(slack, message, content.promptId, content.reminder);
     try {
       const channel = await channelOf(slack, message.to);
-      const ts = await postParts(slack, channel, renderSlack(content.reply));
-      return { ok: true, messageId: ts, conversation: channel };
+      const ts = await postParts(slack, channel, renderSlack(content.reply), message.key);
+      return { ok: true, messageId: ts };
     } catch (error) {
       if (error instanceof Undeliverable)
         return { ok: false, retry: 'never', error: error.message };
       return failedDelivery(error);
     }
-  };
+  }
 }

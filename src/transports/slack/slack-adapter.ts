@@ -68,7 +68,7 @@ export function createSlackAdapter(
     logger,
   });
   const slack = createSlackContext({ bot, client, identity, logger });
-  const deliver = createSlackDelivery(slack);
+  const delivery = createSlackDelivery(slack);
   let app: App | undefined;
   let workspace = '';
   let prune: NodeJS.Timeout | undefined;
@@ -205,9 +205,11 @@ export function createSlackAdapter(
     },
 
     async deliver(message) {
-      const outcome = await deliver(message);
+      const outcome = await delivery.deliver(message);
       if (!outcome.ok) lastError = outcome.error;
       return outcome;
     },
+
+    wasDelivered: (message) => delivery.wasDelivered(message),
   };
 }
