@@ -33,8 +33,9 @@ export interface FakeSlack {
   readonly calls: SlackCall[];
   users: FakeUser[];
   /**
-   * A Web API rate limit for chat.postMessage, as Slack enforces one: over this many posts
-   * within a second, a post is answered 429 with `Retry-After: 1` (and not stored).
+   * A Web API rate limit for chat.postMessage: this many posts a second, with bursts of up to
+   * a second's worth (a token bucket, as rate limits usually are); a post beyond it is answered
+   * 429 with `Retry-After: 1` and not stored.
    */
   postsPerSecond: number | undefined;
   /** chat.postMessage answers 429 because of postsPerSecond, so far. */
@@ -82,7 +83,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     string,
     { ts: string; thread_ts?: unknown; text?: unknown; metadata?: unknown; at: number }[]
   >();
-  const recentPosts: number[] = [];
+  const bucket = { tokens: 0, at: 0 };
   let rateLimited = 0;
   const failures = new Map<string, Failure[]>();
   const waiters: { method: string; count: number; resolve: () => void }[] = [];
@@ -268,16 +269,20 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve();
       }
-    if (method === 'chat.postMessage' && fake.postsPerSecond !== undefined) {
+    const limit = fake.postsPerSecond;
+    if (method === 'chat.postMessage' && limit !== undefined) {
       const now = Date.now();
-      while (recentPosts.length && (recentPosts[0] as number) <= now - 1000) recentPosts.shift();
-      if (recentPosts.length >= fake.postsPerSecond) {
+      bucket.tokens = bucket.at
+        ? Math.min(limit, bucket.tokens + ((now - bucket.at) / 1000) * limit)
+        : limit;
+      bucket.at = now;
+      if (bucket.tokens < 1) {
         rateLimited++;
         response.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' });
         response.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
         return;
       }
-      recentPosts.push(now);
+      bucket.tokens -= 1;
     }
     const failure = failures.get(method)?.shift();
     if (failure && 'delayMs' in failure) await new Promise((r) => setTimeout(r, failure.delayMs));
