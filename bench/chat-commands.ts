@@ -3,19 +3,19 @@
 // TEST_DATABASE_URL is set, on a fresh Postgres database. Also checks that `digest` costs the
 // same number of queries for 10 teams as for 1,000.
 // Usage: npx tsx bench/chat-commands.ts [--runs 50] [--teams 1000]
+
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { createCommandRegistry } from '../commands/index.ts';
 import type { Actor, Services } from '../src/chat/command.ts';
 import { createDispatcher, type Dispatch } from '../src/chat/dispatch.ts';
 import { type Database, openDatabase } from '../src/db/database.ts';
 import { DEFAULT_CACHE_DIR } from '../src/db/pglite-template.ts';
 import { cycleAt, digestPeriod } from '../src/domain/fiscal-calendar.ts';
 import { renderText } from '../src/reply/render-text.ts';
-import { createStore } from '../src/store/store.ts';
+import { createServices } from '../src/services.ts';
 import { createPostgresDatabase, dropPostgresDatabase } from '../test/support/databases.ts';
 import { median, numberOption, percentile } from './stats.ts';
 import {
@@ -129,10 +129,7 @@ async function openCounted(driver: Driver): Promise<Counted> {
 // --- the bot, wired as src/main.ts does --------------------------------------------------------
 
 function wire(database: Database, logger = pino({ level: 'silent' })) {
-  const services: Services = {
-    ...createStore(database.db),
-    registry: createCommandRegistry(),
-  };
+  const services: Services = createServices(database.db);
   const dispatch: Dispatch = createDispatcher({
     services,
     clock: () => new Date(SYNTHETIC_NOW),

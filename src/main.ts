@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { createCommandRegistry } from '../commands/index.ts';
 import { createAnswerCache } from './chat/answer-cache.ts';
 import type { Actor, Services } from './chat/command.ts';
 import { createDispatcher, type Dispatch } from './chat/dispatch.ts';
@@ -15,14 +14,15 @@ import { departments } from './db/schema/index.ts';
 import type { FiscalSettings } from './domain/fiscal-calendar.ts';
 import { dayIn } from './domain/fiscal-calendar.ts';
 import { suggest } from './domain/text.ts';
+import { startHousekeeping } from './housekeeping.ts';
 import { registerOperations } from './http/operations.ts';
 import { createHttpServer, type HttpServer, PortInUseError } from './http/server.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createOutboxHooks, type OutboxHooks } from './outbox/outbox-hooks.ts';
 import { createOutboxWorker, type OutboxWorker } from './outbox/outbox-worker.ts';
 import { createScheduler, type Scheduler } from './scheduler/scheduler.ts';
+import { createServices } from './services.ts';
 import type { ChatTransport } from './store/people.ts';
-import { createStore } from './store/store.ts';
 import type { ChatAdapter } from './transports/chat-adapter.ts';
 
 export interface Bot {
@@ -66,13 +66,10 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       'database ready',
     );
     if (config.demo) await loadDemoIfEmpty(database, fiscal, config.timeZone, logger);
-    const services: Services = {
-      ...createStore(database.db),
-      registry: createCommandRegistry(),
-    };
+    const metrics = createMetrics();
+    const services = createServices(database.db, metrics);
     const pinned = config.now;
     const clock = pinned ? () => new Date(pinned) : () => new Date();
-    const metrics = createMetrics();
     const dispatch = createDispatcher({
       services,
       clock,
@@ -170,7 +167,9 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
   });
   // Made once the adapters exist: it sends through them.
   let worker: OutboxWorker | undefined;
+  const stopHousekeeping = startHousekeeping(bot.services, logger);
   const stop = async () => {
+    stopHousekeeping();
     await bot.scheduler.stop();
     await worker?.stop();
     for (const adapter of [...adapters].reverse())
@@ -219,6 +218,7 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
       targetIntervalMs: config.outbox.channelIntervalMs,
       leaseMs: config.outbox.leaseMs,
       logger,
+      metrics: bot.metrics,
       crashAt: config.outbox.crashAt,
     });
     worker.start();

@@ -1,5 +1,6 @@
 import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
 import type { Rules } from '../domain/overdue.ts';
+import type { Metrics } from '../metrics.ts';
 import type { Reply } from '../reply/document.ts';
 import type { PersonRow } from '../store/people.ts';
 import type { Store } from '../store/store.ts';
@@ -51,7 +52,7 @@ export interface CommandRequest {
 }
 
 /** Everything a command may depend on; each command picks the parts it uses. */
-export type Services = Store & { registry: CommandRegistry };
+export type Services = Store & { registry: CommandRegistry; metrics: Metrics };
 
 export interface Command<Deps = Services> {
   name: string;

@@ -13,7 +13,7 @@ import { authorityOf, type UpdateDeps } from './updates.ts';
 // and how to answer. Slack adds buttons and a form around the same content; IRC sends it as
 // lines. Replies to it, from a Slack thread or an IRC private message, go through answerPrompt.
 
-export type PromptDeps = UpdateDeps & Pick<Services, 'prompts' | 'cycles'>;
+export type PromptDeps = UpdateDeps & Pick<Services, 'prompts' | 'cycles' | 'metrics'>;
 
 export interface PromptContent {
   prompt: PromptRow;
@@ -116,6 +116,16 @@ export async function answerPrompt(
     ctx,
     deps,
   );
-  if (answer.tone === 'info') await deps.prompts.answered(content.prompt.id, ctx.now);
+  if (answer.tone === 'info') await recordAnswer(content.prompt.id, ctx, deps);
   return answer;
+}
+
+/** A prompt got an answer that recorded something: it is answered, and /metrics counts it. */
+export async function recordAnswer(
+  promptId: number,
+  ctx: CommandContext,
+  deps: Pick<Services, 'prompts' | 'metrics'>,
+): Promise<void> {
+  await deps.prompts.answered(promptId, ctx.now);
+  deps.metrics.repliesRecorded.inc({ transport: ctx.actor.transport });
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { withTimeLimit } from '../db/time-limit.ts';
+import type { Metrics } from '../metrics.ts';
 import type { Claimed, OutboxStore } from '../store/outbox.ts';
 import type { PromptRunStore } from '../store/prompt-runs.ts';
 import type { PromptStore } from '../store/prompts.ts';
@@ -28,6 +29,8 @@ export interface OutboxWorkerOptions {
   /** A claim older than this is taken to be abandoned. */
   leaseMs: number;
   logger: Logger;
+  /** Counts prompts and reminders sent (/metrics). */
+  metrics?: Pick<Metrics, 'promptsSent'>;
   /** Test seam (OKRBOT_CRASH_AT): the process kills itself at this point, once. */
   crashAt?: CrashPoint | undefined;
   /** First retry delay after a transient failure; doubles per attempt up to 30 minutes. */
@@ -177,12 +180,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     );
     if (outcome.ok) {
       crash('after-send');
-      const note = [
-        outcome.note,
-        outcome.conversation ? `went to ${outcome.conversation}` : undefined,
-      ]
-        .filter(Boolean)
-        .join('; ');
+      const { note } = outcome;
       await record(delivery.key, () =>
         store.outbox.markSent(claim, instanceId, {
           messageId: outcome.messageId,
@@ -217,7 +215,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     );
   };
 
-  /** What a sent prompt or reminder changes beyond its own row (the adapter counts it sent). */
+  /** What a sent prompt or reminder changes beyond its own row. */
   const afterSent = async (
     key: string,
     message: OutboundMessage,
@@ -227,6 +225,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   ) => {
     if (message.content.type !== 'prompt') return;
     const { promptId, reminder } = message.content;
+    options.metrics?.promptsSent.inc({ transport });
     await record(key, async () => {
       if (reminder) await store.promptRuns.reminded(promptId, reminder);
       else

@@ -30,7 +30,10 @@ export type DeliveryOutcome =
       ok: true;
       /** The transport's id of the sent message (Slack `ts`; IRC has none: the target). */
       messageId: string;
-      /** Where it went, when not where it was addressed (a DM that fell back to a channel). */
+      /**
+       * The conversation it went to, when the address alone does not say (a person's DM
+       * channel, a team channel after a fallback): a prompt's replies are found by it.
+       */
       conversation?: string;
       /** Why it went elsewhere, recorded with the delivery. */
       note?: string;

@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCommandRegistry } from '../../commands/index.ts';
 import { registerDashboard } from '../../src/dashboard/routes.ts';
 import { importDemo } from '../../src/import/demo.ts';
-import { createStore } from '../../src/store/store.ts';
+import { createServices } from '../../src/services.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { startTestServer } from '../support/http-fixture.ts';
 import { exportOptions, fiscal } from '../support/quarter-export.ts';
@@ -35,7 +34,7 @@ describe.runIf(hasChromium)('the dashboard in headless Chromium', () => {
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
     await importDemo(database.db, { fiscal, defaultTimeZone: 'UTC' });
-    const services = { ...createStore(database.db), registry: createCommandRegistry() };
+    const services = createServices(database.db);
     const now = new Date('2021-01-15T12:00:00Z');
     server = await startTestServer((http) =>
       registerDashboard(http, {

@@ -236,7 +236,11 @@ describe('Slack', () => {
         },
         content: { type: 'prompt', promptId, reminder: 0 },
       });
-      expect(outcome).toEqual({ ok: true, messageId: expect.any(String) });
+      expect(outcome).toEqual({
+        ok: true,
+        messageId: expect.any(String),
+        conversation: `D${NURIA}`,
+      });
       const posted = fake.callsOf('chat.postMessage').at(-1) as SlackCall;
       dm = String(posted.body.channel);
       ts = (outcome as { messageId: string }).messageId;
@@ -606,6 +610,39 @@ describe('Slack', () => {
     expect(echo?.body.thread_ts).toBe('1700000099.000100');
     expect(blocksText(echo)).toContain('✓ Note added to the Analytics report');
     expect((await bot.services.prompts.get(prompt.id))?.answeredAt).not.toBeNull();
+  });
+
+  it('reads a line in an earlier prompt thread of its DM as an answer to the open prompt', async () => {
+    const nuria = await bot.services.people.findByHandle('nuria-ruiz');
+    const team = await bot.services.teams.find('analytics');
+    const prompt = await bot.services.prompts.ensure({
+      teamId: team?.id as number,
+      personId: nuria?.id as number,
+      month: '2019-11',
+      dueAt: new Date('2019-11-20T09:00:00Z'),
+    });
+    // A reminder went out since: the prompt now points at the reminder's message.
+    await bot.services.prompts.delivered(prompt.id, 'slack', `D${NURIA}`, '1700000300.000100');
+    const echo = await fake.next('chat.postMessage', () =>
+      post(
+        events,
+        sign(
+          eventEnvelope({
+            type: 'message',
+            channel_type: 'im',
+            channel: `D${NURIA}`,
+            user: NURIA,
+            text: 'note: also from an old thread',
+            ts: '1700000200.000002',
+            thread_ts: '1600000000.000100',
+          }),
+          'application/json',
+        ),
+      ),
+    );
+    expect(echo.body.thread_ts).toBe('1600000000.000100');
+    expect(blocksText(echo)).toContain('✓ Note added to the Analytics report');
+    expect(bot.metrics.repliesRecorded.value({ transport: 'slack' })).toBeGreaterThanOrEqual(3);
   });
 
   it('sends a prompt to the team channel, addressed by name only, when a DM is impossible', async () => {

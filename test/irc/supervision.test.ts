@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCommandRegistry } from '../../commands/index.ts';
 import type { Services } from '../../src/chat/command.ts';
 import { importDemo } from '../../src/import/demo.ts';
-import { createStore } from '../../src/store/store.ts';
+import { createServices } from '../../src/services.ts';
 import type { ChatAdapter } from '../../src/transports/chat-adapter.ts';
 import { createIrcAdapter } from '../../src/transports/irc/irc-adapter.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
@@ -23,7 +22,7 @@ describe('IRC connection supervision', () => {
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
     await importDemo(database.db, { fiscal: { startMonth: 7 }, defaultTimeZone: 'UTC' });
-    services = { ...createStore(database.db), registry: createCommandRegistry() };
+    services = createServices(database.db);
   });
   afterAll(async () => {
     for (const adapter of adapters) await adapter.stop();

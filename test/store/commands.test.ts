@@ -1,11 +1,11 @@
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS, createCommandRegistry } from '../../commands/index.ts';
+import { COMMANDS } from '../../commands/index.ts';
 import type { Actor, Services } from '../../src/chat/command.ts';
 import { importDemo } from '../../src/import/demo.ts';
 import { shellActor } from '../../src/main.ts';
 import { renderText } from '../../src/reply/render-text.ts';
-import { createStore } from '../../src/store/store.ts';
+import { createServices } from '../../src/services.ts';
 import { runShell } from '../../src/transports/shell.ts';
 import {
   createTestDatabase,
@@ -31,7 +31,7 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
   beforeAll(async () => {
     database = await createTestDatabase(driver);
     await importDemo(database.db, { fiscal, defaultTimeZone: 'UTC' });
-    services = { ...createStore(database.db), registry: createCommandRegistry() };
+    services = createServices(database.db);
     outputs.set(driver, new Map());
   });
   afterAll(() => database?.close());

@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCommandRegistry } from '../../commands/index.ts';
 import type { Actor, Services } from '../../src/chat/command.ts';
 import { registerDashboard } from '../../src/dashboard/routes.ts';
 import { importDemo } from '../../src/import/demo.ts';
 import { importQuarter } from '../../src/import/import-quarter.ts';
 import { parseQuarterFile } from '../../src/import/quarter-file.ts';
 import { renderText } from '../../src/reply/render-text.ts';
-import { createStore } from '../../src/store/store.ts';
+import { createServices } from '../../src/services.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
 import { testDispatcher } from '../support/dispatcher.ts';
 import { startTestServer } from '../support/http-fixture.ts';
@@ -43,7 +42,7 @@ teams:
       'mischief.yaml',
       { fiscal, defaultTimeZone: 'UTC' },
     );
-    services = { ...createStore(database.db), registry: createCommandRegistry() };
+    services = createServices(database.db);
     server = await startTestServer((http) =>
       registerDashboard(http, {
         services,

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCommandRegistry } from '../../commands/index.ts';
 import type { Actor, Services } from '../../src/chat/command.ts';
 import { importDemo } from '../../src/import/demo.ts';
 import { shellActor } from '../../src/main.ts';
 import { renderText } from '../../src/reply/render-text.ts';
-import { createStore } from '../../src/store/store.ts';
+import { createServices } from '../../src/services.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
 import { testDispatcher } from '../support/dispatcher.ts';
 
@@ -39,7 +38,7 @@ describe.each(drivers())('the permission matrix (%s)', (driver) => {
   beforeAll(async () => {
     database = await createTestDatabase(driver);
     await importDemo(database.db, { fiscal, defaultTimeZone: 'UTC' });
-    services = { ...createStore(database.db), registry: createCommandRegistry() };
+    services = createServices(database.db);
     const operator = {
       person: undefined,
       isAdmin: true,

@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCommandRegistry } from '../../commands/index.ts';
 import type { Services } from '../../src/chat/command.ts';
 import { type Database, openDatabase } from '../../src/db/database.ts';
 import { DEFAULT_CACHE_DIR } from '../../src/db/pglite-template.ts';
-import { createStore } from '../../src/store/store.ts';
+import { createServices } from '../../src/services.ts';
 import { testDispatcher } from '../support/dispatcher.ts';
 
 /** A department of `teams` teams, each with 2 goals, 3 status entries a goal and a report. */
@@ -51,10 +50,7 @@ describe('the digest', () => {
     );
     await department(database.db, 'small', 10);
     await department(database.db, 'large', 1000);
-    services = {
-      ...createStore(database.db),
-      registry: createCommandRegistry(),
-    };
+    services = createServices(database.db);
   });
   afterAll(() => database?.close());
 

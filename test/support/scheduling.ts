@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
-import { createCommandRegistry } from '../../commands/index.ts';
 import type { Services } from '../../src/chat/command.ts';
 import type { Db } from '../../src/db/database.ts';
 import { queryRows } from '../../src/db/rows.ts';
@@ -13,8 +12,8 @@ import {
   type OutboxWorkerOptions,
 } from '../../src/outbox/outbox-worker.ts';
 import { createScheduler, type Scheduler } from '../../src/scheduler/scheduler.ts';
+import { createServices } from '../../src/services.ts';
 import type { ChatTransport } from '../../src/store/people.ts';
-import { createStore } from '../../src/store/store.ts';
 import type { ChatAdapter } from '../../src/transports/chat-adapter.ts';
 
 // Helpers for scheduler and outbox tests: a small organisation from YAML, the services, and
@@ -24,7 +23,7 @@ export const fiscal = { startMonth: 7 };
 export const silent = pino({ level: 'silent' });
 
 export function servicesOf(db: Db): Services {
-  return { ...createStore(db), registry: createCommandRegistry() };
+  return createServices(db);
 }
 
 export async function importYaml(db: Db, yaml: string): Promise<void> {

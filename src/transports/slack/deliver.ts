@@ -73,6 +73,16 @@ async function postParts(
   return ts;
 }
 
+/**
+ * Where the prompt went, so replies in its thread find it. The message is out by now: a failure
+ * here must not make it count as unsent (the outbox records the place too, from the outcome).
+ */
+async function rememberPrompt(slack: SlackContext, promptId: number, channel: string, ts: string) {
+  await slack.deps.prompts
+    .delivered(promptId, 'slack', channel, ts)
+    .catch((err) => slack.logger.warn({ err, promptId }, 'could not record where a prompt went'));
+}
+
 async function deliverPrompt(
   slack: SlackContext,
   message: OutboundMessage,
@@ -94,9 +104,8 @@ async function deliverPrompt(
       throw new Undeliverable('the Slack account is deactivated');
     const channel = await channelOf(slack, message.to);
     const ts = await postParts(slack, channel, messages, message.key);
-    await deps.prompts.delivered(prompt.id, 'slack', channel, ts);
-    bot.metrics.promptsSent.inc({ transport: 'slack' });
-    return { ok: true, messageId: ts };
+    await rememberPrompt(slack, prompt.id, channel, ts);
+    return { ok: true, messageId: ts, conversation: channel };
   } catch (error) {
     if (error instanceof Undeliverable) dmProblem = error.message;
     else if (CANNOT_DM.has(slackErrorCode(error)))
@@ -122,8 +131,7 @@ async function deliverPrompt(
   };
   try {
     const ts = await postParts(slack, channel, toMessages([addressed, ...blocks]), message.key);
-    await deps.prompts.delivered(prompt.id, 'slack', channel, ts);
-    bot.metrics.promptsSent.inc({ transport: 'slack' });
+    await rememberPrompt(slack, prompt.id, channel, ts);
     return {
       ok: true,
       messageId: ts,

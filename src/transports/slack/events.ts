@@ -35,9 +35,7 @@ async function answer(
   const { ctx } = await slack.as(userId);
   const content = await promptContent(prompt, ctx, slack.deps);
   if (!content) return errorReply('That prompt is about a team that no longer exists.');
-  const reply = await answerPrompt(content, text, ctx, slack.deps);
-  if (reply.tone === 'info') slack.bot.metrics.repliesRecorded.inc({ transport: 'slack' });
-  return reply;
+  return answerPrompt(content, text, ctx, slack.deps);
 }
 
 async function onMessage(slack: SlackContext, event: MessageEvent): Promise<void> {
@@ -45,17 +43,16 @@ async function onMessage(slack: SlackContext, event: MessageEvent): Promise<void
   if (event.subtype || event.bot_id || !event.user) return;
   const text = fromSlackText(event.text ?? '');
   if (!text) return;
-  if (event.thread_ts && event.thread_ts !== event.ts) {
-    const prompt = await slack.deps.prompts.byMessage('slack', event.channel, event.thread_ts);
-    if (prompt)
-      await slack.post(
-        event.channel,
-        await answer(slack, prompt, text, event.user),
-        event.thread_ts,
-      );
-    return;
+  const inThread = event.thread_ts && event.thread_ts !== event.ts ? event.thread_ts : undefined;
+  if (inThread) {
+    const prompt = await slack.deps.prompts.byMessage('slack', event.channel, inThread);
+    if (prompt) {
+      await slack.post(event.channel, await answer(slack, prompt, text, event.user), inThread);
+      return;
+    }
   }
-  // In channels okrbot listens only through /okr; its DM is a chat like the shell.
+  // In channels okrbot listens only through /okr and prompt threads; its DM is a chat like the
+  // shell, threads included (an earlier prompt's thread, after a reminder replaced it).
   if (event.channel_type !== 'im') return;
   const actor = await slack.identity.actor(event.user);
   const [name = ''] = text.split(/\s+/);
@@ -68,13 +65,13 @@ async function onMessage(slack: SlackContext, event: MessageEvent): Promise<void
       await slack.post(
         event.channel,
         await answer(slack, open, text, event.user),
-        open.messageId ?? undefined,
+        inThread ?? open.messageId ?? undefined,
       );
       return;
     }
   }
   const reply = await slack.bot.dispatch(text, actor);
-  if (reply) await slack.post(event.channel, reply);
+  if (reply) await slack.post(event.channel, reply, inThread);
 }
 
 export function registerEvents(app: App, slack: SlackContext): void {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { App, types } from '@slack/bolt';
 import type { CommandContext } from '../../chat/command.ts';
+import { recordAnswer } from '../../chat/prompt-content.ts';
 import { prepareTeamUpdate } from '../../chat/team-update.ts';
 import {
   addTeamNote,
@@ -264,10 +265,8 @@ export function registerForms(app: App, slack: SlackContext): void {
       const { ctx } = await slack.as(body.user.id);
       try {
         const { reply: answer, recorded } = await submit(slack, ctx, origin, form);
-        if (recorded && origin.promptId !== undefined) {
-          await slack.deps.prompts.answered(origin.promptId, ctx.now);
-          slack.bot.metrics.repliesRecorded.inc({ transport: 'slack' });
-        }
+        if (recorded && origin.promptId !== undefined)
+          await recordAnswer(origin.promptId, ctx, slack.deps);
         await confirm(slack, origin, body.user.id, answer);
       } catch (error) {
         const errorId = randomBytes(4).toString('hex');

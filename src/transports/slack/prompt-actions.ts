@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { App, BlockButtonAction, BlockStaticSelectAction } from '@slack/bolt';
-import { promptContent } from '../../chat/prompt-content.ts';
+import { promptContent, recordAnswer } from '../../chat/prompt-content.ts';
 import { authorityOf, setGoalStatus } from '../../chat/updates.ts';
 import type { Status } from '../../domain/status.ts';
 import { errorReply, type Line, list, type Reply } from '../../reply/document.ts';
@@ -89,8 +89,7 @@ export function registerPromptActions(app: App, slack: SlackContext): void {
       });
       const prompt = await promptOf(slack, origin);
       if (!outcome.ok || !prompt) return;
-      await slack.deps.prompts.answered(prompt.id, ctx.now);
-      slack.bot.metrics.repliesRecorded.inc({ transport: 'slack' });
+      await recordAnswer(prompt.id, ctx, slack.deps);
       // Show the new status in the prompt itself when it is one message (longer ones keep
       // the menus' own display).
       const content = await promptContent(prompt, ctx, slack.deps);

@@ -27,10 +27,6 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 // much bigger is refused with 413 before it is read.
 const BODY_LIMIT = 1024 * 1024;
 
-// Redeliveries come within minutes and replays within Slack's 5-minute signature window:
-// a day of inbound ids is plenty.
-const INBOUND_MEMORY_MS = 24 * 3_600_000;
-
 /** Bolt's logger interface on top of the bot's pino logger. */
 function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: 'bolt' });
@@ -71,7 +67,6 @@ export function createSlackAdapter(
   const delivery = createSlackDelivery(slack);
   let app: App | undefined;
   let workspace = '';
-  let prune: NodeJS.Timeout | undefined;
   let lastError: string | undefined;
   // Socket Mode's connection; HTTP mode has none of its own to lose.
   let socketUp = !config.appToken;
@@ -179,16 +174,9 @@ export function createSlackAdapter(
         .linkByEmail()
         .then((linked) => linked && logger.info({ linked }, 'Slack users linked by email'))
         .catch((err) => logger.warn({ err }, 'linking Slack users by email failed'));
-      const forget = () =>
-        void bot.services.inboundEvents
-          .prune(new Date(Date.now() - INBOUND_MEMORY_MS))
-          .catch((err) => logger.warn({ err }, 'pruning inbound event ids failed'));
-      forget();
-      prune = setInterval(forget, 3_600_000).unref();
     },
 
     async stop() {
-      clearInterval(prune);
       if (app && config.appToken) await app.stop();
       app = undefined;
     },

@@ -1,11 +1,10 @@
 import pino, { type Logger } from 'pino';
-import { createCommandRegistry } from '../../../commands/index.ts';
 import type { Services } from '../../../src/chat/command.ts';
 import type { Dispatch } from '../../../src/chat/dispatch.ts';
 import type { IrcConfig } from '../../../src/config/load-config.ts';
 import { importDemo } from '../../../src/import/demo.ts';
 import { createMetrics, type Metrics } from '../../../src/metrics.ts';
-import { createStore } from '../../../src/store/store.ts';
+import { createServices } from '../../../src/services.ts';
 import type { ChatAdapter } from '../../../src/transports/chat-adapter.ts';
 import {
   createIrcAdapter,
@@ -72,7 +71,7 @@ export function quietLogger(): Logger {
 export async function startBot(options: BotOptions): Promise<TestBot> {
   const database = await createTestDatabase('pglite');
   await importDemo(database.db, { fiscal: { startMonth: 7 }, defaultTimeZone: 'UTC' });
-  const services: Services = { ...createStore(database.db), registry: createCommandRegistry() };
+  const services: Services = createServices(database.db);
   const metrics = createMetrics();
   const twins: ChatAdapter[] = [];
   const make = (irc = options.irc) => {
