@@ -78,7 +78,7 @@ describe('IRC reconnection', () => {
       adapter: {
         backoff: {
           initialMs: 250,
-          maxMs: 4_000,
+          maxMs: 8_000,
           stableMs: 60_000,
           registrationTimeoutMs: 10_000,
           random: () => 1,
@@ -107,9 +107,10 @@ describe('IRC reconnection', () => {
     });
 
     // Past three backoff steps (0.25 + 0.5 + 1 s), and the next retry far enough off that the
-    // watcher is back in the channel before the bot is.
-    await until(() => (retryOf(bot)?.attempt ?? 0) >= 5, 'the fifth retry is scheduled');
-    expect(retryOf(bot)?.seconds).toBeGreaterThanOrEqual(3);
+    // network restarts and the watcher is back in the channel before the bot is, even on a
+    // loaded machine.
+    await until(() => (retryOf(bot)?.attempt ?? 0) >= 6, 'the sixth retry is scheduled', 20_000);
+    expect(retryOf(bot)?.seconds).toBeGreaterThanOrEqual(7);
     await network.restart();
     const back = await connect({ port: network.port, nick: 'watcher', channels: ['#okr'] });
     const rejoined = new Promise<string | false | undefined>((resolve) =>
