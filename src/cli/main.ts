@@ -110,19 +110,26 @@ async function start(env: NodeJS.ProcessEnv): Promise<number> {
   try {
     const frontends = await startFrontends(bot);
     try {
-      if (frontends.adapters.length > 0) {
+      const chatOnly = frontends.adapters.length === 0;
+      // Beside Slack or IRC the shell runs only on a terminal: a service's standard input is
+      // closed or /dev/null, and its end must not stop the bot.
+      if (!chatOnly && !process.stdin.isTTY) {
         await stopSignal(logger);
         return 0;
       }
-      // No Slack or IRC: the chat is this terminal (or the lines piped in).
+      // The chat in this terminal (or the lines piped in); `quit` ends okrbot, as SIGTERM does.
       const actor = await shellActor(bot.services, config.actAs, config.admins);
-      await runShell({
+      const stopped = new AbortController();
+      const shell = runShell({
         dispatch: bot.dispatch,
         actor,
         input: process.stdin,
         output: process.stdout,
         historyFile: config.databaseUrl ? undefined : join(config.dataDir, 'shell_history'),
+        signal: stopped.signal,
       });
+      if (!chatOnly) await Promise.race([shell, stopSignal(logger).then(() => stopped.abort())]);
+      await shell;
       return 0;
     } finally {
       await frontends.stop();

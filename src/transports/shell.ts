@@ -16,6 +16,8 @@ export interface ShellOptions {
   output: NodeJS.WritableStream & { isTTY?: boolean };
   /** Where a terminal session keeps its history between runs; none for pipes. */
   historyFile?: string;
+  /** Ends the shell (the bot is stopping for another reason, such as SIGTERM). */
+  signal?: AbortSignal;
 }
 
 const QUIT = new Set(['quit', 'exit', ':q']);
@@ -29,8 +31,9 @@ export async function runShell(options: ShellOptions): Promise<void> {
   return options.input.isTTY ? runTerminal(options) : runPipe(options);
 }
 
-async function runPipe({ dispatch, actor, input, output }: ShellOptions): Promise<void> {
+async function runPipe({ dispatch, actor, input, output, signal }: ShellOptions): Promise<void> {
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
+  signal?.addEventListener('abort', () => lines.close(), { once: true });
   let first = true;
   for await (const line of lines) {
     if (QUIT.has(line.trim())) break;
@@ -47,6 +50,7 @@ async function runTerminal({
   input,
   output,
   historyFile,
+  signal,
 }: ShellOptions): Promise<void> {
   const history = historyFile ? await loadHistory(historyFile) : [];
   const rl = createInterface({
@@ -67,6 +71,9 @@ async function runTerminal({
   };
   prompt();
   const done = new Promise<void>((resolve) => rl.once('close', resolve));
+  signal?.addEventListener('abort', () => rl.close(), { once: true });
+  // Ctrl-C leaves, as `quit` does (raw mode keeps it from reaching the process as a signal).
+  rl.on('SIGINT', () => rl.close());
   // One command at a time, in order, even when lines are pasted faster than replies come.
   let queue = Promise.resolve();
   rl.on('line', (line) => {
