@@ -67,6 +67,17 @@ describe('Slack', () => {
       private_metadata: string;
       blocks: { block_id: string }[];
     };
+  /** Nuria's Analytics prompt for a month (created once). */
+  const analyticsPrompt = async (month: string) => {
+    const team = await bot.services.teams.find('analytics');
+    const nuria = await bot.services.people.findByHandle('nuria-ruiz');
+    return bot.services.prompts.ensure({
+      teamId: team?.id as number,
+      personId: nuria?.id as number,
+      month,
+      dueAt: new Date(`${month}-20T08:00:00Z`),
+    });
+  };
   const goalId = async (taskId: string) =>
     (await rows<{ id: number }>(sql`select id from goals where ${taskId} = any(task_ids)`))[0]?.id;
 
@@ -216,15 +227,7 @@ describe('Slack', () => {
     let ts: string;
 
     beforeAll(async () => {
-      const team = await bot.services.teams.find('analytics');
-      const nuria = await bot.services.people.findByHandle('nuria-ruiz');
-      const prompt = await bot.services.prompts.ensure({
-        teamId: team?.id as number,
-        personId: nuria?.id as number,
-        month: '2019-08',
-        dueAt: new Date('2019-08-20T08:00:00Z'),
-      });
-      promptId = prompt.id;
+      promptId = (await analyticsPrompt('2019-08')).id;
     });
 
     it('goes out as a DM with a status menu and an Add note button per goal', async () => {
@@ -565,14 +568,7 @@ describe('Slack', () => {
   });
 
   it('runs commands sent in its DM, and reads a non-command there as the answer to an open prompt', async () => {
-    const nuria = await bot.services.people.findByHandle('nuria-ruiz');
-    const team = await bot.services.teams.find('analytics');
-    const prompt = await bot.services.prompts.ensure({
-      teamId: team?.id as number,
-      personId: nuria?.id as number,
-      month: '2019-10',
-      dueAt: new Date('2019-10-20T08:00:00Z'),
-    });
+    const prompt = await analyticsPrompt('2019-10');
     await bot.services.prompts.delivered(prompt.id, 'slack', `D${NURIA}`, '1700000099.000100');
     const posts = fake.callsOf('chat.postMessage').length;
     await post(
@@ -613,14 +609,7 @@ describe('Slack', () => {
   });
 
   it('reads a line in an earlier prompt thread of its DM as an answer to the open prompt', async () => {
-    const nuria = await bot.services.people.findByHandle('nuria-ruiz');
-    const team = await bot.services.teams.find('analytics');
-    const prompt = await bot.services.prompts.ensure({
-      teamId: team?.id as number,
-      personId: nuria?.id as number,
-      month: '2019-11',
-      dueAt: new Date('2019-11-20T09:00:00Z'),
-    });
+    const prompt = await analyticsPrompt('2019-11');
     // A reminder went out since: the prompt now points at the reminder's message.
     await bot.services.prompts.delivered(prompt.id, 'slack', `D${NURIA}`, '1700000300.000100');
     const echo = await fake.next('chat.postMessage', () =>
@@ -650,12 +639,7 @@ describe('Slack', () => {
     const team = await bot.services.teams.find('analytics');
     const change = { personId: null, at: new Date(), source: 'slack' as const };
     await bot.services.admin.setChannel(team?.id as number, 'slack', 'C0ANALYTICS', change);
-    const prompt = await bot.services.prompts.ensure({
-      teamId: team?.id as number,
-      personId: nuria?.id as number,
-      month: '2019-09',
-      dueAt: new Date('2019-09-20T08:00:00Z'),
-    });
+    const prompt = await analyticsPrompt('2019-09');
     fake.failNext('conversations.open', { error: 'user_disabled' });
     const outcome = await slack.deliver({
       key: `prompt:fallback:${prompt.id}`,
