@@ -175,30 +175,12 @@ export async function runOverdue(ctx: RunContext<'overdue'>, deps: JobDeps): Pro
     const rows: NewDelivery[] = [];
     for (const person of to.people) {
       const key = nudgeKey(item, today, person.handle);
-      const away = absence(person, now, zone);
-      if (snoozed)
-        rows.push(
-          skipFor(
-            key,
-            'nudge',
-            person,
-            `${item.ref} is snoozed until the end of ${dayIn(new Date((item.snoozedUntil as Date).getTime() - 1), zone)}`,
-            content,
-            runId,
-          ),
-        );
-      else if (away) rows.push(skipFor(key, 'nudge', person, away, content, runId));
-      else
-        rows.push(
-          messageTo(
-            key,
-            'nudge',
-            person,
-            routeTo(accounts.get(person.id), deps.transports),
-            content,
-            runId,
-          ),
-        );
+      // A snooze or an absence is recorded as a skip with its reason, under the same key.
+      const skip = snoozed
+        ? `${item.ref} is snoozed until the end of ${dayIn(new Date((item.snoozedUntil as Date).getTime() - 1), zone)}`
+        : absence(person, now, zone);
+      const route = skip ? { skip } : routeTo(accounts.get(person.id), deps.transports);
+      rows.push(messageTo(key, 'nudge', person, route, content, runId));
     }
     for (const person of to.away)
       rows.push(

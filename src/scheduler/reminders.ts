@@ -67,30 +67,13 @@ export async function runReminders(
       );
     const key = reminderKey(prompt.promptId, latest.n);
     const missedBy = now.getTime() - latest.at.getTime();
-    const away = absence(prompt, now, prompt.zone);
-    if (missedBy > schedule.catchUpSeconds * 1000)
-      rows.push(
-        skipFor(
-          key,
-          'reminder',
-          person,
-          `missed: okrbot was not running on ${dayIn(latest.at, prompt.zone)}, and it is too late now`,
-          content,
-          null,
-        ),
-      );
-    else if (away) rows.push(skipFor(key, 'reminder', person, away, content, null));
-    else
-      rows.push(
-        messageTo(
-          key,
-          'reminder',
-          person,
-          routeTo(accounts.get(prompt.personId), deps.transports),
-          content,
-          null,
-        ),
-      );
+    // Too late, or away: recorded as a skip with its reason, under the reminder's key.
+    const skip =
+      missedBy > schedule.catchUpSeconds * 1000
+        ? `missed: okrbot was not running on ${dayIn(latest.at, prompt.zone)}, and it is too late now`
+        : absence(prompt, now, prompt.zone);
+    const route = skip ? { skip } : routeTo(accounts.get(prompt.personId), deps.transports);
+    rows.push(messageTo(key, 'reminder', person, route, content, null));
   }
   return tally(emptySummary(), await store.outbox.enqueue(rows));
 }
