@@ -9,13 +9,13 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import type { Actor, Services } from '../src/chat/command.ts';
-import { createDispatcher, type Dispatch } from '../src/chat/dispatch.ts';
+import { createServices } from '../src/app/services.ts';
+import type { Actor, Services } from '../src/core/command.ts';
+import { createDispatcher, type Dispatch } from '../src/core/dispatch.ts';
 import { type Database, openDatabase } from '../src/db/database.ts';
 import { DEFAULT_CACHE_DIR } from '../src/db/pglite-template.ts';
 import { cycleAt, digestPeriod } from '../src/domain/fiscal-calendar.ts';
 import { renderText } from '../src/reply/render-text.ts';
-import { createServices } from '../src/services.ts';
 import { createPostgresDatabase, dropPostgresDatabase } from '../test/support/databases.ts';
 import { median, numberOption, percentile } from './stats.ts';
 import {

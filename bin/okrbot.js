@@ -30,11 +30,11 @@ function buildIsFresh() {
 
 let entry;
 if (buildIsFresh()) {
-  entry = '../dist/src/cli/main.js';
+  entry = '../dist/src/app/cli/main.js';
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  entry = '../src/cli/main.ts';
+  entry = '../src/app/cli/main.ts';
 }
 const { main } = await import(entry);
 process.exitCode = await main(process.argv.slice(2));

@@ -1,7 +1,7 @@
-import { defineCommand, type Services } from '../src/chat/command.ts';
-import { changeOf } from '../src/chat/updates.ts';
+import { defineCommand, type Services } from '../src/core/command.ts';
 import { parseUntil, untilProblem } from '../src/domain/durations.ts';
 import { dayIn, endOfDayIn } from '../src/domain/fiscal-calendar.ts';
+import { changeOf } from '../src/features/updates.ts';
 import { code, errorReply, paragraph, reply } from '../src/reply/document.ts';
 
 type Deps = Pick<Services, 'admin'>;

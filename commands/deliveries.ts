@@ -1,6 +1,6 @@
-import { defineCommand, type Services } from '../src/chat/command.ts';
-import { deliveriesOverview, explainPerson } from '../src/chat/deliveries-report.ts';
+import { defineCommand, type Services } from '../src/core/command.ts';
 import { suggest } from '../src/domain/text.ts';
+import { deliveriesOverview, explainPerson } from '../src/features/deliveries-report.ts';
 import { code, errorReply } from '../src/reply/document.ts';
 
 type Deps = Pick<

@@ -1,7 +1,7 @@
-import { defineCommand, type Services } from '../src/chat/command.ts';
-import { type GoalNode, goalTree } from '../src/chat/goal-tree.ts';
-import { fallbackNote, findTeamOrExplain, teamQuarter } from '../src/chat/lookups.ts';
+import { defineCommand, type Services } from '../src/core/command.ts';
 import { goalRef } from '../src/domain/refs.ts';
+import { type GoalNode, goalTree } from '../src/features/goal-tree.ts';
+import { fallbackNote, findTeamOrExplain, teamQuarter } from '../src/features/lookups.ts';
 import {
   badge,
   code,

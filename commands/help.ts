@@ -1,4 +1,4 @@
-import { defineCommand, type Services } from '../src/chat/command.ts';
+import { defineCommand, type Services } from '../src/core/command.ts';
 import { suggest } from '../src/domain/text.ts';
 import {
   code,

@@ -1,4 +1,4 @@
-import { type Command, createRegistry, type Services } from '../src/chat/command.ts';
+import { type Command, createRegistry, type Services } from '../src/core/command.ts';
 import { awayCommand } from './away.ts';
 import { deliveriesCommand } from './deliveries.ts';
 import { digestCommand } from './digest.ts';

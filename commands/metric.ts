@@ -1,6 +1,6 @@
-import { defineCommand, type Services } from '../src/chat/command.ts';
-import { authorityOf, recordMetric, resolveTarget } from '../src/chat/updates.ts';
+import { defineCommand, type Services } from '../src/core/command.ts';
 import { parseReplyLine } from '../src/domain/reply-parser.ts';
+import { authorityOf, recordMetric, resolveTarget } from '../src/features/updates.ts';
 import { code, errorReply } from '../src/reply/document.ts';
 import { outcomeReply } from './set.ts';
 

@@ -1,6 +1,6 @@
-import { defineCommand, type Services } from '../src/chat/command.ts';
-import { ownTeam, teamAtStart } from '../src/chat/lookups.ts';
-import { addTeamNote, authorityOf } from '../src/chat/updates.ts';
+import { defineCommand, type Services } from '../src/core/command.ts';
+import { ownTeam, teamAtStart } from '../src/features/lookups.ts';
+import { addTeamNote, authorityOf } from '../src/features/updates.ts';
 import { code, errorReply } from '../src/reply/document.ts';
 import { outcomeReply } from './set.ts';
 

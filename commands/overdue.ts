@@ -1,8 +1,8 @@
-import { defineCommand, type Services } from '../src/chat/command.ts';
-import { findingItem } from '../src/chat/findings.ts';
-import { scopeOf } from '../src/chat/lookups.ts';
+import { defineCommand, type Services } from '../src/core/command.ts';
 import { dayIn } from '../src/domain/fiscal-calendar.ts';
 import { assess } from '../src/domain/overdue.ts';
+import { findingItem } from '../src/features/findings.ts';
+import { scopeOf } from '../src/features/lookups.ts';
 import {
   type Block,
   context,

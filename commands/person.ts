@@ -1,6 +1,13 @@
-import { defineCommand, type Services } from '../src/chat/command.ts';
-import { changeOf } from '../src/chat/updates.ts';
+import { defineCommand, type Services } from '../src/core/command.ts';
 import { slugify } from '../src/domain/text.ts';
+import {
+  accountProblem,
+  CHAT_TRANSPORT_CHOICES,
+  CHAT_TRANSPORTS,
+  chatTransportInfo,
+  parseChatTransport,
+} from '../src/domain/transports.ts';
+import { changeOf } from '../src/features/updates.ts';
 import { code, errorReply, paragraph, reply } from '../src/reply/document.ts';
 
 type Deps = Pick<Services, 'people' | 'admin'>;
@@ -23,14 +30,11 @@ export const personCommand = defineCommand<Deps>({
         : errorReply(`The handle ${handle} is taken.`);
     }
     if (verb === 'link' && handle && rest.length === 2) {
-      const [transport = '', id = ''] = rest;
-      if (transport !== 'slack' && transport !== 'irc')
-        return errorReply('Link a slack or an irc account.');
-      // Slack user ids and IRC services account names; never IRC nicks, which anyone can take.
-      if (transport === 'slack' && !/^[UW][A-Z0-9]{6,}$/.test(id))
-        return errorReply(`"${id}" is not a Slack user id (like U0123ABCD).`);
-      if (transport === 'irc' && !/^[A-Za-z0-9_\-[\]\\^{}|`]{1,50}$/.test(id))
-        return errorReply(`"${id}" is not an IRC account name.`);
+      const [transportText = '', id = ''] = rest;
+      const transport = parseChatTransport(transportText);
+      if (!transport) return errorReply(`Link an account on ${CHAT_TRANSPORTS.join(' or ')}.`);
+      const problem = accountProblem(transport, id);
+      if (problem) return errorReply(problem);
       const person = await deps.people.findByHandle(handle);
       if (!person)
         return errorReply(
@@ -43,7 +47,7 @@ export const personCommand = defineCommand<Deps>({
         return errorReply(`That ${transport} account is already linked to someone else.`);
       return reply(
         paragraph(
-          `${person.name} is now linked to the ${transport === 'irc' ? 'IRC services account' : 'Slack user'} ${id}.`,
+          `${person.name} is now linked to the ${chatTransportInfo(transport).account.noun} ${id}.`,
         ),
       );
     }
@@ -51,7 +55,7 @@ export const personCommand = defineCommand<Deps>({
       'Usage: ',
       code('person add <handle> <name>'),
       ' or ',
-      code('person link <handle> slack|irc <id>'),
+      code(`person link <handle> ${CHAT_TRANSPORT_CHOICES} <id>`),
       '.',
     );
   },

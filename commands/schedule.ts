@@ -1,7 +1,4 @@
-import { channelProblem } from '../src/chat/channel-names.ts';
-import { type CommandContext, defineCommand, type Services } from '../src/chat/command.ts';
-import type { Department } from '../src/chat/lookups.ts';
-import { changeOf } from '../src/chat/updates.ts';
+import { type CommandContext, defineCommand, type Services } from '../src/core/command.ts';
 import {
   type AnySchedule,
   describeSchedule,
@@ -11,6 +8,9 @@ import {
   SCHEDULE_KINDS,
   type ScheduleKind,
 } from '../src/domain/schedules.ts';
+import { channelProblem, parseChatTransport } from '../src/domain/transports.ts';
+import type { Department } from '../src/features/lookups.ts';
+import { changeOf } from '../src/features/updates.ts';
 import {
   type Block,
   code,
@@ -154,13 +154,9 @@ async function digestChannel(
   ctx: CommandContext,
   deps: Deps,
 ): Promise<Reply> {
-  const [action = '', transport = '', channel = ''] = words;
-  if (
-    !['add', 'remove'].includes(action) ||
-    (transport !== 'slack' && transport !== 'irc') ||
-    !channel
-  )
-    return usage();
+  const [action = '', transportText = '', channel = ''] = words;
+  const transport = parseChatTransport(transportText);
+  if (!['add', 'remove'].includes(action) || !transport || !channel) return usage();
   const problem = channelProblem(transport, channel);
   if (problem) return errorReply(problem);
   const done = await deps.schedules.setDigestChannel(

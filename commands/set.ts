@@ -1,12 +1,12 @@
-import { defineCommand, type Services } from '../src/chat/command.ts';
+import { defineCommand, type Services } from '../src/core/command.ts';
+import { parseRef } from '../src/domain/refs.ts';
+import { parseReplyLine } from '../src/domain/reply-parser.ts';
 import {
   authorityOf,
   resolveTarget,
   setGoalStatus,
   setKeyResultStatus,
-} from '../src/chat/updates.ts';
-import { parseRef } from '../src/domain/refs.ts';
-import { parseReplyLine } from '../src/domain/reply-parser.ts';
+} from '../src/features/updates.ts';
 import { code, errorReply, paragraph, type Reply, reply } from '../src/reply/document.ts';
 
 type Deps = Pick<Services, 'goals' | 'keyResults' | 'people' | 'changes' | 'teams'>;

@@ -1,9 +1,9 @@
-import { defineCommand, type Services } from '../src/chat/command.ts';
-import { authorityOf, changeOf, resolveRef } from '../src/chat/updates.ts';
+import { defineCommand, type Services } from '../src/core/command.ts';
 import { parseUntil, untilProblem } from '../src/domain/durations.ts';
 import { dayIn, endOfDayIn } from '../src/domain/fiscal-calendar.ts';
 import { mayChangeKeyResult, mayChangeTeam } from '../src/domain/permissions.ts';
 import { parseRef } from '../src/domain/refs.ts';
+import { authorityOf, changeOf, resolveRef } from '../src/features/updates.ts';
 import { code, errorReply, paragraph, reply } from '../src/reply/document.ts';
 
 type Deps = Pick<Services, 'goals' | 'keyResults' | 'people' | 'changes' | 'teams' | 'admin'>;

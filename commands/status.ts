@@ -3,13 +3,13 @@ import {
   type CommandContext,
   defineCommand,
   type Services,
-} from '../src/chat/command.ts';
-import { type GoalNode, goalTree, groupByHeading } from '../src/chat/goal-tree.ts';
-import { fallbackNote, findTeamOrExplain, teamQuarter } from '../src/chat/lookups.ts';
-import { showItem } from '../src/chat/show-item.ts';
-import { paths, publicLink } from '../src/dashboard/urls.ts';
+} from '../src/core/command.ts';
 import { dayIn } from '../src/domain/fiscal-calendar.ts';
 import { parseRef } from '../src/domain/refs.ts';
+import { paths, publicLink } from '../src/features/dashboard-paths.ts';
+import { type GoalNode, goalTree, groupByHeading } from '../src/features/goal-tree.ts';
+import { fallbackNote, findTeamOrExplain, teamQuarter } from '../src/features/lookups.ts';
+import { showItem } from '../src/features/show-item.ts';
 import {
   badge,
   code,

@@ -1,8 +1,8 @@
-import { channelProblem } from '../src/chat/channel-names.ts';
-import { defineCommand, type Services } from '../src/chat/command.ts';
-import { findTeamOrExplain } from '../src/chat/lookups.ts';
-import { changeOf } from '../src/chat/updates.ts';
+import { defineCommand, type Services } from '../src/core/command.ts';
 import { cleanText, normalizeIdentifier, slugify } from '../src/domain/text.ts';
+import { channelProblem, parseChatTransport } from '../src/domain/transports.ts';
+import { findTeamOrExplain } from '../src/features/lookups.ts';
+import { changeOf } from '../src/features/updates.ts';
 import { code, errorReply, paragraph, type Reply, reply } from '../src/reply/document.ts';
 
 type Deps = Pick<Services, 'teams' | 'people' | 'admin'>;
@@ -155,17 +155,13 @@ export const teamCommand = defineCommand<Deps>({
       case 'channel': {
         if (!isAdmin) return admins();
         const [teamText = '', transport = '', channel = ''] = rest;
-        if (!['slack', 'irc'].includes(transport) || !channel) return usage();
-        const problem = channelProblem(transport as 'slack' | 'irc', channel);
+        const chat = parseChatTransport(transport);
+        if (!chat || !channel) return usage();
+        const problem = channelProblem(chat, channel);
         if (problem) return errorReply(problem);
         const found = await findTeamOrExplain(teamText, deps.teams);
         if ('reply' in found) return found.reply;
-        const added = await deps.admin.setChannel(
-          found.team.id,
-          transport as 'slack' | 'irc',
-          channel,
-          changeOf(ctx),
-        );
+        const added = await deps.admin.setChannel(found.team.id, chat, channel, changeOf(ctx));
         return reply(
           paragraph(
             added

@@ -1,5 +1,5 @@
-import { defineCommand, type Services } from '../src/chat/command.ts';
-import { describeUndo } from '../src/chat/undo.ts';
+import { defineCommand, type Services } from '../src/core/command.ts';
+import { describeUndo } from '../src/features/undo.ts';
 
 export const undoCommand = defineCommand<Pick<Services, 'changes'>>({
   name: 'undo',

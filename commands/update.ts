@@ -1,8 +1,8 @@
-import { defineCommand, type Services } from '../src/chat/command.ts';
-import { numberGoals } from '../src/chat/goal-tree.ts';
-import { fallbackNote } from '../src/chat/lookups.ts';
-import { applyReply, createReplyExchange, updateHelp } from '../src/chat/reply-exchange.ts';
-import { prepareTeamUpdate, teamToUpdate } from '../src/chat/team-update.ts';
+import { defineCommand, type Services } from '../src/core/command.ts';
+import { numberGoals } from '../src/features/goal-tree.ts';
+import { fallbackNote } from '../src/features/lookups.ts';
+import { applyReply, createReplyExchange, updateHelp } from '../src/features/reply-exchange.ts';
+import { prepareTeamUpdate, teamToUpdate } from '../src/features/team-update.ts';
 import { errorReply, heading, list, paragraph, reply } from '../src/reply/document.ts';
 
 type Deps = Pick<Services, 'goals' | 'keyResults' | 'people' | 'changes' | 'teams' | 'cycles'>;

@@ -1,7 +1,8 @@
-import { defineCommand, type Services } from '../src/chat/command.ts';
-import { unlinkedReason } from '../src/chat/updates.ts';
+import { defineCommand, type Services } from '../src/core/command.ts';
 import { promptRecipients } from '../src/domain/delegation.ts';
 import { dayIn } from '../src/domain/fiscal-calendar.ts';
+import { LOCAL_TRANSPORT } from '../src/domain/transports.ts';
+import { unlinkedReason } from '../src/features/updates.ts';
 import { code, heading, type Line, list, paragraph, reply } from '../src/reply/document.ts';
 import type { RoleRow } from '../src/store/people.ts';
 
@@ -48,10 +49,10 @@ export const whoamiCommand = defineCommand<Deps>({
       return reply(
         heading(actor.label),
         paragraph(
-          actor.transport === 'shell'
+          actor.transport === LOCAL_TRANSPORT
             ? 'You are the local operator of this okrbot: you may read and change everything. Set OKRBOT_AS=<handle> to act as a person, e.g. '
             : 'Your chat account is not linked to a person yet, so you can read but not change anything. An admin can link it with ',
-          code(actor.transport === 'shell' ? 'OKRBOT_AS=nuria-ruiz' : 'person link'),
+          code(actor.transport === LOCAL_TRANSPORT ? 'OKRBOT_AS=nuria-ruiz' : 'person link'),
           '.',
         ),
       );

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { PACKAGE_ROOT } from '../package-root.ts';
+import { PACKAGE_ROOT } from '../runtime/package-root.ts';
 import { MIGRATIONS_FOLDER } from './migrations-folder.ts';
 
 // A fresh PGlite data directory costs an initdb inside WebAssembly (3.5-5.5 s on two cores) plus

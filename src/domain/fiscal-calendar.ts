@@ -210,3 +210,24 @@ export function digestPeriod(
     monthEnd: startOfDayIn(nextMonth(month), zone),
   };
 }
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** `2019-08` → `August 2019`. */
+export function monthName(month: string): string {
+  const [year, number] = month.split('-');
+  return `${MONTHS[Number(number) - 1] ?? month} ${year}`;
+}

@@ -10,6 +10,7 @@ import {
   teams,
 } from '../db/schema/index.ts';
 import { slugify } from '../domain/text.ts';
+import type { ChatTransport } from '../domain/transports.ts';
 import type { Change } from './changes.ts';
 
 // Writes of the admin commands and of `away` and `snooze`; each leaves an audit record.
@@ -86,7 +87,7 @@ export function createAdminStore(db: Db) {
 
     async setChannel(
       teamId: number,
-      transport: 'slack' | 'irc',
+      transport: ChatTransport,
       externalId: string,
       change: Change,
     ): Promise<boolean> {
@@ -117,7 +118,7 @@ export function createAdminStore(db: Db) {
     /** Links a chat account to a person; the person it already belongs to, when another. */
     async linkIdentity(
       personId: number,
-      transport: 'slack' | 'irc',
+      transport: ChatTransport,
       externalId: string,
       change: Change,
     ): Promise<{ ownerId: number }> {

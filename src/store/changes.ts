@@ -9,13 +9,12 @@ import {
   statusReports,
 } from '../db/schema/index.ts';
 import type { Status } from '../domain/status.ts';
-
-export type ChatSource = 'shell' | 'slack' | 'irc';
+import { LOCAL_TRANSPORT, TRANSPORT_IDS, type TransportId } from '../domain/transports.ts';
 
 export interface Change {
   personId: number | null;
   at: Date;
-  source: ChatSource;
+  source: TransportId;
 }
 
 /** How long `undo` reaches back, measured on the database clock (a pinned demo clock does not move). */
@@ -143,8 +142,11 @@ export function createChangeStore(db: Db) {
         // The shell's operator is nobody in particular: their changes carry no person.
         const mine =
           personId === null
-            ? sql`person_id is null and source = 'shell'`
-            : sql`person_id = ${personId} and source in ('shell', 'slack', 'irc')`;
+            ? sql`person_id is null and source = ${LOCAL_TRANSPORT}`
+            : sql`person_id = ${personId} and source in (${sql.join(
+                TRANSPORT_IDS.map((id) => sql`${id}`),
+                sql`, `,
+              )})`;
         const recent = sql`${mine} and created_at > now() - make_interval(mins => ${UNDO_WINDOW_MINUTES})`;
         const [last] = await queryRows<{ kind: 'status' | 'metric' | 'note'; id: number }>(
           t,

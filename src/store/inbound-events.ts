@@ -1,6 +1,7 @@
 import { lt } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { inboundEvents } from '../db/schema/index.ts';
+import type { ChatTransport } from '../domain/transports.ts';
 
 // Slack redelivers events it thinks were lost, and two instances may each receive a copy: the
 // first to insert an event id handles it, every other copy is acknowledged and dropped.
@@ -8,7 +9,7 @@ import { inboundEvents } from '../db/schema/index.ts';
 export function createInboundEventStore(db: Db) {
   return {
     /** True for the first sight of the event, false for every redelivery. */
-    async claim(transport: 'slack' | 'irc', eventId: string): Promise<boolean> {
+    async claim(transport: ChatTransport, eventId: string): Promise<boolean> {
       const rows = await db
         .insert(inboundEvents)
         .values({ transport, eventId })

@@ -2,13 +2,20 @@ import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { queryRows } from '../db/rows.ts';
 import { deliveries, identities, outboxPace } from '../db/schema/index.ts';
+import { paceKey } from '../domain/keys.ts';
+import { type ChatTransport, isChatTransport } from '../domain/transports.ts';
 import type { Reply } from '../reply/document.ts';
-import type { OutboundContent } from '../transports/chat-adapter.ts';
-import type { ChatTransport } from './people.ts';
 
 // The outbox: every outgoing message is first a row with an idempotency key, then sent once by
 // a worker that claims it. Send slots are reserved in `outbox_pace`, so the rate limits hold for
 // all instances together.
+
+/** What a delivery carries, as stored with it. */
+export type OutboundContent =
+  /** Any reply document: digests, nudges, notices. */
+  | { type: 'document'; reply: Reply }
+  /** A monthly prompt (`reminder` 0 is the prompt itself); the adapter renders it natively. */
+  | { type: 'prompt'; promptId: number; reminder: number };
 
 export type DeliveryKind = 'prompt' | 'reminder' | 'digest' | 'nudge';
 export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed' | 'dead' | 'skipped';
@@ -165,10 +172,6 @@ function reviveContent(stored: unknown): OutboundContent {
 }
 
 const seconds = (ms: number) => sql`make_interval(secs => ${ms / 1000})`;
-const paceKey = {
-  transport: (transport: string) => `transport:${transport}`,
-  target: (transport: string, target: string) => `target:${transport}:${target}`,
-};
 
 /** Thrown inside a claim's transaction to roll its slot reservation back. */
 class NothingToClaim extends Error {}
@@ -450,7 +453,7 @@ export function createOutboxStore(db: Db) {
           .where(inArray(identities.personId, personIds.slice(start, start + BATCH)))
           .orderBy(asc(identities.id));
         for (const { personId, transport, account } of rows)
-          if (transport !== 'shell')
+          if (isChatTransport(transport))
             accounts.set(personId, [...(accounts.get(personId) ?? []), { transport, account }]);
       }
       return accounts;

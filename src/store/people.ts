@@ -4,6 +4,7 @@ import { queryRows } from '../db/rows.ts';
 import { identities, people, teamRoles, teams } from '../db/schema/index.ts';
 import type { Authority } from '../domain/permissions.ts';
 import { slugify } from '../domain/text.ts';
+import type { ChatTransport } from '../domain/transports.ts';
 
 export interface PersonRow {
   id: number;
@@ -33,8 +34,6 @@ const personColumns = {
   awayUntil: people.awayUntil,
   deactivatedAt: people.deactivatedAt,
 };
-
-export type ChatTransport = 'slack' | 'irc';
 
 export function createPeopleStore(db: Db) {
   return {
@@ -73,11 +72,12 @@ export function createPeopleStore(db: Db) {
     },
 
     /**
-     * The person an IRC services account is linked to. Services compare account names by the
-     * server's case mapping (`Nuria` and `nuria` are one account), so candidates are found
-     * ignoring case and `fold`, that mapping, decides; an exact match wins.
+     * The person an account is linked to on a transport whose servers compare names by their
+     * own case mapping (IRC services: `Nuria` and `nuria` are one account), so candidates are
+     * found ignoring case and `fold`, that mapping, decides; an exact match wins.
      */
-    async findByIrcAccount(
+    async findByFoldedAccount(
+      transport: ChatTransport,
       account: string,
       fold: (name: string) => string,
     ): Promise<PersonRow | undefined> {
@@ -89,7 +89,7 @@ export function createPeopleStore(db: Db) {
         .innerJoin(people, eq(people.id, identities.personId))
         .where(
           and(
-            eq(identities.transport, 'irc'),
+            eq(identities.transport, transport),
             eq(identities.workspace, ''),
             sql`translate(lower(${identities.externalId}), ${upper}, ${lower}) = translate(lower(${account}), ${upper}, ${lower})`,
           ),

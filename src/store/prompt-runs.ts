@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { queryRows } from '../db/rows.ts';
 import { prompts } from '../db/schema/index.ts';
+import type { ChatTransport } from '../domain/transports.ts';
 
 // What the monthly prompt run and the reminders need, a department at a time and in a fixed
 // number of queries, so a run for a thousand teams stays a handful of statements.
@@ -151,7 +152,7 @@ export function createPromptRunStore(db: Db) {
      */
     async deliveredUnlessKnown(
       promptId: number,
-      transport: 'slack' | 'irc',
+      transport: ChatTransport,
       conversationId: string,
       messageId: string,
     ): Promise<void> {

@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { prompts } from '../db/schema/index.ts';
+import type { ChatTransport, TransportId } from '../domain/transports.ts';
 
 export interface PromptRow {
   id: number;
@@ -12,7 +13,7 @@ export interface PromptRow {
   dueAt: Date;
   remindersSent: number;
   answeredAt: Date | null;
-  transport: 'shell' | 'slack' | 'irc' | null;
+  transport: TransportId | null;
   conversationId: string | null;
   messageId: string | null;
 }
@@ -63,7 +64,7 @@ export function createPromptStore(db: Db) {
 
     /** The prompt a chat message is (a thread reply points at its parent message). */
     async byMessage(
-      transport: 'slack' | 'irc',
+      transport: ChatTransport,
       conversationId: string,
       messageId: string,
     ): Promise<PromptRow | undefined> {
@@ -83,7 +84,7 @@ export function createPromptStore(db: Db) {
     /** Where the prompt was posted, so replies in its thread find it. */
     async delivered(
       id: number,
-      transport: 'slack' | 'irc',
+      transport: ChatTransport,
       conversationId: string,
       messageId: string | null,
     ): Promise<void> {

@@ -8,6 +8,7 @@ import {
   SCHEDULE_KINDS,
   type ScheduleKind,
 } from '../domain/schedules.ts';
+import { type ChatTransport, isChatTransport } from '../domain/transports.ts';
 import type { Change } from './changes.ts';
 
 // Schedules per department (defaults until someone configures one), their runs, and the
@@ -31,7 +32,7 @@ export interface RunRow {
 export type DepartmentSchedules = { [K in ScheduleKind]: Extract<AnySchedule, { kind: K }> };
 
 export interface DigestChannel {
-  transport: 'slack' | 'irc';
+  transport: ChatTransport;
   channel: string;
 }
 
@@ -278,7 +279,7 @@ export function createScheduleStore(db: Db) {
         .from(channels)
         .where(and(eq(channels.departmentId, departmentId), eq(channels.purpose, 'digest')))
         .orderBy(channels.id);
-      return rows.filter((row): row is DigestChannel => row.transport !== 'shell');
+      return rows.filter((row): row is DigestChannel => isChatTransport(row.transport));
     },
 
     /** Adds or removes a digest channel of a department; false when there was nothing to do. */

@@ -2,6 +2,7 @@ import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { channels, departments, teams } from '../db/schema/index.ts';
 import { slugify } from '../domain/text.ts';
+import type { ChatTransport } from '../domain/transports.ts';
 
 export interface TeamRow {
   id: number;
@@ -96,7 +97,7 @@ export function createTeamStore(db: Db) {
     },
 
     /** A team's own chat channels on a transport (Slack channel ids, IRC channel names). */
-    async channels(teamId: number, transport: 'slack' | 'irc'): Promise<string[]> {
+    async channels(teamId: number, transport: ChatTransport): Promise<string[]> {
       const rows = await db
         .select({ externalId: channels.externalId })
         .from(channels)

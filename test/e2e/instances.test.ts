@@ -3,7 +3,7 @@ import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/database.ts';
 import { queryRows } from '../../src/db/rows.ts';
-import { importDemo } from '../../src/import/demo.ts';
+import { importDemo } from '../../src/formats/import/demo.ts';
 import { createPostgresDatabase, drivers, dropPostgresDatabase } from '../support/databases.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import { type Instance, startInstance, waitFor } from '../support/instances.ts';

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.ts';
-import { type Bot, createBot, type Frontends, startFrontends } from '../../src/main.ts';
+import { type Bot, createBot, type Frontends, startFrontends } from '../../src/app/bot.ts';
+import { loadConfig } from '../../src/app/config/load-config.ts';
 import { createPostgresDatabase, drivers, dropPostgresDatabase } from '../support/databases.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
 import { importYaml, outboxRows } from '../support/scheduling.ts';

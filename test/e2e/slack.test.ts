@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.ts';
+import { type Bot, createBot, type Frontends, startFrontends } from '../../src/app/bot.ts';
+import { loadConfig } from '../../src/app/config/load-config.ts';
+import type { ChatAdapter } from '../../src/core/chat-adapter.ts';
 import { queryRows } from '../../src/db/rows.ts';
-import { type Bot, createBot, type Frontends, startFrontends } from '../../src/main.ts';
-import type { ChatAdapter } from '../../src/transports/chat-adapter.ts';
 import { type FakeSlack, type SlackCall, startFakeSlack } from '../support/fake-slack.ts';
 import {
   blockAction,

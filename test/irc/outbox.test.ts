@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOutboxHooks } from '../../src/outbox/outbox-hooks.ts';
-import type { OutboxWorker } from '../../src/outbox/outbox-worker.ts';
+import { createOutboxHooks } from '../../src/jobs/outbox/outbox-hooks.ts';
+import type { OutboxWorker } from '../../src/jobs/outbox/outbox-worker.ts';
 import { BOT_PASSWORD, startBot, type TestBot } from '../support/irc/bot.ts';
 import { clientPool, fromBot, until } from '../support/irc/client.ts';
 import { type IrcNetwork, startIrcNetwork } from '../support/irc/network.ts';

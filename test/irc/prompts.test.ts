@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeliveryOutcome, OutboundMessage } from '../../src/core/chat-adapter.ts';
 import { paragraph, reply } from '../../src/reply/document.ts';
-import type { DeliveryOutcome, OutboundMessage } from '../../src/transports/chat-adapter.ts';
 import { BOT_PASSWORD, startBot, type TestBot } from '../support/irc/bot.ts';
 import { clientPool, fromBot } from '../support/irc/client.ts';
 import { type IrcNetwork, startIrcNetwork } from '../support/irc/network.ts';

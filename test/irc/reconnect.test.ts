@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/chat/command.ts';
-import type { Dispatch, LineOptions } from '../../src/chat/dispatch.ts';
+import type { Actor } from '../../src/core/command.ts';
+import type { Dispatch, LineOptions } from '../../src/core/dispatch.ts';
 import { paragraph, reply } from '../../src/reply/document.ts';
 import { IrcLoginError } from '../../src/transports/irc/supervisor.ts';
 import { BOT_PASSWORD, startBot, type TestBot } from '../support/irc/bot.ts';

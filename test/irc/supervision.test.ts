@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/chat/command.ts';
-import { importDemo } from '../../src/import/demo.ts';
-import { createServices } from '../../src/services.ts';
-import type { ChatAdapter } from '../../src/transports/chat-adapter.ts';
+import { createServices } from '../../src/app/services.ts';
+import type { ChatAdapter } from '../../src/core/chat-adapter.ts';
+import type { Services } from '../../src/core/command.ts';
+import { importDemo } from '../../src/formats/import/demo.ts';
 import { createIrcAdapter } from '../../src/transports/irc/irc-adapter.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { testDispatcher } from '../support/dispatcher.ts';

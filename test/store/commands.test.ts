@@ -1,12 +1,12 @@
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../commands/index.ts';
-import type { Actor, Services } from '../../src/chat/command.ts';
-import { importDemo } from '../../src/import/demo.ts';
-import { shellActor } from '../../src/main.ts';
+import { shellActor } from '../../src/app/bot.ts';
+import { createServices } from '../../src/app/services.ts';
+import type { Actor, Services } from '../../src/core/command.ts';
+import { importDemo } from '../../src/formats/import/demo.ts';
 import { renderText } from '../../src/reply/render-text.ts';
-import { createServices } from '../../src/services.ts';
-import { runShell } from '../../src/transports/shell.ts';
+import { runShell } from '../../src/transports/shell/shell.ts';
 import {
   createTestDatabase,
   type Driver,

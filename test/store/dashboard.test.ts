@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, Services } from '../../src/chat/command.ts';
-import { registerDashboard } from '../../src/dashboard/routes.ts';
-import { importDemo } from '../../src/import/demo.ts';
-import { importQuarter } from '../../src/import/import-quarter.ts';
-import { parseQuarterFile } from '../../src/import/quarter-file.ts';
+import { createServices } from '../../src/app/services.ts';
+import type { Actor, Services } from '../../src/core/command.ts';
+import { importDemo } from '../../src/formats/import/demo.ts';
+import { importQuarter } from '../../src/formats/import/import-quarter.ts';
+import { parseQuarterFile } from '../../src/formats/import/quarter-file.ts';
 import { renderText } from '../../src/reply/render-text.ts';
-import { createServices } from '../../src/services.ts';
+import { registerDashboard } from '../../src/web/dashboard/routes.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
 import { testDispatcher } from '../support/dispatcher.ts';
 import { startTestServer } from '../support/http-fixture.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/chat/command.ts';
+import type { Services } from '../../src/core/command.ts';
 import type { PromptSettings } from '../../src/domain/schedules.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
 import {

@@ -1,11 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPORT_FORMATS, type ExportFormat } from '../../src/export/export-quarter.ts';
-import { importDemo } from '../../src/import/demo.ts';
-import { importQuarter } from '../../src/import/import-quarter.ts';
-import { parseQuarterFile } from '../../src/import/quarter-file.ts';
-import { parseQuarterSource } from '../../src/import/read-quarter-source.ts';
-import { quarterDocumentSchema } from '../../src/quarter/quarter-document.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../../src/formats/export/export-quarter.ts';
+import { importDemo } from '../../src/formats/import/demo.ts';
+import { importQuarter } from '../../src/formats/import/import-quarter.ts';
+import { parseQuarterFile } from '../../src/formats/import/quarter-file.ts';
+import { parseQuarterSource } from '../../src/formats/import/read-quarter-source.ts';
+import { quarterDocumentSchema } from '../../src/formats/quarter/quarter-document.ts';
 import { createStore, type Store } from '../../src/store/store.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
 import { exportQuarter, fiscal } from '../support/quarter-export.ts';

@@ -8,13 +8,13 @@ import {
   statusEntries,
   teams,
 } from '../../src/db/schema/index.ts';
-import { demoFiles, importDemo } from '../../src/import/demo.ts';
-import { importQuarter, importQuarterFile } from '../../src/import/import-quarter.ts';
+import { demoFiles, importDemo } from '../../src/formats/import/demo.ts';
+import { importQuarter, importQuarterFile } from '../../src/formats/import/import-quarter.ts';
 import {
   type GoalInput,
   parseQuarterFile,
   QuarterFileError,
-} from '../../src/import/quarter-file.ts';
+} from '../../src/formats/import/quarter-file.ts';
 import { createStore } from '../../src/store/store.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
 
@@ -31,7 +31,7 @@ function findGoal(goals: GoalInput[] | undefined, taskId: string): GoalInput | u
 
 describe.each(drivers())('importing quarter files (%s)', (driver) => {
   let database: TestDatabase;
-  let first: Map<string, import('../../src/import/import-summary.ts').ImportSummary>;
+  let first: Map<string, import('../../src/formats/import/import-summary.ts').ImportSummary>;
 
   beforeAll(async () => {
     database = await createTestDatabase(driver);

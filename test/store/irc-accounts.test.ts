@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importDemo } from '../../src/import/demo.ts';
+import { importDemo } from '../../src/formats/import/demo.ts';
 import { createStore } from '../../src/store/store.ts';
 import { caseFold } from '../../src/transports/irc/casemapping.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
@@ -27,15 +27,25 @@ describe.each(drivers())('IRC accounts of people (%s)', (driver) => {
   it('finds the person whatever the case, by the rfc1459 rules', async () => {
     const rfc1459 = caseFold('rfc1459');
     for (const account of ['Nuria[m]', 'nuria[m]', 'NURIA{M}', 'nuria{m}'])
-      expect((await store.people.findByIrcAccount(account, rfc1459))?.handle).toBe('nuria-ruiz');
-    expect((await store.people.findByIrcAccount('GILLES', rfc1459))?.handle).toBe('gilles-dubuc');
+      expect((await store.people.findByFoldedAccount('irc', account, rfc1459))?.handle).toBe(
+        'nuria-ruiz',
+      );
+    expect((await store.people.findByFoldedAccount('irc', 'GILLES', rfc1459))?.handle).toBe(
+      'gilles-dubuc',
+    );
   });
 
   it('keeps [ and { apart under ascii, and finds no one for other accounts', async () => {
     const ascii = caseFold('ascii');
-    expect((await store.people.findByIrcAccount('NURIA[M]', ascii))?.handle).toBe('nuria-ruiz');
-    expect(await store.people.findByIrcAccount('nuria{m}', ascii)).toBeUndefined();
-    expect(await store.people.findByIrcAccount('nuria', caseFold('rfc1459'))).toBeUndefined();
-    expect(await store.people.findByIrcAccount('unuriam01', caseFold('rfc1459'))).toBeUndefined();
+    expect((await store.people.findByFoldedAccount('irc', 'NURIA[M]', ascii))?.handle).toBe(
+      'nuria-ruiz',
+    );
+    expect(await store.people.findByFoldedAccount('irc', 'nuria{m}', ascii)).toBeUndefined();
+    expect(
+      await store.people.findByFoldedAccount('irc', 'nuria', caseFold('rfc1459')),
+    ).toBeUndefined();
+    expect(
+      await store.people.findByFoldedAccount('irc', 'unuriam01', caseFold('rfc1459')),
+    ).toBeUndefined();
   });
 });

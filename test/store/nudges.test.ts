@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/chat/command.ts';
+import type { Services } from '../../src/core/command.ts';
 import { queryRows } from '../../src/db/rows.ts';
 import { renderText } from '../../src/reply/render-text.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';

@@ -1,11 +1,11 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AdapterHealth, ChatAdapter } from '../../src/core/chat-adapter.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { DEFAULT_CACHE_DIR } from '../../src/db/pglite-template.ts';
 import { deliveries } from '../../src/db/schema/index.ts';
-import { registerOperations } from '../../src/http/operations.ts';
-import { createMetrics } from '../../src/metrics.ts';
-import type { AdapterHealth, ChatAdapter } from '../../src/transports/chat-adapter.ts';
+import { createMetrics } from '../../src/runtime/metrics.ts';
+import { registerOperations } from '../../src/web/operations.ts';
 import {
   createPostgresDatabase,
   createTestDatabase,

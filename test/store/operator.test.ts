@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Actor, Services } from '../../src/chat/command.ts';
-import { explainPerson } from '../../src/chat/deliveries-report.ts';
-import { loadConfig } from '../../src/config/load-config.ts';
+import { createBot, shellActor } from '../../src/app/bot.ts';
+import { loadConfig } from '../../src/app/config/load-config.ts';
+import type { Actor, Services } from '../../src/core/command.ts';
 import { queryRows } from '../../src/db/rows.ts';
-import { importQuarter } from '../../src/import/import-quarter.ts';
-import { parseQuarterFile } from '../../src/import/quarter-file.ts';
-import { createBot, shellActor } from '../../src/main.ts';
+import { explainPerson } from '../../src/features/deliveries-report.ts';
+import { importQuarter } from '../../src/formats/import/import-quarter.ts';
+import { parseQuarterFile } from '../../src/formats/import/quarter-file.ts';
 import { renderText } from '../../src/reply/render-text.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
 import { testDispatcher } from '../support/dispatcher.ts';

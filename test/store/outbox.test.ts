@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/chat/command.ts';
+import type { Services } from '../../src/core/command.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { queryRows } from '../../src/db/rows.ts';
-import { createOutboxHooks } from '../../src/outbox/outbox-hooks.ts';
+import { createOutboxHooks } from '../../src/jobs/outbox/outbox-hooks.ts';
 import { paragraph, reply } from '../../src/reply/document.ts';
 import type { NewDelivery } from '../../src/store/outbox.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';

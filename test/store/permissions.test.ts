@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, Services } from '../../src/chat/command.ts';
-import { importDemo } from '../../src/import/demo.ts';
-import { shellActor } from '../../src/main.ts';
+import { shellActor } from '../../src/app/bot.ts';
+import { createServices } from '../../src/app/services.ts';
+import type { Actor, Services } from '../../src/core/command.ts';
+import { importDemo } from '../../src/formats/import/demo.ts';
 import { renderText } from '../../src/reply/render-text.ts';
-import { createServices } from '../../src/services.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
 import { testDispatcher } from '../support/dispatcher.ts';
 

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/chat/command.ts';
+import { createServices } from '../../src/app/services.ts';
+import type { Services } from '../../src/core/command.ts';
 import { type Database, openDatabase } from '../../src/db/database.ts';
 import { DEFAULT_CACHE_DIR } from '../../src/db/pglite-template.ts';
-import { createServices } from '../../src/services.ts';
 import { testDispatcher } from '../support/dispatcher.ts';
 
 /** A department of `teams` teams, each with 2 goals, 3 status entries a goal and a report. */

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/chat/command.ts';
+import type { Services } from '../../src/core/command.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { queryRows } from '../../src/db/rows.ts';
-import type { TickReport } from '../../src/scheduler/scheduler.ts';
+import type { TickReport } from '../../src/jobs/scheduler/scheduler.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
 import { createRecordingAdapter } from '../support/recording-adapter.ts';
 import {

@@ -1,6 +1,6 @@
 import pino from 'pino';
-import type { Services } from '../../src/chat/command.ts';
-import { createDispatcher, type Dispatch } from '../../src/chat/dispatch.ts';
+import type { Services } from '../../src/core/command.ts';
+import { createDispatcher, type Dispatch } from '../../src/core/dispatch.ts';
 
 /** A dispatcher as src/main.ts builds it, with the clock pinned to `at` and a silent logger. */
 export function testDispatcher(

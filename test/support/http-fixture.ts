@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { createHttpServer, type HttpServer } from '../../src/http/server.ts';
+import { createHttpServer, type HttpServer } from '../../src/runtime/http-server.ts';
 
 const logger = pino({ level: 'silent' });
 

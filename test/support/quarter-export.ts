@@ -1,6 +1,6 @@
 import { parseCycle } from '../../src/domain/fiscal-calendar.ts';
-import { type ExportFormat, renderExport } from '../../src/export/export-quarter.ts';
-import { loadQuarter, resolveQuarter } from '../../src/quarter/load-quarter.ts';
+import { type ExportFormat, renderExport } from '../../src/formats/export/export-quarter.ts';
+import { loadQuarter, resolveQuarter } from '../../src/formats/quarter/load-quarter.ts';
 import type { Store } from '../../src/store/store.ts';
 
 export const fiscal = { startMonth: 7 };

@@ -1,9 +1,5 @@
-import type { ChatTransport } from '../../src/store/people.ts';
-import type {
-  ChatAdapter,
-  DeliveryOutcome,
-  OutboundMessage,
-} from '../../src/transports/chat-adapter.ts';
+import type { ChatAdapter, DeliveryOutcome, OutboundMessage } from '../../src/core/chat-adapter.ts';
+import type { ChatTransport } from '../../src/domain/transports.ts';
 
 // A chat adapter for tests: records every message it is handed, and can be told to fail
 // (transiently, permanently, with a Retry-After), to treat people as offline, or to answer

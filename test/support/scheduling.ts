@@ -1,20 +1,20 @@
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
-import type { Services } from '../../src/chat/command.ts';
+import { createServices } from '../../src/app/services.ts';
+import type { ChatAdapter } from '../../src/core/chat-adapter.ts';
+import type { Services } from '../../src/core/command.ts';
 import type { Db } from '../../src/db/database.ts';
 import { queryRows } from '../../src/db/rows.ts';
-import { importQuarter } from '../../src/import/import-quarter.ts';
-import { parseQuarterFile } from '../../src/import/quarter-file.ts';
-import { createOutboxHooks } from '../../src/outbox/outbox-hooks.ts';
+import type { ChatTransport } from '../../src/domain/transports.ts';
+import { importQuarter } from '../../src/formats/import/import-quarter.ts';
+import { parseQuarterFile } from '../../src/formats/import/quarter-file.ts';
+import { createOutboxHooks } from '../../src/jobs/outbox/outbox-hooks.ts';
 import {
   createOutboxWorker,
   type OutboxWorker,
   type OutboxWorkerOptions,
-} from '../../src/outbox/outbox-worker.ts';
-import { createScheduler, type Scheduler } from '../../src/scheduler/scheduler.ts';
-import { createServices } from '../../src/services.ts';
-import type { ChatTransport } from '../../src/store/people.ts';
-import type { ChatAdapter } from '../../src/transports/chat-adapter.ts';
+} from '../../src/jobs/outbox/outbox-worker.ts';
+import { createScheduler, type Scheduler } from '../../src/jobs/scheduler/scheduler.ts';
 
 // Helpers for scheduler and outbox tests: a small organisation from YAML, the services, and
 // what ended up in the outbox.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAnswerCache } from '../../src/chat/answer-cache.ts';
+import { createAnswerCache } from '../../src/core/answer-cache.ts';
 import { createDataVersion } from '../../src/db/data-version.ts';
 import { paragraph, type Reply, reply } from '../../src/reply/document.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, describeConfig, loadConfig } from '../../src/config/load-config.ts';
+import { ConfigError, describeConfig, loadConfig } from '../../src/app/config/load-config.ts';
 
 describe('loadConfig', () => {
   it('has working defaults for an empty environment', () => {

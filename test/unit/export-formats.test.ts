@@ -2,19 +2,19 @@ import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { chartPng } from '../../src/charts/chart-png.ts';
-import { niceTicks, renderKeyResultChart } from '../../src/charts/kr-chart.ts';
-import { csvField } from '../../src/export/csv.ts';
-import { markdownText } from '../../src/export/markdown.ts';
+import { csvField } from '../../src/formats/export/csv.ts';
+import { markdownText } from '../../src/formats/export/markdown.ts';
 import {
   decodeWikiText,
   readWikiComments,
   wikiComment,
   wikiText,
-} from '../../src/export/wikitext-text.ts';
-import { QuarterFileError } from '../../src/import/quarter-file.ts';
-import { parseQuarterSource, sourceFormat } from '../../src/import/read-quarter-source.ts';
-import { quarterDocumentSchema } from '../../src/quarter/quarter-document.ts';
+} from '../../src/formats/export/wikitext-text.ts';
+import { QuarterFileError } from '../../src/formats/import/quarter-file.ts';
+import { parseQuarterSource, sourceFormat } from '../../src/formats/import/read-quarter-source.ts';
+import { quarterDocumentSchema } from '../../src/formats/quarter/quarter-document.ts';
+import { chartPng } from '../../src/web/charts/chart-png.ts';
+import { niceTicks, renderKeyResultChart } from '../../src/web/charts/kr-chart.ts';
 
 describe('wikitext text', () => {
   it('reads back exactly what it wrote, in every context', () => {

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { SEEDS_FOLDER } from '../../src/import/demo.ts';
-import { parseQuarterFile, QuarterFileError } from '../../src/import/quarter-file.ts';
+import { SEEDS_FOLDER } from '../../src/formats/import/demo.ts';
+import { parseQuarterFile, QuarterFileError } from '../../src/formats/import/quarter-file.ts';
 
 function problemsOf(source: string): string[] {
   try {
@@ -118,7 +118,7 @@ schedules:
       'schedules.prompt.time: expected a time of day written HH:MM, such as "09:00"',
       'schedules.digest.weekday: expected a weekday such as monday',
       'schedules.digest.channels[0]: "#general" is not a Slack channel id (like C0123ABCD).',
-      'schedules.digest.channels[1]: expected slack:<channel id> or irc:<#channel>, e.g. slack:C0123ABCD',
+      'schedules.digest.channels[1]: expected slack:C0123ABCD or irc:#okr',
       'schedules: Unrecognized key: "weekly"',
     ]);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dayIn } from '../../src/domain/fiscal-calendar.ts';
+import { formatRunKey, parseRunKey } from '../../src/domain/keys.ts';
 import { nudgeLevel } from '../../src/domain/overdue.ts';
 import {
   type AnySchedule,
@@ -15,8 +16,7 @@ import {
   parseWeekday,
   timeIn,
 } from '../../src/domain/schedules.ts';
-import { routeTo } from '../../src/scheduler/job-context.ts';
-import { formatRunKey, parseRunKey } from '../../src/scheduler/run-keys.ts';
+import { routeTo } from '../../src/jobs/scheduler/job-context.ts';
 
 const ZONES = ['Europe/Berlin', 'America/Chicago', 'Australia/Sydney', 'Asia/Kolkata', 'UTC'];
 const YEAR = [new Date('2025-12-31T00:00:00Z'), new Date('2027-01-02T00:00:00Z')] as const;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, MessageEvent } from 'irc-framework';
 import type { Logger } from 'pino';
-import type { Actor, Services } from '../../chat/command.ts';
-import type { Dispatch } from '../../chat/dispatch.ts';
+import type { Actor, Services } from '../../core/command.ts';
+import type { Dispatch } from '../../core/dispatch.ts';
+import { inboundKey } from '../../domain/keys.ts';
 import { cleanText } from '../../domain/text.ts';
 import { errorReply, type Reply } from '../../reply/document.ts';
 import type { AccountTracker } from './accounts.ts';
@@ -62,7 +63,8 @@ export function createInbound(deps: InboundDeps): (event: MessageEvent) => void 
     // Several okrbots on one account all read a channel: the first to claim the message's id
     // answers it (servers with IRCv3 msgid; without, each instance answers).
     const messageId = event.tags.msgid;
-    if (messageId && !(await services.inboundEvents.claim('irc', messageId))) return;
+    if (messageId && !(await services.inboundEvents.claim('irc', inboundKey.message(messageId))))
+      return;
     const account = await deps.senders.of(event);
     if (account) deps.tracker.spoke(event.nick, account);
     const actor = await ircActor(services, deps.admins, client, account, event.nick);

@@ -1,10 +1,10 @@
 import IRC from 'irc-framework';
 import type { Logger } from 'pino';
-import type { Services } from '../../chat/command.ts';
-import type { Dispatch } from '../../chat/dispatch.ts';
-import type { IrcConfig } from '../../config/load-config.ts';
-import type { Metrics } from '../../metrics.ts';
-import type { AdapterHealth, ChatAdapter } from '../chat-adapter.ts';
+import type { IrcConfig } from '../../app/config/load-config.ts';
+import type { AdapterHealth, ChatAdapter } from '../../core/chat-adapter.ts';
+import type { Services } from '../../core/command.ts';
+import type { Dispatch } from '../../core/dispatch.ts';
+import type { Metrics } from '../../runtime/metrics.ts';
 import { AccountTracker } from './accounts.ts';
 import { serverFold } from './casemapping.ts';
 import { createInbound } from './inbound.ts';

@@ -1,8 +1,8 @@
 import type { Client } from 'irc-framework';
 import type { Logger } from 'pino';
-import type { Services } from '../../chat/command.ts';
-import type { Dispatch } from '../../chat/dispatch.ts';
-import type { DeliveryOutcome, OutboundMessage } from '../chat-adapter.ts';
+import type { DeliveryOutcome, OutboundMessage } from '../../core/chat-adapter.ts';
+import type { Services } from '../../core/command.ts';
+import type { Dispatch } from '../../core/dispatch.ts';
 import type { AccountTracker } from './accounts.ts';
 import { serverFold } from './casemapping.ts';
 import { PRIVATE_LINES, privateMore } from './conversation.ts';

@@ -1,7 +1,7 @@
-import type { Actor, Services } from '../../chat/command.ts';
-import type { Dispatch } from '../../chat/dispatch.ts';
-import { type PromptContent, promptContent } from '../../chat/prompt-content.ts';
-import { createPromptExchange } from '../../chat/prompt-exchange.ts';
+import type { Actor, Services } from '../../core/command.ts';
+import type { Dispatch } from '../../core/dispatch.ts';
+import { type PromptContent, promptContent } from '../../features/prompt-content.ts';
+import { createPromptExchange } from '../../features/prompt-exchange.ts';
 import type { PromptRow } from '../../store/prompts.ts';
 
 // Monthly prompts by private message. The prompt opens a conversation: the manager's next

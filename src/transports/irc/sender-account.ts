@@ -1,6 +1,7 @@
 import type { Client, MessageEvent } from 'irc-framework';
-import type { Actor, Services } from '../../chat/command.ts';
-import { chatActor } from '../../chat/identity.ts';
+import type { Actor, Services } from '../../core/command.ts';
+import { chatActor } from '../../core/identity.ts';
+import type { ChatTransport } from '../../domain/transports.ts';
 import type { AccountTracker } from './accounts.ts';
 import { serverFold } from './casemapping.ts';
 import { withTimeout } from './timeout.ts';
@@ -47,8 +48,8 @@ export function ircActor(
   nick: string,
 ): Promise<Actor> {
   const people = {
-    findByIdentity: (_transport: 'slack' | 'irc', id: string) =>
-      services.people.findByIrcAccount(id, serverFold(client.network)),
+    findByIdentity: (_transport: ChatTransport, id: string) =>
+      services.people.findByFoldedAccount('irc', id, serverFold(client.network)),
   };
   return chatActor(people, admins, 'irc', account, nick);
 }

@@ -1,5 +1,5 @@
 import type { Client, ConnectOptions } from 'irc-framework';
-import { AdapterStartError } from '../chat-adapter.ts';
+import { AdapterStartError } from '../../core/chat-adapter.ts';
 
 // irc-framework reconnects by itself only after a connection that was registered for 5 s, gives
 // up after a few tries, and never retries a failed first connect. okrbot turns its reconnection

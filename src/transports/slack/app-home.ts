@@ -1,11 +1,11 @@
 import type { types } from '@slack/bolt';
-import type { Actor, CommandContext, Services } from '../../chat/command.ts';
-import { findingItem } from '../../chat/findings.ts';
-import { teamQuarter } from '../../chat/lookups.ts';
-import { monthName, type PromptDeps } from '../../chat/prompt-content.ts';
-import { dayIn } from '../../domain/fiscal-calendar.ts';
+import type { Actor, CommandContext, Services } from '../../core/command.ts';
+import { dayIn, monthName } from '../../domain/fiscal-calendar.ts';
 import { assess } from '../../domain/overdue.ts';
 import { goalRef } from '../../domain/refs.ts';
+import { findingItem } from '../../features/findings.ts';
+import { teamQuarter } from '../../features/lookups.ts';
+import type { PromptDeps } from '../../features/prompt-content.ts';
 import { formatNumber, statusSummary } from '../../reply/format.ts';
 import { ACTION } from './interactive-blocks.ts';
 import { lineMrkdwn, type SlackBlock, statusBadge } from './render-blocks.ts';

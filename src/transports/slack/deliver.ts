@@ -1,5 +1,5 @@
-import { promptContent } from '../../chat/prompt-content.ts';
-import type { DeliveryOutcome, Destination, OutboundMessage } from '../chat-adapter.ts';
+import type { DeliveryOutcome, Destination, OutboundMessage } from '../../core/chat-adapter.ts';
+import { promptContent } from '../../features/prompt-content.ts';
 import { promptBlocks } from './interactive-blocks.ts';
 import { renderSlack, type SlackBlock, type SlackMessage, toMessages } from './render-blocks.ts';
 import { failedDelivery, slackErrorCode, withRateLimit } from './slack-api.ts';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { App } from '@slack/bolt';
-import { answerPrompt, promptContent } from '../../chat/prompt-content.ts';
+import { inboundKey } from '../../domain/keys.ts';
+import { answerPrompt, promptContent } from '../../features/prompt-content.ts';
 import { errorReply, type Reply } from '../../reply/document.ts';
 import type { PromptRow } from '../../store/prompts.ts';
 import { homeView } from './app-home.ts';
@@ -78,7 +79,7 @@ export function registerEvents(app: App, slack: SlackContext): void {
   // Events are acknowledged by Bolt before any listener runs; this drops redeliveries.
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string' && !(await slack.firstTime(`event:${eventId}`))) {
+    if (typeof eventId === 'string' && !(await slack.firstTime(inboundKey.event(eventId)))) {
       slack.logger.debug({ eventId }, 'Slack event already handled; ignored');
       return;
     }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { App, types } from '@slack/bolt';
-import type { CommandContext } from '../../chat/command.ts';
-import { recordAnswer } from '../../chat/prompt-content.ts';
-import { prepareTeamUpdate } from '../../chat/team-update.ts';
+import type { CommandContext } from '../../core/command.ts';
+import { inboundKey } from '../../domain/keys.ts';
+import { recordAnswer } from '../../features/prompt-content.ts';
+import { prepareTeamUpdate } from '../../features/team-update.ts';
 import {
   addTeamNote,
   authorityOf,
@@ -11,7 +12,7 @@ import {
   recordMetric,
   setGoalStatus,
   setKeyResultStatus,
-} from '../../chat/updates.ts';
+} from '../../features/updates.ts';
 import { errorReply, type Line, list, paragraph, type Reply, reply } from '../../reply/document.ts';
 import type { TeamRow } from '../../store/teams.ts';
 import {
@@ -261,7 +262,7 @@ export function registerForms(app: App, slack: SlackContext): void {
       }
       await ack();
       const origin = readOrigin(view.private_metadata);
-      if (!origin || !(await slack.firstTime(`view:${view.id}:${view.hash}`))) return;
+      if (!origin || !(await slack.firstTime(inboundKey.view(view.id, view.hash)))) return;
       const { ctx } = await slack.as(body.user.id);
       try {
         const { reply: answer, recorded } = await submit(slack, ctx, origin, form);

@@ -1,8 +1,8 @@
 import type { types } from '@slack/bolt';
-import type { PromptContent } from '../../chat/prompt-content.ts';
-import { MAX_NOTE } from '../../chat/updates.ts';
 import { goalRef } from '../../domain/refs.ts';
 import { formatStatus, STATUSES, type Status } from '../../domain/status.ts';
+import type { PromptContent } from '../../features/prompt-content.ts';
+import { MAX_NOTE } from '../../features/updates.ts';
 import { formatNumber } from '../../reply/format.ts';
 import type { GoalRow } from '../../store/goals.ts';
 import type { KeyResultRow } from '../../store/key-results.ts';

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { App, BlockButtonAction, BlockStaticSelectAction } from '@slack/bolt';
-import { promptContent, recordAnswer } from '../../chat/prompt-content.ts';
-import { authorityOf, setGoalStatus } from '../../chat/updates.ts';
+import { inboundKey } from '../../domain/keys.ts';
 import type { Status } from '../../domain/status.ts';
+import { promptContent, recordAnswer } from '../../features/prompt-content.ts';
+import { authorityOf, setGoalStatus } from '../../features/updates.ts';
 import { errorReply, type Line, list, type Reply } from '../../reply/document.ts';
 import { openKeyResultForm, openNoteForm, openUpdateForm } from './forms.ts';
 import { ACTION, type FormOrigin, goalIdOfBlock, promptBlocks } from './interactive-blocks.ts';
@@ -61,7 +62,7 @@ async function guarded(
 export function registerPromptActions(app: App, slack: SlackContext): void {
   app.action<BlockStaticSelectAction>(ACTION.goalStatus, async ({ ack, body, action }) => {
     await ack();
-    if (!(await slack.firstTime(`trigger:${body.trigger_id}`))) return;
+    if (!(await slack.firstTime(inboundKey.trigger(body.trigger_id)))) return;
     const origin = originOf(body);
     await guarded(slack, 'status menu', origin, body.user.id, async () => {
       const goalId = goalIdOfBlock(action.block_id);

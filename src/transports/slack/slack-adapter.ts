@@ -7,10 +7,14 @@ import {
   SocketModeReceiver,
 } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { SlackConfig } from '../../config/load-config.ts';
-import type { HttpServer } from '../../http/server.ts';
-import type { Bot } from '../../main.ts';
-import { type AdapterHealth, AdapterStartError, type ChatAdapter } from '../chat-adapter.ts';
+import type { Bot } from '../../app/bot.ts';
+import type { SlackConfig } from '../../app/config/load-config.ts';
+import {
+  type AdapterHealth,
+  AdapterStartError,
+  type ChatAdapter,
+} from '../../core/chat-adapter.ts';
+import type { HttpServer } from '../../runtime/http-server.ts';
 import { createSlackDelivery } from './deliver.ts';
 import { registerEvents } from './events.ts';
 import { registerForms } from './forms.ts';

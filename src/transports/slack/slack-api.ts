@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { webApi } from '@slack/bolt';
-import type { DeliveryOutcome } from '../chat-adapter.ts';
+import type { DeliveryOutcome } from '../../core/chat-adapter.ts';
 
 // How okrbot talks to the Slack Web API. The client's own retries are off: a post retried after
 // a lost response would appear twice, so posts are retried by the outbox, which checks its key

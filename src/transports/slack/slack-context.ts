@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Actor, CommandContext, Services } from '../../chat/command.ts';
-import type { Bot } from '../../main.ts';
+import type { Bot } from '../../app/bot.ts';
+import type { Actor, CommandContext, Services } from '../../core/command.ts';
 import type { Reply } from '../../reply/document.ts';
 import { renderSlack, type SlackMessage } from './render-blocks.ts';
 import { slackErrorCode, type WebClient, withRateLimit } from './slack-api.ts';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Actor } from '../../chat/command.ts';
-import { chatActor } from '../../chat/identity.ts';
+import type { Actor } from '../../core/command.ts';
+import { chatActor } from '../../core/identity.ts';
 import type { DataVersion } from '../../db/data-version.ts';
 import { isValidTimeZone } from '../../domain/time-zone.ts';
 import type { Store } from '../../store/store.ts';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { App, RespondFn } from '@slack/bolt';
-import type { CommandRegistry } from '../../chat/command.ts';
-import { teamToUpdate } from '../../chat/team-update.ts';
+import type { CommandRegistry } from '../../core/command.ts';
+import { inboundKey } from '../../domain/keys.ts';
+import { teamToUpdate } from '../../features/team-update.ts';
 import { errorReply, type Reply } from '../../reply/document.ts';
 import { openUpdateForm } from './forms.ts';
 import { renderSlack } from './render-blocks.ts';
@@ -106,7 +107,7 @@ export function registerSlashCommand(app: App, slack: SlackContext): void {
     const where = { channel: command.channel_id, user: command.user_id };
     try {
       // A replayed request (same trigger) is acknowledged and does nothing.
-      if (!(await slack.firstTime(`trigger:${command.trigger_id}`))) return;
+      if (!(await slack.firstTime(inboundKey.trigger(command.trigger_id)))) return;
       const [name = '', ...rest] = line.split(/\s+/);
       let reply: Reply | undefined;
       if (name.toLowerCase() === 'update')

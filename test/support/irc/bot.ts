@@ -1,11 +1,11 @@
 import pino, { type Logger } from 'pino';
-import type { Services } from '../../../src/chat/command.ts';
-import type { Dispatch } from '../../../src/chat/dispatch.ts';
-import type { IrcConfig } from '../../../src/config/load-config.ts';
-import { importDemo } from '../../../src/import/demo.ts';
-import { createMetrics, type Metrics } from '../../../src/metrics.ts';
-import { createServices } from '../../../src/services.ts';
-import type { ChatAdapter } from '../../../src/transports/chat-adapter.ts';
+import type { IrcConfig } from '../../../src/app/config/load-config.ts';
+import { createServices } from '../../../src/app/services.ts';
+import type { ChatAdapter } from '../../../src/core/chat-adapter.ts';
+import type { Services } from '../../../src/core/command.ts';
+import type { Dispatch } from '../../../src/core/dispatch.ts';
+import { importDemo } from '../../../src/formats/import/demo.ts';
+import { createMetrics, type Metrics } from '../../../src/runtime/metrics.ts';
 import {
   createIrcAdapter,
   type IrcAdapterOptions,

@@ -1,0 +1,339 @@
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { createAnswerCache } from '../core/answer-cache.ts';
+import type { ChatAdapter } from '../core/chat-adapter.ts';
+import type { Actor, Services } from '../core/command.ts';
+import { createDispatcher, type Dispatch } from '../core/dispatch.ts';
+import { databaseNow } from '../db/clock.ts';
+import { createDataVersion, type DataVersion } from '../db/data-version.ts';
+import { type Database, type OpenOptions, openDatabase } from '../db/database.ts';
+import { DEFAULT_CACHE_DIR } from '../db/pglite-template.ts';
+import { departments } from '../db/schema/index.ts';
+import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
+import { dayIn } from '../domain/fiscal-calendar.ts';
+import { suggest } from '../domain/text.ts';
+import type { ChatTransport } from '../domain/transports.ts';
+import { paths } from '../features/dashboard-paths.ts';
+import { startHousekeeping } from '../jobs/housekeeping.ts';
+import { createOutboxHooks, type OutboxHooks } from '../jobs/outbox/outbox-hooks.ts';
+import { createOutboxWorker, type OutboxWorker } from '../jobs/outbox/outbox-worker.ts';
+import { createScheduler, type Scheduler } from '../jobs/scheduler/scheduler.ts';
+import { createHttpServer, type HttpServer, PortInUseError } from '../runtime/http-server.ts';
+import { createMetrics, type Metrics } from '../runtime/metrics.ts';
+import { featuredQuarter, registerDashboard } from '../web/dashboard/routes.ts';
+import { registerOperations } from '../web/operations.ts';
+import type { Config } from './config/load-config.ts';
+import { createServices } from './services.ts';
+
+export interface Bot {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly database: Database;
+  readonly services: Services;
+  readonly dispatch: Dispatch;
+  readonly fiscal: FiscalSettings;
+  readonly metrics: Metrics;
+  /** Moves when data answers are made of changes (in any process). */
+  readonly version: DataVersion;
+  /** The clock every command and job reads: pinned by OKRBOT_NOW, else the system's. */
+  readonly clock: () => Date;
+  /** Names this process in schedule runs and delivery claims (OKRBOT_INSTANCE_ID). */
+  readonly instanceId: string;
+  /** The scheduler (started by startFrontends when schedules should run; `okrbot run` uses it). */
+  readonly scheduler: Scheduler;
+  /**
+   * What adapters tell the outbox: pass `personOnline` and `transportReady` to an adapter that
+   * sees people come online (IRC) or reconnects, so waiting messages go at once.
+   */
+  readonly outbox: OutboxHooks;
+  stop(): Promise<void>;
+}
+
+/** The composition root: opens the database, loads demo data when empty, wires the commands. */
+export async function createBot(config: Config, logger: Logger): Promise<Bot> {
+  const started = performance.now();
+  const version = createDataVersion();
+  const database = await openDatabase({
+    ...databaseOptions(config, logger),
+    onQuery: version.observe,
+  });
+  try {
+    // Other processes' and instances' writes reach this one as notifications.
+    await database.listenForChanges(version.bump);
+    const fiscal = { startMonth: config.fiscalYearStartMonth };
+    logger.debug(
+      { ms: Math.round(performance.now() - started), database: database.location },
+      'database ready',
+    );
+    if (config.demo) await loadDemoIfEmpty(database, fiscal, config.timeZone, logger);
+    const metrics = createMetrics();
+    const services = createServices(database.db, metrics);
+    const pinned = config.now;
+    const clock = pinned ? () => new Date(pinned) : () => new Date();
+    const dispatch = createDispatcher({
+      services,
+      clock,
+      timeZone: config.timeZone,
+      rules: { staleDays: config.staleDays },
+      fiscal,
+      logger,
+      publicUrl: config.publicUrl,
+      onCommand: (command, actor, seconds) =>
+        metrics.commandSeconds.observe(seconds, { command, transport: actor.transport }),
+      cache: createAnswerCache(version),
+    });
+    const instanceId = config.instanceId ?? `${hostname()}:${process.pid}`;
+    const outbox = createOutboxHooks(services.outbox, logger);
+    const scheduler = createScheduler({
+      deps: {
+        store: services,
+        transports: configuredTransports(config),
+        fiscal,
+        rules: { staleDays: config.staleDays },
+        publicUrl: config.publicUrl,
+        logger,
+      },
+      instanceId,
+      // Due times come from the database's clock, the same for every instance.
+      clock: pinned ? async () => new Date(pinned) : () => databaseNow(database.db),
+      onQueued: outbox.queued,
+    });
+    addSchedulerGauge(metrics, scheduler);
+    await warnAboutUnknownAdmins(services, config.admins, logger);
+    logger.info(
+      { database: database.location, ms: Math.round(performance.now() - started) },
+      'okrbot ready',
+    );
+    return {
+      config,
+      logger,
+      database,
+      services,
+      dispatch,
+      fiscal,
+      metrics,
+      version,
+      clock,
+      instanceId,
+      scheduler,
+      outbox,
+      stop: () => database.close(),
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+/** The parts of a running bot that face the outside: the HTTP server and the chat adapters. */
+export interface Frontends {
+  /** Undefined when the shell chat runs without it (its port was taken). */
+  readonly http: HttpServer | undefined;
+  readonly adapters: readonly ChatAdapter[];
+  /** Whether this process runs the schedules (`bot.scheduler.lastTickAt` says when it last ticked). */
+  readonly scheduling: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the HTTP server (dashboard, /healthz, /metrics, and Slack's requests), the configured
+ * chat adapters, the outbox worker that sends through them, and the scheduler; with no Slack or
+ * IRC configured there are no adapters, and the shell chat is the way in.
+ */
+export async function startFrontends(bot: Bot): Promise<Frontends> {
+  const { config, logger } = bot;
+  const adapters: ChatAdapter[] = [];
+  // With no chat transport nothing could be delivered: schedules wait for `okrbot run`.
+  const scheduling =
+    config.scheduler === 'on' ||
+    (config.scheduler === 'auto' && configuredTransports(config).length > 0);
+  let http: HttpServer | undefined = createHttpServer({
+    port: config.http.port,
+    host: config.http.host,
+    logger,
+  });
+  registerOperations(http, {
+    db: bot.database.db,
+    metrics: bot.metrics,
+    logger,
+    adapters: () => adapters,
+    ...(scheduling && { lastTick: () => bot.scheduler.lastTickAt }),
+  });
+  registerDashboard(http, {
+    services: bot.services,
+    clock: bot.clock,
+    fiscal: bot.fiscal,
+    taskUrl: config.taskUrl,
+  });
+  // Made once the adapters exist: it sends through them.
+  let worker: OutboxWorker | undefined;
+  const stopHousekeeping = startHousekeeping(bot.services, logger);
+  const stop = async () => {
+    stopHousekeeping();
+    await bot.scheduler.stop();
+    await worker?.stop();
+    for (const adapter of [...adapters].reverse())
+      await adapter.stop().catch((err) => logger.warn({ err }, 'adapter did not stop cleanly'));
+    await http?.close();
+  };
+  try {
+    try {
+      await announceDashboard(bot, await http.listen());
+    } catch (error) {
+      // A newcomer's `npm start` chat must not die because port 3000 is taken; a bot that
+      // serves Slack or is watched through /healthz must.
+      const chatConfigured = config.slack !== undefined || config.irc !== undefined;
+      if (!(error instanceof PortInUseError) || chatConfigured) throw error;
+      logger.warn(`${error.message} Going on without the dashboard.`);
+      http = undefined;
+    }
+    // Each adapter's libraries load only when it is configured: the shell starts without them.
+    if (config.slack) {
+      const { createSlackAdapter } = await import('../transports/slack/slack-adapter.ts');
+      adapters.push(createSlackAdapter(bot, config.slack, http));
+    }
+    if (config.irc) {
+      const { createIrcAdapter } = await import('../transports/irc/irc-adapter.ts');
+      adapters.push(
+        createIrcAdapter({
+          config: config.irc,
+          services: bot.services,
+          dispatch: bot.dispatch,
+          admins: config.admins,
+          logger,
+          publicUrl: config.publicUrl,
+          metrics: bot.metrics,
+          // Someone the outbox found offline logged in again: their messages go now.
+          onPersonOnline: (personId) => void bot.outbox.personOnline(personId),
+        }),
+      );
+    }
+    for (const adapter of adapters) await adapter.start();
+    worker = createOutboxWorker({
+      store: bot.services,
+      adapters,
+      hooks: bot.outbox,
+      instanceId: bot.instanceId,
+      rate: config.outbox.rate,
+      targetIntervalMs: config.outbox.channelIntervalMs,
+      leaseMs: config.outbox.leaseMs,
+      logger,
+      metrics: bot.metrics,
+      crashAt: config.outbox.crashAt,
+    });
+    worker.start();
+    if (scheduling) bot.scheduler.start();
+    logger.info(
+      { instance: bot.instanceId, transports: adapters.map((a) => a.transport), scheduling },
+      scheduling ? 'scheduler and outbox running' : 'outbox running; schedules are off here',
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { http, adapters, scheduling, stop };
+}
+
+/** The transports messages can go out on: the configured adapters. */
+export function configuredTransports(config: Config): ChatTransport[] {
+  const on = (transport: ChatTransport) =>
+    transport === 'slack' ? config.slack !== undefined : config.irc !== undefined;
+  return (['slack', 'irc'] as const).filter(on);
+}
+
+/** /metrics: when this instance's scheduler last ticked (the outbox's gauges are the HTTP server's). */
+function addSchedulerGauge(metrics: Metrics, scheduler: Scheduler): void {
+  metrics.gauge({
+    name: 'okrbot_scheduler_last_tick_timestamp_seconds',
+    help: 'When this instance last finished a scheduler tick (0: never)',
+    read: async () => [{ value: (scheduler.lastTickAt?.getTime() ?? 0) / 1000 }],
+  });
+}
+
+/** Says where the dashboard is, with each department's current quarter page (up to three). */
+async function announceDashboard(bot: Bot, address: string): Promise<void> {
+  const base = bot.config.publicUrl ?? address;
+  const departments = (await bot.services.teams.departments()).slice(0, 3);
+  const pages: string[] = [];
+  for (const department of departments) {
+    const cycles = await bot.services.quarter.cyclesOf(department.id);
+    const featured = featuredQuarter(cycles, dayIn(bot.clock(), department.timeZone));
+    if (featured)
+      pages.push(
+        `${department.name} ${featured.label}: ${base}${paths.cycle(department.slug, featured.label)}`,
+      );
+  }
+  bot.logger.info(
+    { address, ...(bot.config.publicUrl && { publicAddress: bot.config.publicUrl }) },
+    `dashboard at ${base}/${pages.length ? ` (${pages.join(', ')})` : ''}`,
+  );
+}
+
+/** How the configuration opens the database, for the bot and the one-shot subcommands alike. */
+export function databaseOptions(config: Config, logger: Logger): OpenOptions {
+  return {
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    cacheDir: config.cacheDir ?? DEFAULT_CACHE_DIR,
+    logger,
+  };
+}
+
+async function loadDemoIfEmpty(
+  database: Database,
+  fiscal: FiscalSettings,
+  timeZone: string,
+  logger: Logger,
+): Promise<void> {
+  const [any] = await database.db.select({ id: departments.id }).from(departments).limit(1);
+  if (any) return;
+  const started = performance.now();
+  // The importer (and its YAML parser) loads only when there is something to import.
+  const { importDemo } = await import('../formats/import/demo.ts');
+  const results = await importDemo(database.db, { fiscal, defaultTimeZone: timeZone });
+  for (const [file, summary] of results)
+    logger.debug({ file, result: summary.describe() }, 'demo file imported');
+  logger.info(
+    { files: results.size, ms: Math.round(performance.now() - started) },
+    'empty database: loaded the demo quarters from seeds/ (set OKRBOT_DEMO=0 to start empty)',
+  );
+}
+
+/** A typo in OKRBOT_ADMINS would silently leave someone without rights: say so at start. */
+async function warnAboutUnknownAdmins(
+  services: Services,
+  admins: readonly string[],
+  logger: Logger,
+): Promise<void> {
+  if (admins.length === 0) return;
+  const known = new Set(await services.people.handles());
+  const unknown = admins.filter((handle) => !known.has(handle));
+  if (unknown.length)
+    logger.warn({ unknown }, 'OKRBOT_ADMINS names handles nobody has; check the spelling');
+}
+
+/** Thrown when OKRBOT_AS names nobody. */
+export class UnknownPersonError extends Error {}
+
+/** The shell's actor: the person OKRBOT_AS names, or the local operator. */
+export async function shellActor(
+  services: Services,
+  actAs: string | undefined,
+  admins: readonly string[] = [],
+): Promise<Actor> {
+  if (!actAs)
+    return { person: undefined, isAdmin: true, transport: 'shell', label: 'local operator' };
+  const person = await services.people.findByHandle(actAs);
+  if (!person) {
+    const close = suggest(actAs, await services.people.handles(), 3);
+    throw new UnknownPersonError(
+      `OKRBOT_AS=${actAs}: nobody has that handle.${close.length ? ` Did you mean ${close.join(', ')}?` : ''} Handles are names in lower case with dashes, e.g. nuria-ruiz.`,
+    );
+  }
+  return {
+    person,
+    isAdmin: person.isAdmin || admins.includes(person.handle),
+    transport: 'shell',
+    label: person.handle,
+  };
+}

@@ -1,0 +1,208 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { AdapterStartError } from '../../core/chat-adapter.ts';
+import { DataDirLockedError } from '../../db/data-dir-lock.ts';
+import { migratePgliteClient, openDatabase } from '../../db/database.ts';
+import { buildPgliteTemplate, DEFAULT_CACHE_DIR } from '../../db/pglite-template.ts';
+import { importQuarterFile } from '../../formats/import/import-quarter.ts';
+import { QuarterFileError } from '../../formats/import/quarter-file.ts';
+import { PortInUseError } from '../../runtime/http-server.ts';
+import { createLogger } from '../../runtime/logger.ts';
+import { PACKAGE_ROOT } from '../../runtime/package-root.ts';
+import { runShell } from '../../transports/shell/shell.ts';
+import {
+  createBot,
+  databaseOptions,
+  shellActor,
+  startFrontends,
+  UnknownPersonError,
+} from '../bot.ts';
+import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
+import { ExportUsageError, exportCommand } from './export-command.ts';
+import { deliveriesCommand, OperatorUsageError, runCommand } from './operator-commands.ts';
+
+const USAGE = `Usage: okrbot [command]
+
+Commands:
+  start            run the bot (the default); with no Slack or IRC configured, a chat in this terminal
+  migrate          bring the database schema up to date and exit
+  import FILE...   load quarter files: YAML (see seeds/README.md), or a wiki page or JSON file
+                   from \`okrbot export\`; importing again changes nothing
+  export CYCLE     a department's quarter as wikitext (the default), markdown, csv or json:
+                   okrbot export "FY2019-20 Q1" [--format F] [--department D] [--output FILE]
+                   [--as-of YYYY-MM-DD]
+  prepare          build the cached empty database that new embedded data directories start from
+                   (npm install runs it; okrbot works without it, only its first start is slower)
+  run SCHEDULE [--department SLUG]... [--at ISO]
+                   run a schedule now (prompt, digest, overdue or reminders) for one department
+                   or all; messages already sent are never sent again; running bots send them
+  deliveries [--why HANDLE]
+                   what okrbot sent, skipped or failed to send (for one person, and why)
+  help             this text
+
+Configuration comes from the environment; see .env.example.`;
+
+/** The okrbot command line; returns the exit code. */
+export async function main(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const [command = 'start', ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        return await start(env);
+      case 'migrate':
+        return await migrate(env);
+      case 'import':
+        return await importFiles(rest, env);
+      case 'export':
+        return await exportCommand(rest, env);
+      case 'prepare':
+        return await prepare(env);
+      case 'run':
+        return await runCommand(rest, env);
+      case 'deliveries':
+        return await deliveriesCommand(rest, env);
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+      case '--version':
+      case '-v':
+        process.stdout.write(`${await version()}\n`);
+        return 0;
+      default:
+        process.stderr.write(`okrbot: unknown command "${command}"\n\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof OperatorUsageError) {
+      process.stderr.write(`okrbot ${command}: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof ExportUsageError) {
+      process.stderr.write(`okrbot export: ${error.message}\n`);
+      return 2;
+    }
+    if (
+      error instanceof ConfigError ||
+      error instanceof QuarterFileError ||
+      error instanceof DataDirLockedError ||
+      error instanceof PortInUseError ||
+      error instanceof AdapterStartError ||
+      error instanceof UnknownPersonError
+    ) {
+      process.stderr.write(`okrbot: ${error.message}\n`);
+      return error instanceof ConfigError ? 2 : 1;
+    }
+    throw error;
+  }
+}
+
+async function start(env: NodeJS.ProcessEnv): Promise<number> {
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
+  logger.debug({ config: describeConfig(config) }, 'configuration');
+  const bot = await createBot(config, logger);
+  try {
+    const frontends = await startFrontends(bot);
+    try {
+      const chatOnly = frontends.adapters.length === 0;
+      // Beside Slack or IRC the shell runs only on a terminal: a service's standard input is
+      // closed or /dev/null, and its end must not stop the bot.
+      if (!chatOnly && !process.stdin.isTTY) {
+        await stopSignal(logger);
+        return 0;
+      }
+      // The chat in this terminal (or the lines piped in); `quit` ends okrbot, as SIGTERM does.
+      const actor = await shellActor(bot.services, config.actAs, config.admins);
+      const stopped = new AbortController();
+      const shell = runShell({
+        dispatch: bot.dispatch,
+        actor,
+        input: process.stdin,
+        output: process.stdout,
+        historyFile: config.databaseUrl ? undefined : join(config.dataDir, 'shell_history'),
+        signal: stopped.signal,
+      });
+      if (!chatOnly) await Promise.race([shell, stopSignal(logger).then(() => stopped.abort())]);
+      await shell;
+      return 0;
+    } finally {
+      await frontends.stop();
+    }
+  } finally {
+    await bot.stop();
+  }
+}
+
+/** Resolves on SIGTERM or SIGINT, so the bot stops its adapters and closes the database. */
+function stopSignal(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'stopping');
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
+async function migrate(env: NodeJS.ProcessEnv): Promise<number> {
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(databaseOptions(config, logger));
+  await database.close();
+  process.stdout.write(`Schema of ${database.location} is up to date.\n`);
+  return 0;
+}
+
+async function prepare(env: NodeJS.ProcessEnv): Promise<number> {
+  const config = loadConfig(env);
+  const cacheDir = config.cacheDir ?? DEFAULT_CACHE_DIR;
+  const started = performance.now();
+  const { path, built } = await buildPgliteTemplate(cacheDir, migratePgliteClient);
+  const took = `${((performance.now() - started) / 1000).toFixed(1)} s`;
+  process.stdout.write(
+    built
+      ? `Built the database template ${path} in ${took}.\n`
+      : `The database template is up to date: ${path}\n`,
+  );
+  return 0;
+}
+
+async function importFiles(files: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (files.length === 0) {
+    process.stderr.write(
+      'okrbot import: name one or more quarter files, e.g. okrbot import seeds/fy2019-20-q1-technology.yaml or technology-fy2019-20-q1.wiki\n',
+    );
+    return 2;
+  }
+  const config = loadConfig(env);
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(databaseOptions(config, logger));
+  try {
+    for (const file of files) {
+      const summary = await importQuarterFile(database.db, file, {
+        fiscal: { startMonth: config.fiscalYearStartMonth },
+        defaultTimeZone: config.timeZone,
+      });
+      process.stdout.write(`${file}: ${summary.describe()}\n`);
+    }
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+async function version(): Promise<string> {
+  const pkg = JSON.parse(await readFile(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}

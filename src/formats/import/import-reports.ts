@@ -1,0 +1,88 @@
+import { and, eq, gte, inArray } from 'drizzle-orm';
+import { reportNotes, statusReports } from '../../db/schema/index.ts';
+import { slugify } from '../../domain/text.ts';
+import { type ImportContext, instantOf, same } from './import-context.ts';
+import type { QuarterFile } from './quarter-file.ts';
+
+/** The dated monthly notes of each team. */
+export async function importReports(context: ImportContext, file: QuarterFile): Promise<void> {
+  const { tx, summary } = context;
+  for (const team of file.teams ?? []) {
+    if (!team.reports?.length) continue;
+    const teamId = context.teamIds.get(slugify(team.slug ?? team.name)) as number;
+    const months = team.reports.map((r) => r.month);
+    const existing = new Map(
+      (
+        await tx
+          .select()
+          .from(statusReports)
+          .where(and(eq(statusReports.teamId, teamId), inArray(statusReports.month, months)))
+      ).map((row) => [row.month, row]),
+    );
+    for (const report of team.reports) {
+      const fields = { reportedOn: report.on ?? null, status: report.status ?? null };
+      let row = existing.get(report.month);
+      if (!row) {
+        [row] = await tx
+          .insert(statusReports)
+          .values({ teamId, month: report.month, ...fields })
+          .returning();
+        summary.add('reports', 'created');
+      } else if (!same(row.reportedOn, fields.reportedOn) || !same(row.status, fields.status)) {
+        await tx.update(statusReports).set(fields).where(eq(statusReports.id, row.id));
+        summary.add('reports', 'updated');
+      } else {
+        summary.add('reports', 'unchanged');
+      }
+      await importNotes(
+        context,
+        (row as { id: number }).id,
+        report.notes,
+        instantOf(context, report.on ?? `${report.month}-01`),
+      );
+    }
+  }
+}
+
+async function importNotes(
+  context: ImportContext,
+  reportId: number,
+  notes: readonly string[],
+  at: Date,
+): Promise<void> {
+  const { tx, summary } = context;
+  const existing = new Map(
+    (
+      await tx
+        .select()
+        .from(reportNotes)
+        .where(and(eq(reportNotes.reportId, reportId), eq(reportNotes.source, 'import')))
+    ).map((row) => [row.position, row]),
+  );
+  const inserts: (typeof reportNotes.$inferInsert)[] = [];
+  for (const [position, text] of notes.entries()) {
+    const row = existing.get(position);
+    if (!row) {
+      inserts.push({ reportId, position, text, at, source: 'import' });
+      summary.add('report notes', 'created');
+    } else if (row.text !== text || row.at.getTime() !== at.getTime()) {
+      await tx.update(reportNotes).set({ text, at }).where(eq(reportNotes.id, row.id));
+      summary.add('report notes', 'updated');
+    } else {
+      summary.add('report notes', 'unchanged');
+    }
+  }
+  if (inserts.length) await tx.insert(reportNotes).values(inserts);
+  // Notes the file no longer has (it was shortened) go; notes added from chat stay.
+  const removed = await tx
+    .delete(reportNotes)
+    .where(
+      and(
+        eq(reportNotes.reportId, reportId),
+        eq(reportNotes.source, 'import'),
+        gte(reportNotes.position, notes.length),
+      ),
+    )
+    .returning({ id: reportNotes.id });
+  if (removed.length) summary.add('report notes', 'removed', removed.length);
+}
