@@ -11,7 +11,7 @@ import { DEFAULT_CACHE_DIR } from '../db/pglite-template.ts';
 import { departments } from '../db/schema/index.ts';
 import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
 import { dayIn } from '../domain/fiscal-calendar.ts';
-import { type ChatTransport, isChatTransport } from '../domain/transports.ts';
+import { type ChatTransport, isChatTransport, type TransportId } from '../domain/transports.ts';
 import { paths } from '../features/dashboard-paths.ts';
 import { startHousekeeping } from '../jobs/housekeeping.ts';
 import { createOutboxHooks, type OutboxHooks } from '../jobs/outbox/outbox-hooks.ts';
@@ -248,7 +248,7 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
 /** The transports messages can go out on: the configured chat transports. */
 export function configuredTransports(config: Config): ChatTransport[] {
   return AVAILABLE_TRANSPORTS.filter((transport) => config.transports[transport.id] !== undefined)
-    .map((transport) => transport.id)
+    .map((transport): TransportId => transport.id)
     .filter(isChatTransport);
 }
 

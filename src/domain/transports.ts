@@ -112,8 +112,13 @@ export function parseChatTransport(text: string): ChatTransport | undefined {
   return CHAT_TRANSPORTS.find((id) => id === wanted);
 }
 
-/** `slack or irc`, for usage texts. */
+/** `slack|irc`, for usage texts. */
 export const CHAT_TRANSPORT_CHOICES = CHAT_TRANSPORTS.join('|');
+
+/** `Slack or IRC`, for sentences. */
+export const CHAT_TRANSPORT_NAMES = CHAT_TRANSPORTS.map((id) => transportInfo(id).name).join(
+  ' or ',
+);
 
 /** Why `account` cannot be an account on `transport` (undefined when it can). */
 export function accountProblem(transport: ChatTransport, account: string): string | undefined {

@@ -159,6 +159,32 @@ describe('loadConfig', () => {
     ).not.toContain('token-value');
   });
 
+  it("reports the transports' problems with the general ones, all at once", () => {
+    expect(() =>
+      loadConfig({ OKRBOT_TIMEZONE: 'Mars/Base', SLACK_BOT_TOKEN: 'xoxb-1', IRC_PORT: '0' }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          expect.stringMatching(/^OKRBOT_TIMEZONE: /),
+          expect.stringMatching(/^SLACK_SIGNING_SECRET: is required with SLACK_BOT_TOKEN/),
+          expect.stringMatching(/^IRC_PORT: expected a TCP port/),
+        ],
+      }),
+    );
+  });
+
+  it('describes each transport, with its secrets redacted, and the ones that are off', () => {
+    const described = describeConfig(
+      loadConfig({ SLACK_BOT_TOKEN: 'xoxb-secret-token', SLACK_APP_TOKEN: 'xapp-1' }),
+    );
+    expect(described).toMatchObject({
+      slack: { mode: 'socket', botToken: 'xoxb***' },
+      irc: '(off)',
+      shell: { actAs: '(operator)' },
+    });
+    expect(JSON.stringify(described)).not.toContain('secret-token');
+  });
+
   it('redacts the database password when describing the configuration', () => {
     const described = describeConfig(
       loadConfig({ DATABASE_URL: 'postgres://okr:s3cret@db:5432/okr' }),
