@@ -9,8 +9,8 @@ import { slackConfig } from '../transports/slack/slack-config.ts';
 
 // The transports this build can run: each one's settings (checked with the rest of the
 // configuration) and its adapter, imported only when it is configured, so a network's
-// libraries load only where they are used. In the order they start: the local chat last, once
-// everything its first line may ask for runs.
+// libraries load only where they are used. Adding one is its folder, its row in
+// domain/transports.ts, a migration adding its id to the enums, and its entry here.
 
 /** The general settings a transport's own may build on. */
 export interface BaseSettings {

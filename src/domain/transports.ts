@@ -1,6 +1,7 @@
 // The chat transports okrbot speaks, as data: everything outside a transport's own folder
 // (src/transports/<id>/) learns about it from this table, so a fourth network is one more row
-// here, its folder, and a migration adding its id to the `transport` enum.
+// here, its folder, its entry in app/transports.ts, and a migration adding its id to the
+// `transport` and `change_source` enums (`npm run db:generate` writes the ALTER TYPE).
 
 interface IdShape {
   /** What people call it: `Slack user`, `IRC services account`. */
