@@ -3,6 +3,7 @@ import { slugify } from '../src/domain/text.ts';
 import {
   accountProblem,
   CHAT_TRANSPORT_CHOICES,
+  CHAT_TRANSPORT_NAMES,
   CHAT_TRANSPORTS,
   chatTransportInfo,
   parseChatTransport,
@@ -14,8 +15,8 @@ type Deps = Pick<Services, 'people' | 'admin'>;
 
 export const personCommand = defineCommand<Deps>({
   name: 'person',
-  summary: 'Admin: adds people and links their Slack or IRC accounts',
-  usage: 'person add <handle> <name> | person link <handle> slack|irc <id>',
+  summary: `Admin: adds people and links their ${CHAT_TRANSPORT_NAMES} accounts`,
+  usage: `person add <handle> <name> | person link <handle> ${CHAT_TRANSPORT_CHOICES} <id>`,
   examples: ['person add joseph-allemandou Joseph Allemandou', 'person link nuria-ruiz irc nuria'],
   async run({ args }, ctx, deps) {
     if (!ctx.actor.isAdmin)

@@ -8,7 +8,11 @@ import {
   SCHEDULE_KINDS,
   type ScheduleKind,
 } from '../src/domain/schedules.ts';
-import { channelProblem, parseChatTransport } from '../src/domain/transports.ts';
+import {
+  CHAT_TRANSPORT_CHOICES,
+  channelProblem,
+  parseChatTransport,
+} from '../src/domain/transports.ts';
 import type { Department } from '../src/features/lookups.ts';
 import { changeOf } from '../src/features/updates.ts';
 import {
@@ -33,7 +37,7 @@ const USAGE = [
   'schedule <department> digest <weekday> <HH:MM>',
   'schedule <department> overdue <HH:MM>',
   'schedule <department> prompt|digest|overdue on|off',
-  'schedule <department> digest channel add|remove slack|irc <channel>',
+  `schedule <department> digest channel add|remove ${CHAT_TRANSPORT_CHOICES} <channel>`,
 ];
 
 const NAMES: Record<ScheduleKind, string> = {
@@ -208,7 +212,9 @@ async function show(department: Department, ctx: CommandContext, deps: Deps): Pr
           ? [`Digest channels: ${channels.map((c) => `${c.channel} (${c.transport})`).join(', ')}`]
           : [
               'No digest channel yet: add one with ',
-              code(`schedule ${department.slug} digest channel add slack|irc <channel>`),
+              code(
+                `schedule ${department.slug} digest channel add ${CHAT_TRANSPORT_CHOICES} <channel>`,
+              ),
             ],
       },
     ]),

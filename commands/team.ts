@@ -1,6 +1,10 @@
 import { defineCommand, type Services } from '../src/core/command.ts';
 import { cleanText, normalizeIdentifier, slugify } from '../src/domain/text.ts';
-import { channelProblem, parseChatTransport } from '../src/domain/transports.ts';
+import {
+  CHAT_TRANSPORT_CHOICES,
+  channelProblem,
+  parseChatTransport,
+} from '../src/domain/transports.ts';
 import { findTeamOrExplain } from '../src/features/lookups.ts';
 import { changeOf } from '../src/features/updates.ts';
 import { code, errorReply, paragraph, type Reply, reply } from '../src/reply/document.ts';
@@ -12,7 +16,7 @@ const USAGE = [
   'team rename <team> <new name>',
   'team manager add|remove <team> <handle>',
   'team delegate add|remove <team> <handle>',
-  'team channel <team> slack|irc <channel>',
+  `team channel <team> ${CHAT_TRANSPORT_CHOICES} <channel>`,
 ];
 
 const MAX_NAME = 120;

@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { createAnswerCache } from '../core/answer-cache.ts';
-import type { ChatAdapter } from '../core/chat-adapter.ts';
-import type { Actor, Services } from '../core/command.ts';
+import { type Adapter, type ChatAdapter, isChatAdapter } from '../core/chat-adapter.ts';
+import type { Services } from '../core/command.ts';
 import { createDispatcher, type Dispatch } from '../core/dispatch.ts';
 import { databaseNow } from '../db/clock.ts';
 import { createDataVersion, type DataVersion } from '../db/data-version.ts';
@@ -11,8 +11,7 @@ import { DEFAULT_CACHE_DIR } from '../db/pglite-template.ts';
 import { departments } from '../db/schema/index.ts';
 import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
 import { dayIn } from '../domain/fiscal-calendar.ts';
-import { suggest } from '../domain/text.ts';
-import type { ChatTransport } from '../domain/transports.ts';
+import { type ChatTransport, isChatTransport, type TransportId } from '../domain/transports.ts';
 import { paths } from '../features/dashboard-paths.ts';
 import { startHousekeeping } from '../jobs/housekeeping.ts';
 import { createOutboxHooks, type OutboxHooks } from '../jobs/outbox/outbox-hooks.ts';
@@ -22,8 +21,10 @@ import { createHttpServer, type HttpServer, PortInUseError } from '../runtime/ht
 import { createMetrics, type Metrics } from '../runtime/metrics.ts';
 import { featuredQuarter, registerDashboard } from '../web/dashboard/routes.ts';
 import { registerOperations } from '../web/operations.ts';
+import { createAdapterContext } from './adapter-context.ts';
 import type { Config } from './config/load-config.ts';
 import { createServices } from './services.ts';
+import { AVAILABLE_TRANSPORTS } from './transports.ts';
 
 export interface Bot {
   readonly config: Config;
@@ -42,8 +43,8 @@ export interface Bot {
   /** The scheduler (started by startFrontends when schedules should run; `okrbot run` uses it). */
   readonly scheduler: Scheduler;
   /**
-   * What adapters tell the outbox: pass `personOnline` and `transportReady` to an adapter that
-   * sees people come online (IRC) or reconnects, so waiting messages go at once.
+   * What adapters tell the outbox (through their context): someone came online, so waiting
+   * messages go at once.
    */
   readonly outbox: OutboxHooks;
   stop(): Promise<void>;
@@ -125,28 +126,32 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
   }
 }
 
-/** The parts of a running bot that face the outside: the HTTP server and the chat adapters. */
+/** The parts of a running bot that face the outside: the HTTP server and the adapters. */
 export interface Frontends {
-  /** Undefined when the shell chat runs without it (its port was taken). */
+  /** Undefined when the local chat runs without it (its port was taken). */
   readonly http: HttpServer | undefined;
+  /** The chat adapters (the ones messages go out on), in the order they started. */
   readonly adapters: readonly ChatAdapter[];
   /** Whether this process runs the schedules (`bot.scheduler.lastTickAt` says when it last ticked). */
   readonly scheduling: boolean;
+  /** Resolves when an adapter asks okrbot to stop (the local chat ended). */
+  readonly stopRequested: Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the HTTP server (dashboard, /healthz, /metrics, and Slack's requests), the configured
- * chat adapters, the outbox worker that sends through them, and the scheduler; with no Slack or
- * IRC configured there are no adapters, and the shell chat is the way in.
+ * Starts the HTTP server (dashboard, /healthz, /metrics, and chat requests), the configured
+ * adapters, the outbox worker that sends through the chat ones, and the scheduler; with no chat
+ * transport configured the local chat is the way in.
  */
 export async function startFrontends(bot: Bot): Promise<Frontends> {
   const { config, logger } = bot;
-  const adapters: ChatAdapter[] = [];
+  const adapters: Adapter[] = [];
+  const chatAdapters = () => adapters.filter(isChatAdapter);
+  const chatTransports = configuredTransports(config);
   // With no chat transport nothing could be delivered: schedules wait for `okrbot run`.
   const scheduling =
-    config.scheduler === 'on' ||
-    (config.scheduler === 'auto' && configuredTransports(config).length > 0);
+    config.scheduler === 'on' || (config.scheduler === 'auto' && chatTransports.length > 0);
   let http: HttpServer | undefined = createHttpServer({
     port: config.http.port,
     host: config.http.host,
@@ -156,7 +161,7 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
     db: bot.database.db,
     metrics: bot.metrics,
     logger,
-    adapters: () => adapters,
+    adapters: chatAdapters,
     ...(scheduling && { lastTick: () => bot.scheduler.lastTickAt }),
   });
   registerDashboard(http, {
@@ -164,6 +169,10 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
     clock: bot.clock,
     fiscal: bot.fiscal,
     taskUrl: config.taskUrl,
+  });
+  let requestStop = () => {};
+  const stopRequested = new Promise<void>((resolve) => {
+    requestStop = resolve;
   });
   // Made once the adapters exist: it sends through them.
   let worker: OutboxWorker | undefined;
@@ -181,37 +190,36 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
       await announceDashboard(bot, await http.listen());
     } catch (error) {
       // A newcomer's `npm start` chat must not die because port 3000 is taken; a bot that
-      // serves Slack or is watched through /healthz must.
-      const chatConfigured = config.slack !== undefined || config.irc !== undefined;
-      if (!(error instanceof PortInUseError) || chatConfigured) throw error;
+      // serves a chat network or is watched through /healthz must.
+      if (!(error instanceof PortInUseError) || chatTransports.length > 0) throw error;
       logger.warn(`${error.message} Going on without the dashboard.`);
       http = undefined;
     }
-    // Each adapter's libraries load only when it is configured: the shell starts without them.
-    if (config.slack) {
-      const { createSlackAdapter } = await import('../transports/slack/slack-adapter.ts');
-      adapters.push(createSlackAdapter(bot, config.slack, http));
+    const parts = {
+      services: bot.services,
+      dispatch: bot.dispatch,
+      admins: config.admins,
+      logger,
+      metrics: bot.metrics,
+      clock: bot.clock,
+      fiscal: bot.fiscal,
+      publicUrl: config.publicUrl,
+      dataVersion: bot.version,
+      http,
+      chatTransports,
+      // Someone the outbox found offline is back: their messages go now.
+      personOnline: (personId: number) => void bot.outbox.personOnline(personId),
+      requestStop,
+    };
+    for (const transport of AVAILABLE_TRANSPORTS) {
+      const context = createAdapterContext(transport.id, parts);
+      const adapter = await transport.create(config.transports, context);
+      if (adapter) adapters.push(adapter);
     }
-    if (config.irc) {
-      const { createIrcAdapter } = await import('../transports/irc/irc-adapter.ts');
-      adapters.push(
-        createIrcAdapter({
-          config: config.irc,
-          services: bot.services,
-          dispatch: bot.dispatch,
-          admins: config.admins,
-          logger,
-          publicUrl: config.publicUrl,
-          metrics: bot.metrics,
-          // Someone the outbox found offline logged in again: their messages go now.
-          onPersonOnline: (personId) => void bot.outbox.personOnline(personId),
-        }),
-      );
-    }
-    for (const adapter of adapters) await adapter.start();
+    for (const adapter of chatAdapters()) await adapter.start();
     worker = createOutboxWorker({
       store: bot.services,
-      adapters,
+      adapters: chatAdapters(),
       hooks: bot.outbox,
       instanceId: bot.instanceId,
       rate: config.outbox.rate,
@@ -224,21 +232,24 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
     worker.start();
     if (scheduling) bot.scheduler.start();
     logger.info(
-      { instance: bot.instanceId, transports: adapters.map((a) => a.transport), scheduling },
+      { instance: bot.instanceId, transports: chatTransports, scheduling },
       scheduling ? 'scheduler and outbox running' : 'outbox running; schedules are off here',
     );
+    // The local chat starts last: its prompt comes after the start-up logs, and its first line
+    // may ask for anything the rest runs.
+    for (const adapter of adapters.filter((a) => !isChatAdapter(a))) await adapter.start();
   } catch (error) {
     await stop();
     throw error;
   }
-  return { http, adapters, scheduling, stop };
+  return { http, adapters: chatAdapters(), scheduling, stopRequested, stop };
 }
 
-/** The transports messages can go out on: the configured adapters. */
+/** The transports messages can go out on: the configured chat transports. */
 export function configuredTransports(config: Config): ChatTransport[] {
-  const on = (transport: ChatTransport) =>
-    transport === 'slack' ? config.slack !== undefined : config.irc !== undefined;
-  return (['slack', 'irc'] as const).filter(on);
+  return AVAILABLE_TRANSPORTS.filter((transport) => config.transports[transport.id] !== undefined)
+    .map((transport): TransportId => transport.id)
+    .filter(isChatTransport);
 }
 
 /** /metrics: when this instance's scheduler last ticked (the outbox's gauges are the HTTP server's). */
@@ -310,30 +321,4 @@ async function warnAboutUnknownAdmins(
   const unknown = admins.filter((handle) => !known.has(handle));
   if (unknown.length)
     logger.warn({ unknown }, 'OKRBOT_ADMINS names handles nobody has; check the spelling');
-}
-
-/** Thrown when OKRBOT_AS names nobody. */
-export class UnknownPersonError extends Error {}
-
-/** The shell's actor: the person OKRBOT_AS names, or the local operator. */
-export async function shellActor(
-  services: Services,
-  actAs: string | undefined,
-  admins: readonly string[] = [],
-): Promise<Actor> {
-  if (!actAs)
-    return { person: undefined, isAdmin: true, transport: 'shell', label: 'local operator' };
-  const person = await services.people.findByHandle(actAs);
-  if (!person) {
-    const close = suggest(actAs, await services.people.handles(), 3);
-    throw new UnknownPersonError(
-      `OKRBOT_AS=${actAs}: nobody has that handle.${close.length ? ` Did you mean ${close.join(', ')}?` : ''} Handles are names in lower case with dashes, e.g. nuria-ruiz.`,
-    );
-  }
-  return {
-    person,
-    isAdmin: person.isAdmin || admins.includes(person.handle),
-    transport: 'shell',
-    label: person.handle,
-  };
 }

@@ -1,15 +1,16 @@
-import type { ChatTransport } from '../domain/transports.ts';
+import { type ChatTransport, isChatTransport, type TransportId } from '../domain/transports.ts';
 import type { OutboundContent } from '../store/outbox.ts';
 
-// What the rest of okrbot sees of a chat transport. Inbound, an adapter turns messages into
-// `dispatch` calls and renders the replies itself; outbound, the outbox hands it one message
-// at a time and records what it answers.
+// What the rest of okrbot sees of a transport. Every adapter is made from an AdapterContext
+// (adapter-context.ts): inbound, it turns messages into lines for the context to answer and
+// renders the replies itself. A chat adapter also sends: the outbox hands it one message at a
+// time and records what it answers.
 
 /** Where an outgoing message goes. */
 export type Destination =
-  /** A person, directly (Slack DM, IRC private message); the adapter finds their account. */
+  /** A person, directly (a direct or private message); the adapter finds their account. */
   | { kind: 'person'; personId: number }
-  /** A channel by its transport id (Slack channel id, IRC channel name). */
+  /** A channel by its id on the transport (see the table in domain/transports.ts). */
   | { kind: 'channel'; channel: string };
 
 export interface OutboundMessage {
@@ -22,7 +23,7 @@ export interface OutboundMessage {
 export type DeliveryOutcome =
   | {
       ok: true;
-      /** The transport's id of the sent message (Slack `ts`; IRC has none: the target). */
+      /** The transport's id of the sent message (a transport without ids gives the target). */
       messageId: string;
       /**
        * The conversation it went to, when the address alone does not say (a person's DM
@@ -37,34 +38,44 @@ export type DeliveryOutcome =
       /** `later`: transient (rate limit, disconnected); `never`: permanent, dead-letter it. */
       retry: 'later' | 'never';
       error: string;
-      /** The transport asked for a pause (Slack `Retry-After`). */
+      /** The transport asked for a pause (a `Retry-After`). */
       retryAfterMs?: number;
     };
 
 export interface AdapterHealth {
   connected: boolean;
-  /** One line for /healthz and logs: `connected to irc.libera.chat as okrbot`. */
+  /** One line for /healthz and logs: `connected to chat.example.org as okrbot`. */
   detail: string;
   /** Reconnections since start. */
   reconnects: number;
 }
 
-export interface ChatAdapter {
-  readonly transport: ChatTransport;
+/** Any transport's adapter, the local one included. */
+export interface Adapter {
+  readonly transport: TransportId;
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** An adapter that reaches people over a network: /healthz watches it, the outbox sends through it. */
+export interface ChatAdapter extends Adapter {
+  readonly transport: ChatTransport;
   health(): AdapterHealth;
   deliver(message: OutboundMessage): Promise<DeliveryOutcome>;
   /**
    * Optional: whether a message with this key already left, and its id. The outbox asks before
    * it sends a delivery again whose earlier attempt may have gone out unrecorded (the process
-   * died after sending, or the response was lost). Slack can tell (the key travels in the
-   * message's metadata; look for it in the conversation's recent history); a transport that
-   * cannot tell leaves it out, and such a crash may repeat that one message.
+   * died after sending, or the response was lost). A transport that can carry the key with the
+   * message finds it in the conversation's recent history; one that cannot tell leaves this
+   * out, and such a crash may repeat that one message.
    */
   wasDelivered?(
     message: OutboundMessage,
   ): Promise<{ messageId: string; conversation?: string } | undefined>;
+}
+
+export function isChatAdapter(adapter: Adapter): adapter is ChatAdapter {
+  return isChatTransport(adapter.transport);
 }
 
 /** An adapter could not start for a reason the operator must fix (a refused token, a failed login). */

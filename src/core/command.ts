@@ -4,19 +4,20 @@ import type { TransportId } from '../domain/transports.ts';
 import type { Reply } from '../reply/document.ts';
 import type { Metrics } from '../runtime/metrics.ts';
 import type { PersonRow } from '../store/people.ts';
+import type { PromptRow } from '../store/prompts.ts';
 import type { Store } from '../store/store.ts';
 
 /** Who is asking, resolved from a verified identity (never from a display name). */
 export interface Actor {
   /** The person, when the identity is linked to one. */
   person: PersonRow | undefined;
-  /** The shell's local operator and configured admins may change anything. */
+  /** The local operator and configured admins may change anything. */
   isAdmin: boolean;
   transport: TransportId;
   /** How to name the actor in replies and logs. */
   label: string;
   /**
-   * Set when the chat could verify no account at all (an IRC nick not identified to services):
+   * Set when the chat could verify no account at all (a nick not identified to services):
    * such a sender may read, and is told to identify before changing anything.
    */
   anonymous?: boolean;
@@ -28,6 +29,8 @@ export interface Actor {
  */
 export interface Exchange {
   handle(line: string, context: CommandContext): Promise<{ reply: Reply; done: boolean }>;
+  /** The prompt this conversation answers, when it is one: threaded chats answer in its thread. */
+  readonly prompt?: PromptRow;
 }
 
 export interface CommandContext {
@@ -64,7 +67,7 @@ export interface Command<Deps = Services> {
   examples: readonly string[];
   /**
    * Changes nothing: its answers may be kept in memory until the data changes, and shared
-   * with a channel on request (Slack's `public`).
+   * with a channel on request (`public`, where a transport offers it).
    */
   readOnly?: boolean;
   run(request: CommandRequest, context: CommandContext, deps: Deps): Promise<Reply>;

@@ -30,22 +30,22 @@ export interface DispatcherOptions {
 export interface LineOptions {
   /**
    * Read the line as a command even while the actor has an exchange open: lines said elsewhere
-   * (an IRC channel) or naming a command must not be taken as answers to a private update.
+   * (a channel) or naming a command must not be taken as answers to a private update.
    */
   commandsOnly?: boolean;
 }
 
 export interface Dispatch {
   (line: string, actor: Actor, options?: LineOptions): Promise<Reply | undefined>;
-  /** Whether the actor's lines currently go to an open exchange (the guided `update`). */
-  inExchange(actor: Actor): boolean;
-  /** Sends the actor's next lines to an exchange an adapter opened (an IRC prompt). */
+  /** The exchange the actor's lines currently go to (the guided `update`, a prompt's), if any. */
+  exchangeOf(actor: Actor): Exchange | undefined;
+  /** Sends the actor's next lines to an exchange opened outside a command (a prompt's). */
   openExchange(actor: Actor, exchange: Exchange): void;
   /** The context commands get, for work an adapter does outside a command (prompt answers). */
   contextFor(actor: Actor): CommandContext;
   /**
    * The answer to a read-only command when one is kept in memory, without touching the
-   * database (Slack answers those in its 3-second acknowledgement); undefined otherwise.
+   * database (for a transport that must answer within seconds); undefined otherwise.
    */
   cached(line: string, actor: Actor): Reply | undefined;
 }
@@ -130,7 +130,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     }
   };
   return Object.assign(dispatch, {
-    inExchange: (actor: Actor) => exchanges.has(actorKey(actor)),
+    exchangeOf: (actor: Actor) => exchanges.get(actorKey(actor)),
     openExchange: (actor: Actor, exchange: Exchange) => exchanges.set(actorKey(actor), exchange),
     contextFor,
     cached(line: string, actor: Actor) {

@@ -76,12 +76,12 @@ export const paceKey = {
 // --- inbound requests (inbound_events, with the transport) ----------------------------------
 
 export const inboundKey = {
-  /** A Slack Events API delivery (Slack redelivers). */
+  /** An event the chat delivers (and redelivers when it thinks it was lost). */
   event: (eventId: string) => `event:${eventId}`,
   /** A slash command or interaction (a replayed request carries the same trigger). */
   trigger: (triggerId: string) => `trigger:${triggerId}`,
   /** A submitted form, in the version submitted. */
   view: (viewId: string, hash: string) => `view:${viewId}:${hash}`,
-  /** An IRC message with its IRCv3 msgid (several instances read one channel). */
+  /** A message with its server-given id (several instances read one channel). */
   message: (messageId: string) => messageId,
 };

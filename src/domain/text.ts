@@ -24,7 +24,7 @@ export function cleanText(text: string): string {
 }
 
 /**
- * For text shown as one line (an IRC message): NFC, no controls or bidi overrides, line breaks
+ * For text shown as one line (a chat line): NFC, no controls or bidi overrides, line breaks
  * and tabs as spaces. Not trimmed: it is applied to pieces of a line.
  */
 export function singleLine(text: string): string {

@@ -1,6 +1,7 @@
 // The chat transports okrbot speaks, as data: everything outside a transport's own folder
 // (src/transports/<id>/) learns about it from this table, so a fourth network is one more row
-// here, its folder, and a migration adding its id to the `transport` enum.
+// here, its folder, its entry in app/transports.ts, and a migration adding its id to the
+// `transport` and `change_source` enums (`npm run db:generate` writes the ALTER TYPE).
 
 interface IdShape {
   /** What people call it: `Slack user`, `IRC services account`. */
@@ -112,8 +113,13 @@ export function parseChatTransport(text: string): ChatTransport | undefined {
   return CHAT_TRANSPORTS.find((id) => id === wanted);
 }
 
-/** `slack or irc`, for usage texts. */
+/** `slack|irc`, for usage texts. */
 export const CHAT_TRANSPORT_CHOICES = CHAT_TRANSPORTS.join('|');
+
+/** `Slack or IRC`, for sentences. */
+export const CHAT_TRANSPORT_NAMES = CHAT_TRANSPORTS.map((id) => transportInfo(id).name).join(
+  ' or ',
+);
 
 /** Why `account` cannot be an account on `transport` (undefined when it can). */
 export function accountProblem(transport: ChatTransport, account: string): string | undefined {

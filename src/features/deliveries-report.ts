@@ -2,6 +2,7 @@ import type { Services } from '../core/command.ts';
 import { dayIn, monthName, nextMonth, startOfDayIn } from '../domain/fiscal-calendar.ts';
 import { formatRunKey, promptDeliveryKey, reminderKey } from '../domain/keys.ts';
 import { daysLater, promptInstant } from '../domain/schedules.ts';
+import { CHAT_TRANSPORT_NAMES } from '../domain/transports.ts';
 import {
   type Block,
   code,
@@ -178,7 +179,7 @@ async function promptStory(
       (r) => r.dueAt.getTime() === due.getTime(),
     );
     if (!run)
-      return `due ${formatMoment(due, zone)}, but no prompt run was recorded then: no okrbot instance ran the schedules (they run when Slack or IRC is configured, or with OKRBOT_SCHEDULER=on).`;
+      return `due ${formatMoment(due, zone)}, but no prompt run was recorded then: no okrbot instance ran the schedules (they run when ${CHAT_TRANSPORT_NAMES} is configured, or with OKRBOT_SCHEDULER=on).`;
     if (run.state === 'skipped')
       return `the prompt run due ${formatMoment(due, zone)} was skipped: ${run.detail}.`;
     if (run.state === 'running' || run.state === 'failed')

@@ -11,8 +11,8 @@ import { applyReply } from './reply-exchange.ts';
 import { authorityOf, type UpdateDeps } from './updates.ts';
 
 // The monthly prompt, whatever carries it: the team's goals numbered as the manager sees them,
-// and how to answer. Slack adds buttons and a form around the same content; IRC sends it as
-// lines. Replies to it, from a Slack thread or an IRC private message, go through answerPrompt.
+// and how to answer. A transport may add buttons and forms around the same content, or send it
+// as lines. Replies to it, from a thread or a private message, go through answerPrompt.
 
 export type PromptDeps = UpdateDeps & Pick<Services, 'prompts' | 'cycles' | 'metrics'>;
 

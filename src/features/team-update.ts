@@ -7,7 +7,7 @@ import { numberGoals } from './goal-tree.ts';
 import { findTeamOrExplain, ownTeam, type TeamQuarter, teamQuarter } from './lookups.ts';
 import { authorityOf, teamRefusal, type UpdateDeps } from './updates.ts';
 
-// What every way of updating a team starts with (the guided `update`, Slack's form): which
+// What every way of updating a team starts with (the guided `update`, a transport's form): which
 // team, whether the actor may change it, and its goals numbered as they will be shown.
 
 export type TeamUpdateDeps = UpdateDeps & Pick<Services, 'cycles'>;

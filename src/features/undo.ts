@@ -10,8 +10,8 @@ export async function describeUndo(
   ctx: CommandContext,
   deps: Pick<UpdateDeps, 'changes'>,
 ): Promise<Reply> {
-  // Changes without a person are the shell operator's: a chat sender nobody is linked to (or an
-  // IRC nick not identified) must not undo those.
+  // Changes without a person are the local operator's: a chat sender nobody is linked to (or a
+  // nick not identified) must not undo those.
   if (!ctx.actor.person && ctx.actor.transport !== LOCAL_TRANSPORT)
     return errorReply(...unlinkedReason(ctx.actor));
   const undone = await deps.changes.undoLast(ctx.actor.person?.id ?? null, {

@@ -1,7 +1,7 @@
 import type { Status } from '../domain/status.ts';
 
 // What a command answers with: a small, transport-neutral document. Adapters render it
-// (plain text for the shell, Block Kit for Slack, IRC lines), so commands never write markup.
+// (plain text for the terminal, a chat's own markup or lines), so commands never write markup.
 
 export type Inline =
   | string

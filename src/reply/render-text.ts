@@ -2,7 +2,7 @@ import { formatStatus } from '../domain/status.ts';
 import type { Block, Inline, Line, ListItem, Reply } from './document.ts';
 import { formatDay } from './format.ts';
 
-/** Plain text for the shell and logs: no colour, no markup, aligned tables. */
+/** Plain text for the terminal and logs: no colour, no markup, aligned tables. */
 export function renderText(reply: Reply): string {
   return reply.blocks.map(renderBlock).join('\n\n');
 }

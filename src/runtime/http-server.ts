@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 
-// okrbot's one HTTP server: Slack's requests, /healthz, /metrics and the dashboard share it, so
+// okrbot's one HTTP server: chat transports' requests, /healthz, /metrics and the dashboard share it, so
 // an operator opens one port. Routes are a small table: an exact path, or a prefix ending in /.
 
 export type RouteHandler = (
@@ -108,7 +108,7 @@ export function createHttpServer(options: {
       server = undefined;
       await new Promise<void>((resolve) => {
         closing.close(() => resolve());
-        // Keep-alive connections (Slack, browsers) would hold the close open.
+        // Keep-alive connections (chat webhooks, browsers) would hold the close open.
         closing.closeAllConnections();
       });
     },

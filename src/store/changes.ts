@@ -139,7 +139,7 @@ export function createChangeStore(db: Db) {
     async undoLast(personId: number | null, change: Change): Promise<UndoneChange | undefined> {
       return db.transaction(async (tx) => {
         const t = tx as unknown as Db;
-        // The shell's operator is nobody in particular: their changes carry no person.
+        // The local operator is nobody in particular: their changes carry no person.
         const mine =
           personId === null
             ? sql`person_id is null and source = ${LOCAL_TRANSPORT}`

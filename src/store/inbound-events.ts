@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 import { inboundEvents } from '../db/schema/index.ts';
 import type { ChatTransport } from '../domain/transports.ts';
 
-// Slack redelivers events it thinks were lost, and two instances may each receive a copy: the
+// Chats redeliver events they think were lost, and two instances may each receive a copy: the
 // first to insert an event id handles it, every other copy is acknowledged and dropped.
 
 export function createInboundEventStore(db: Db) {
@@ -18,7 +18,7 @@ export function createInboundEventStore(db: Db) {
       return rows.length === 1;
     },
 
-    /** Forgets ids older than any redelivery can be (Slack retries for minutes, not days). */
+    /** Forgets ids older than any redelivery can be (chats retry for minutes, not days). */
     async prune(before: Date): Promise<number> {
       const rows = await db
         .delete(inboundEvents)

@@ -51,7 +51,7 @@ export function createPeopleStore(db: Db) {
       return row;
     },
 
-    /** The person a verified chat account is linked to (Slack user id, IRC services account). */
+    /** The person a verified chat account is linked to (a user id, a services account). */
     async findByIdentity(
       transport: ChatTransport,
       externalId: string,
@@ -73,7 +73,7 @@ export function createPeopleStore(db: Db) {
 
     /**
      * The person an account is linked to on a transport whose servers compare names by their
-     * own case mapping (IRC services: `Nuria` and `nuria` are one account), so candidates are
+     * own case mapping (`Nuria` and `nuria` may be one account), so candidates are
      * found ignoring case and `fold`, that mapping, decides; an exact match wins.
      */
     async findByFoldedAccount(

@@ -147,8 +147,8 @@ export function createPromptRunStore(db: Db) {
     },
 
     /**
-     * Where a prompt went, unless its adapter recorded that already (Slack and IRC do, with the
-     * ids their replies are matched by): replies in its conversation find it by this.
+     * Where a prompt went, unless its adapter recorded that already (with the ids its replies
+     * are matched by): replies in its conversation find it by this.
      */
     async deliveredUnlessKnown(
       promptId: number,

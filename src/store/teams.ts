@@ -96,7 +96,7 @@ export function createTeamStore(db: Db) {
         .orderBy(asc(departments.name));
     },
 
-    /** A team's own chat channels on a transport (Slack channel ids, IRC channel names). */
+    /** A team's own chat channels on a transport (as the transport table describes them). */
     async channels(teamId: number, transport: ChatTransport): Promise<string[]> {
       const rows = await db
         .select({ externalId: channels.externalId })

@@ -45,7 +45,7 @@ function holdingDispatch() {
         return dispatch(line, actor, options);
       };
       return Object.assign(held, {
-        inExchange: dispatch.inExchange,
+        exchangeOf: dispatch.exchangeOf,
         openExchange: dispatch.openExchange,
         contextFor: dispatch.contextFor,
         cached: dispatch.cached,

@@ -4,8 +4,8 @@ import type { ChatAdapter } from '../../src/core/chat-adapter.ts';
 import type { Services } from '../../src/core/command.ts';
 import { importDemo } from '../../src/formats/import/demo.ts';
 import { createIrcAdapter } from '../../src/transports/irc/irc-adapter.ts';
+import { testAdapterContext } from '../support/adapter-context.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
-import { testDispatcher } from '../support/dispatcher.ts';
 import { quietLogger } from '../support/irc/bot.ts';
 import { until } from '../support/irc/client.ts';
 import { type FakeServer, startFakeServer } from '../support/irc/fake-server.ts';
@@ -36,8 +36,9 @@ describe('IRC connection supervision', () => {
   ) {
     const fake = await startFakeServer(server);
     servers.push(fake);
-    const adapter = createIrcAdapter({
-      config: {
+    const adapter = createIrcAdapter(
+      testAdapterContext('irc', services, { logger: quietLogger() }),
+      {
         host: '127.0.0.1',
         port: fake.port,
         tls: irc.tls ?? false,
@@ -49,12 +50,8 @@ describe('IRC connection supervision', () => {
         floodBurst: 4,
         floodRate: 10,
       },
-      services,
-      dispatch: testDispatcher(services),
-      admins: [],
-      logger: quietLogger(),
-      backoff: { initialMs: 50, maxMs: 200, stableMs: 60_000, registrationTimeoutMs: 300 },
-    });
+      { backoff: { initialMs: 50, maxMs: 200, stableMs: 60_000, registrationTimeoutMs: 300 } },
+    );
     adapters.push(adapter);
     return { fake, adapter };
   }

@@ -1,9 +1,9 @@
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../commands/index.ts';
-import { shellActor } from '../../src/app/bot.ts';
 import { createServices } from '../../src/app/services.ts';
 import type { Actor, Services } from '../../src/core/command.ts';
+import { localActor } from '../../src/core/identity.ts';
 import { importDemo } from '../../src/formats/import/demo.ts';
 import { renderText } from '../../src/reply/render-text.ts';
 import { runShell } from '../../src/transports/shell/shell.ts';
@@ -132,7 +132,7 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
   });
 
   it('keeps settled statuses when a reply says all goals are on track', async () => {
-    const nuria = await shellActor(services, 'nuria-ruiz');
+    const nuria = await localActor(services.people, 'nuria-ruiz');
     // One dispatcher for the whole exchange: it holds the open `update`.
     const dispatch = testDispatcher(services);
     const say = async (line: string) => {
@@ -164,13 +164,15 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
   });
 
   it('knows who a person is', async () => {
-    const nuria = await shellActor(services, 'nuria-ruiz');
+    const nuria = await localActor(services.people, 'nuria-ruiz');
     const { text } = await ask('whoami', '2019-08-28T12:00:00Z', nuria);
     expect(text).toContain('Nuria Ruiz (shell)');
     expect(text).toContain('Teams: Analytics (manager)');
     const own = await ask('status', '2019-08-28T12:00:00Z', nuria);
     expect(own.text).toContain('Analytics — FY2019-20 Q1');
-    await expect(shellActor(services, 'nuria-ruis')).rejects.toThrow(/Did you mean nuria-ruiz/);
+    await expect(localActor(services.people, 'nuria-ruis')).rejects.toThrow(
+      /Did you mean nuria-ruiz/,
+    );
   });
 
   it('lists every command in help', async () => {
@@ -186,7 +188,7 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
     );
     it.each(examples)('%s: %s', async (_name, example) => {
       // As an admin who is also a person, so examples of every kind of command apply.
-      const person = await shellActor(services, 'nuria-ruiz', ['nuria-ruiz']);
+      const person = await localActor(services.people, 'nuria-ruiz', ['nuria-ruiz']);
       const dispatch = testDispatcher(services);
       const tones: (string | undefined)[] = [];
       const output = new PassThrough();
@@ -201,7 +203,7 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
             tones.push(reply?.tone);
             return reply;
           },
-          { inExchange: dispatch.inExchange },
+          { exchangeOf: dispatch.exchangeOf },
         ),
         actor: person,
         input: Readable.from([`${example}\n`]),

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createBot, shellActor } from '../../src/app/bot.ts';
+import { createBot } from '../../src/app/bot.ts';
 import { loadConfig } from '../../src/app/config/load-config.ts';
 import type { Actor, Services } from '../../src/core/command.ts';
+import { localActor } from '../../src/core/identity.ts';
 import { queryRows } from '../../src/db/rows.ts';
 import { explainPerson } from '../../src/features/deliveries-report.ts';
 import { importQuarter } from '../../src/formats/import/import-quarter.ts';
@@ -114,8 +115,8 @@ describe.each(drivers())('operator views and commands (%s)', (driver) => {
 
   it('answers `deliveries why` for yourself, and admins for anyone', async () => {
     const dispatch = testDispatcher(services, '2026-11-21T12:00:00Z');
-    const ana = await shellActor(services, 'ana-berlin');
-    const del = await shellActor(services, 'del-egate');
+    const ana = await localActor(services.people, 'ana-berlin');
+    const del = await localActor(services.people, 'del-egate');
     const own = await dispatch('deliveries why', ana);
     expect(renderText(own as never)).toContain('Deliveries for Ana Berlin (ana-berlin)');
     const other = await dispatch('deliveries why ana-berlin', del);
@@ -143,7 +144,7 @@ describe.each(drivers())('operator views and commands (%s)', (driver) => {
       'Monthly prompt: monthly on the 20th at 10:00, reminders 3 and 6 days later if unanswered; next 2026-12-20 10:00 Europe/Berlin (catch-up 5 days)',
     );
     expect(shown.text).toContain('Digest channels: C0DIGEST1 (slack)');
-    const ana = await shellActor(services, 'ana-berlin');
+    const ana = await localActor(services.people, 'ana-berlin');
     expect((await ask('schedule tech digest friday 16:00', ana)).tone).toBe('error');
     expect((await ask('schedule tech digest friday 16:00')).text).toBe(
       'Weekly digest of Tech: weekly on Friday at 16:00; next 2026-11-27 16:00 Europe/Berlin.',

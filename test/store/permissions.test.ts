@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shellActor } from '../../src/app/bot.ts';
 import { createServices } from '../../src/app/services.ts';
 import type { Actor, Services } from '../../src/core/command.ts';
+import { localActor } from '../../src/core/identity.ts';
 import { importDemo } from '../../src/formats/import/demo.ts';
 import { renderText } from '../../src/reply/render-text.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
@@ -52,11 +52,11 @@ describe.each(drivers())('the permission matrix (%s)', (driver) => {
     expect((await setup('team delegate add analytics joseph-allemandou', operator))?.tone).toBe(
       'info',
     );
-    actors.set('manager', await shellActor(services, 'nuria-ruiz'));
-    actors.set('delegate', await shellActor(services, 'joseph-allemandou'));
-    actors.set('KR manager', await shellActor(services, 'birgit-muller'));
-    actors.set('admin', await shellActor(services, 'gilles-dubuc', ['gilles-dubuc']));
-    actors.set('other person', await shellActor(services, 'gilles-dubuc'));
+    actors.set('manager', await localActor(services.people, 'nuria-ruiz'));
+    actors.set('delegate', await localActor(services.people, 'joseph-allemandou'));
+    actors.set('KR manager', await localActor(services.people, 'birgit-muller'));
+    actors.set('admin', await localActor(services.people, 'gilles-dubuc', ['gilles-dubuc']));
+    actors.set('other person', await localActor(services.people, 'gilles-dubuc'));
     actors.set('unknown person', {
       person: undefined,
       isAdmin: false,
@@ -105,8 +105,8 @@ describe.each(drivers())('the permission matrix (%s)', (driver) => {
 
   it("lets a parent team's managers change its sub-teams' goals", async () => {
     const dispatch = testDispatcher(services);
-    const mark = await shellActor(services, 'mark-bergsma');
-    const brandon = await shellActor(services, 'brandon-black');
+    const mark = await localActor(services.people, 'mark-bergsma');
+    const brandon = await localActor(services.people, 'brandon-black');
     expect((await dispatch('note traffic ATS migration on track', mark))?.tone).toBe('info');
     expect((await dispatch('note sre firefighting review held', brandon))?.tone).toBe('error');
   });

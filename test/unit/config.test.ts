@@ -10,11 +10,14 @@ describe('loadConfig', () => {
       timeZone: 'UTC',
       fiscalYearStartMonth: 7,
       demo: true,
-      actAs: undefined,
       now: undefined,
       staleDays: 35,
       admins: [],
       logLevel: 'info',
+    });
+    expect(config.transports.shell).toEqual({
+      actAs: undefined,
+      historyFile: 'data/shell_history',
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -38,12 +41,13 @@ describe('loadConfig', () => {
       timeZone: 'Europe/Berlin',
       fiscalYearStartMonth: 1,
       demo: false,
-      actAs: 'nuria-ruiz',
       staleDays: 14,
       admins: ['nuria-ruiz', 'mark-bergsma'],
       logLevel: 'debug',
     });
     expect(config.now?.toISOString()).toBe('2019-08-28T12:00:00.000Z');
+    // With Postgres nothing is kept on this machine, the shell's history neither.
+    expect(config.transports.shell).toEqual({ actAs: 'nuria-ruiz', historyFile: undefined });
   });
 
   it('treats empty values as unset', () => {
@@ -102,11 +106,11 @@ describe('loadConfig', () => {
       IRC_CHANNELS: '#okr, #analytics',
       PORT: '0',
     });
-    expect(config.slack).toMatchObject({
+    expect(config.transports.slack).toMatchObject({
       apiUrl: 'http://127.0.0.1:9999/api/',
       appToken: undefined,
     });
-    expect(config.irc).toMatchObject({
+    expect(config.transports.irc).toMatchObject({
       port: 6697,
       tls: true,
       tlsVerify: true,
@@ -117,11 +121,11 @@ describe('loadConfig', () => {
       floodRate: 1,
       formatting: true,
     });
-    expect(loadConfig({ IRC_HOST: 'irc.example.org', IRC_FORMATTING: '0' }).irc?.formatting).toBe(
-      false,
-    );
+    expect(
+      loadConfig({ IRC_HOST: 'irc.example.org', IRC_FORMATTING: '0' }).transports.irc?.formatting,
+    ).toBe(false);
     expect(config.http.port).toBe(0);
-    expect(loadConfig({})).toMatchObject({ slack: undefined, irc: undefined });
+    expect(loadConfig({}).transports).toMatchObject({ slack: undefined, irc: undefined });
     expect(loadConfig({}).http).toEqual({ port: 3000, host: '0.0.0.0' });
   });
 
@@ -153,6 +157,32 @@ describe('loadConfig', () => {
         problems({ SLACK_BOT_TOKEN: 'secret-token-value', SLACK_APP_TOKEN: 'xapp-1' }),
       ),
     ).not.toContain('token-value');
+  });
+
+  it("reports the transports' problems with the general ones, all at once", () => {
+    expect(() =>
+      loadConfig({ OKRBOT_TIMEZONE: 'Mars/Base', SLACK_BOT_TOKEN: 'xoxb-1', IRC_PORT: '0' }),
+    ).toThrow(
+      expect.objectContaining({
+        problems: [
+          expect.stringMatching(/^OKRBOT_TIMEZONE: /),
+          expect.stringMatching(/^SLACK_SIGNING_SECRET: is required with SLACK_BOT_TOKEN/),
+          expect.stringMatching(/^IRC_PORT: expected a TCP port/),
+        ],
+      }),
+    );
+  });
+
+  it('describes each transport, with its secrets redacted, and the ones that are off', () => {
+    const described = describeConfig(
+      loadConfig({ SLACK_BOT_TOKEN: 'xoxb-secret-token', SLACK_APP_TOKEN: 'xapp-1' }),
+    );
+    expect(described).toMatchObject({
+      slack: { mode: 'socket', botToken: 'xoxb***' },
+      irc: '(off)',
+      shell: { actAs: '(operator)' },
+    });
+    expect(JSON.stringify(described)).not.toContain('secret-token');
   });
 
   it('redacts the database password when describing the configuration', () => {

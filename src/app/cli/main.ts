@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AdapterStartError } from '../../core/chat-adapter.ts';
+import { UnknownPersonError } from '../../core/identity.ts';
 import { DataDirLockedError } from '../../db/data-dir-lock.ts';
 import { migratePgliteClient, openDatabase } from '../../db/database.ts';
 import { buildPgliteTemplate, DEFAULT_CACHE_DIR } from '../../db/pglite-template.ts';
@@ -10,14 +11,7 @@ import { QuarterFileError } from '../../formats/import/quarter-file.ts';
 import { PortInUseError } from '../../runtime/http-server.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { PACKAGE_ROOT } from '../../runtime/package-root.ts';
-import { runShell } from '../../transports/shell/shell.ts';
-import {
-  createBot,
-  databaseOptions,
-  shellActor,
-  startFrontends,
-  UnknownPersonError,
-} from '../bot.ts';
+import { createBot, databaseOptions, startFrontends } from '../bot.ts';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
 import { ExportUsageError, exportCommand } from './export-command.ts';
 import { deliveriesCommand, OperatorUsageError, runCommand } from './operator-commands.ts';
@@ -25,7 +19,7 @@ import { deliveriesCommand, OperatorUsageError, runCommand } from './operator-co
 const USAGE = `Usage: okrbot [command]
 
 Commands:
-  start            run the bot (the default); with no Slack or IRC configured, a chat in this terminal
+  start            run the bot (the default); with no chat network configured, a chat in this terminal
   migrate          bring the database schema up to date and exit
   import FILE...   load quarter files: YAML (see seeds/README.md), or a wiki page or JSON file
                    from \`okrbot export\`; importing again changes nothing
@@ -110,26 +104,7 @@ async function start(env: NodeJS.ProcessEnv): Promise<number> {
   try {
     const frontends = await startFrontends(bot);
     try {
-      const chatOnly = frontends.adapters.length === 0;
-      // Beside Slack or IRC the shell runs only on a terminal: a service's standard input is
-      // closed or /dev/null, and its end must not stop the bot.
-      if (!chatOnly && !process.stdin.isTTY) {
-        await stopSignal(logger);
-        return 0;
-      }
-      // The chat in this terminal (or the lines piped in); `quit` ends okrbot, as SIGTERM does.
-      const actor = await shellActor(bot.services, config.actAs, config.admins);
-      const stopped = new AbortController();
-      const shell = runShell({
-        dispatch: bot.dispatch,
-        actor,
-        input: process.stdin,
-        output: process.stdout,
-        historyFile: config.databaseUrl ? undefined : join(config.dataDir, 'shell_history'),
-        signal: stopped.signal,
-      });
-      if (!chatOnly) await Promise.race([shell, stopSignal(logger).then(() => stopped.abort())]);
-      await shell;
+      await untilStopped(frontends.stopRequested, logger);
       return 0;
     } finally {
       await frontends.stop();
@@ -139,18 +114,26 @@ async function start(env: NodeJS.ProcessEnv): Promise<number> {
   }
 }
 
-/** Resolves on SIGTERM or SIGINT, so the bot stops its adapters and closes the database. */
-function stopSignal(logger: Logger): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
+/**
+ * Resolves on SIGTERM or SIGINT, or when an adapter asks to stop (the local chat's input ended
+ * or its operator quit), so the bot stops its adapters and closes the database.
+ */
+async function untilStopped(requested: Promise<void>, logger: Logger): Promise<void> {
+  let stop: (signal: NodeJS.Signals) => void = () => {};
+  const signalled = new Promise<void>((resolve) => {
+    stop = (signal) => {
       logger.info({ signal }, 'stopping');
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
       resolve();
     };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
   });
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  try {
+    await Promise.race([requested, signalled]);
+  } finally {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+  }
 }
 
 async function migrate(env: NodeJS.ProcessEnv): Promise<number> {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { suggest } from '../../domain/text.ts';
+import { CHAT_TRANSPORT_NAMES } from '../../domain/transports.ts';
 import { deliveriesOverview, explainPerson } from '../../features/deliveries-report.ts';
 import { describeSummary } from '../../jobs/scheduler/job-context.ts';
 import { renderText } from '../../reply/render-text.ts';
@@ -73,7 +74,7 @@ export async function runCommand(args: readonly string[], env: NodeJS.ProcessEnv
       );
     process.stdout.write(
       configuredTransports(config).length === 0
-        ? 'No chat transport is configured (Slack or IRC), so every message to a person is recorded as skipped.\n'
+        ? `No chat transport is configured (${CHAT_TRANSPORT_NAMES}), so every message to a person is recorded as skipped.\n`
         : 'Queued messages are sent by the running okrbot instances.\n',
     );
     return results.some((r) => r.summary.notes.some((n) => n.startsWith('failed'))) ? 1 : 0;

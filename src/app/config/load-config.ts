@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isDay } from '../../domain/fiscal-calendar.ts';
 import { isValidTimeZone } from '../../domain/time-zone.ts';
+import { type Env, envProblems, redact } from '../../runtime/config-section.ts';
 import {
   flag,
   httpUrl,
@@ -8,7 +9,7 @@ import {
   positiveNumber,
   wholeNumber,
 } from '../../runtime/env-fields.ts';
-import { IRC_ACCOUNT, IRC_CHANNEL, IRC_NICK } from '../../transports/irc/names.ts';
+import { AVAILABLE_TRANSPORTS, type TransportSettings } from '../transports.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -33,7 +34,6 @@ const schema = z.object({
     'expected a month number from 1 (January) to 12 (December)',
   ),
   OKRBOT_DEMO: flag(true),
-  OKRBOT_AS: optionalText,
   OKRBOT_ADMINS: optionalText
     .transform((value) =>
       (value ?? '')
@@ -59,57 +59,6 @@ const schema = z.object({
   PORT: wholeNumber(0, 65535, 3000, 'expected a TCP port from 1 to 65535 (0 picks a free one)'),
   HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
 
-  SLACK_BOT_TOKEN: optionalText.refine((value) => value === undefined || /^xoxb-/.test(value), {
-    message: 'expected a bot token starting with xoxb- (OAuth & Permissions page of the app)',
-  }),
-  SLACK_SIGNING_SECRET: optionalText.refine(
-    (value) => value === undefined || /^[0-9a-f]{16,}$/i.test(value),
-    { message: 'expected the hexadecimal signing secret from the Basic Information page' },
-  ),
-  SLACK_APP_TOKEN: optionalText.refine((value) => value === undefined || /^xapp-/.test(value), {
-    message: 'expected an app-level token starting with xapp- (for Socket Mode)',
-  }),
-  SLACK_API_URL: httpUrl('expected the http(s) base URL of the Slack Web API', true).transform(
-    (value) => value ?? 'https://slack.com/api/',
-  ),
-
-  IRC_HOST: optionalText.refine(
-    (value) => value === undefined || /^[A-Za-z0-9.:_-]+$/.test(value),
-    {
-      message: 'expected a host name or address such as irc.libera.chat',
-    },
-  ),
-  IRC_PORT: wholeNumber(1, 65535, undefined, 'expected a TCP port from 1 to 65535'),
-  IRC_TLS: flag(true),
-  IRC_TLS_VERIFY: flag(true),
-  IRC_NICK: optionalText
-    .transform((value) => value ?? 'okrbot')
-    .refine((value) => IRC_NICK.test(value), {
-      message:
-        'expected an IRC nick: letters, digits and []\\`_^{|}-, not starting with a digit or -',
-    }),
-  IRC_SASL_ACCOUNT: optionalText.refine((value) => value === undefined || IRC_ACCOUNT.test(value), {
-    message: 'expected a services account name without spaces',
-  }),
-  IRC_SASL_PASSWORD: optionalText,
-  IRC_CHANNELS: optionalText
-    .transform((value) =>
-      (value ?? '')
-        .split(',')
-        .map((channel) => channel.trim())
-        .filter(Boolean),
-    )
-    .refine((channels) => channels.every((channel) => IRC_CHANNEL.test(channel)), {
-      message: 'expected comma-separated channel names such as #okr,#analytics',
-    }),
-  IRC_FORMATTING: flag(true),
-  IRC_FLOOD_BURST: wholeNumber(1, 100, 4, 'expected a whole number of lines from 1 to 100'),
-  IRC_FLOOD_RATE: positiveNumber(
-    1,
-    100,
-    'expected lines per second, a number above 0 (e.g. 1 or 0.5)',
-  ),
-
   OKRBOT_INSTANCE_ID: optionalText.refine(
     (value) => value === undefined || /^[\w.:@/-]{1,100}$/.test(value),
     { message: 'expected a short name without spaces, such as okrbot-1 or host-a:1234' },
@@ -117,7 +66,7 @@ const schema = z.object({
   OKRBOT_SCHEDULER: optionalText
     .transform((value) => value?.toLowerCase() ?? 'auto')
     .refine((value) => ['auto', 'on', 'off'].includes(value), {
-      message: 'expected auto (run schedules when Slack or IRC is configured), on or off',
+      message: 'expected auto (run schedules when a chat transport is configured), on or off',
     }),
   OKRBOT_OUTBOX_RATE: positiveNumber(
     10,
@@ -147,28 +96,6 @@ const schema = z.object({
     }),
 });
 
-/** Settings that only make sense together; checked on the raw values, beside each variable's own check. */
-function combinationProblems(env: Readonly<Record<string, string | undefined>>): string[] {
-  const set = (name: string) => Boolean(env[name]?.trim());
-  const problems: string[] = [];
-  if (!set('SLACK_BOT_TOKEN')) {
-    for (const name of ['SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'])
-      if (set(name))
-        problems.push(`${name}: is set but SLACK_BOT_TOKEN is not; Slack needs the bot token`);
-  } else if (!set('SLACK_SIGNING_SECRET') && !set('SLACK_APP_TOKEN')) {
-    problems.push(
-      'SLACK_SIGNING_SECRET: is required with SLACK_BOT_TOKEN to verify requests (or set SLACK_APP_TOKEN for Socket Mode)',
-    );
-  }
-  if (!set('IRC_HOST')) {
-    for (const name of ['IRC_SASL_ACCOUNT', 'IRC_SASL_PASSWORD', 'IRC_CHANNELS'])
-      if (set(name)) problems.push(`${name}: is set but IRC_HOST is not; IRC needs a server`);
-  } else if (set('IRC_SASL_ACCOUNT') && !set('IRC_SASL_PASSWORD')) {
-    problems.push('IRC_SASL_PASSWORD: is required with IRC_SASL_ACCOUNT to log in');
-  }
-  return problems;
-}
-
 /** `2019-08-28T12:00:00Z`, `2019-08-28`: an ISO 8601 instant whose day exists as written. */
 export function isIsoInstant(value: string): boolean {
   const match = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
@@ -187,8 +114,6 @@ export interface Config {
   readonly timeZone: string;
   readonly fiscalYearStartMonth: number;
   readonly demo: boolean;
-  /** Handle of the person the shell chat speaks as; undefined means the local operator. */
-  readonly actAs: string | undefined;
   /** Handles of the people who may change anything and run the admin commands. */
   readonly admins: readonly string[];
   /** An open item with no update for longer than this many days is stale. */
@@ -196,16 +121,14 @@ export interface Config {
   /** A pinned clock for demos and tests. */
   readonly now: Date | undefined;
   readonly logLevel: (typeof LOG_LEVELS)[number];
-  /** The HTTP server: Slack's requests, health, metrics and the dashboard. */
+  /** The HTTP server: chat requests, health, metrics and the dashboard. */
   readonly http: HttpConfig;
   /** Where people reach the dashboard; chat answers link to it when set. */
   readonly publicUrl: string | undefined;
   /** Task ids (`T208612`) are links to this address with the id appended. */
   readonly taskUrl: string;
-  /** Set when SLACK_BOT_TOKEN is. */
-  readonly slack: SlackConfig | undefined;
-  /** Set when IRC_HOST is. */
-  readonly irc: IrcConfig | undefined;
+  /** Each transport's own settings (see app/transports.ts); undefined where it is off. */
+  readonly transports: TransportSettings;
   /** Names this process in schedule runs and delivery claims; undefined: host name and pid. */
   readonly instanceId: string | undefined;
   /** `auto`: schedules run when a chat transport is configured. */
@@ -230,33 +153,6 @@ export interface HttpConfig {
   readonly host: string;
 }
 
-export interface SlackConfig {
-  readonly botToken: string;
-  /** Verifies the HTTP receiver's requests; Socket Mode needs none. */
-  readonly signingSecret: string | undefined;
-  /** Set: Socket Mode, no public URL needed. */
-  readonly appToken: string | undefined;
-  /** Base of the Web API, ending in `/`. */
-  readonly apiUrl: string;
-}
-
-export interface IrcConfig {
-  readonly host: string;
-  readonly port: number;
-  readonly tls: boolean;
-  /** Verify the server's certificate (on unless explicitly turned off). */
-  readonly tlsVerify: boolean;
-  readonly nick: string;
-  /** SASL PLAIN login; with a password, a failed login stops the adapter. */
-  readonly sasl: { readonly account: string; readonly password: string } | undefined;
-  readonly channels: readonly string[];
-  /** Bold headings and coloured status badges (mIRC codes); off: plain text. */
-  readonly formatting: boolean;
-  /** Flood control: lines sent at once, then lines per second. */
-  readonly floodBurst: number;
-  readonly floodRate: number;
-}
-
 /** Every variable that was wrong, each with what was expected. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -268,16 +164,18 @@ export class ConfigError extends Error {
 }
 
 /** Reads and validates the environment once; pure, so tests pass their own env. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+export function loadConfig(env: Env): Config {
   const parsed = schema.safeParse(env);
+  const base = parsed.success
+    ? { databaseUrl: parsed.data.DATABASE_URL, dataDir: parsed.data.OKRBOT_DATA_DIR }
+    : undefined;
+  const transports = AVAILABLE_TRANSPORTS.map((transport) => ({
+    id: transport.id,
+    ...transport.read(env, base),
+  }));
   const problems = [
-    ...(parsed.success ? [] : parsed.error.issues).map((issue) => {
-      const name = issue.path.join('.');
-      const got = env[name];
-      const shown = got === undefined ? '' : ` (got "${isSecret(name) ? redact(got) : got}")`;
-      return `${name}: ${issue.message}${shown}`;
-    }),
-    ...combinationProblems(env),
+    ...(parsed.success ? [] : envProblems(parsed.error.issues, env)),
+    ...transports.flatMap((transport) => transport.problems),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const value = parsed.data;
@@ -288,7 +186,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     timeZone: value.OKRBOT_TIMEZONE,
     fiscalYearStartMonth: value.OKRBOT_FISCAL_YEAR_START,
     demo: value.OKRBOT_DEMO,
-    actAs: value.OKRBOT_AS,
     admins: Object.freeze(value.OKRBOT_ADMINS),
     staleDays: value.OKRBOT_STALE_DAYS,
     now: value.OKRBOT_NOW ? new Date(value.OKRBOT_NOW) : undefined,
@@ -296,33 +193,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     http: Object.freeze({ port: value.PORT, host: value.HOST }),
     publicUrl: value.OKRBOT_PUBLIC_URL?.replace(/\/+$/, ''),
     taskUrl: value.OKRBOT_TASK_URL,
-    slack: value.SLACK_BOT_TOKEN
-      ? Object.freeze({
-          botToken: value.SLACK_BOT_TOKEN,
-          signingSecret: value.SLACK_SIGNING_SECRET,
-          appToken: value.SLACK_APP_TOKEN,
-          apiUrl: value.SLACK_API_URL,
-        })
-      : undefined,
-    irc: value.IRC_HOST
-      ? Object.freeze({
-          host: value.IRC_HOST,
-          port: value.IRC_PORT ?? (value.IRC_TLS ? 6697 : 6667),
-          tls: value.IRC_TLS,
-          tlsVerify: value.IRC_TLS_VERIFY,
-          nick: value.IRC_NICK,
-          sasl: value.IRC_SASL_PASSWORD
-            ? Object.freeze({
-                account: value.IRC_SASL_ACCOUNT ?? value.IRC_NICK,
-                password: value.IRC_SASL_PASSWORD,
-              })
-            : undefined,
-          channels: Object.freeze(value.IRC_CHANNELS),
-          formatting: value.IRC_FORMATTING,
-          floodBurst: value.IRC_FLOOD_BURST,
-          floodRate: value.IRC_FLOOD_RATE,
-        })
-      : undefined,
+    transports: Object.freeze(
+      Object.fromEntries(transports.map(({ id, settings }) => [id, settings])),
+    ) as TransportSettings,
     instanceId: value.OKRBOT_INSTANCE_ID,
     scheduler: value.OKRBOT_SCHEDULER as Config['scheduler'],
     outbox: Object.freeze({
@@ -334,16 +207,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   });
 }
 
-function isSecret(name: string): boolean {
-  return /URL|TOKEN|SECRET|PASSWORD/.test(name);
-}
-
-/** Hides passwords inside URLs and whole secrets; what stays is enough to tell which one it is. */
-export function redact(value: string): string {
-  if (/^[a-z]+:\/\//i.test(value)) return value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
-  return value.length <= 4 ? '***' : `${value.slice(0, 4)}***`;
-}
-
 /** The configuration as it may be logged. */
 export function describeConfig(config: Config): Record<string, unknown> {
   return {
@@ -351,27 +214,17 @@ export function describeConfig(config: Config): Record<string, unknown> {
     timeZone: config.timeZone,
     fiscalYearStartMonth: config.fiscalYearStartMonth,
     demo: config.demo,
-    actAs: config.actAs ?? '(operator)',
     now: config.now?.toISOString() ?? '(system clock)',
     logLevel: config.logLevel,
     http: `${config.http.host}:${config.http.port}`,
     publicUrl: config.publicUrl ?? '(none)',
     taskUrl: config.taskUrl,
-    slack: config.slack
-      ? {
-          mode: config.slack.appToken ? 'socket' : 'http',
-          apiUrl: config.slack.apiUrl,
-          botToken: redact(config.slack.botToken),
-        }
-      : '(off)',
-    irc: config.irc
-      ? {
-          server: `${config.irc.host}:${config.irc.port}${config.irc.tls ? ' (TLS)' : ''}`,
-          nick: config.irc.nick,
-          account: config.irc.sasl?.account ?? '(none)',
-          channels: config.irc.channels,
-        }
-      : '(off)',
+    ...Object.fromEntries(
+      AVAILABLE_TRANSPORTS.map((transport) => [
+        transport.id,
+        transport.describe(config.transports),
+      ]),
+    ),
     instanceId: config.instanceId ?? '(host name and process id)',
     scheduler: config.scheduler,
     outbox: {

@@ -86,8 +86,8 @@ export const deliveries = pgTable(
 );
 
 /**
- * When the outbox may next send on a transport (`transport:slack`) or to one destination
- * (`target:slack:C0123`): every instance reserves its send slots here, so the rate limits
+ * When the outbox may next send on a transport or to one destination (paceKey in
+ * domain/keys.ts): every instance reserves its send slots here, so the rate limits
  * hold for the whole cluster, not per process.
  */
 export const outboxPace = pgTable('outbox_pace', {
@@ -133,7 +133,7 @@ export const scheduleRuns = pgTable(
   (t) => [uniqueIndex('schedule_runs_due_unique').on(t.scheduleKey, t.dueAt)],
 );
 
-/** Inbound event ids already handled (Slack event_id, trigger_id; IRC msgid). */
+/** Inbound event ids already handled (inboundKey in domain/keys.ts). */
 export const inboundEvents = pgTable(
   'inbound_events',
   {

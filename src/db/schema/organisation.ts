@@ -59,7 +59,7 @@ export const people = pgTable('people', {
   createdAt: createdAt(),
 });
 
-/** A verified chat account of a person: Slack team + user id, IRC network + services account. */
+/** A verified chat account of a person: its workspace or network, and its id there. */
 export const identities = pgTable(
   'identities',
   {
@@ -68,7 +68,7 @@ export const identities = pgTable(
       .notNull()
       .references(() => people.id, { onDelete: 'cascade' }),
     transport: transport('transport').notNull(),
-    /** Slack workspace id or IRC network name; '' where the transport has one space. */
+    /** The workspace or network the id belongs to; '' where the transport has one space. */
     workspace: text('workspace').notNull().default(''),
     externalId: text('external_id').notNull(),
     createdAt: createdAt(),

@@ -2,12 +2,12 @@ import type { Logger } from 'pino';
 import type { ChatTransport } from '../../domain/transports.ts';
 import type { OutboxStore } from '../../store/outbox.ts';
 
-// How the rest of okrbot pokes the outbox: adapters say when a person comes online (IRC answers
-// `recipient offline` until then) or when they reconnect; the scheduler says it queued work.
+// How the rest of okrbot pokes the outbox: adapters say when a person comes online (a transport
+// that can only reach people online answers `recipient offline` until then) or when they reconnect; the scheduler says it queued work.
 // The worker of this process listens; other instances see the rows on their next poll.
 
 export interface OutboxHooks {
-  /** A person appeared (IRC join, account-notify): their waiting messages are due now. */
+  /** A person appeared (joined a channel, logged in): their waiting messages are due now. */
   personOnline(personId: number): Promise<void>;
   /** A transport (re)connected: what failed on it is due now. */
   transportReady(transport: ChatTransport): Promise<void>;

@@ -1,6 +1,7 @@
 import { dayIn } from '../../domain/fiscal-calendar.ts';
 import { digestKey } from '../../domain/keys.ts';
 import { digestWeek, isoWeek, timeIn } from '../../domain/schedules.ts';
+import { CHAT_TRANSPORT_CHOICES } from '../../domain/transports.ts';
 import { departmentDigest } from '../../features/digest.ts';
 import { context, reply } from '../../reply/document.ts';
 import type { NewDelivery } from '../../store/outbox.ts';
@@ -22,7 +23,7 @@ export async function runDigest(ctx: RunContext<'digest'>, deps: JobDeps): Promi
   const summary = emptySummary();
   if (channels.length === 0) {
     summary.notes.push(
-      `${department.name} has no digest channel (schedule ${department.slug} digest channel slack|irc <channel>)`,
+      `${department.name} has no digest channel (schedule ${department.slug} digest channel ${CHAT_TRANSPORT_CHOICES} <channel>)`,
     );
     return summary;
   }

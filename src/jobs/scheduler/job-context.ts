@@ -3,7 +3,11 @@ import type { FiscalSettings } from '../../domain/fiscal-calendar.ts';
 import { dayIn } from '../../domain/fiscal-calendar.ts';
 import type { Rules } from '../../domain/overdue.ts';
 import type { AnySchedule, ScheduleKind } from '../../domain/schedules.ts';
-import { CHAT_TRANSPORTS, type ChatTransport, transportInfo } from '../../domain/transports.ts';
+import {
+  CHAT_TRANSPORT_NAMES,
+  CHAT_TRANSPORTS,
+  type ChatTransport,
+} from '../../domain/transports.ts';
 import type { Department } from '../../features/lookups.ts';
 import type { DeliveryState, NewDelivery } from '../../store/outbox.ts';
 import type { PersonRow } from '../../store/people.ts';
@@ -74,7 +78,7 @@ export function routeTo(
   accounts: readonly { transport: ChatTransport; account: string }[] | undefined,
   transports: readonly ChatTransport[],
 ): Route {
-  // The table's order is the preference (Slack first: it has DMs and threads).
+  // The table's order is the preference (see domain/transports.ts).
   for (const transport of CHAT_TRANSPORTS) {
     const account = accounts?.find((a) => a.transport === transport);
     if (account && transports.includes(transport)) return { transport, target: account.account };
@@ -85,7 +89,7 @@ export function routeTo(
   return {
     skip: transports.length
       ? `only has a ${has} account, and okrbot sends on ${transports.join(' and ')}`
-      : `no chat transport is configured (${CHAT_TRANSPORTS.map((id) => transportInfo(id).name).join(' or ')}) to reach their ${has} account`,
+      : `no chat transport is configured (${CHAT_TRANSPORT_NAMES}) to reach their ${has} account`,
   };
 }
 

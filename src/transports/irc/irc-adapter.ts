@@ -1,13 +1,10 @@
 import IRC from 'irc-framework';
-import type { Logger } from 'pino';
-import type { IrcConfig } from '../../app/config/load-config.ts';
+import type { AdapterContext } from '../../core/adapter-context.ts';
 import type { AdapterHealth, ChatAdapter } from '../../core/chat-adapter.ts';
-import type { Services } from '../../core/command.ts';
-import type { Dispatch } from '../../core/dispatch.ts';
-import type { Metrics } from '../../runtime/metrics.ts';
 import { AccountTracker } from './accounts.ts';
 import { serverFold } from './casemapping.ts';
 import { createInbound } from './inbound.ts';
+import type { IrcConfig } from './irc-config.ts';
 import { createDeliveries } from './outbound.ts';
 import { createOutput } from './output.ts';
 import { SendQueue } from './send-queue.ts';
@@ -20,21 +17,8 @@ import { TokenBucket } from './token-bucket.ts';
 // inbound.ts, the outbox's messages go out through outbound.ts, every line through one paced
 // queue (send-queue.ts), and the connection is kept alive forever (supervisor.ts).
 
-export interface IrcAdapterOptions {
-  config: IrcConfig;
-  services: Services;
-  dispatch: Dispatch;
-  /** OKRBOT_ADMINS. */
-  admins: readonly string[];
-  logger: Logger;
-  /** Where the dashboard is: long channel answers point there. */
-  publicUrl?: string;
-  metrics?: Pick<Metrics, 'adapterReconnects'>;
-  /**
-   * Told when someone a delivery found offline is seen logged in to their account again
-   * (joining a shared channel, logging in, writing to okrbot): the outbox retries then.
-   */
-  onPersonOnline?: (personId: number) => void;
+/** What tests tune beyond the configuration. */
+export interface IrcTuning {
   /** Reconnection timing; tests shorten it. */
   backoff?: Partial<BackoffOptions>;
 }
@@ -43,9 +27,12 @@ const KICK_REJOIN_MS = 30_000;
 const NICK_RECLAIM_MS = 60_000;
 const LOOKUP_TIMEOUT_MS = 5_000;
 
-export function createIrcAdapter(options: IrcAdapterOptions): ChatAdapter {
-  const { config, services, dispatch } = options;
-  const log = options.logger.child({ transport: 'irc' });
+export function createIrcAdapter(
+  context: AdapterContext,
+  config: IrcConfig,
+  tuning: IrcTuning = {},
+): ChatAdapter {
+  const log = context.logger;
   const client = new IRC.Client();
   const fold = () => serverFold(client.network);
   const isSelf = (nick: string) => fold()(nick) === fold()(client.user.nick);
@@ -56,17 +43,12 @@ export function createIrcAdapter(options: IrcAdapterOptions): ChatAdapter {
   const tracker = new AccountTracker(fold, (account) => deliveries.seen(account));
   const senders = new SenderAccounts(client, tracker, () => queue.charge());
   const deliveries = createDeliveries({
+    context,
     client,
     output,
     queue,
     tracker,
-    services,
-    dispatch,
-    admins: options.admins,
     channels: config.channels,
-    publicUrl: options.publicUrl,
-    log,
-    onPersonOnline: options.onPersonOnline,
   });
   const server = `${config.host}:${config.port}`;
   let reconnects = 0;
@@ -88,14 +70,14 @@ export function createIrcAdapter(options: IrcAdapterOptions): ChatAdapter {
       auto_reconnect: false,
       version: 'okrbot',
     },
-    { ...DEFAULT_BACKOFF, ...options.backoff },
+    { ...DEFAULT_BACKOFF, ...tuning.backoff },
     {
       onRegistered(reconnected) {
         output.setOwnMask(undefined);
         tracker.clear();
         if (reconnected) {
           reconnects++;
-          options.metrics?.adapterReconnects.inc({ transport: 'irc' });
+          context.metrics.adapterReconnects.inc({ transport: 'irc' });
         }
         log.info({ server, nick: client.user.nick, reconnected }, 'IRC: connected');
         // Rejoin before anything held while disconnected goes out, so channel lines can land.
@@ -141,20 +123,7 @@ export function createIrcAdapter(options: IrcAdapterOptions): ChatAdapter {
     void withTimeout(listed, LOOKUP_TIMEOUT_MS, undefined);
   }
 
-  client.on(
-    'privmsg',
-    createInbound({
-      client,
-      output,
-      senders,
-      tracker,
-      services,
-      dispatch,
-      admins: options.admins,
-      publicUrl: options.publicUrl,
-      log,
-    }),
-  );
+  client.on('privmsg', createInbound({ context, client, output, senders, tracker }));
   client.on('join', (event) => {
     tracker.joined(event.nick, event.channel, event.account);
     if (!isSelf(event.nick)) return;

@@ -1,37 +1,30 @@
 import type { Client } from 'irc-framework';
-import type { Logger } from 'pino';
+import type { AdapterContext } from '../../core/adapter-context.ts';
 import type { DeliveryOutcome, OutboundMessage } from '../../core/chat-adapter.ts';
-import type { Services } from '../../core/command.ts';
-import type { Dispatch } from '../../core/dispatch.ts';
+import { openPromptConversation, promptContentFor } from '../../features/open-prompt.ts';
 import type { AccountTracker } from './accounts.ts';
 import { serverFold } from './casemapping.ts';
 import { PRIVATE_LINES, privateMore } from './conversation.ts';
 import { channelTypes, isChannel, isSafeTarget } from './names.ts';
 import { InvalidTargetError, type Output } from './output.ts';
-import { contentFor, openPromptConversation } from './prompts.ts';
 import { QueueError, type SendQueue } from './send-queue.ts';
-import { ircActor } from './sender-account.ts';
 import { withTimeout } from './timeout.ts';
 
 // What the outbox hands the adapter: documents for channels and people, and monthly prompts.
 // A person is reached at the nick they are logged in from now; when none can be found the
-// outbox is told to try later, and told again (onPersonOnline) once they are seen.
+// outbox is told to try later, and told again (the context's personOnline) once they are seen.
+// A prompt opens its conversation as it goes out: IRC has no threads to answer it in.
 
 const LOOKUP_TIMEOUT_MS = 5_000;
 
 export interface OutboundDeps {
+  context: AdapterContext;
   client: Client;
   output: Output;
   queue: SendQueue;
   tracker: AccountTracker;
-  services: Services;
-  dispatch: Dispatch;
-  admins: readonly string[];
   /** IRC_CHANNELS: the channels okrbot is in (or rejoins). */
   channels: readonly string[];
-  publicUrl: string | undefined;
-  log: Logger;
-  onPersonOnline: ((personId: number) => void) | undefined;
 }
 
 export interface Deliveries {
@@ -41,14 +34,17 @@ export interface Deliveries {
 }
 
 export function createDeliveries(deps: OutboundDeps): Deliveries {
-  const { client, output, tracker, services, log } = deps;
+  const { context, client, output, tracker } = deps;
+  const { services, logger: log } = context;
   const fold = () => serverFold(client.network);
-  const promptDeps = { services, dispatch: deps.dispatch };
+  const promptDeps = { services, dispatch: context.dispatch };
   /** People a delivery found offline, by folded account. */
   const awaited = new Map<string, number>();
 
   const capped = (lines: string[], target: string) =>
-    output.shorten(lines, target, PRIVATE_LINES, (hidden) => privateMore(hidden, deps.publicUrl));
+    output.shorten(lines, target, PRIVATE_LINES, (hidden) =>
+      privateMore(hidden, context.publicUrl),
+    );
 
   /** The account `nick` is logged in to, case-folded, by WHOX. */
   function whoAccount(nick: string): Promise<string | undefined> {
@@ -97,8 +93,8 @@ export function createDeliveries(deps: OutboundDeps): Deliveries {
     }
     const prompt = await services.prompts.get(content.promptId);
     if (!prompt) return { ok: false, retry: 'never', error: `no prompt ${content.promptId}` };
-    const actor = await ircActor(services, deps.admins, client, account, nick);
-    const rendered = await contentFor(prompt, actor, content.reminder, promptDeps);
+    const actor = await context.actor(account, nick, fold());
+    const rendered = await promptContentFor(prompt, actor, content.reminder, promptDeps);
     if (!rendered)
       return { ok: false, retry: 'never', error: 'the prompt’s team or person is gone' };
     // Open before sending: an answer may come before the last line of the prompt is out.
@@ -144,7 +140,7 @@ export function createDeliveries(deps: OutboundDeps): Deliveries {
       if (personId === undefined) return;
       awaited.delete(fold()(account));
       log.info({ personId }, 'IRC: someone okrbot could not reach is online again');
-      deps.onPersonOnline?.(personId);
+      context.personOnline(personId);
     },
   };
 }

@@ -1,9 +1,5 @@
 import type { Client, MessageEvent } from 'irc-framework';
-import type { Actor, Services } from '../../core/command.ts';
-import { chatActor } from '../../core/identity.ts';
-import type { ChatTransport } from '../../domain/transports.ts';
 import type { AccountTracker } from './accounts.ts';
-import { serverFold } from './casemapping.ts';
 import { withTimeout } from './timeout.ts';
 
 // The services account a message came from. With account-tag, the server says it on every
@@ -37,19 +33,4 @@ export class SenderAccounts {
     );
     return withTimeout(answered, WHOIS_TIMEOUT_MS, undefined);
   }
-}
-
-/** The actor behind an IRC services account (none: not logged in), found the way the server compares names. */
-export function ircActor(
-  services: Pick<Services, 'people'>,
-  admins: readonly string[],
-  client: Client,
-  account: string | undefined,
-  nick: string,
-): Promise<Actor> {
-  const people = {
-    findByIdentity: (_transport: ChatTransport, id: string) =>
-      services.people.findByFoldedAccount('irc', id, serverFold(client.network)),
-  };
-  return chatActor(people, admins, 'irc', account, nick);
 }

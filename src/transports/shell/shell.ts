@@ -7,7 +7,7 @@ import { renderText } from '../../reply/render-text.ts';
 
 /** What the shell needs of the dispatcher. */
 export type ShellDispatch = ((line: string, actor: Actor) => Promise<Reply | undefined>) &
-  Pick<Dispatch, 'inExchange'>;
+  Pick<Dispatch, 'exchangeOf'>;
 
 export interface ShellOptions {
   dispatch: ShellDispatch;
@@ -66,7 +66,7 @@ async function runTerminal({
   );
   // The prompt says when lines go to an open `update` rather than being read as commands.
   const prompt = () => {
-    rl.setPrompt(dispatch.inExchange(actor) ? 'update> ' : 'okr> ');
+    rl.setPrompt(dispatch.exchangeOf(actor) ? 'update> ' : 'okr> ');
     rl.prompt();
   };
   prompt();

@@ -89,11 +89,11 @@ async function deliverPrompt(
   promptId: number,
   reminder: number,
 ): Promise<DeliveryOutcome> {
-  const { deps, bot } = slack;
+  const { deps, context } = slack;
   const prompt = await deps.prompts.get(promptId);
   const content =
     prompt &&
-    (await promptContent(prompt, { now: bot.clock(), fiscal: bot.fiscal }, deps, reminder));
+    (await promptContent(prompt, { now: context.clock(), fiscal: context.fiscal }, deps, reminder));
   if (!prompt || !content)
     return { ok: false, retry: 'never', error: `prompt ${promptId} is gone` };
   const blocks = promptBlocks(content, reminder);

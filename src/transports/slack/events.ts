@@ -56,23 +56,11 @@ async function onMessage(slack: SlackContext, event: MessageEvent): Promise<void
   // shell, threads included (an earlier prompt's thread, after a reminder replaced it).
   if (event.channel_type !== 'im') return;
   const actor = await slack.identity.actor(event.user);
-  const [name = ''] = text.split(/\s+/);
-  if (!slack.bot.dispatch.inExchange(actor) && !slack.deps.registry.find(name) && actor.person) {
-    // Not a command: an answer to the open prompt, if there is one in Slack.
-    const [open] = (await slack.deps.prompts.openFor(actor.person.id)).filter(
-      (p) => p.transport === 'slack',
-    );
-    if (open) {
-      await slack.post(
-        event.channel,
-        await answer(slack, open, text, event.user),
-        inThread ?? open.messageId ?? undefined,
-      );
-      return;
-    }
-  }
-  const reply = await slack.bot.dispatch(text, actor);
-  if (reply) await slack.post(event.channel, reply, inThread);
+  const { reply, prompt } = await slack.context.answer(text, actor);
+  // An answer to a prompt goes to its thread, when the prompt is in this conversation.
+  const promptThread =
+    prompt?.conversationId === event.channel ? (prompt.messageId ?? undefined) : undefined;
+  if (reply) await slack.post(event.channel, reply, inThread ?? promptThread);
 }
 
 export function registerEvents(app: App, slack: SlackContext): void {

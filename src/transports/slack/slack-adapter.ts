@@ -7,19 +7,18 @@ import {
   SocketModeReceiver,
 } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Bot } from '../../app/bot.ts';
-import type { SlackConfig } from '../../app/config/load-config.ts';
+import type { AdapterContext } from '../../core/adapter-context.ts';
 import {
   type AdapterHealth,
   AdapterStartError,
   type ChatAdapter,
 } from '../../core/chat-adapter.ts';
-import type { HttpServer } from '../../runtime/http-server.ts';
 import { createSlackDelivery } from './deliver.ts';
 import { registerEvents } from './events.ts';
 import { registerForms } from './forms.ts';
 import { registerPromptActions } from './prompt-actions.ts';
 import { createWebClient, slackErrorCode, withRateLimit } from './slack-api.ts';
+import type { SlackConfig } from './slack-config.ts';
 import { createSlackContext } from './slack-context.ts';
 import { createSlackIdentity } from './slack-identity.ts';
 import { registerSlashCommand } from './slash-command.ts';
@@ -53,21 +52,17 @@ function boltLogger(logger: Logger): BoltLogger {
  * The Slack adapter: `/okr`, the interactive monthly prompts and their forms, the App Home and
  * direct messages, over Bolt's HTTP receiver (on okrbot's HTTP server) or Socket Mode.
  */
-export function createSlackAdapter(
-  bot: Bot,
-  config: SlackConfig,
-  http: HttpServer | undefined,
-): ChatAdapter {
-  const logger = bot.logger.child({ transport: 'slack' });
+export function createSlackAdapter(context: AdapterContext, config: SlackConfig): ChatAdapter {
+  const { logger, http } = context;
   const client = createWebClient(config.botToken, config.apiUrl);
   const identity = createSlackIdentity({
     client,
-    store: bot.services,
-    admins: bot.config.admins,
-    version: bot.version,
+    store: context.services,
+    resolve: context.actor,
+    version: context.dataVersion,
     logger,
   });
-  const slack = createSlackContext({ bot, client, identity, logger });
+  const slack = createSlackContext({ context, client, identity });
   const delivery = createSlackDelivery(slack);
   let app: App | undefined;
   let workspace = '';
@@ -114,7 +109,7 @@ export function createSlackAdapter(
         });
         socket.client.on('reconnecting', () => {
           reconnects += 1;
-          bot.metrics.adapterReconnects.inc({ transport: 'slack' });
+          context.metrics.adapterReconnects.inc({ transport: 'slack' });
         });
         receiver = socket;
       } else {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Bot } from '../../app/bot.ts';
+import type { AdapterContext } from '../../core/adapter-context.ts';
 import type { Actor, CommandContext, Services } from '../../core/command.ts';
 import type { Reply } from '../../reply/document.ts';
 import { renderSlack, type SlackMessage } from './render-blocks.ts';
@@ -8,7 +8,8 @@ import type { SlackIdentity } from './slack-identity.ts';
 
 /** What every Slack listener works with. */
 export interface SlackContext {
-  readonly bot: Bot;
+  /** What the adapter was started with. */
+  readonly context: AdapterContext;
   readonly deps: Services;
   readonly client: WebClient;
   readonly identity: SlackIdentity;
@@ -26,22 +27,22 @@ export interface SlackContext {
 }
 
 export function createSlackContext(options: {
-  bot: Bot;
+  context: AdapterContext;
   client: WebClient;
   identity: SlackIdentity;
-  logger: Logger;
 }): SlackContext {
-  const { bot, client, identity, logger } = options;
+  const { context, client, identity } = options;
+  const { logger } = context;
   return {
-    bot,
-    deps: bot.services,
+    context,
+    deps: context.services,
     client,
     identity,
     logger,
-    firstTime: (id) => bot.services.inboundEvents.claim('slack', id),
+    firstTime: (id) => context.claimInbound(id),
     async as(userId) {
       const actor = await identity.actor(userId);
-      return { actor, ctx: bot.dispatch.contextFor(actor) };
+      return { actor, ctx: context.dispatch.contextFor(actor) };
     },
     async post(channel, reply, threadTs) {
       const messages = Array.isArray(reply) ? reply : renderSlack(reply);

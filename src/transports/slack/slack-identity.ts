@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Actor } from '../../core/command.ts';
-import { chatActor } from '../../core/identity.ts';
+import type { ResolveActor } from '../../core/identity.ts';
 import type { DataVersion } from '../../db/data-version.ts';
 import { isValidTimeZone } from '../../domain/time-zone.ts';
 import type { Store } from '../../store/store.ts';
@@ -34,7 +34,8 @@ const UNKNOWN_TTL_MS = 10 * 60_000;
 export function createSlackIdentity(options: {
   client: WebClient;
   store: Pick<Store, 'people' | 'admin'>;
-  admins: readonly string[];
+  /** The context's actor resolution, for Slack user ids. */
+  resolve: ResolveActor;
   version: DataVersion;
   logger: Logger;
 }): SlackIdentity {
@@ -69,14 +70,14 @@ export function createSlackIdentity(options: {
     async actor(userId) {
       const label = `slack:${userId}`;
       const at = version.current();
-      const actor = await chatActor(store.people, options.admins, 'slack', userId, label);
+      const actor = await options.resolve(userId, label);
       if (actor.person) return remember(userId, actor, at);
       if ((unknownUntil.get(userId) ?? 0) > Date.now()) return actor;
       try {
         const { user } = await withRateLimit(() => client.users.info({ user: userId }));
         if (user?.id && (await link(user as SlackUser))) {
           const linkedAt = version.current();
-          const linked = await chatActor(store.people, options.admins, 'slack', userId, label);
+          const linked = await options.resolve(userId, label);
           return remember(userId, linked, linkedAt);
         }
       } catch (error) {

@@ -92,7 +92,7 @@ export function registerSlashCommand(app: App, slack: SlackContext): void {
     // acknowledgement itself, without the database; everything else is acknowledged at once
     // and answered through the response_url.
     const known = slack.identity.known(command.user_id);
-    const kept = known && slack.bot.dispatch.cached(line || 'help', known);
+    const kept = known && slack.context.dispatch.cached(line || 'help', known);
     const [message, ...more] = kept ? renderSlack(kept) : [];
     if (message && more.length === 0) {
       await ack({
@@ -120,7 +120,8 @@ export function registerSlashCommand(app: App, slack: SlackContext): void {
         );
       else {
         const actor = await slack.identity.actor(command.user_id);
-        reply = await slack.bot.dispatch(line || 'help', actor);
+        // Every `/okr` line names a command: never an answer to an open conversation.
+        reply = await slack.context.dispatch(line || 'help', actor, { commandsOnly: true });
       }
       if (reply && reply.blocks.length > 0) await answer(slack, respond, where, reply, shared);
       slack.logger.debug(

@@ -1,20 +1,19 @@
 import pino, { type Logger } from 'pino';
-import type { IrcConfig } from '../../../src/app/config/load-config.ts';
 import { createServices } from '../../../src/app/services.ts';
 import type { ChatAdapter } from '../../../src/core/chat-adapter.ts';
 import type { Services } from '../../../src/core/command.ts';
 import type { Dispatch } from '../../../src/core/dispatch.ts';
 import { importDemo } from '../../../src/formats/import/demo.ts';
 import { createMetrics, type Metrics } from '../../../src/runtime/metrics.ts';
-import {
-  createIrcAdapter,
-  type IrcAdapterOptions,
-} from '../../../src/transports/irc/irc-adapter.ts';
+import { createIrcAdapter } from '../../../src/transports/irc/irc-adapter.ts';
+import type { IrcConfig } from '../../../src/transports/irc/irc-config.ts';
+import type { BackoffOptions } from '../../../src/transports/irc/supervisor.ts';
+import { testAdapterContext } from '../adapter-context.ts';
 import { createTestDatabase, type TestDatabase } from '../databases.ts';
 import { testDispatcher } from '../dispatcher.ts';
 import type { IrcNetwork } from './network.ts';
 
-// okrbot's IRC adapter as main.ts wires it, on a fresh database with the demo data and the
+// okrbot's IRC adapter as app/bot.ts wires it, on a fresh database with the demo data and the
 // clock pinned to 2019-08-28, against a test network.
 
 export const BOT_PASSWORD = 'pw-okrbot-test';
@@ -40,7 +39,11 @@ export interface BotOptions {
   network: IrcNetwork;
   channels?: string[];
   irc?: Partial<IrcConfig>;
-  adapter?: Partial<Omit<IrcAdapterOptions, 'config'>>;
+  adapter?: {
+    /** As app/bot.ts wires it to the outbox. */
+    onPersonOnline?: (personId: number) => void;
+    backoff?: Partial<BackoffOptions>;
+  };
   /** Wraps the dispatcher (to hold an answer back, say). */
   wrapDispatch?: (dispatch: Dispatch) => Dispatch;
   /** false: the test starts the adapter itself. */
@@ -79,16 +82,24 @@ export async function startBot(options: BotOptions): Promise<TestBot> {
     const dispatch = options.wrapDispatch ? options.wrapDispatch(base) : base;
     return {
       dispatch,
-      adapter: createIrcAdapter({
-        config: ircConfig(options.network, irc),
-        services,
-        dispatch,
-        admins: [],
-        logger: quietLogger(),
-        metrics,
-        backoff: { initialMs: 200, maxMs: 1_000, stableMs: 60_000, registrationTimeoutMs: 10_000 },
-        ...options.adapter,
-      }),
+      adapter: createIrcAdapter(
+        testAdapterContext('irc', services, {
+          dispatch,
+          logger: quietLogger(),
+          metrics,
+          ...(options.adapter?.onPersonOnline && { personOnline: options.adapter.onPersonOnline }),
+        }),
+        ircConfig(options.network, irc),
+        {
+          backoff: {
+            initialMs: 200,
+            maxMs: 1_000,
+            stableMs: 60_000,
+            registrationTimeoutMs: 10_000,
+            ...options.adapter?.backoff,
+          },
+        },
+      ),
     };
   };
   let current = make();
