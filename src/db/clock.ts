@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
-import { queryRows } from './rows.ts';
+import { firstRow, queryRows } from './rows.ts';
 
 /**
  * The database's clock. Every instance of a cluster reads the same one, so due times and
  * leases agree even when a machine's own clock is ahead or jumps back.
  */
 export async function databaseNow(db: Db): Promise<Date> {
-  const [row] = await queryRows<{ now: string | Date }>(db, sql`select now() as now`);
-  return new Date((row as { now: string | Date }).now);
+  const { now } = firstRow(await queryRows<{ now: string }>(db, sql`select now() as now`));
+  return new Date(now);
 }

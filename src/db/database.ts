@@ -10,7 +10,11 @@ import { MIGRATIONS_FOLDER } from './migrations-folder.ts';
 import { readPgliteTemplate } from './pglite-template.ts';
 import * as schema from './schema/index.ts';
 
-/** One database type for both drivers, so the same store code runs on PGlite and Postgres. */
+/**
+ * One database type for both drivers, so the same store code runs on PGlite and Postgres. A
+ * transaction is one too (Drizzle's `PgTransaction` extends `PgDatabase`), so code written for a
+ * `Db` runs inside `db.transaction(async (tx) => ...)` when given `tx`.
+ */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export interface Database {
@@ -43,11 +47,13 @@ export interface OpenOptions {
 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  const database = options.url
-    ? await openPostgres(options.url, options.onQuery)
-    : await openPglite(options);
+  return options.url ? openPostgres(options.url, options) : openPglite(options);
+}
+
+/** A database just opened, once `migrate` brought it up to date; closed if that fails. */
+async function migrated(database: Database, migrate: () => Promise<void>): Promise<Database> {
   try {
-    await migrate(database, options);
+    await migrate();
   } catch (error) {
     await database.close();
     throw error;
@@ -75,9 +81,9 @@ async function openPglite({ dataDir, cacheDir, logger, onQuery }: OpenOptions): 
     await unlock();
     throw error;
   }
-  const [{ drizzle }] = await modules;
-  const db = drizzle({ client, schema, logger: queryLogger(onQuery) }) as unknown as Db;
-  return {
+  const [{ drizzle }, { migrate }] = await modules;
+  const db = drizzle({ client, schema, logger: queryLogger(onQuery) });
+  const database: Database = {
     db,
     driver: 'pglite',
     location: inMemory ? 'embedded (in memory)' : `embedded (${dataDir})`,
@@ -87,6 +93,8 @@ async function openPglite({ dataDir, cacheDir, logger, onQuery }: OpenOptions): 
       await unlock();
     },
   };
+  // One connection, one process: nothing else can migrate at the same time.
+  return migrated(database, () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }));
 }
 
 async function createPglite(
@@ -134,7 +142,7 @@ export async function migratePgliteClient(client: PGlite): Promise<void> {
   await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
 }
 
-async function openPostgres(url: string, onQuery: OpenOptions['onQuery']): Promise<Database> {
+async function openPostgres(url: string, { logger, onQuery }: OpenOptions): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   // Each process names its connections, so it can tell its own writes' notifications.
@@ -144,9 +152,8 @@ async function openPostgres(url: string, onQuery: OpenOptions['onQuery']): Promi
     onnotice: () => {},
     connection: { application_name: name },
   });
-  const db = drizzle({ client, schema, logger: queryLogger(onQuery) }) as unknown as Db;
-  return {
-    db,
+  const database: Database = {
+    db: drizzle({ client, schema, logger: queryLogger(onQuery) }),
     driver: 'postgres',
     location: `postgres (${new URL(url).host}${new URL(url).pathname})`,
     // postgres.js keeps a connection of its own for this and listens again after reconnecting.
@@ -158,27 +165,22 @@ async function openPostgres(url: string, onQuery: OpenOptions['onQuery']): Promi
     },
     close: () => client.end({ timeout: 5 }),
   };
+  return migrated(database, () => migratePostgres(url, logger));
 }
 
-async function migrate(database: Database, options: OpenOptions): Promise<void> {
-  if (database.driver === 'pglite') {
-    // One connection, one process: nothing else can migrate at the same time.
-    const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
-    await migratePglite(database.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
-    return;
-  }
+async function migratePostgres(url: string, logger: Logger | undefined): Promise<void> {
   // Drizzle's migrator takes no lock; instances booting together would race. A session
   // advisory lock on a dedicated single connection serialises them: the first migrates,
   // the others wait and then find nothing left to do.
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
-  const { migrate: migratePostgres } = await import('drizzle-orm/postgres-js/migrator');
-  const lockClient = postgres(options.url as string, { max: 1, onnotice: () => {} });
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  const lockClient = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await lockClient`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
     const started = Date.now();
-    await migratePostgres(drizzle({ client: lockClient }), { migrationsFolder: MIGRATIONS_FOLDER });
-    options.logger?.debug({ ms: Date.now() - started }, 'migrations checked');
+    await migrate(drizzle({ client: lockClient }), { migrationsFolder: MIGRATIONS_FOLDER });
+    logger?.debug({ ms: Date.now() - started }, 'migrations checked');
     await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`;
   } finally {
     await lockClient.end({ timeout: 5 });

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
+import { firstRow } from '../db/rows.ts';
 import {
   auditLog,
   channels,
@@ -60,7 +61,7 @@ export function createAdminStore(db: Db) {
     async setRole(
       teamId: number,
       personId: number,
-      role: 'manager' | 'delegate',
+      role: (typeof teamRoles.$inferSelect)['role'],
       present: boolean,
       change: Change,
     ): Promise<boolean> {
@@ -123,19 +124,21 @@ export function createAdminStore(db: Db) {
       change: Change,
     ): Promise<{ ownerId: number }> {
       await db.insert(identities).values({ personId, transport, externalId }).onConflictDoNothing();
-      const [row] = await db
-        .select({ ownerId: identities.personId })
-        .from(identities)
-        .where(
-          and(
-            eq(identities.transport, transport),
-            eq(identities.workspace, ''),
-            eq(identities.externalId, externalId),
+      const row = firstRow(
+        await db
+          .select({ ownerId: identities.personId })
+          .from(identities)
+          .where(
+            and(
+              eq(identities.transport, transport),
+              eq(identities.workspace, ''),
+              eq(identities.externalId, externalId),
+            ),
           ),
-        );
-      if (row?.ownerId === personId)
+      );
+      if (row.ownerId === personId)
         await audit(change, 'person link', { personId, transport, externalId });
-      return row as { ownerId: number };
+      return row;
     },
 
     async setAway(personId: number, until: Date | null, change: Change): Promise<void> {

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { queryRows } from '../db/rows.ts';
+import { firstRow, queryRows } from '../db/rows.ts';
 import {
   auditLog,
   metricValues,
@@ -67,7 +67,7 @@ export function createChangeStore(db: Db) {
             source: change.source,
           })
           .returning({ id: statusEntries.id });
-        await audit(tx as unknown as Db, change, 'status', {
+        await audit(tx, change, 'status', {
           ...subject,
           status,
           note,
@@ -94,7 +94,7 @@ export function createChangeStore(db: Db) {
             source: change.source,
           })
           .returning({ id: metricValues.id });
-        await audit(tx as unknown as Db, change, 'metric', {
+        await audit(tx, change, 'metric', {
           keyResultId,
           value,
           note,
@@ -110,11 +110,12 @@ export function createChangeStore(db: Db) {
           .insert(statusReports)
           .values({ teamId, month, personId: change.personId })
           .onConflictDoNothing();
-        const [report] = await tx
-          .select({ id: statusReports.id })
-          .from(statusReports)
-          .where(and(eq(statusReports.teamId, teamId), eq(statusReports.month, month)));
-        const reportId = (report as { id: number }).id;
+        const { id: reportId } = firstRow(
+          await tx
+            .select({ id: statusReports.id })
+            .from(statusReports)
+            .where(and(eq(statusReports.teamId, teamId), eq(statusReports.month, month))),
+        );
         // Notes from chat number their own positions after the imported ones of their source.
         const [last] = await tx
           .select({ position: sql<number>`coalesce(max(${reportNotes.position}), -1)` })
@@ -128,7 +129,7 @@ export function createChangeStore(db: Db) {
           at: change.at,
           source: change.source,
         });
-        await audit(tx as unknown as Db, change, 'note', { teamId, month, text });
+        await audit(tx, change, 'note', { teamId, month, text });
       });
     },
 
@@ -138,7 +139,6 @@ export function createChangeStore(db: Db) {
      */
     async undoLast(personId: number | null, change: Change): Promise<UndoneChange | undefined> {
       return db.transaction(async (tx) => {
-        const t = tx as unknown as Db;
         // The local operator is nobody in particular: their changes carry no person.
         const mine =
           personId === null
@@ -148,8 +148,8 @@ export function createChangeStore(db: Db) {
                 sql`, `,
               )})`;
         const recent = sql`${mine} and created_at > now() - make_interval(mins => ${UNDO_WINDOW_MINUTES})`;
-        const [last] = await queryRows<{ kind: 'status' | 'metric' | 'note'; id: number }>(
-          t,
+        const [last] = await queryRows<{ kind: UndoneChange['kind']; id: number }>(
+          tx,
           sql`select kind, id from (
                 select 'status' as kind, id, created_at from status_entries where ${recent}
                 union all select 'metric', id, created_at from metric_values where ${recent}
@@ -159,32 +159,30 @@ export function createChangeStore(db: Db) {
         if (!last) return undefined;
         let undone: UndoneChange;
         if (last.kind === 'status') {
-          const [row] = await tx
-            .delete(statusEntries)
-            .where(eq(statusEntries.id, last.id))
-            .returning();
-          const entry = row as typeof statusEntries.$inferSelect;
+          const entry = firstRow(
+            await tx.delete(statusEntries).where(eq(statusEntries.id, last.id)).returning(),
+          );
           undone = {
             kind: 'status',
-            label: await subjectLabel(t, entry.goalId, entry.keyResultId),
+            label: await subjectLabel(tx, entry.goalId, entry.keyResultId),
             status: entry.status,
           };
         } else if (last.kind === 'metric') {
-          const [row] = await tx
-            .delete(metricValues)
-            .where(eq(metricValues.id, last.id))
-            .returning();
-          const value = row as typeof metricValues.$inferSelect;
+          const value = firstRow(
+            await tx.delete(metricValues).where(eq(metricValues.id, last.id)).returning(),
+          );
           undone = {
             kind: 'metric',
-            label: await subjectLabel(t, null, value.keyResultId),
+            label: await subjectLabel(tx, null, value.keyResultId),
             value: value.value,
           };
         } else {
-          const [row] = await tx.delete(reportNotes).where(eq(reportNotes.id, last.id)).returning();
-          undone = { kind: 'note', text: (row as typeof reportNotes.$inferSelect).text };
+          const note = firstRow(
+            await tx.delete(reportNotes).where(eq(reportNotes.id, last.id)).returning(),
+          );
+          undone = { kind: 'note', text: note.text };
         }
-        await audit(t, change, 'undo', undone);
+        await audit(tx, change, 'undo', undone);
         return undone;
       });
     },

@@ -1,16 +1,7 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, type InferModelFromColumns, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { cycles, goals } from '../db/schema/index.ts';
 import type { Cycle } from '../domain/fiscal-calendar.ts';
-
-export interface CycleRow {
-  id: number;
-  label: string;
-  fiscalYear: number;
-  quarter: number | null;
-  startsOn: string;
-  endsBefore: string;
-}
 
 const cycleColumns = {
   id: cycles.id,
@@ -20,6 +11,8 @@ const cycleColumns = {
   startsOn: cycles.startsOn,
   endsBefore: cycles.endsBefore,
 };
+
+export type CycleRow = InferModelFromColumns<typeof cycleColumns>;
 
 export function createCycleStore(db: Db) {
   return {

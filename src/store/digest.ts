@@ -1,7 +1,15 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { queryRows } from '../db/rows.ts';
-import type { Status } from '../domain/status.ts';
+import { queryRows, type RawRow } from '../db/rows.ts';
+import type {
+  cycles,
+  goalDependencies,
+  goals,
+  people,
+  reportNotes,
+  statusEntries,
+  teams,
+} from '../db/schema/index.ts';
 
 // What a department's weekly digest is made of. Every part is one set-based query over the
 // department, so a digest costs the same number of queries for ten teams or a thousand.
@@ -20,29 +28,43 @@ export interface DigestWindow {
   monthEnd: Date;
 }
 
-export interface DigestChange {
-  at: Date;
-  teamName: string | null;
+type StatusEntry = typeof statusEntries.$inferSelect;
+type Status = StatusEntry['status'];
+type TeamName = (typeof teams.$inferSelect)['name'];
+type PersonName = (typeof people.$inferSelect)['name'] | null;
+
+export type DigestChange = Pick<StatusEntry, 'at' | 'status' | 'note' | 'source'> & {
+  teamName: TeamName | null;
+  /** `T208612`, `G12` or `TCB-KR2`. */
   ref: string;
+  /** The goal's title or the key result's text. */
   title: string;
   /** The goal's quarter, or the key result's cycle. */
-  cycleLabel: string;
+  cycleLabel: (typeof cycles.$inferSelect)['label'];
   /** Whether the change is a key result's (rather than a goal's). */
   keyResult: boolean;
-  status: Status;
   /** The status before this entry, if any. */
   previous: Status | null;
-  note: string | null;
-  personName: string | null;
-  source: string;
-}
+  personName: PersonName;
+};
+
+export type DigestNote = Pick<typeof reportNotes.$inferSelect, 'at' | 'text'> & {
+  teamName: TeamName;
+  personName: PersonName;
+};
 
 export interface DigestFacts {
   counts: { status: Status | null; count: number }[];
   changes: DigestChange[];
-  notes: { at: Date; teamName: string; text: string; personName: string | null }[];
-  blocked: { ref: string; title: string; teamName: string; status: Status; dependsOn: string[] }[];
-  notReported: string[];
+  notes: DigestNote[];
+  blocked: {
+    ref: string;
+    title: (typeof goals.$inferSelect)['title'];
+    teamName: TeamName;
+    status: Status;
+    dependsOn: (typeof goalDependencies.$inferSelect)['label'][];
+  }[];
+  notReported: TeamName[];
 }
 
 export function createDigestStore(db: Db) {
@@ -56,7 +78,7 @@ export function createDigestStore(db: Db) {
           select se.status from status_entries se where se.goal_id = g.id and se.at <= ${to}
           order by se.at desc, se.id desc limit 1) cur on true`;
       const [counts, changes, notes, blocked, notReported] = await Promise.all([
-        queryRows<{ status: Status | null; count: number }>(
+        queryRows<DigestFacts['counts'][number]>(
           db,
           sql`select cur.status, count(*)::int as count
               from goals g join teams t on t.id = g.team_id ${current}
@@ -64,7 +86,7 @@ export function createDigestStore(db: Db) {
               group by cur.status`,
         ),
         // Newest first, so a long week shows its latest changes; each with the status it replaced.
-        queryRows<DigestChange>(
+        queryRows<RawRow<DigestChange>>(
           db,
           sql`select c.*,
                      case when c.goal_id is not null
@@ -90,7 +112,7 @@ export function createDigestStore(db: Db) {
               ) c
               order by c.at desc, c.id desc`,
         ),
-        queryRows<{ at: Date; teamName: string; text: string; personName: string | null }>(
+        queryRows<RawRow<DigestNote>>(
           db,
           sql`select n.at, t.name as "teamName", n.text, p.name as "personName"
               from report_notes n join status_reports r on r.id = n.report_id join teams t on t.id = r.team_id
@@ -98,13 +120,7 @@ export function createDigestStore(db: Db) {
               where t.department_id = ${dept} and n.at >= ${from} and n.at <= ${to}
               order by n.at, t.name, n.position`,
         ),
-        queryRows<{
-          ref: string;
-          title: string;
-          teamName: string;
-          status: Status;
-          dependsOn: string[];
-        }>(
+        queryRows<DigestFacts['blocked'][number]>(
           db,
           sql`select coalesce(g.task_ids[1], 'G' || g.id) as ref, g.title, t.name as "teamName", cur.status,
                      coalesce((select array_agg(d.label order by d.id) from goal_dependencies d where d.goal_id = g.id), '{}') as "dependsOn"
@@ -113,7 +129,7 @@ export function createDigestStore(db: Db) {
               order by t.name, g.position`,
         ),
         // A team has reported for the month when its report has a note or a goal got a status in it.
-        queryRows<{ name: string }>(
+        queryRows<{ name: TeamName }>(
           db,
           sql`select t.name from teams t
               where t.department_id = ${dept} and t.archived_at is null

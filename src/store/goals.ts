@@ -1,34 +1,41 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { queryRows } from '../db/rows.ts';
-import type { Status } from '../domain/status.ts';
+import { instant, queryRows, type RawRow } from '../db/rows.ts';
+import type {
+  cycles,
+  departments,
+  goalDependencies,
+  goals,
+  statusEntries,
+  teams,
+} from '../db/schema/index.ts';
 import { statusHistory } from './status-history.ts';
 
-export interface GoalRow {
-  id: number;
-  parentId: number | null;
-  teamId: number;
-  teamParentId: number | null;
-  teamSlug: string;
-  teamName: string;
+type Goal = typeof goals.$inferSelect;
+type Team = typeof teams.$inferSelect;
+type StatusEntry = typeof statusEntries.$inferSelect;
+
+export type GoalRow = Pick<
+  Goal,
+  'id' | 'parentId' | 'teamId' | 'title' | 'groupLabel' | 'taskIds' | 'stretch' | 'multiQuarter'
+> & {
+  teamParentId: Team['parentId'];
+  teamSlug: Team['slug'];
+  teamName: Team['name'];
   /** The department's zone, in which the goal's dates are days. */
-  timeZone: string;
-  cycleLabel: string;
-  cycleStartsOn: string;
-  title: string;
-  groupLabel: string | null;
-  taskIds: string[];
-  stretch: boolean;
-  multiQuarter: boolean;
+  timeZone: (typeof departments.$inferSelect)['timeZone'];
+  cycleLabel: (typeof cycles.$inferSelect)['label'];
+  cycleStartsOn: (typeof cycles.$inferSelect)['startsOn'];
+  /** `TCB-KR2`: the key result the goal serves. */
   keyResultCode: string | null;
   /** Status at the instant asked about; null when nothing was recorded yet. */
-  status: Status | null;
-  statusAt: Date | null;
+  status: StatusEntry['status'] | null;
+  statusAt: StatusEntry['at'] | null;
   /** The latest note on any status entry of the goal, and when. */
-  lastNote: string | null;
-  lastNoteAt: Date | null;
-  dependsOn: string[];
-}
+  lastNote: StatusEntry['note'];
+  lastNoteAt: StatusEntry['at'] | null;
+  dependsOn: (typeof goalDependencies.$inferSelect)['label'][];
+};
 
 // A goal's current status is its latest entry at or before `now` (entries dated later have not
 // happened yet; of two at one instant the later recorded wins). The lateral joins use
@@ -59,21 +66,15 @@ const goalSelect = (now: Date) => sql`
     order by se.at desc, se.id desc limit 1
   ) nt on true`;
 
-function toGoal(row: GoalRow): GoalRow {
-  // postgres.js and PGlite both return timestamptz as Date, but via execute() PGlite may
-  // hand back strings for computed columns; normalise the two instants.
-  return {
-    ...row,
-    statusAt: row.statusAt === null ? null : new Date(row.statusAt),
-    lastNoteAt: row.lastNoteAt === null ? null : new Date(row.lastNoteAt),
-  };
+function toGoal(row: RawRow<GoalRow>): GoalRow {
+  return { ...row, statusAt: instant(row.statusAt), lastNoteAt: instant(row.lastNoteAt) };
 }
 
 export function createGoalStore(db: Db) {
   return {
     /** A team's goals (and sub-items) of one cycle, in page order, with status as of `now`. */
     async ofTeam(teamId: number, cycleId: number, now: Date): Promise<GoalRow[]> {
-      const rows = await queryRows<GoalRow>(
+      const rows = await queryRows<RawRow<GoalRow>>(
         db,
         sql`${goalSelect(now)} where g.team_id = ${teamId} and g.cycle_id = ${cycleId}
             order by g.position, g.id`,
@@ -83,7 +84,7 @@ export function createGoalStore(db: Db) {
 
     /** Goals carrying a task id, newest cycle first (a multi-quarter task has one per quarter). */
     async byTaskId(taskId: string, now: Date): Promise<GoalRow[]> {
-      const rows = await queryRows<GoalRow>(
+      const rows = await queryRows<RawRow<GoalRow>>(
         db,
         sql`${goalSelect(now)} where ${taskId} = any(g.task_ids) order by c.starts_on desc, g.position`,
       );
@@ -91,12 +92,12 @@ export function createGoalStore(db: Db) {
     },
 
     async byId(id: number, now: Date): Promise<GoalRow | undefined> {
-      const rows = await queryRows<GoalRow>(db, sql`${goalSelect(now)} where g.id = ${id}`);
+      const rows = await queryRows<RawRow<GoalRow>>(db, sql`${goalSelect(now)} where g.id = ${id}`);
       return rows.map(toGoal)[0];
     },
 
     async children(parentId: number, now: Date): Promise<GoalRow[]> {
-      const rows = await queryRows<GoalRow>(
+      const rows = await queryRows<RawRow<GoalRow>>(
         db,
         sql`${goalSelect(now)} where g.parent_id = ${parentId} order by g.position, g.id`,
       );
@@ -105,7 +106,7 @@ export function createGoalStore(db: Db) {
 
     /** Goals that serve a key result, by team and page order. */
     async forKeyResult(keyResultId: number, now: Date): Promise<GoalRow[]> {
-      const rows = await queryRows<GoalRow>(
+      const rows = await queryRows<RawRow<GoalRow>>(
         db,
         sql`${goalSelect(now)} where g.key_result_id = ${keyResultId} order by t.name, g.position`,
       );

@@ -1,45 +1,44 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { queryRows } from '../db/rows.ts';
-import type { Status } from '../domain/status.ts';
+import { instant, queryRows, type RawRow } from '../db/rows.ts';
+import type {
+  cycles,
+  keyResults,
+  krMilestones,
+  metricValues,
+  objectives,
+  people,
+  statusEntries,
+} from '../db/schema/index.ts';
 import { statusHistory } from './status-history.ts';
 
-export interface KeyResultRow {
-  id: number;
-  code: string;
-  objectiveCode: string;
-  objectiveTitle: string;
-  program: string | null;
-  cycleLabel: string;
-  text: string;
-  managerName: string | null;
-  baseline: number | null;
-  target: number | null;
-  unit: string | null;
-  direction: 'up' | 'down';
-  dueOn: string | null;
-}
+type KeyResult = typeof keyResults.$inferSelect;
+type Objective = typeof objectives.$inferSelect;
+type MetricValue = typeof metricValues.$inferSelect;
+
+export type KeyResultRow = Pick<
+  KeyResult,
+  'id' | 'code' | 'text' | 'baseline' | 'target' | 'unit' | 'direction' | 'dueOn'
+> &
+  Pick<Objective, 'program'> & {
+    objectiveCode: Objective['code'];
+    objectiveTitle: Objective['title'];
+    cycleLabel: (typeof cycles.$inferSelect)['label'];
+    managerName: (typeof people.$inferSelect)['name'] | null;
+  };
 
 /** A key result someone manages, with where it stands. */
-export interface ManagedKeyResult extends KeyResultRow {
-  status: Status | null;
-  value: number | null;
-  valueAt: Date | null;
-}
+export type ManagedKeyResult = KeyResultRow & {
+  status: (typeof statusEntries.$inferSelect)['status'] | null;
+  value: MetricValue['value'] | null;
+  valueAt: MetricValue['at'] | null;
+};
 
-export interface MilestoneRow {
-  dueOn: string;
-  target: number | null;
-  text: string | null;
-}
+export type MilestoneRow = Pick<typeof krMilestones.$inferSelect, 'dueOn' | 'target' | 'text'>;
 
-export interface MetricValueRow {
-  value: number;
-  note: string | null;
-  at: Date;
-  source: string;
-  personName: string | null;
-}
+export type MetricValueRow = Pick<MetricValue, 'value' | 'note' | 'at' | 'source'> & {
+  personName: (typeof people.$inferSelect)['name'] | null;
+};
 
 const keyResultSelect = sql`
   select kr.id, kr.code, o.code as "objectiveCode", o.title as "objectiveTitle", o.program,
@@ -93,7 +92,7 @@ export function createKeyResultStore(db: Db) {
      */
     async managedBy(personId: number, now: Date): Promise<ManagedKeyResult[]> {
       const at = now.toISOString();
-      const rows = await queryRows<ManagedKeyResult>(
+      const rows = await queryRows<RawRow<ManagedKeyResult>>(
         db,
         sql`select k.*, st.status, mv.value, mv.at as "valueAt" from (${keyResultSelect}
               where (kr.manager_id = ${personId} or o.manager_id = ${personId})
@@ -109,7 +108,7 @@ export function createKeyResultStore(db: Db) {
       return rows.map((row) => ({
         ...row,
         value: row.value === null ? null : Number(row.value),
-        valueAt: row.valueAt === null ? null : new Date(row.valueAt),
+        valueAt: instant(row.valueAt),
       }));
     },
 
@@ -123,7 +122,7 @@ export function createKeyResultStore(db: Db) {
 
     /** Metric check-ins up to `now`, oldest first. */
     async values(keyResultId: number, now: Date): Promise<MetricValueRow[]> {
-      const rows = await queryRows<MetricValueRow>(
+      const rows = await queryRows<RawRow<MetricValueRow>>(
         db,
         sql`select mv.value, mv.note, mv.at, mv.source, p.name as "personName"
             from metric_values mv left join people p on p.id = mv.person_id

@@ -1,42 +1,43 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { queryRows } from '../db/rows.ts';
-import { nudges } from '../db/schema/index.ts';
+import { idList, queryRows, type RawRow } from '../db/rows.ts';
+import {
+  type goals,
+  type keyResults,
+  nudges,
+  type objectives,
+  type teams,
+} from '../db/schema/index.ts';
 
 // Nudges about overdue and stale items: who owns an item at each escalation level, what was
 // nudged before, and the items escalated into a department's digest.
 
 export type NudgeSubject = { goalId: number } | { keyResultId: number };
 
-export interface NudgeRow {
-  goalId: number | null;
-  keyResultId: number | null;
-  level: number;
-  sentAt: Date;
-  snoozed: boolean;
-}
+type Nudge = typeof nudges.$inferSelect;
+type Team = typeof teams.$inferSelect;
 
-export interface KeyResultOwners {
-  managerId: number | null;
-  objectiveManagerId: number | null;
+export type NudgeRow = Pick<Nudge, 'goalId' | 'keyResultId' | 'level' | 'sentAt' | 'snoozed'>;
+
+export type KeyResultOwners = Pick<typeof keyResults.$inferSelect, 'managerId'> & {
+  objectiveManagerId: (typeof objectives.$inferSelect)['managerId'];
   /** Teams with goals linked to the key result: their managers answer for it next. */
-  teamIds: number[];
-}
+  teamIds: Team['id'][];
+};
+
+/** A goal's team and that team's parent. */
+export type GoalTeams = Pick<typeof goals.$inferSelect, 'teamId'> & {
+  parentTeamId: Team['parentId'];
+};
 
 export interface Escalation {
+  /** `T208612`, `G12` or `TCB-KR2`. */
   ref: string;
+  /** The goal's title or the key result's text. */
   title: string;
-  teamName: string | null;
-  sentAt: Date;
+  teamName: Team['name'] | null;
+  sentAt: Nudge['sentAt'];
 }
-
-const list = (values: readonly number[]) =>
-  values.length
-    ? sql.join(
-        values.map((v) => sql`${v}`),
-        sql`, `,
-      )
-    : sql`null`;
 
 export function createNudgeStore(db: Db) {
   return {
@@ -47,11 +48,11 @@ export function createNudgeStore(db: Db) {
       since: Date,
     ): Promise<NudgeRow[]> {
       if (goalIds.length + keyResultIds.length === 0) return [];
-      const rows = await queryRows<Omit<NudgeRow, 'sentAt'> & { sentAt: string | Date }>(
+      const rows = await queryRows<RawRow<NudgeRow>>(
         db,
         sql`select goal_id as "goalId", key_result_id as "keyResultId", level, sent_at as "sentAt", snoozed
             from nudges
-            where (goal_id in (${list(goalIds)}) or key_result_id in (${list(keyResultIds)}))
+            where (goal_id in (${idList(goalIds)}) or key_result_id in (${idList(keyResultIds)}))
               and sent_at > ${since.toISOString()}::timestamptz
             order by sent_at, id`,
       );
@@ -59,12 +60,7 @@ export function createNudgeStore(db: Db) {
     },
 
     async record(
-      rows: readonly (NudgeSubject & {
-        level: number;
-        deliveryId: number | null;
-        sentAt: Date;
-        snoozed: boolean;
-      })[],
+      rows: readonly (NudgeSubject & Pick<Nudge, 'level' | 'deliveryId' | 'sentAt' | 'snoozed'>)[],
     ): Promise<void> {
       if (rows.length) await db.insert(nudges).values([...rows]);
     },
@@ -76,27 +72,25 @@ export function createNudgeStore(db: Db) {
         sql`select kr.id, kr.manager_id as "managerId", o.manager_id as "objectiveManagerId",
                    coalesce((select array_agg(distinct g.team_id) from goals g where g.key_result_id = kr.id), '{}') as "teamIds"
             from key_results kr join objectives o on o.id = kr.objective_id
-            where kr.id in (${list(keyResultIds)})`,
+            where kr.id in (${idList(keyResultIds)})`,
       );
       return new Map(rows.map(({ id, ...owners }) => [id, owners]));
     },
 
     /** Each goal's team and that team's parent. */
-    async goalTeams(
-      goalIds: readonly number[],
-    ): Promise<Map<number, { teamId: number; parentTeamId: number | null }>> {
+    async goalTeams(goalIds: readonly number[]): Promise<Map<number, GoalTeams>> {
       if (goalIds.length === 0) return new Map();
-      const rows = await queryRows<{ id: number; teamId: number; parentTeamId: number | null }>(
+      const rows = await queryRows<GoalTeams & { id: number }>(
         db,
         sql`select g.id, g.team_id as "teamId", t.parent_id as "parentTeamId"
-            from goals g join teams t on t.id = g.team_id where g.id in (${list(goalIds)})`,
+            from goals g join teams t on t.id = g.team_id where g.id in (${idList(goalIds)})`,
       );
       return new Map(rows.map(({ id, ...teams }) => [id, teams]));
     },
 
     /** Items of a department escalated into its digest (level 3) in a period, newest first. */
     async escalations(departmentId: number, from: Date, to: Date): Promise<Escalation[]> {
-      const rows = await queryRows<Omit<Escalation, 'sentAt'> & { sentAt: string | Date }>(
+      const rows = await queryRows<RawRow<Escalation>>(
         db,
         sql`select distinct on (coalesce(g.id, -kr.id))
                    coalesce(coalesce(g.task_ids[1], 'G' || g.id), o.code || '-' || kr.code) as ref,

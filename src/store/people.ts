@@ -1,28 +1,10 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, type InferModelFromColumns, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { queryRows } from '../db/rows.ts';
-import { identities, people, teamRoles, teams } from '../db/schema/index.ts';
+import { identities, type keyResults, people, teamRoles, teams } from '../db/schema/index.ts';
 import type { Authority } from '../domain/permissions.ts';
 import { slugify } from '../domain/text.ts';
 import type { ChatTransport } from '../domain/transports.ts';
-
-export interface PersonRow {
-  id: number;
-  handle: string;
-  name: string;
-  email: string | null;
-  timeZone: string | null;
-  isAdmin: boolean;
-  awayUntil: Date | null;
-  /** Set when the person's chat account was deactivated: no more prompts. */
-  deactivatedAt: Date | null;
-}
-
-export interface RoleRow {
-  teamSlug: string;
-  teamName: string;
-  role: 'manager' | 'delegate';
-}
 
 const personColumns = {
   id: people.id,
@@ -34,6 +16,26 @@ const personColumns = {
   awayUntil: people.awayUntil,
   deactivatedAt: people.deactivatedAt,
 };
+
+export type PersonRow = InferModelFromColumns<typeof personColumns>;
+
+const roleColumns = { teamSlug: teams.slug, teamName: teams.name, role: teamRoles.role };
+
+export type RoleRow = InferModelFromColumns<typeof roleColumns>;
+
+const identityColumns = {
+  transport: identities.transport,
+  workspace: identities.workspace,
+  externalId: identities.externalId,
+};
+
+export type IdentityRow = InferModelFromColumns<typeof identityColumns>;
+
+type Person = typeof people.$inferSelect;
+type KeyResult = typeof keyResults.$inferSelect;
+
+/** A person whose email address is known, to link an account by. */
+type PersonWithEmail = Pick<Person, 'id' | 'handle'> & { email: NonNullable<Person['email']> };
 
 export function createPeopleStore(db: Db) {
   return {
@@ -125,10 +127,8 @@ export function createPeopleStore(db: Db) {
     },
 
     /** People with an email address and no account on the transport yet (for linking by email). */
-    async unlinkedWithEmail(
-      transport: ChatTransport,
-    ): Promise<{ id: number; handle: string; email: string }[]> {
-      const rows = await queryRows<{ id: number; handle: string; email: string }>(
+    async unlinkedWithEmail(transport: ChatTransport): Promise<PersonWithEmail[]> {
+      const rows = await queryRows<PersonWithEmail>(
         db,
         sql`select p.id, p.handle, p.email from people p
             where p.email is not null and p.email <> ''
@@ -157,22 +157,16 @@ export function createPeopleStore(db: Db) {
 
     async roles(personId: number): Promise<RoleRow[]> {
       return db
-        .select({ teamSlug: teams.slug, teamName: teams.name, role: teamRoles.role })
+        .select(roleColumns)
         .from(teamRoles)
         .innerJoin(teams, eq(teams.id, teamRoles.teamId))
         .where(eq(teamRoles.personId, personId))
         .orderBy(asc(teams.name), asc(teamRoles.role));
     },
 
-    async identities(
-      personId: number,
-    ): Promise<{ transport: string; workspace: string; externalId: string }[]> {
+    async identities(personId: number): Promise<IdentityRow[]> {
       return db
-        .select({
-          transport: identities.transport,
-          workspace: identities.workspace,
-          externalId: identities.externalId,
-        })
+        .select(identityColumns)
         .from(identities)
         .where(eq(identities.personId, personId))
         .orderBy(asc(identities.transport));
@@ -185,7 +179,7 @@ export function createPeopleStore(db: Db) {
           .select({ teamId: teamRoles.teamId })
           .from(teamRoles)
           .where(eq(teamRoles.personId, personId)),
-        queryRows<{ id: number }>(
+        queryRows<Pick<KeyResult, 'id'>>(
           db,
           sql`select kr.id from key_results kr join objectives o on o.id = kr.objective_id
               where kr.manager_id = ${personId} or o.manager_id = ${personId}`,
@@ -212,7 +206,7 @@ export function createPeopleStore(db: Db) {
 
     /** Names of those who may change a key result: its KR manager and objective manager. */
     async keyResultDeciders(keyResultId: number): Promise<string[]> {
-      const rows = await queryRows<{ name: string }>(
+      const rows = await queryRows<Pick<Person, 'name'>>(
         db,
         sql`select distinct p.name from key_results kr join objectives o on o.id = kr.objective_id
             join people p on p.id in (kr.manager_id, o.manager_id)
@@ -222,10 +216,7 @@ export function createPeopleStore(db: Db) {
     },
 
     /** The managers (or delegates) of some teams, by team id. */
-    async members(
-      teamIds: number[],
-      role: 'manager' | 'delegate',
-    ): Promise<Map<number, PersonRow[]>> {
+    async members(teamIds: number[], role: RoleRow['role']): Promise<Map<number, PersonRow[]>> {
       const members = new Map<number, PersonRow[]>();
       if (teamIds.length === 0) return members;
       const rows = await db

@@ -1,41 +1,37 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { queryRows } from '../db/rows.ts';
-import { prompts } from '../db/schema/index.ts';
+import { instant, queryRows, type RawRow } from '../db/rows.ts';
+import { type departments, type people, prompts, type teams } from '../db/schema/index.ts';
 import type { ChatTransport } from '../domain/transports.ts';
 
 // What the monthly prompt run and the reminders need, a department at a time and in a fixed
 // number of queries, so a run for a thousand teams stays a handful of statements.
 
-export interface TeamToPrompt {
-  id: number;
-  slug: string;
-  name: string;
+type Prompt = typeof prompts.$inferSelect;
+type Team = typeof teams.$inferSelect;
+type Department = typeof departments.$inferSelect;
+
+export type TeamToPrompt = Pick<Team, 'id' | 'slug' | 'name'> & {
   /** Whether the team has goals in the quarter asked about (no goals: nothing to ask). */
   hasGoals: boolean;
-}
+};
 
-export interface PromptKey {
-  teamId: number;
-  personId: number;
-  month: string;
-}
+export type PromptKey = Pick<Prompt, 'teamId' | 'personId' | 'month'>;
 
-export interface AwaitingReminder {
-  promptId: number;
-  teamSlug: string;
-  departmentId: number;
-  personId: number;
-  month: string;
-  dueAt: Date;
-  remindersSent: number;
-  /** The recipient's zone, else the department's: reminders come at the prompt's local hour. */
-  zone: string;
-  /** The department's zone: the month ends there. */
-  departmentZone: string;
-  awayUntil: Date | null;
-  deactivatedAt: Date | null;
-}
+export type AwaitingReminder = Pick<Prompt, 'personId' | 'month' | 'dueAt' | 'remindersSent'> &
+  Pick<typeof people.$inferSelect, 'awayUntil' | 'deactivatedAt'> & {
+    promptId: Prompt['id'];
+    teamSlug: Team['slug'];
+    departmentId: Team['departmentId'];
+    /** The recipient's zone, else the department's: reminders come at the prompt's local hour. */
+    zone: Department['timeZone'];
+    /** The department's zone: the month ends there. */
+    departmentZone: Department['timeZone'];
+  };
+
+/** A prompt that went to someone in another's place: to whom, for which team and month. */
+export type StandInPrompt = Pick<Prompt, 'month'> &
+  Pick<typeof people.$inferSelect, 'handle'> & { teamSlug: Team['slug'] };
 
 /** How `ensure` names a prompt in the map it returns. */
 export const promptKey = (k: PromptKey) => `${k.teamId}:${k.personId}:${k.month}`;
@@ -56,7 +52,7 @@ export function createPromptRunStore(db: Db) {
 
     /** The prompts for (team, person, month), created when new; ids by `team:person:month`. */
     async ensure(
-      values: readonly (PromptKey & { dueAt: Date; onBehalfOfId: number | null })[],
+      values: readonly (PromptKey & Pick<Prompt, 'dueAt' | 'onBehalfOfId'>)[],
     ): Promise<Map<string, number>> {
       const ids = new Map<string, number>();
       for (let start = 0; start < values.length; start += 500) {
@@ -93,9 +89,7 @@ export function createPromptRunStore(db: Db) {
      */
     async awaitingReminders(since: Date, maxReminders: number): Promise<AwaitingReminder[]> {
       if (maxReminders === 0) return [];
-      type Raw = Omit<AwaitingReminder, 'dueAt' | 'awayUntil' | 'deactivatedAt'> &
-        Record<'dueAt' | 'awayUntil' | 'deactivatedAt', string | Date | null>;
-      const rows = await queryRows<Raw>(
+      const rows = await queryRows<RawRow<AwaitingReminder>>(
         db,
         sql`select p.id as "promptId", t.slug as "teamSlug", t.department_id as "departmentId",
                    p.person_id as "personId", p.month, p.due_at as "dueAt",
@@ -108,19 +102,16 @@ export function createPromptRunStore(db: Db) {
               and p.due_at > ${since.toISOString()}::timestamptz and p.reminders_sent < ${maxReminders}
             order by p.id`,
       );
-      const instant = (value: string | Date | null) => (value === null ? null : new Date(value));
       return rows.map((row) => ({
         ...row,
-        dueAt: new Date(row.dueAt as string | Date),
+        dueAt: new Date(row.dueAt),
         awayUntil: instant(row.awayUntil),
         deactivatedAt: instant(row.deactivatedAt),
       }));
     },
 
     /** The prompt of (team, person, month), if one was made. */
-    async find(
-      k: PromptKey,
-    ): Promise<{ id: number; answeredAt: Date | null; dueAt: Date } | undefined> {
+    async find(k: PromptKey): Promise<Pick<Prompt, 'id' | 'answeredAt' | 'dueAt'> | undefined> {
       const [row] = await db
         .select({ id: prompts.id, answeredAt: prompts.answeredAt, dueAt: prompts.dueAt })
         .from(prompts)
@@ -135,10 +126,8 @@ export function createPromptRunStore(db: Db) {
     },
 
     /** Prompts that went to others in a person's place (they were away). */
-    async onBehalfOf(
-      personId: number,
-    ): Promise<{ teamSlug: string; handle: string; month: string }[]> {
-      return queryRows(
+    async onBehalfOf(personId: number): Promise<StandInPrompt[]> {
+      return queryRows<StandInPrompt>(
         db,
         sql`select t.slug as "teamSlug", pe.handle, p.month
             from prompts p join teams t on t.id = p.team_id join people pe on pe.id = p.person_id

@@ -1,22 +1,8 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, type InferModelFromColumns, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
+import { firstRow } from '../db/rows.ts';
 import { prompts } from '../db/schema/index.ts';
-import type { ChatTransport, TransportId } from '../domain/transports.ts';
-
-export interface PromptRow {
-  id: number;
-  teamId: number;
-  personId: number;
-  /** `YYYY-MM` the prompt asks about. */
-  month: string;
-  onBehalfOfId: number | null;
-  dueAt: Date;
-  remindersSent: number;
-  answeredAt: Date | null;
-  transport: TransportId | null;
-  conversationId: string | null;
-  messageId: string | null;
-}
+import type { ChatTransport } from '../domain/transports.ts';
 
 const promptColumns = {
   id: prompts.id,
@@ -32,29 +18,31 @@ const promptColumns = {
   messageId: prompts.messageId,
 };
 
+export type PromptRow = InferModelFromColumns<typeof promptColumns>;
+
 /** Monthly prompts: one per (team, person, month), whatever retries or instances do. */
 export function createPromptStore(db: Db) {
   return {
     /** The prompt for (team, person, month), created on first ask. */
-    async ensure(values: {
-      teamId: number;
-      personId: number;
-      month: string;
-      dueAt: Date;
-      onBehalfOfId?: number | null;
-    }): Promise<PromptRow> {
+    async ensure(
+      values: Pick<
+        typeof prompts.$inferInsert,
+        'teamId' | 'personId' | 'month' | 'dueAt' | 'onBehalfOfId'
+      >,
+    ): Promise<PromptRow> {
       await db.insert(prompts).values(values).onConflictDoNothing();
-      const [row] = await db
-        .select(promptColumns)
-        .from(prompts)
-        .where(
-          and(
-            eq(prompts.teamId, values.teamId),
-            eq(prompts.personId, values.personId),
-            eq(prompts.month, values.month),
+      return firstRow(
+        await db
+          .select(promptColumns)
+          .from(prompts)
+          .where(
+            and(
+              eq(prompts.teamId, values.teamId),
+              eq(prompts.personId, values.personId),
+              eq(prompts.month, values.month),
+            ),
           ),
-        );
-      return row as PromptRow;
+      );
     },
 
     async get(id: number): Promise<PromptRow | undefined> {

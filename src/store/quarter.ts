@@ -1,7 +1,21 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { idList, queryRows } from '../db/rows.ts';
-import type { Status } from '../domain/status.ts';
+import { idList, queryRows, type RawRow } from '../db/rows.ts';
+import type {
+  cycles,
+  departments,
+  goalDependencies,
+  goals,
+  keyResults,
+  krMilestones,
+  metricValues,
+  objectives,
+  people,
+  reportNotes,
+  statusEntries,
+  statusReports,
+  teams,
+} from '../db/schema/index.ts';
 
 // Everything a department's quarter page and its exports show, in a fixed number of set-based
 // queries whatever the department's size. Rows come back raw; src/quarter/ shapes them.
@@ -22,111 +36,91 @@ export interface QuarterScope {
   asOfDay: string;
 }
 
-export interface QuarterTeamRow {
-  id: number;
-  slug: string;
-  name: string;
-  parentId: number | null;
-  aliases: string[];
-}
+type Team = typeof teams.$inferSelect;
+type Goal = typeof goals.$inferSelect;
+type StatusEntry = typeof statusEntries.$inferSelect;
+type StatusReport = typeof statusReports.$inferSelect;
+type Objective = typeof objectives.$inferSelect;
+type KeyResult = typeof keyResults.$inferSelect;
+type Cycle = typeof cycles.$inferSelect;
+type Department = typeof departments.$inferSelect;
+type MetricValue = typeof metricValues.$inferSelect;
+type PersonName = (typeof people.$inferSelect)['name'] | null;
 
-export interface QuarterGoalRow {
-  id: number;
-  teamId: number;
-  parentId: number | null;
-  key: string;
-  title: string;
-  groupLabel: string | null;
-  taskIds: string[];
-  stretch: boolean;
-  multiQuarter: boolean;
+export type QuarterTeamRow = Pick<Team, 'id' | 'slug' | 'name' | 'parentId' | 'aliases'>;
+
+export type QuarterGoalRow = Pick<
+  Goal,
+  | 'id'
+  | 'teamId'
+  | 'parentId'
+  | 'key'
+  | 'title'
+  | 'groupLabel'
+  | 'taskIds'
+  | 'stretch'
+  | 'multiQuarter'
+> & {
+  /** `TCB-KR2`: the key result the goal serves. */
   keyResult: string | null;
-}
+};
 
-export interface EntryRow {
-  subjectId: number;
-  status: Status;
-  note: string | null;
-  at: Date;
-}
+/** A status entry of a goal or a key result: `subjectId` is the one or the other. */
+export type EntryRow = Pick<StatusEntry, 'status' | 'note' | 'at'> & { subjectId: number };
 
-export interface QuarterReportRow {
-  id: number;
-  teamId: number;
-  month: string;
-  reportedOn: string | null;
-  status: Status | null;
-}
+export type QuarterReportRow = Pick<
+  StatusReport,
+  'id' | 'teamId' | 'month' | 'reportedOn' | 'status'
+>;
 
-export interface ObjectiveRow {
-  id: number;
-  code: string;
-  cycle: string;
-  program: string | null;
-  title: string;
-  description: string | null;
-  manager: string | null;
-}
+export type ObjectiveRow = Pick<Objective, 'id' | 'code' | 'program' | 'title' | 'description'> & {
+  cycle: Cycle['label'];
+  manager: PersonName;
+};
 
-export interface KeyResultDetailRow {
-  id: number;
-  objectiveId: number;
-  code: string;
-  text: string;
-  manager: string | null;
-  baseline: number | null;
-  target: number | null;
-  unit: string | null;
-  direction: 'up' | 'down';
-  dueOn: string | null;
-}
+export type KeyResultDetailRow = Pick<
+  KeyResult,
+  'id' | 'objectiveId' | 'code' | 'text' | 'baseline' | 'target' | 'unit' | 'direction' | 'dueOn'
+> & { manager: PersonName };
 
 export interface QuarterRows {
   teams: QuarterTeamRow[];
   goals: QuarterGoalRow[];
-  dependencies: { goalId: number; label: string }[];
+  dependencies: Pick<typeof goalDependencies.$inferSelect, 'goalId' | 'label'>[];
   goalEntries: EntryRow[];
   reports: QuarterReportRow[];
-  notes: { reportId: number; text: string }[];
+  notes: Pick<typeof reportNotes.$inferSelect, 'reportId' | 'text'>[];
   objectives: ObjectiveRow[];
   keyResults: KeyResultDetailRow[];
-  milestones: { keyResultId: number; dueOn: string; target: number | null; text: string | null }[];
-  values: { keyResultId: number; value: number; note: string | null; at: Date }[];
+  milestones: Pick<typeof krMilestones.$inferSelect, 'keyResultId' | 'dueOn' | 'target' | 'text'>[];
+  values: Pick<MetricValue, 'keyResultId' | 'value' | 'note' | 'at'>[];
   keyResultEntries: EntryRow[];
 }
 
 /** A key result with its objective, cycle and department: what its page is headed with. */
-export interface KeyResultPageRow {
-  id: number;
-  code: string;
-  objectiveCode: string;
-  objectiveTitle: string;
-  objectiveManager: string | null;
-  program: string | null;
-  cycleLabel: string;
-  cycleStartsOn: string;
-  cycleEndsBefore: string;
-  text: string;
-  manager: string | null;
-  baseline: number | null;
-  target: number | null;
-  unit: string | null;
-  direction: 'up' | 'down';
-  dueOn: string | null;
-  departmentSlug: string;
-  departmentName: string;
-  timeZone: string;
-}
+export type KeyResultPageRow = Pick<
+  KeyResult,
+  'id' | 'code' | 'text' | 'baseline' | 'target' | 'unit' | 'direction' | 'dueOn'
+> &
+  Pick<Objective, 'program'> &
+  Pick<Department, 'timeZone'> & {
+    objectiveCode: Objective['code'];
+    objectiveTitle: Objective['title'];
+    objectiveManager: PersonName;
+    cycleLabel: Cycle['label'];
+    cycleStartsOn: Cycle['startsOn'];
+    cycleEndsBefore: Cycle['endsBefore'];
+    manager: PersonName;
+    departmentSlug: Department['slug'];
+    departmentName: Department['name'];
+  };
 
 /** A cycle with something of a department in it, for indexes and quarter navigation. */
-export interface DepartmentCycleRow {
-  label: string;
-  fiscalYear: number;
-  quarter: number | null;
-  startsOn: string;
+export type DepartmentCycleRow = Pick<Cycle, 'label' | 'fiscalYear' | 'quarter' | 'startsOn'> & {
+  /** How many top-level goals and objectives the department has in the cycle. */
   goals: number;
   objectives: number;
-}
+};
 
 const toNumber = (value: number | null): number | null => (value === null ? null : Number(value));
 
@@ -168,7 +162,7 @@ export function createQuarterStore(db: Db) {
                         where kr.id = g.key_result_id) as "keyResult"
                 from ${goalsOfScope} order by g.team_id, g.position, g.id`,
           ),
-          queryRows<{ goalId: number; label: string }>(
+          queryRows<QuarterRows['dependencies'][number]>(
             db,
             sql`select d.goal_id as "goalId", d.label from goal_dependencies d
                 join goals g on g.id = d.goal_id join teams t on t.id = g.team_id
@@ -176,7 +170,7 @@ export function createQuarterStore(db: Db) {
                   and t.archived_at is null ${teamFilter}
                 order by d.id`,
           ),
-          queryRows<EntryRow>(
+          queryRows<RawRow<EntryRow>>(
             db,
             sql`select se.goal_id as "subjectId", se.status, se.note, se.at
                 from status_entries se join goals g on g.id = se.goal_id join teams t on t.id = g.team_id
@@ -190,7 +184,7 @@ export function createQuarterStore(db: Db) {
                 from ${reportsOfScope} order by r.team_id, r.month`,
           ),
           // The order `status` uses for a report's notes: written order, imported ones first.
-          queryRows<{ reportId: number; text: string }>(
+          queryRows<QuarterRows['notes'][number]>(
             db,
             sql`select n.report_id as "reportId", n.text from report_notes n
                 join status_reports r on r.id = n.report_id join teams t on t.id = r.team_id
@@ -231,12 +225,12 @@ export function createQuarterStore(db: Db) {
               sql`select key_result_id as "keyResultId", due_on::text as "dueOn", target, text
                   from kr_milestones where key_result_id in (${krIds}) order by due_on`,
             ),
-            queryRows<QuarterRows['values'][number]>(
+            queryRows<RawRow<QuarterRows['values'][number]>>(
               db,
               sql`select key_result_id as "keyResultId", value, note, at from metric_values
                   where key_result_id in (${krIds}) and at <= ${at} order by at, id`,
             ),
-            queryRows<EntryRow>(
+            queryRows<RawRow<EntryRow>>(
               db,
               sql`select key_result_id as "subjectId", status, note, at from status_entries
                   where key_result_id in (${krIds}) and at <= ${at} order by at, id`,

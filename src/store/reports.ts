@@ -1,15 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { queryRows } from '../db/rows.ts';
-import type { Status } from '../domain/status.ts';
+import type { reportNotes, statusReports } from '../db/schema/index.ts';
 
-export interface ReportRow {
-  id: number;
-  month: string;
-  reportedOn: string | null;
-  status: Status | null;
-  notes: string[];
-}
+export type ReportRow = Pick<
+  typeof statusReports.$inferSelect,
+  'id' | 'month' | 'reportedOn' | 'status'
+> & { notes: (typeof reportNotes.$inferSelect)['text'][] };
 
 export function createReportStore(db: Db) {
   return {

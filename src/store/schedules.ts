@@ -1,7 +1,14 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { queryRows } from '../db/rows.ts';
-import { auditLog, channels, scheduleRuns, schedules } from '../db/schema/index.ts';
+import { idList, instant, queryRows, type RawRow } from '../db/rows.ts';
+import {
+  auditLog,
+  channels,
+  type departments,
+  scheduleRuns,
+  schedules,
+  type teams,
+} from '../db/schema/index.ts';
 import {
   type AnySchedule,
   DEFAULT_SCHEDULES,
@@ -15,19 +22,8 @@ import type { Change } from './changes.ts';
 // department's digest channels. A run is a row keyed by (schedule key, due instant): inserting it
 // is how an instance claims the run, so any number of instances produce one.
 
-export type RunState = 'running' | 'done' | 'late' | 'skipped' | 'failed';
-
-export interface RunRow {
-  id: number;
-  scheduleKey: string;
-  dueAt: Date;
-  state: RunState;
-  claimedBy: string | null;
-  attempts: number;
-  startedAt: Date;
-  finishedAt: Date | null;
-  detail: string | null;
-}
+export type RunRow = typeof scheduleRuns.$inferSelect;
+export type RunState = RunRow['state'];
 
 export type DepartmentSchedules = { [K in ScheduleKind]: Extract<AnySchedule, { kind: K }> };
 
@@ -36,28 +32,15 @@ export interface DigestChannel {
   channel: string;
 }
 
-const runColumns = {
-  id: scheduleRuns.id,
-  scheduleKey: scheduleRuns.scheduleKey,
-  dueAt: scheduleRuns.dueAt,
-  state: scheduleRuns.state,
-  claimedBy: scheduleRuns.claimedBy,
-  attempts: scheduleRuns.attempts,
-  startedAt: scheduleRuns.startedAt,
-  finishedAt: scheduleRuns.finishedAt,
-  detail: scheduleRuns.detail,
-};
-
 /** A stored schedule over the defaults: settings missing from the row keep their default. */
-function merged(row: {
-  kind: string;
-  settings: unknown;
-  catchUpSeconds: number;
-  enabled: boolean;
-}): AnySchedule | undefined {
-  const kind = row.kind as ScheduleKind;
-  if (!SCHEDULE_KINDS.includes(kind)) return undefined;
+function merged(
+  row: Pick<typeof schedules.$inferSelect, 'kind' | 'settings' | 'catchUpSeconds' | 'enabled'>,
+): AnySchedule | undefined {
+  const kind = SCHEDULE_KINDS.find((known) => known === row.kind);
+  if (!kind) return undefined;
   const base = DEFAULT_SCHEDULES[kind];
+  // The casts: jsonb settings are whatever was stored, and the compiler cannot tie a kind chosen
+  // at run time to its settings type.
   return {
     kind,
     settings: { ...base.settings, ...(row.settings as object) },
@@ -155,16 +138,16 @@ export function createScheduleStore(db: Db) {
     async promptZones(departmentIds: readonly number[]): Promise<Map<number, string[]>> {
       const zones = new Map<number, string[]>();
       if (departmentIds.length === 0) return zones;
-      const rows = await queryRows<{ departmentId: number; zone: string }>(
+      const rows = await queryRows<{
+        departmentId: (typeof teams.$inferSelect)['departmentId'];
+        zone: (typeof departments.$inferSelect)['timeZone'];
+      }>(
         db,
         sql`select distinct t.department_id as "departmentId", coalesce(p.time_zone, d.time_zone) as zone
             from team_roles r join teams t on t.id = r.team_id join people p on p.id = r.person_id
             join departments d on d.id = t.department_id
             where r.role = 'manager' and t.archived_at is null
-              and t.department_id in (${sql.join(
-                departmentIds.map((id) => sql`${id}`),
-                sql`, `,
-              )})
+              and t.department_id in (${idList(departmentIds)})
             order by 2`,
       );
       for (const row of rows)
@@ -178,7 +161,8 @@ export function createScheduleStore(db: Db) {
       const rows = await db
         .select({
           key: scheduleRuns.scheduleKey,
-          due: sql<string | Date>`max(${scheduleRuns.dueAt})`,
+          // Raw SQL: the instant arrives as text (see db/rows.ts).
+          due: sql<string>`max(${scheduleRuns.dueAt})`,
         })
         .from(scheduleRuns)
         .where(inArray(scheduleRuns.scheduleKey, [...keys]))
@@ -231,7 +215,7 @@ export function createScheduleStore(db: Db) {
       retryAfterMs: number,
       maxAttempts: number,
     ): Promise<RunRow[]> {
-      const rows = await queryRows<RunRow>(
+      const rows = await queryRows<RawRow<RunRow>>(
         db,
         sql`update schedule_runs set state = 'running', claimed_by = ${instanceId},
                    attempts = attempts + 1, started_at = now(), finished_at = null
@@ -248,13 +232,14 @@ export function createScheduleStore(db: Db) {
         ...row,
         dueAt: new Date(row.dueAt),
         startedAt: new Date(row.startedAt),
+        finishedAt: instant(row.finishedAt),
       }));
     },
 
     /** Runs of some schedule keys (or key prefixes ending in `:`; all runs when none), newest first. */
     async runs(keys: readonly string[], limit = 20): Promise<RunRow[]> {
       const rows = await db
-        .select(runColumns)
+        .select()
         .from(scheduleRuns)
         .where(
           keys.length === 0

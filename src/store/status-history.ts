@@ -1,15 +1,12 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { queryRows } from '../db/rows.ts';
-import type { Status } from '../domain/status.ts';
+import { queryRows, type RawRow } from '../db/rows.ts';
+import type { people, statusEntries } from '../db/schema/index.ts';
 
-export interface StatusEntryRow {
-  status: Status;
-  note: string | null;
-  at: Date;
-  source: string;
-  personName: string | null;
-}
+export type StatusEntryRow = Pick<
+  typeof statusEntries.$inferSelect,
+  'status' | 'note' | 'at' | 'source'
+> & { personName: (typeof people.$inferSelect)['name'] | null };
 
 /** Every status entry of a goal or key result up to `now`, oldest first. */
 export async function statusHistory(
@@ -19,7 +16,7 @@ export async function statusHistory(
   now: Date,
 ): Promise<StatusEntryRow[]> {
   const column = subject === 'goal' ? sql`se.goal_id` : sql`se.key_result_id`;
-  const rows = await queryRows<StatusEntryRow>(
+  const rows = await queryRows<RawRow<StatusEntryRow>>(
     db,
     sql`select se.status, se.note, se.at, se.source, p.name as "personName"
         from status_entries se left join people p on p.id = se.person_id

@@ -1,19 +1,8 @@
-import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, type InferModelFromColumns, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { channels, departments, teams } from '../db/schema/index.ts';
 import { slugify } from '../domain/text.ts';
 import type { ChatTransport } from '../domain/transports.ts';
-
-export interface TeamRow {
-  id: number;
-  slug: string;
-  name: string;
-  parentId: number | null;
-  departmentId: number;
-  departmentSlug: string;
-  departmentName: string;
-  timeZone: string;
-}
 
 const teamColumns = {
   id: teams.id,
@@ -25,6 +14,22 @@ const teamColumns = {
   departmentName: departments.name,
   timeZone: departments.timeZone,
 };
+
+export type TeamRow = InferModelFromColumns<typeof teamColumns>;
+
+const departmentColumns = {
+  id: departments.id,
+  slug: departments.slug,
+  name: departments.name,
+  timeZone: departments.timeZone,
+};
+
+export type DepartmentRow = InferModelFromColumns<typeof departmentColumns>;
+
+/** What lists of teams and "did you mean" show. */
+const teamNameColumns = { slug: teams.slug, name: teams.name };
+
+type TeamName = InferModelFromColumns<typeof teamNameColumns>;
 
 export function createTeamStore(db: Db) {
   return {
@@ -56,26 +61,19 @@ export function createTeamStore(db: Db) {
     },
 
     /** Every team's slug and name, for lists and "did you mean". */
-    async list(): Promise<{ slug: string; name: string }[]> {
+    async list(): Promise<TeamName[]> {
       return db
-        .select({ slug: teams.slug, name: teams.name })
+        .select(teamNameColumns)
         .from(teams)
         .where(isNull(teams.archivedAt))
         .orderBy(asc(teams.slug));
     },
 
     /** A department by slug or name. */
-    async findDepartment(
-      name: string,
-    ): Promise<{ id: number; slug: string; name: string; timeZone: string } | undefined> {
+    async findDepartment(name: string): Promise<DepartmentRow | undefined> {
       const key = slugify(name);
       const [row] = await db
-        .select({
-          id: departments.id,
-          slug: departments.slug,
-          name: departments.name,
-          timeZone: departments.timeZone,
-        })
+        .select(departmentColumns)
         .from(departments)
         .where(
           or(eq(departments.slug, key), sql`lower(${departments.name}) = lower(${name.trim()})`),
@@ -84,16 +82,8 @@ export function createTeamStore(db: Db) {
       return row;
     },
 
-    async departments(): Promise<{ id: number; slug: string; name: string; timeZone: string }[]> {
-      return db
-        .select({
-          id: departments.id,
-          slug: departments.slug,
-          name: departments.name,
-          timeZone: departments.timeZone,
-        })
-        .from(departments)
-        .orderBy(asc(departments.name));
+    async departments(): Promise<DepartmentRow[]> {
+      return db.select(departmentColumns).from(departments).orderBy(asc(departments.name));
     },
 
     /** A team's own chat channels on a transport (as the transport table describes them). */
@@ -112,9 +102,9 @@ export function createTeamStore(db: Db) {
       return rows.map((row) => row.externalId);
     },
 
-    async subTeams(teamId: number): Promise<{ slug: string; name: string }[]> {
+    async subTeams(teamId: number): Promise<TeamName[]> {
       return db
-        .select({ slug: teams.slug, name: teams.name })
+        .select(teamNameColumns)
         .from(teams)
         .where(and(eq(teams.parentId, teamId), isNull(teams.archivedAt)))
         .orderBy(asc(teams.name));

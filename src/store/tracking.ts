@@ -1,33 +1,36 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { idList as ids, queryRows } from '../db/rows.ts';
+import { idList as ids, instant, queryRows, type RawRow } from '../db/rows.ts';
+import type {
+  cycles,
+  departments,
+  goalDependencies,
+  goals,
+  keyResults,
+  krMilestones,
+  metricValues,
+  people,
+  snoozes,
+  statusEntries,
+  teams,
+} from '../db/schema/index.ts';
 import { dayIn, nextDay, startOfDayIn } from '../domain/fiscal-calendar.ts';
 import { groupBy } from '../domain/group-by.ts';
 import type { TrackedItem } from '../domain/overdue.ts';
-import type { Status } from '../domain/status.ts';
 
 // The facts the overdue and stale rules need, gathered for a department (or some of its teams)
 // in a fixed number of queries whatever its size.
 
-export interface TrackedGoal extends TrackedItem {
+export interface TrackedGoal
+  extends TrackedItem,
+    Pick<GoalFacts, 'id' | 'ref' | 'title' | 'teamSlug' | 'teamName' | 'cycleLabel' | 'dependsOn'> {
   kind: 'goal';
-  id: number;
-  ref: string;
-  title: string;
-  teamSlug: string;
-  teamName: string;
-  cycleLabel: string;
-  dependsOn: string[];
 }
 
-export interface TrackedKeyResult extends TrackedItem {
+export interface TrackedKeyResult
+  extends TrackedItem,
+    Pick<KeyResultFacts, 'id' | 'ref' | 'text' | 'unit' | 'managerName' | 'cycleLabel'> {
   kind: 'key-result';
-  id: number;
-  ref: string;
-  text: string;
-  unit: string | null;
-  managerName: string | null;
-  cycleLabel: string;
 }
 
 export interface TrackingScope {
@@ -41,41 +44,34 @@ export interface TrackingScope {
 /** Cycles worth watching: under way, or ended less than a quarter ago. */
 const RECENT_DAYS = 92;
 
-interface GoalFacts {
-  id: number;
-  ref: string;
-  title: string;
-  teamSlug: string;
-  teamName: string;
-  timeZone: string;
-  cycleLabel: string;
-  endsBefore: string;
-  dueOn: string | null;
-  status: Status | null;
-  lastUpdateAt: string | Date | null;
-  snoozedUntil: string | Date | null;
-  dependsOn: string[];
-}
+type Goal = typeof goals.$inferSelect;
+type KeyResult = typeof keyResults.$inferSelect;
+type Cycle = typeof cycles.$inferSelect;
+type StatusEntry = typeof statusEntries.$inferSelect;
 
-interface KeyResultFacts {
-  id: number;
-  ref: string;
-  text: string;
-  unit: string | null;
-  managerName: string | null;
-  timeZone: string;
-  cycleLabel: string;
-  endsBefore: string;
-  dueOn: string | null;
-  target: number | null;
-  direction: 'up' | 'down';
-  status: Status | null;
-  lastUpdateAt: string | Date | null;
-  snoozedUntil: string | Date | null;
-}
+/** What goals and key results both bring: where they stand and when they are due. */
+type ItemFacts = Pick<Cycle, 'endsBefore'> &
+  Pick<typeof departments.$inferSelect, 'timeZone'> & {
+    cycleLabel: Cycle['label'];
+    status: StatusEntry['status'] | null;
+    /** The latest status entry (or metric value) up to now. */
+    lastUpdateAt: StatusEntry['at'] | null;
+    snoozedUntil: (typeof snoozes.$inferSelect)['until'] | null;
+  };
 
-const instant = (value: string | Date | null): Date | null =>
-  value === null ? null : new Date(value);
+type GoalFacts = ItemFacts &
+  Pick<Goal, 'id' | 'title' | 'dueOn'> & {
+    ref: string;
+    teamSlug: (typeof teams.$inferSelect)['slug'];
+    teamName: (typeof teams.$inferSelect)['name'];
+    dependsOn: (typeof goalDependencies.$inferSelect)['label'][];
+  };
+
+type KeyResultFacts = ItemFacts &
+  Pick<KeyResult, 'id' | 'text' | 'unit' | 'dueOn' | 'target' | 'direction'> & {
+    ref: string;
+    managerName: (typeof people.$inferSelect)['name'] | null;
+  };
 
 export function createTrackingStore(db: Db) {
   return {
@@ -88,7 +84,7 @@ export function createTrackingStore(db: Db) {
       const teamFilter = scope.teamIds ? sql`and t.id in (${ids(scope.teamIds)})` : sql``;
       const goalRows = scope.keyResultsOnly
         ? []
-        : await queryRows<GoalFacts>(
+        : await queryRows<RawRow<GoalFacts>>(
             db,
             sql`select g.id, coalesce(g.task_ids[1], 'G' || g.id) as ref, g.title, t.slug as "teamSlug",
                    t.name as "teamName", dep.time_zone as "timeZone", c.label as "cycleLabel",
@@ -112,7 +108,7 @@ export function createTrackingStore(db: Db) {
       const linkFilter = scope.teamIds
         ? sql`and kr.id in (select g.key_result_id from goals g where g.team_id in (${ids(scope.teamIds)}))`
         : sql``;
-      const krRows = await queryRows<KeyResultFacts>(
+      const krRows = await queryRows<RawRow<KeyResultFacts>>(
         db,
         sql`select kr.id, o.code || '-' || kr.code as ref, kr.text, kr.unit, p.name as "managerName",
                    dep.time_zone as "timeZone", c.label as "cycleLabel", c.ends_before::text as "endsBefore",
@@ -135,17 +131,14 @@ export function createTrackingStore(db: Db) {
       );
       const krIds = krRows.map((row) => row.id);
       const [milestones, values] = await Promise.all([
-        queryRows<{
-          keyResultId: number;
-          dueOn: string;
-          target: number | null;
-          text: string | null;
-        }>(
+        queryRows<
+          Pick<typeof krMilestones.$inferSelect, 'keyResultId' | 'dueOn' | 'target' | 'text'>
+        >(
           db,
           sql`select key_result_id as "keyResultId", due_on::text as "dueOn", target, text
               from kr_milestones where key_result_id in (${ids(krIds)}) order by due_on`,
         ),
-        queryRows<{ keyResultId: number; at: string | Date; value: number }>(
+        queryRows<RawRow<Pick<typeof metricValues.$inferSelect, 'keyResultId' | 'at' | 'value'>>>(
           db,
           sql`select key_result_id as "keyResultId", at, value from metric_values
               where key_result_id in (${ids(krIds)}) and at <= ${at} order by at, id`,

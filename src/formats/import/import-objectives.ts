@@ -1,4 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import { firstRow } from '../../db/rows.ts';
 import { keyResults, krMilestones, metricValues, objectives } from '../../db/schema/index.ts';
 import { formatCycle, parseCycle } from '../../domain/fiscal-calendar.ts';
 import { type ImportContext, instantOf, same } from './import-context.ts';
@@ -30,11 +31,13 @@ export async function importObjectives(
       .where(and(eq(objectives.cycleId, cycleId), eq(objectives.code, code)));
     let objectiveId: number;
     if (!existing) {
-      const [created] = await tx
-        .insert(objectives)
-        .values({ cycleId, code, ...fields })
-        .returning({ id: objectives.id });
-      objectiveId = (created as { id: number }).id;
+      const created = firstRow(
+        await tx
+          .insert(objectives)
+          .values({ cycleId, code, ...fields })
+          .returning({ id: objectives.id }),
+      );
+      objectiveId = created.id;
       summary.add('objectives', 'created');
     } else {
       objectiveId = existing.id;
@@ -83,12 +86,14 @@ async function upsertKeyResult(
     .from(keyResults)
     .where(and(eq(keyResults.objectiveId, objectiveId), eq(keyResults.code, code)));
   if (!existing) {
-    const [created] = await tx
-      .insert(keyResults)
-      .values({ objectiveId, code, ...fields })
-      .returning({ id: keyResults.id });
+    const created = firstRow(
+      await tx
+        .insert(keyResults)
+        .values({ objectiveId, code, ...fields })
+        .returning({ id: keyResults.id }),
+    );
     summary.add('key results', 'created');
-    return (created as { id: number }).id;
+    return created.id;
   }
   const changed = (Object.keys(fields) as (keyof typeof fields)[]).some(
     (k) => !same(existing[k], fields[k]),

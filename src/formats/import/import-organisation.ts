@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
+import { firstRow } from '../../db/rows.ts';
 import { departments, people, teamRoles, teams } from '../../db/schema/index.ts';
 import { slugify } from '../../domain/text.ts';
 import type { ImportSummary } from './import-summary.ts';
@@ -11,17 +12,19 @@ export async function importDepartment(
   file: QuarterFile,
   summary: ImportSummary,
   defaultTimeZone: string,
-): Promise<{ id: number; timeZone: string }> {
+): Promise<Pick<typeof departments.$inferSelect, 'id' | 'timeZone'>> {
   const slug = slugify(file.department_slug ?? file.department);
   const [existing] = await tx.select().from(departments).where(eq(departments.slug, slug));
   if (!existing) {
     const timeZone = file.timezone ?? defaultTimeZone;
-    const [created] = await tx
-      .insert(departments)
-      .values({ slug, name: file.department, timeZone })
-      .returning({ id: departments.id });
+    const created = firstRow(
+      await tx
+        .insert(departments)
+        .values({ slug, name: file.department, timeZone })
+        .returning({ id: departments.id }),
+    );
     summary.add('departments', 'created');
-    return { id: (created as { id: number }).id, timeZone };
+    return { id: created.id, timeZone };
   }
   const timeZone = file.timezone ?? existing.timeZone;
   if (existing.name !== file.department || existing.timeZone !== timeZone) {
@@ -68,16 +71,18 @@ export async function importPeople(
     const row = existing.get(handle);
     const details = declared.get(name);
     if (!row) {
-      const [created] = await tx
-        .insert(people)
-        .values({
-          handle,
-          name,
-          email: details?.email ?? null,
-          timeZone: details?.timezone ?? null,
-        })
-        .returning({ id: people.id });
-      byHandle.set(handle, (created as { id: number }).id);
+      const created = firstRow(
+        await tx
+          .insert(people)
+          .values({
+            handle,
+            name,
+            email: details?.email ?? null,
+            timeZone: details?.timezone ?? null,
+          })
+          .returning({ id: people.id }),
+      );
+      byHandle.set(handle, created.id);
       summary.add('people', 'created');
       continue;
     }
@@ -205,7 +210,7 @@ async function importRoles(
   tx: Db,
   teamId: number,
   names: readonly string[],
-  role: 'manager' | 'delegate',
+  role: (typeof teamRoles.$inferSelect)['role'],
   personIds: ReadonlyMap<string, number>,
   summary: ImportSummary,
 ): Promise<void> {

@@ -52,21 +52,9 @@ export async function importQuarter(
   const summary = new ImportSummary();
   const problems: string[] = [];
   await db.transaction(async (tx) => {
-    const department = await importDepartment(
-      tx as unknown as Db,
-      file,
-      summary,
-      options.defaultTimeZone,
-    );
-    const personIds = await importPeople(tx as unknown as Db, file, summary);
-    const teamIds = await importTeams(
-      tx as unknown as Db,
-      file,
-      department.id,
-      personIds,
-      summary,
-      problems,
-    );
+    const department = await importDepartment(tx, file, summary, options.defaultTimeZone);
+    const personIds = await importPeople(tx, file, summary);
+    const teamIds = await importTeams(tx, file, department.id, personIds, summary, problems);
     // Goals cannot be placed in teams that could not be written.
     if (problems.length > 0) throw new QuarterFileError(name, problems);
     const planned = planGoals(file, { teamIds, fiscal: options.fiscal }, problems);
@@ -77,20 +65,20 @@ export async function importQuarter(
       ),
     ];
     const context: ImportContext = {
-      tx: tx as unknown as Db,
+      tx,
       summary,
       fiscal: options.fiscal,
       timeZone: department.timeZone,
       departmentId: department.id,
       personIds,
       teamIds,
-      cycleIds: await ensureCycles(tx as unknown as Db, labels, options.fiscal, summary),
+      cycleIds: await ensureCycles(tx, labels, options.fiscal, summary),
       problems,
     };
     await importObjectives(context, file.objectives ?? []);
     await importGoals(context, file, planned);
     await importReports(context, file);
-    await importSchedules(tx as unknown as Db, department.id, file.schedules, summary);
+    await importSchedules(tx, department.id, file.schedules, summary);
     if (problems.length > 0) throw new QuarterFileError(name, problems);
     if (summary.changed) {
       await tx.insert(auditLog).values({

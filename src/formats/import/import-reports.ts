@@ -1,4 +1,5 @@
 import { and, eq, gte, inArray } from 'drizzle-orm';
+import { firstRow } from '../../db/rows.ts';
 import { reportNotes, statusReports } from '../../db/schema/index.ts';
 import { slugify } from '../../domain/text.ts';
 import { type ImportContext, instantOf, same } from './import-context.ts';
@@ -23,10 +24,12 @@ export async function importReports(context: ImportContext, file: QuarterFile): 
       const fields = { reportedOn: report.on ?? null, status: report.status ?? null };
       let row = existing.get(report.month);
       if (!row) {
-        [row] = await tx
-          .insert(statusReports)
-          .values({ teamId, month: report.month, ...fields })
-          .returning();
+        row = firstRow(
+          await tx
+            .insert(statusReports)
+            .values({ teamId, month: report.month, ...fields })
+            .returning(),
+        );
         summary.add('reports', 'created');
       } else if (!same(row.reportedOn, fields.reportedOn) || !same(row.status, fields.status)) {
         await tx.update(statusReports).set(fields).where(eq(statusReports.id, row.id));
@@ -36,7 +39,7 @@ export async function importReports(context: ImportContext, file: QuarterFile): 
       }
       await importNotes(
         context,
-        (row as { id: number }).id,
+        row.id,
         report.notes,
         instantOf(context, report.on ?? `${report.month}-01`),
       );
