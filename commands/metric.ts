@@ -17,6 +17,14 @@ export const metricCommand = defineCommand<Deps>({
   ],
   async run({ text }, ctx, deps) {
     const item = parseReplyLine(text);
+    if (item.kind === 'proposal' && item.reading.kind === 'metric')
+      return errorReply(
+        `Not recorded: ${item.doubt}. Give one exact value, e.g. `,
+        code('metric TCB-KR2 2067'),
+        '.',
+      );
+    if (item.kind === 'unknown' && /digits|store/.test(item.reason))
+      return errorReply(`Not recorded: ${item.reason}.`);
     if (item.kind !== 'metric') {
       return errorReply(
         'Usage: ',

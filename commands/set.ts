@@ -21,14 +21,24 @@ export const setCommand = defineCommand<Deps>({
     'set TCB-KR1 in progress',
   ],
   async run({ text }, ctx, deps) {
-    const item = parseReplyLine(text);
+    const read = parseReplyLine(text);
+    // A command says exactly what to record: a doubt is answered by writing it plainly.
+    if (read.kind === 'proposal')
+      return errorReply(
+        `Not recorded: ${read.doubt}. Write the status plainly, e.g. `,
+        code('set T211248 done'),
+        '.',
+      );
+    const item = read;
     if (item.kind === 'metric')
       return errorReply('That is a value: use ', code(`metric ${text}`), '.');
     // A ref followed by something that is not a status: say what was wrong with it.
     if (item.kind === 'unknown' && parseRef(text.split(/\s+/)[0] ?? '')) {
       return errorReply(`${item.reason.replace(/^./, (c) => c.toUpperCase())}.`);
     }
-    if (item.kind !== 'status' || item.target.kind === 'number' || item.target.kind === 'title') {
+    const target =
+      item.kind === 'status' && item.targets.length === 1 ? item.targets[0] : undefined;
+    if (item.kind !== 'status' || !target || target.kind === 'number' || target.kind === 'title') {
       return errorReply(
         'Usage: ',
         code('set <ref> <status> [note]'),
@@ -42,7 +52,7 @@ export const setCommand = defineCommand<Deps>({
       );
     }
     const authority = await authorityOf(ctx, deps);
-    const resolved = await resolveTarget(item.target, [], ctx, deps, authority);
+    const resolved = await resolveTarget(target, [], ctx, deps, authority);
     if ('error' in resolved)
       return errorReply(resolved.error.replace(/^./, (c) => c.toUpperCase()));
     const outcome =

@@ -20,9 +20,13 @@ export const updateCommand = defineCommand<Deps>({
     const { team, quarter, numbered, authority } = update;
     if (!quarter) return errorReply(`${team.name} has no goals to update.`);
     const { items } = numberGoals(quarter.goals);
-    const session = { team, goals: numbered, authority, changed: new Set<number>() };
+    const session = { team, goals: numbered, authority, pending: [] };
     ctx.startExchange(
-      createReplyExchange(team, (line, lineCtx) => applyReply(line, session, lineCtx, deps), deps),
+      createReplyExchange(
+        session,
+        (line, lineCtx) => applyReply(line, session, lineCtx, deps),
+        deps,
+      ),
     );
     const note = fallbackNote(quarter);
     return reply(

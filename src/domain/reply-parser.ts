@@ -1,40 +1,90 @@
-import { type Status, statusPhrases } from './status.ts';
-import { cleanText } from './text.ts';
+import { findMentions, hasMeaning, type Mention, statusOf } from './reply-mentions.ts';
+import { asciiDigits, type Token, tokenize } from './reply-tokens.ts';
+import { readValue, type ValueRead } from './reply-values.ts';
+import { phraseKey, VOCABULARY } from './reply-vocabulary.ts';
+import { formatStatus, type Status } from './status.ts';
+import { excerpt, stripInvisible } from './text.ts';
+import { matchTitle, type TitleMatch } from './title-match.ts';
 
-// Reads the lines a manager writes back to a monthly prompt, one item per line:
+// Reads the lines a manager writes back to a monthly prompt, one item per line, in their own
+// words and language (the words are data: reply-vocabulary.json):
 //
-//   2 done                                   goal number 2 of the prompt's list
-//   T223626 postponed: licensing             a task id, a status, a note after ":" "," "-" or a space
-//   G12 is in progress                       a goal id; filler words ("is", "now", "->") are skipped
-//   KR2 68%   /   TCB-KR2 2067 maintainers   a key-result value (a number, optionally with %)
-//   KR2 blocked waiting on data              a key-result status
-//   mediarequests API in progress, waiting on hardware   a goal named by words from its title
-//   all on track   /   everything done       every goal of the prompt
-//   note: waiting on hardware                a note for this month's report
+//   2 done / 4 wrapped up / T223626 postponed: licensing / (3) ✅ / Finished: 4 / 目标3已完成
+//   KR2 68% / TCB-KR2 ~2,067 maintainers / KR1 went from 1900 to 2010
+//   mediarequests API in progress, waiting on hardware        a goal named by its title
+//   was stalled in July, done now / 4 finished, sorry, no, still in progress
+//   all on track / nothing changed / note: ... / FYI ... / plain prose (a note) / thanks!
 //
-// Status words are the page markers and their synonyms, with one typo forgiven in longer words.
-// Nothing is guessed silently: a line that fits none of these comes back as `unknown` with the
-// reason. The parser never throws, and its work is linear in the length of the line (lines are
-// capped, and each position is compared with a fixed set of status phrases).
+// A line yields a confident reading, a proposal that names what is uncertain (two statuses, a
+// question, a hedge, a range, a part of the goal rather than the goal), or nothing (with the
+// reason). A proposal is never recorded without the manager's yes. The status that counts is
+// the one that holds now, for the goal as a whole: negated statuses, statuses that were true
+// before, and statuses taken back by a correction are not it. The parser never throws, and its
+// work is linear in the length of the line (lines are capped).
 
 export type ReplyTarget =
   | { kind: 'number'; number: number }
   | { kind: 'task'; taskId: string }
   | { kind: 'goal'; goalId: number }
   | { kind: 'key-result'; objectiveCode: string | undefined; code: string }
-  | { kind: 'title'; words: string };
+  /** Words from a goal's title; `number` is the listed goal they match, when a list was given. */
+  | { kind: 'title'; words: string; number?: number };
+
+export type KeyResultTarget = Extract<ReplyTarget, { kind: 'key-result' }>;
+
+export interface StatusReading {
+  kind: 'status';
+  /** Usually one; "3 and 4 done" names two. */
+  targets: ReplyTarget[];
+  status: Status;
+  note: string | undefined;
+  /** The manager's words read as the status, when they are not its name ("wrapped up", "fnished"). */
+  said?: string;
+  /** How the status was chosen among several in the line, for the echo. */
+  because?: string;
+}
+
+export interface MetricReading {
+  kind: 'metric';
+  target: KeyResultTarget;
+  value: number;
+  percent: boolean;
+  /** A unit word the manager wrote and what it measures (checked against the key result's). */
+  unit?: { word: string; measure: string };
+  approximate: boolean;
+  note: string | undefined;
+}
+
+export interface NoteReading {
+  kind: 'note';
+  text: string;
+  /** A note about one goal ("note for 3: ...", "3 — we hired a contractor"). */
+  target?: ReplyTarget;
+}
+
+export interface AllReading {
+  kind: 'all';
+  status: Status;
+  note: string | undefined;
+}
+
+/** What a proposal would record once confirmed. */
+export type ProposedReading = StatusReading | MetricReading | NoteReading | AllReading;
 
 export type ReplyItem =
-  | { kind: 'status'; target: ReplyTarget; status: Status; note: string | undefined }
-  | {
-      kind: 'metric';
-      target: Extract<ReplyTarget, { kind: 'key-result' }>;
-      value: number;
-      percent: boolean;
-      note: string | undefined;
-    }
-  | { kind: 'all'; status: Status; note: string | undefined }
-  | { kind: 'note'; text: string }
+  | StatusReading
+  | MetricReading
+  | NoteReading
+  | AllReading
+  /** "nothing changed": the month's report, without status changes. */
+  | { kind: 'nothing-changed'; note: string | undefined }
+  /** A greeting, thanks or sign-off: acknowledged, nothing recorded. */
+  | { kind: 'greeting' }
+  /** "yes" / "no" to a proposal. */
+  | { kind: 'answer'; yes: boolean }
+  /** "correction: 3 in progress": replaces the last change to that goal. */
+  | { kind: 'correction'; reading: StatusReading | MetricReading }
+  | { kind: 'proposal'; reading: ProposedReading; doubt: string }
   | { kind: 'unknown'; text: string; reason: string };
 
 export interface ParsedLine {
@@ -42,17 +92,28 @@ export interface ParsedLine {
   item: ReplyItem;
 }
 
+/** What the reader knows of the prompt: the goals as numbered (from 1). */
+export interface ReadContext {
+  goals?: readonly { title: string }[];
+}
+
 /** Longest line read; longer lines are refused rather than scanned. */
 export const MAX_REPLY_LINE = 2000;
 /** Most lines read from one reply. */
 export const MAX_REPLY_LINES = 100;
+/** Most goals one line may name ("3, 4 and 5 done"). */
+const MAX_TARGETS = 10;
+/** A longer run of words before a status is a sentence, not a goal's title. */
+const MAX_TITLE_WORDS = 12;
+
+const V = VOCABULARY;
 
 /** Every non-blank line of a reply, in order, each with what it means. */
-export function parseReply(text: string): ParsedLine[] {
+export function parseReply(text: string, context: ReadContext = {}): ParsedLine[] {
   const lines = text.split(/\r?\n|\r/).filter((line) => line.trim() !== '');
   const parsed = lines
     .slice(0, MAX_REPLY_LINES)
-    .map((line) => ({ line, item: parseReplyLine(line) }));
+    .map((line) => ({ line, item: parseReplyLine(line, context) }));
   if (lines.length > MAX_REPLY_LINES) {
     parsed.push({
       line: `(${lines.length - MAX_REPLY_LINES} more lines)`,
@@ -66,327 +127,1079 @@ export function parseReply(text: string): ParsedLine[] {
   return parsed;
 }
 
-export function parseReplyLine(raw: string): ReplyItem {
+export function parseReplyLine(raw: string, context: ReadContext = {}): ReplyItem {
   try {
-    return parseLine(raw);
+    return readLine(raw, context);
   } catch (error) {
     // A parser bug must not lose the line: it comes back as not understood.
     return {
       kind: 'unknown',
-      text: raw.slice(0, 200),
+      text: excerpt(raw),
       reason: `could not read this line (${(error as Error).message})`,
     };
   }
 }
 
-// Characters that change nothing a reader sees: soft hyphens, zero-width spaces and joiners.
-const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
-// List bullets a reply may start with; numbers are not bullets here, they name the prompt's goals.
-const BULLET = /^(?:[-*•·–—>]+|\([a-z]\))\s*/i;
-const NOTE_PREFIX = /^notes?\s*(?::|-|–|—)\s*/i;
-const ALL_PREFIX =
-  /^(?:all(?:\s+\d+)?(?:\s+(?:goals?|items?|of\s+them|points))?|everything|every\s+goal)\b(?:\s+(?:is|are|now|still))*\s*/i;
-const EXCEPT = /\b(?:except|but|apart from|other than)\b/i;
-// A dash is filler only when a space follows it, so "-5%" keeps its sign.
-const FILLER =
-  /^(?:(?:is|are|was|were|now|still|has\s+been|have\s+been|been|marked(?:\s+as)?|set\s+to|status|->|→|=|:|[-–—](?=\s)|,)\s*)+/i;
-const SEPARATOR = /^\s*[:,;.!?\-–—]*\s*/;
-// "2,067" groups thousands; "12,5" has a decimal comma.
-const NUMBER =
-  /^([-+−]?\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|[-+−]?\d+(?:[.,]\d+)?(?:e[-+]?\d+)?)(?![\p{L}\d.])\s*(%|\s*percent\b)?/iu;
+// List bullets a line may start with; numbers are not bullets, they name the prompt's goals.
+const BULLET = /^(?:[-*•·–—>]+|\([a-z]\)|[a-z]\))\s*/i;
+// Markdown and wiki decoration around words: **5**, _done_, `T123`, ~~x~~.
+const DECORATION = /(\*\*|__|~~|[*_`])(\S(?:.*?\S)?)\1/g;
 
-function parseLine(raw: string): ReplyItem {
-  if (raw.length > MAX_REPLY_LINE) {
-    return {
-      kind: 'unknown',
-      text: raw.slice(0, 80),
-      reason: `the line is ${raw.length} characters long; the limit is ${MAX_REPLY_LINE}`,
-    };
-  }
-  // Matching text: NFKC (full-width digits), no invisible characters, straight apostrophes.
-  const text = cleanText(raw)
-    .normalize('NFKC')
-    .replace(INVISIBLE, '')
-    .replace(/[‘’]/g, "'")
-    .replace(/\s+/g, ' ')
+/** The line as the reader compares it: visible characters only, NFKC, no decoration. */
+export function readableLine(raw: string): string {
+  return asciiDigits(
+    stripInvisible(raw)
+      .normalize('NFKC')
+      .replace(/[‘’‛]/g, "'")
+      .replace(/[“”„]/g, '"')
+      .replace(DECORATION, '$2')
+      .replace(/`/g, '')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  )
+    .replace(BULLET, '')
     .trim();
-  const line = text.replace(BULLET, '').trim();
-  if (!line) return { kind: 'unknown', text, reason: 'nothing to read' };
-
-  const note = NOTE_PREFIX.exec(line);
-  if (note) {
-    const body = line.slice(note[0].length).trim();
-    return body
-      ? { kind: 'note', text: body }
-      : { kind: 'unknown', text, reason: 'the note is empty' };
-  }
-
-  const ref = readRef(line);
-  if (ref) return parseAfterRef(ref.target, line.slice(ref.length), text);
-
-  const all = ALL_PREFIX.exec(line);
-  if (all) {
-    const found = statusAtStart(line.slice(all[0].length).replace(FILLER, ''));
-    if (found && EXCEPT.test(found.rest)) {
-      return {
-        kind: 'unknown',
-        text,
-        reason: 'give the exceptions their own lines, e.g. "all on track" then "3 blocked"',
-      };
-    }
-    if (found) return { kind: 'all', status: found.status, note: noteFrom(found.rest) };
-  }
-
-  // Words from a goal's title, then a status: "mediarequests API in progress, waiting on hardware".
-  const found = findStatus(line);
-  if (!found) return { kind: 'unknown', text, reason: 'no goal and no status found in this line' };
-  const words = line
-    .slice(0, found.start)
-    .replace(/(?:\s|[:,;\-–—]|\b(?:is|are|was|now|still)\b)+$/i, '')
-    .trim();
-  if (words.split(' ').length > MAX_TITLE_WORDS) {
-    return {
-      kind: 'unknown',
-      text,
-      reason:
-        'this reads as a sentence, not a goal: start the line with the goal number or task id',
-    };
-  }
-  if (!words)
-    return {
-      kind: 'unknown',
-      text,
-      reason: `which goal is ${found.phrase}? Start the line with its number, task id or title`,
-    };
-  return {
-    kind: 'status',
-    target: { kind: 'title', words },
-    status: found.status,
-    note: noteFrom(skipRepeat(line.slice(found.end), found.phrase)),
-  };
 }
 
-function readRef(line: string): { target: ReplyTarget; length: number } | undefined {
-  let match = /^(?:#|no\.?\s*|goal\s+)?(\d{1,3})(?=$|[\s:,.)\-–—])[.)]?/i.exec(line);
-  if (match)
-    return { target: { kind: 'number', number: Number(match[1]) }, length: match[0].length };
-  match = /^(?:task\s+)?(?:phab:)?T(\d{1,9})\b/i.exec(line);
-  if (match) return { target: { kind: 'task', taskId: `T${match[1]}` }, length: match[0].length };
-  match = /^G(\d{1,9})\b/i.exec(line);
-  if (match) return { target: { kind: 'goal', goalId: Number(match[1]) }, length: match[0].length };
-  match = /^(?:([A-Z][A-Z0-9]{0,15})[-\s])?(KR\s?\d{1,3})\b/i.exec(line);
-  if (match) {
-    const code = (match[2] as string).replace(/\s/g, '').toUpperCase();
-    return {
-      target: { kind: 'key-result', objectiveCode: match[1]?.toUpperCase(), code },
-      length: match[0].length,
-    };
+function unknown(text: string, reason: string): ReplyItem {
+  return { kind: 'unknown', text: excerpt(text), reason };
+}
+
+function readLine(raw: string, context: ReadContext): ReplyItem {
+  if (raw.length > MAX_REPLY_LINE)
+    return unknown(
+      raw,
+      `the line is ${raw.length} characters long; the limit is ${MAX_REPLY_LINE}`,
+    );
+  const line = readableLine(raw);
+  if (!line) return unknown(raw, 'nothing to read');
+  const tokens = tokenize(line);
+  if (tokens.length === 0) return unknown(line, 'nothing to read');
+  const words = tokens.filter((t) => t.kind !== 'punct');
+  if (words.length === 0) return unknown(line, 'nothing to read');
+
+  const whole = wholeLine(tokens, line);
+  if (whole) return whole;
+
+  // Commands typed inside an update mean what they say: "set 3 done", "metric KR2 150%".
+  const first = tokens[0] as Token;
+  if ((first.text === 'set' || first.text === 'metric') && tokens.length > 1 && !first.joined)
+    return readLine(line.slice((tokens[1] as Token).start), context);
+
+  const correction = correctionLabel(tokens);
+  if (correction !== undefined) {
+    const rest = line.slice(correction).trim();
+    const item = readLine(rest, context);
+    if (item.kind === 'status' || item.kind === 'metric')
+      return { kind: 'correction', reading: item };
+    if (item.kind === 'proposal' || item.kind === 'unknown') return item;
+    return unknown(
+      line,
+      'a correction names a goal and its status, e.g. "correction: 3 in progress"',
+    );
+  }
+
+  const note = noteLabel(tokens, line, context);
+  if (note) return note;
+
+  const every = everyGoal(tokens, line);
+  if (every) return every;
+
+  const lead = leadingRefs(tokens, context);
+  if (lead && 'reply' in lead) return lead.reply;
+  if (lead) return readAfterRefs(tokens, line, lead.targets, lead.end, context);
+
+  // A reference later in the line: "Finished: 4", "postponed — 2", "the API work (3) is done".
+  const later = laterRef(tokens, context);
+  if (later && 'reply' in later) return later.reply;
+  if (later) return readWithRefInside(tokens, line, later, context);
+
+  return readWithoutRef(tokens, line, context);
+}
+
+// --- whole lines ----------------------------------------------------------------------------
+
+/** Greetings, yes/no, "all on track", "nothing changed": lines that are only that. */
+function wholeLine(tokens: readonly Token[], line: string): ReplyItem | undefined {
+  const content = tokens.filter((t) => t.kind !== 'punct' || t.text === '&');
+  const key = phraseKey(content);
+  if (V.yes.has(key)) return { kind: 'answer', yes: true };
+  if (V.no.has(key)) return { kind: 'answer', yes: false };
+  // "thanks, that's all" is greetings throughout; so is a lone 👋.
+  const parts = splitOn(tokens, (t) => t.kind === 'punct' && !['&', "'"].includes(t.text));
+  if (
+    parts.length > 0 &&
+    parts.every(
+      (part) =>
+        V.greetings.has(phraseKey(part)) ||
+        part.every((t) => t.kind === 'emoji' && V.greetings.has(t.text)),
+    )
+  )
+    return { kind: 'greeting' };
+  // "all on track", "all on track, no blockers", "nothing changed this month: budget".
+  const [head = []] = parts;
+  for (let n = head.length; n > 0; n--) {
+    const key = phraseKey(head, 0, n);
+    const all = V.allOnTrack.has(key);
+    if (!all && !V.nothingChanged.has(key)) continue;
+    const tail = head.slice(n);
+    // "this month", "so far", "since last month" say when, they are no note.
+    const when = tail.every((t) => WHEN.has(t.text));
+    const after = when ? tokens[tokens.indexOf(head[head.length - 1] as Token) + 1] : tail[0];
+    const note = after
+      ? line
+          .slice(after.start)
+          .replace(/^[\s:,;.!\-–—]+/, '')
+          .trim() || undefined
+      : undefined;
+    return all ? { kind: 'all', status: 'in_progress', note } : { kind: 'nothing-changed', note };
   }
   return undefined;
 }
 
-function parseAfterRef(target: ReplyTarget, after: string, text: string): ReplyItem {
-  const rest = after.trim().replace(FILLER, '').trim();
-  if (!rest)
-    return { kind: 'unknown', text, reason: 'a status or value is missing after the reference' };
-  const number = NUMBER.exec(rest);
-  if (number && target.kind === 'key-result') {
-    const digits = number[1] as string;
-    // "2,067" groups thousands; "12,5" is a decimal comma.
-    const value = Number(
-      (/,\d{3}(?!\d)/.test(digits) ? digits.replace(/,/g, '') : digits.replace(',', '.')).replace(
-        '−',
-        '-',
-      ),
-    );
-    if (!Number.isFinite(value))
-      return { kind: 'unknown', text, reason: `${number[1]} is not a usable number` };
-    return {
-      kind: 'metric',
-      target,
-      value,
-      percent: Boolean(number[2]),
-      note: noteFrom(rest.slice(number[0].length)),
-    };
+const WHEN = new Set([
+  'this',
+  'month',
+  'so',
+  'far',
+  'since',
+  'last',
+  'for',
+  'now',
+  'overall',
+  'here',
+  'from',
+  'me',
+  'us',
+  'our',
+  'side',
+  'week',
+  'quarter',
+  'yet',
+  'again',
+  'diesen',
+  'monat',
+  'este',
+  'mes',
+  'ce',
+  'mois',
+  'questo',
+  'mese',
+]);
+
+function splitOn(tokens: readonly Token[], at: (t: Token) => boolean): Token[][] {
+  const parts: Token[][] = [[]];
+  for (const token of tokens) {
+    if (at(token)) parts.push([]);
+    else parts.at(-1)?.push(token);
   }
-  const found = statusAtStart(rest);
-  if (found) return { kind: 'status', target, status: found.status, note: noteFrom(found.rest) };
-  if (number) {
-    return {
-      kind: 'unknown',
-      text,
-      reason:
-        'values are recorded for key results only; give a goal a status such as "in progress"',
-    };
-  }
-  return {
-    kind: 'unknown',
-    text,
-    reason: `"${firstWords(rest)}" is not a status; use e.g. done, in progress, blocked, postponed`,
-  };
+  return parts.filter((part) => part.length > 0);
 }
 
-interface Found {
-  status: Status;
-  phrase: string;
-  start: number;
+/** Where the rest of a "correction: ..." line starts, if the line is one. */
+function correctionLabel(tokens: readonly Token[]): number | undefined {
+  const [label, colon, next] = tokens;
+  if (!label || !colon || !next || colon.text !== ':') return undefined;
+  return V.correctionLabels.has(label.text) ? next.start : undefined;
+}
+
+const NOTE_SEPARATORS = new Set([':', '-', '–', '—', '=']);
+// Labels that are followed by the note itself, without a colon ("FYI the vendor called").
+const BARE_LABELS = new Set(['fyi', 'ps', 'btw', 'nb', 'pd', 'obs', 'note', 'notes']);
+
+/** "note: ...", "FYI ...", "PS: ...", "note for 3: ...", "Notiz: ...", "备注：..." */
+function noteLabel(
+  tokens: readonly Token[],
+  line: string,
+  context: ReadContext,
+): ReplyItem | undefined {
+  let labelEnd = 0;
+  for (let n = Math.min(3, tokens.length); n >= 1; n--) {
+    if (V.noteLabels.has(phraseKey(tokens, 0, n))) {
+      labelEnd = n;
+      break;
+    }
+  }
+  if (!labelEnd) return undefined;
+  let i = labelEnd;
+  // "p.s.", "n.b.": the dots belong to the label.
+  while (tokens[i]?.text === '.' && i < labelEnd + 2) i++;
+  let target: ReplyTarget | undefined;
+  const about = tokens[i];
+  if (about && V.noteTarget.has(about.text)) {
+    const ref = refAt(tokens, i + 1, context);
+    if (ref && !('reply' in ref)) {
+      target = ref.target;
+      i = ref.end;
+    }
+  }
+  const separator = tokens[i];
+  const labelText = phraseKey(tokens, 0, labelEnd);
+  if (separator && NOTE_SEPARATORS.has(separator.text)) i++;
+  else if (!BARE_LABELS.has(labelText) || target) {
+    if (!target) return undefined;
+  }
+  const start = tokens[i]?.start;
+  const text = start === undefined ? '' : line.slice(start).trim();
+  if (!text) return unknown(line, 'the note is empty');
+  return target ? { kind: 'note', text, target } : { kind: 'note', text };
+}
+
+/** "everything done", "all goals postponed to Q2", "alles erledigt", "tout est fait". */
+function everyGoal(tokens: readonly Token[], line: string): ReplyItem | undefined {
+  let n = 0;
+  for (let k = Math.min(4, tokens.length); k >= 1; k--)
+    if (V.everyGoal.has(phraseKey(tokens, 0, k))) {
+      n = k;
+      break;
+    }
+  if (!n) return undefined;
+  // "all 3 in progress": the count of goals said along.
+  if (tokens[n]?.kind === 'number') n++;
+  const mentions = findMentions(tokens, n);
+  const status = firstStatusAfterFillers(tokens, n, mentions);
+  if (!status) return undefined;
+  const others = mentions.filter((m) => m !== status && statusOf(m) && !statusOf(m)?.weak);
+  const except =
+    /\b(?:except|but|apart from|other than|außer|excepto|menos|sauf|sauf|tranne|exceto|सिवाय|除了|以外)\b/iu;
+  if (except.test(line) || others.length)
+    return unknown(
+      line,
+      'give the exceptions their own lines, e.g. "all on track" then "3 blocked"',
+    );
+  const state = statusOf(status) as { status: Status };
+  const doubt = doubtsOf(tokens, mentions, status, n);
+  const reading: AllReading = {
+    kind: 'all',
+    status: state.status,
+    note: noteAfter(tokens, line, status.to),
+  };
+  return doubt ? { kind: 'proposal', reading, doubt } : reading;
+}
+
+// --- references -----------------------------------------------------------------------------
+
+interface Ref {
+  target: ReplyTarget;
+  /** Token index after the reference. */
   end: number;
 }
 
-interface Phrase {
-  parts: string[];
-  status: Status;
-  phrase: string;
-  /** Weak phrases ("planned", "waiting") are everyday words: read only right after a reference. */
-  weak: boolean;
-}
+const TASK = /^t(\d{1,9})$/;
+const GOAL_ID = /^g(\d{1,9})$/;
+const KR = /^kr(\d{1,3})$/;
+const SMALL_NUMBER = /^\d{1,3}$/;
+// Marks after a goal number that say it is one: "3.", "3)", "3:", "第3个", "3番".
+const AFTER_NUMBER = new Set(['.', ')', ':', ']', '个', '项', '号', '番', '번']);
+const BEFORE_NUMBER = new Set(['#', '(', '[', '第', '№']);
 
-const WEAK = new Set([
-  'planned',
-  'started',
-  'active',
-  'doing',
-  'waiting',
-  'failed',
-  'dropped',
-  'missed',
-  'partial',
-  'partially',
-  'progress',
-  'incomplete',
-  'delayed',
-  'paused',
-]);
-// Real words one letter away from a status word, which must not be "corrected" into it.
-const NOT_TYPOS = new Set([
-  'slipped',
-  'skipped',
-  'passed',
-  'writing',
-  'parsed',
-  'posted',
-  'blocker',
-  'shipping',
-  'complain',
-  'finishes',
-]);
-// A status word right after these is negated or not (yet) a fact: "no longer stalled",
-// "has to do with", "should be done".
-const NEGATORS = new Set([
-  'not',
-  'no',
-  'longer',
-  'never',
-  'has',
-  'have',
-  'had',
-  'be',
-  'should',
-  'will',
-  'would',
-]);
-// ... or within three words after these: "once that is done", "if it is blocked".
-const CONDITIONS = new Set(['once', 'if', 'when', 'unless', 'until', 'after', 'before']);
-/** Longest goal title read before a status; a longer run of words is a sentence, not a title. */
-const MAX_TITLE_WORDS = 20;
-
-const PHRASES: Phrase[] = statusPhrases().map(([phrase, status]) => ({
-  parts: phrase.split(' '),
-  status,
-  phrase,
-  weak: WEAK.has(phrase),
-}));
-const BY_FIRST_WORD = new Map<string, Phrase[]>();
-for (const entry of PHRASES)
-  BY_FIRST_WORD.set(entry.parts[0] as string, [
-    ...(BY_FIRST_WORD.get(entry.parts[0] as string) ?? []),
-    entry,
-  ]);
-// Candidates for a forgiven typo: first words of six letters or more.
-const TYPO_FIRST_WORDS = [...BY_FIRST_WORD.keys()].filter((word) => word.length >= 6);
-
-/** A status phrase at the very start of `text` (doubled page markers read once), and what follows. */
-function statusAtStart(text: string): { status: Status; rest: string } | undefined {
-  const found = findStatus(text, true);
-  if (!found) return undefined;
-  return { status: found.status, rest: skipRepeat(text.slice(found.end), found.phrase) };
-}
-
-/** "In progress In progress": the page templates print each marker twice; read it once. */
-function skipRepeat(rest: string, phrase: string): string {
-  if (!/^\s+\p{L}/u.test(rest)) return rest;
-  const again = findStatus(rest.trimStart(), true);
-  return again && again.phrase === phrase ? rest.trimStart().slice(again.end) : rest;
-}
-
-/**
- * The first status phrase in `text` on word boundaries (only at the start with `anchored`),
- * longest phrase first at each position. Each word is looked up by its first word (plus a few
- * typo candidates), so the work per word is bounded and the scan is linear.
- */
-function findStatus(text: string, anchored = false): Found | undefined {
-  const words = [...text.matchAll(/[\p{L}\p{N}']+/gu)];
-  const lower = words.map((w) => w[0].toLowerCase());
-  for (let i = 0; i < words.length; i++) {
-    if (anchored && i > 0) break;
-    if (
-      !anchored &&
-      (NEGATORS.has(lower[i - 1] ?? '') ||
-        lower.slice(Math.max(0, i - 3), i).some((w) => CONDITIONS.has(w)))
-    ) {
-      continue;
+/** A reference at token `i` (task id, goal id, key result, or a goal number with its marks). */
+function refAt(
+  tokens: readonly Token[],
+  i: number,
+  context: ReadContext,
+): Ref | { reply: ReplyItem } | undefined {
+  let at = i;
+  const token = tokens[at];
+  if (!token) return undefined;
+  if (token.kind === 'word') {
+    let match = TASK.exec(token.text);
+    if (match) return { target: { kind: 'task', taskId: `T${match[1]}` }, end: at + 1 };
+    match = GOAL_ID.exec(token.text);
+    if (match) return { target: { kind: 'goal', goalId: Number(match[1]) }, end: at + 1 };
+    const kr = keyResultAt(tokens, at);
+    if (kr) return kr;
+    // "task T123", "phab:T123", "goal 3", "Ziel 3", "目标3".
+    const next = tokens[at + 1];
+    if (next && (token.text === 'task' || token.text === 'phab' || token.text === 'phabricator')) {
+      const after = next.text === ':' || next.text === '|' ? at + 2 : at + 1;
+      const task = tokens[after] && TASK.exec((tokens[after] as Token).text);
+      if (task) return { target: { kind: 'task', taskId: `T${task[1]}` }, end: after + 1 };
     }
-    const word = lower[i] as string;
-    const firsts = [
-      word,
-      ...(BY_FIRST_WORD.has(word) || word.length < 5 || NOT_TYPOS.has(word)
-        ? []
-        : TYPO_FIRST_WORDS.filter((f) => isTypo(word, f))),
-    ];
-    for (const first of firsts) {
-      for (const entry of BY_FIRST_WORD.get(first) ?? []) {
-        if (entry.weak && !anchored) continue;
-        if (i + entry.parts.length > words.length) continue;
-        let matches = true;
-        for (let k = 1; k < entry.parts.length && matches; k++) {
-          const next = lower[i + k] as string;
-          matches =
-            next === entry.parts[k] ||
-            (!NOT_TYPOS.has(next) && isTypo(next, entry.parts[k] as string));
-        }
-        if (!matches) continue;
-        const last = words[i + entry.parts.length - 1] as RegExpMatchArray;
-        return {
-          status: entry.status,
-          phrase: entry.phrase,
-          start: words[i]?.index as number,
-          end: (last.index as number) + last[0].length,
-        };
-      }
-    }
+    if (V.goalWords.has(token.text) && next) {
+      at++;
+      if (tokens[at]?.text === '.') at++;
+    } else return undefined;
+  }
+  while (tokens[at] && BEFORE_NUMBER.has((tokens[at] as Token).text)) at++;
+  const number = tokens[at];
+  if (number?.kind !== 'number' || !SMALL_NUMBER.test(number.text)) return undefined;
+  // A value is no goal number: "40%", "12 days", "3/4", "2.5".
+  const after = tokens[at + 1];
+  if (after && (after.text === '%' || (after.text === '/' && after.start === number.end)))
+    return undefined;
+  const value = Number(number.text);
+  const count = context.goals?.length;
+  if (value === 0) return undefined;
+  const isQuantity =
+    after?.kind === 'word' && V.units.has(after.text) && !V.byFirst.has(after.text);
+  if (isQuantity && !(i === 0 && count !== undefined && value > count)) return undefined;
+  if (count !== undefined && value > count)
+    return {
+      reply: unknown(
+        tokens.map((t) => t.text).join(' '),
+        `there ${count === 1 ? 'is only 1 goal' : `are only ${count} goals`}; start the line with a goal's number (1–${count}), its task id or its title`,
+      ),
+    };
+  let end = at + 1;
+  while (tokens[end] && AFTER_NUMBER.has((tokens[end] as Token).text) && end < at + 3) end++;
+  return { target: { kind: 'number', number: value }, end };
+}
+
+/** KR2, KR 2, TCB-KR2, TCB KR2, O1-KR2. */
+function keyResultAt(tokens: readonly Token[], at: number): Ref | undefined {
+  const token = tokens[at] as Token;
+  const own = KR.exec(token.text);
+  if (own)
+    return {
+      target: { kind: 'key-result', objectiveCode: undefined, code: `KR${own[1]}` },
+      end: at + 1,
+    };
+  if (
+    token.text === 'kr' &&
+    tokens[at + 1]?.kind === 'number' &&
+    /^\d{1,3}$/.test(tokens[at + 1]?.text as string)
+  )
+    return {
+      target: { kind: 'key-result', objectiveCode: undefined, code: `KR${tokens[at + 1]?.text}` },
+      end: at + 2,
+    };
+  const next = tokens[at + 1];
+  const code = next && KR.exec(next.text);
+  if (
+    code &&
+    /^[a-z][a-z0-9]{0,15}$/.test(token.text) &&
+    !V.fillers.has(token.text) &&
+    !V.goalWords.has(token.text)
+  )
+    return {
+      target: { kind: 'key-result', objectiveCode: token.text.toUpperCase(), code: `KR${code[1]}` },
+      end: at + 2,
+    };
+  return undefined;
+}
+
+const REF_JOINERS = new Set([
+  ',',
+  '&',
+  '+',
+  'and',
+  'und',
+  'y',
+  'et',
+  'e',
+  'ed',
+  'और',
+  '和',
+  'と',
+  '、',
+]);
+
+/** The references a line starts with: "3", "T123", "3 and 4", "3, 4, 5". */
+function leadingRefs(
+  tokens: readonly Token[],
+  context: ReadContext,
+): { targets: ReplyTarget[]; end: number } | { reply: ReplyItem } | undefined {
+  const first = refAt(tokens, 0, context);
+  if (!first) return undefined;
+  if ('reply' in first) return first;
+  const targets = [first.target];
+  let end = first.end;
+  // More goals joined to the first, only when a status follows the list.
+  for (let i = end; targets.length < MAX_TARGETS; ) {
+    const joiner = tokens[i];
+    if (!joiner || !REF_JOINERS.has(joiner.text)) break;
+    const more = refAt(tokens, i + 1, context);
+    if (!more || 'reply' in more || more.target.kind !== first.target.kind) break;
+    targets.push(more.target);
+    i = more.end;
+    end = more.end;
+  }
+  return { targets, end };
+}
+
+/** A reference after the start: "Finished: 4", "done (3)", "#4 is blocked", "goal 3 is done". */
+function laterRef(
+  tokens: readonly Token[],
+  context: ReadContext,
+): (Ref & { start: number }) | { reply: ReplyItem } | undefined {
+  for (let i = 1; i < tokens.length; i++) {
+    const token = tokens[i] as Token;
+    const previous = tokens[i - 1] as Token;
+    const isTask = token.kind === 'word' && (TASK.test(token.text) || GOAL_ID.test(token.text));
+    const isKr = token.kind === 'word' && KR.test(token.text);
+    const marked =
+      token.kind === 'number' &&
+      ((['(', '#', '['].includes(previous.text) && previous.end === token.start) ||
+        V.goalWords.has(previous.text) ||
+        // "Finished: 4", "postponed — 2": a number that ends the line after a separator.
+        ((i === tokens.length - 1 ||
+          (i === tokens.length - 2 && ['.', '!', ')'].includes((tokens[i + 1] as Token).text))) &&
+          [':', '-', '–', '—', '→', '=', ','].includes(previous.text)));
+    if (!isTask && !isKr && !marked) continue;
+    const from =
+      isTask || isKr
+        ? i
+        : V.goalWords.has(previous.text)
+          ? i - 1
+          : token.kind === 'number' && ['(', '#', '['].includes(previous.text)
+            ? i - 1
+            : i;
+    const ref = refAt(tokens, from, context);
+    if (!ref) continue;
+    if ('reply' in ref) return ref;
+    return { ...ref, start: from };
   }
   return undefined;
 }
 
-/** One letter wrong, missing or extra, in a word long enough for that to be a typo (linear check). */
-function isTypo(word: string, expected: string): boolean {
-  if (expected.length < 6 || Math.abs(word.length - expected.length) > 1) return false;
-  const [short, long] = word.length <= expected.length ? [word, expected] : [expected, word];
-  let i = 0;
-  while (i < short.length && short[i] === long[i]) i++;
-  // After the first difference the rest must match, skipping one letter of the longer word
-  // (or one letter of each, for a substitution).
-  const skip = short.length === long.length ? 1 : 0;
-  return short.slice(i + skip) === long.slice(i + 1);
+// --- statuses -------------------------------------------------------------------------------
+
+/** Statuses that stay true once reached: "was finished in July" is still Done. */
+const SETTLED: ReadonlySet<Status> = new Set([
+  'done',
+  'cancelled',
+  'not_done',
+  'partially_done',
+  'postponed',
+]);
+
+const CLAUSE_BREAK = new Set([',', ';', '.', '!', '?', '(', ')', ':', '—', '–', '|', '…']);
+
+interface StatusMention {
+  mention: Mention;
+  status: Status;
+  clause: number;
+  negated: boolean;
+  past: boolean;
+  present: boolean;
+  /** Expected, not reached: "will be done next week", "once that is done". */
+  future: boolean;
+  whole: boolean;
+  /** Content words before it in its clause (not the reference, fillers or markers). */
+  subject: Token[];
+  /** Said of a thing named after it ("paused the vendor talks"). */
+  object: boolean;
+  /** Where its clause stands in the line (characters). */
+  span: [number, number];
+  /** A correction stands between it and an earlier status. */
+  corrects: boolean;
+  /** An "or" stands between it and an earlier status. */
+  alternative: boolean;
 }
 
-/** The note after a status or value, without its leading separator. */
-function noteFrom(rest: string): string | undefined {
-  const note = rest.replace(SEPARATOR, '').trim();
-  return note ? note : undefined;
+/** The clause each token belongs to (numbered from 0), split at punctuation and joining words. */
+function clausesOf(tokens: readonly Token[], mentions: readonly Mention[], from: number): number[] {
+  const clause = new Array<number>(tokens.length).fill(0);
+  const joinerAt = new Map<number, number>();
+  for (const m of mentions)
+    if (
+      hasMeaning(m, 'but') ||
+      hasMeaning(m, 'or') ||
+      hasMeaning(m, 'and') ||
+      hasMeaning(m, 'correction')
+    )
+      joinerAt.set(m.from, m.to);
+  let c = 0;
+  for (let i = from; i < tokens.length; i++) {
+    const token = tokens[i] as Token;
+    const spacedDash =
+      token.kind === 'punct' &&
+      ['-', '~'].includes(token.text) &&
+      tokens[i + 1]?.start !== token.end;
+    if ((token.kind === 'punct' && CLAUSE_BREAK.has(token.text)) || spacedDash || joinerAt.has(i))
+      c++;
+    clause[i] = c;
+  }
+  return clause;
 }
 
-function firstWords(text: string): string {
-  const words = text.split(' ').slice(0, 4).join(' ');
-  return words.length > 40 ? `${words.slice(0, 40)}…` : words;
+/** Every status the line mentions after token `from`, with what surrounds it. */
+function statusMentions(
+  tokens: readonly Token[],
+  mentions: readonly Mention[],
+  from: number,
+  subjectNamesGoal = false,
+): StatusMention[] {
+  const clause = clausesOf(tokens, mentions, from);
+  const markers = mentions.filter((m) => !statusOf(m));
+  const found: StatusMention[] = [];
+  const consumed = new Set<number>();
+  for (const m of mentions) for (let i = m.from; i < m.to; i++) consumed.add(i);
+  let lastStatusEnd = -1;
+  for (const m of mentions) {
+    const state = statusOf(m);
+    if (!state) continue;
+    const c = clause[m.from] as number;
+    const inClause = markers.filter((x) => clause[x.from] === c);
+    const before = inClause.filter((x) => x.to <= m.from);
+    const after = inClause.filter((x) => x.from >= m.to);
+    // "not blocked", "no longer postponed", "isn't done"; Japanese 完了していない.
+    const negated =
+      before.some((x) => hasMeaning(x, 'negator') && m.from - x.to <= 3) ||
+      after.some((x) => hasMeaning(x, 'negatorAfter') && x.from - m.to <= 2);
+    const firstContent = firstContentIndex(tokens, from);
+    // Everyday words are statuses only as the first thing said about the goal.
+    if (state.weak && m.from !== firstContent) continue;
+    // "the blocked deploy went out": a word that describes a thing.
+    const previous = tokens[m.from - 1];
+    if (
+      previous &&
+      clause[m.from - 1] === c &&
+      V.determiners.has(previous.text) &&
+      m.from - 1 >= from
+    )
+      continue;
+    const subject: Token[] = [];
+    const clauseStart = clause.indexOf(c, from);
+    if (!(subjectNamesGoal && c === clause[from]))
+      for (let i = Math.max(from, clauseStart); i < m.from; i++) {
+        const t = tokens[i] as Token;
+        if (consumed.has(i) || t.kind !== 'word' || V.fillers.has(t.text)) continue;
+        subject.push(t);
+      }
+    // "paused the vendor talks": a status said of the thing that follows it.
+    const next = tokens[m.to];
+    const object = next !== undefined && clause[m.to] === c && V.determiners.has(next.text);
+    const between = markers.filter(
+      (x) => x.from >= lastStatusEnd && x.to <= m.from && lastStatusEnd >= 0,
+    );
+    found.push({
+      mention: m,
+      status: state.status,
+      clause: c,
+      negated,
+      past: inClause.some((x) => hasMeaning(x, 'past')),
+      present: inClause.some((x) => hasMeaning(x, 'present')),
+      future: before.some((x) => hasMeaning(x, 'future') && m.from - x.to <= 4),
+      whole:
+        inClause.some((x) => hasMeaning(x, 'wholeGoal')) ||
+        before.some((x) => hasMeaning(x, 'wholeGoal')),
+      subject,
+      object,
+      span: clauseSpan(tokens, clause, c, from),
+      corrects: between.some((x) => hasMeaning(x, 'correction')),
+      alternative: between.some((x) => hasMeaning(x, 'or')),
+    });
+    lastStatusEnd = m.to;
+  }
+  // "by mistake" right after a status takes that status back.
+  for (const s of found) {
+    const retracted = markers.some(
+      (x) =>
+        hasMeaning(x, 'correction') &&
+        x.from >= s.mention.to &&
+        x.from - s.mention.to <= 1 &&
+        clause[x.from] === s.clause,
+    );
+    if (retracted) s.negated = true;
+  }
+  return found;
+}
+
+/** The characters of clause `c`, without its punctuation at either end. */
+function clauseSpan(
+  tokens: readonly Token[],
+  clause: readonly number[],
+  c: number,
+  from: number,
+): [number, number] {
+  let first = -1;
+  let last = -1;
+  for (let i = from; i < tokens.length; i++) {
+    if (clause[i] !== c || (tokens[i] as Token).kind === 'punct') continue;
+    if (first < 0) first = i;
+    last = i;
+  }
+  return first < 0 ? [0, 0] : [(tokens[first] as Token).start, (tokens[last] as Token).end];
+}
+
+/** Whether a status phrase starts at token `i` ("to do", "in progress" start with fillers). */
+function statusStartsAt(tokens: readonly Token[], i: number): boolean {
+  const [first] = findMentions(tokens, i, Math.min(tokens.length, i + 6));
+  return first !== undefined && first.from === i && statusOf(first) !== undefined;
+}
+
+/** The first token after `from` that is not punctuation or filler. */
+function firstContentIndex(tokens: readonly Token[], from: number): number {
+  let i = from;
+  while (i < tokens.length) {
+    const t = tokens[i] as Token;
+    const sign = ['~', '≈', '+', '−', '-', '±'].includes(t.text) && tokens[i + 1]?.start === t.end;
+    if ((t.kind === 'punct' && !sign) || (V.fillers.has(t.text) && !statusStartsAt(tokens, i))) {
+      i++;
+      continue;
+    }
+    // Two-word fillers: "has been", "marked as", "set to".
+    if (
+      tokens[i + 1] &&
+      V.fillers.has(`${t.text} ${tokens[i + 1]?.text}`) &&
+      !statusStartsAt(tokens, i)
+    ) {
+      i += 2;
+      continue;
+    }
+    break;
+  }
+  return i;
+}
+
+function firstStatusAfterFillers(
+  tokens: readonly Token[],
+  from: number,
+  mentions: readonly Mention[],
+): Mention | undefined {
+  const at = firstContentIndex(tokens, from);
+  return mentions.find((m) => m.from === at && statusOf(m));
+}
+
+interface Decision {
+  chosen: StatusMention;
+  doubt?: string;
+  because?: string;
+  /** Other statuses in the line, for the note when they explain the choice. */
+  others: StatusMention[];
+}
+
+/** The status that holds now for the goal as a whole, or why it is unclear. */
+function decide(
+  found: readonly StatusMention[],
+  titleWords: ReadonlySet<string>,
+): Decision | { none: string; candidate?: StatusMention } | undefined {
+  if (found.length === 0) return undefined;
+  // After the last correction, only what follows counts.
+  const lastCorrection = found.map((s) => s.corrects).lastIndexOf(true);
+  const considered = lastCorrection >= 0 ? found.slice(lastCorrection) : found;
+  const corrected = lastCorrection >= 0;
+  let current = considered.filter(
+    (s) => !s.negated && !s.future && !(s.past && !SETTLED.has(s.status)),
+  );
+  if (current.length === 0) {
+    const negated = considered.filter((s) => s.negated);
+    if (negated.length)
+      return {
+        none: `it says what the goal is not (${negated.map((s) => `not ${formatStatus(s.status)}`).join(', ')}), not what it is`,
+      };
+    const future = considered.filter((s) => s.future);
+    if (future.length)
+      return {
+        none: `${formatStatus((future.at(-1) as StatusMention).status)} is expected, not reached: is it In progress now?`,
+        candidate: { ...(future.at(-1) as StatusMention), status: 'in_progress' },
+      };
+    const past = considered.filter((s) => s.past);
+    return { none: 'that was before; what is its status now?', candidate: past.at(-1) };
+  }
+  // "was stalled in July, done now", "stalled, now in progress again": now beats before.
+  let because: string | undefined;
+  if (current.some((s) => s.present) && current.some((s) => !s.present) && distinct(current) > 1) {
+    current = current.filter((s) => s.present);
+    if (distinct(current) === 1) because = 'what holds now';
+  }
+  // "design is done but the goal is still in progress": the goal as a whole beats a part.
+  const subjectIsPart = (s: StatusMention) =>
+    !s.whole && (s.object || s.subject.some((t) => !titleWords.has(t.text) && t.text.length > 2));
+  if (distinct(current) > 1) {
+    const whole = current.filter((s) => s.whole || !subjectIsPart(s));
+    if (whole.length && distinct(whole) === 1 && whole.length < current.length) {
+      because = 'said of the goal as a whole';
+      current = whole;
+    }
+  }
+  if (corrected && !because) because = 'your correction';
+  else if (!because && found.some((s) => s.past && !current.includes(s)))
+    because = 'what holds now';
+  else if (!because && found.some((s) => s.negated)) because = undefined;
+  const others = found.filter((s) => !current.includes(s));
+  const chosen = current.at(-1) as StatusMention;
+  if (distinct(current) > 1) {
+    const names = [...new Set(current.map((s) => formatStatus(s.status)))];
+    const alternative = current.some((s) => s.alternative);
+    return {
+      chosen,
+      others,
+      doubt: alternative ? `${names.join(' or ')}?` : `the line says ${names.join(' and ')}`,
+    };
+  }
+  if (subjectIsPart(chosen)) {
+    const part = chosen.object ? 'what follows it' : chosen.subject.map((t) => t.text).join(' ');
+    return {
+      chosen,
+      others,
+      doubt: `"${excerpt(part, 30)}" may be a part of the goal: is the whole goal ${formatStatus(chosen.status)}?`,
+    };
+  }
+  return { chosen, others, ...(because ? { because } : {}) };
+}
+
+function distinct(list: readonly StatusMention[]): number {
+  return new Set(list.map((s) => s.status)).size;
+}
+
+/** Why a reading is uncertain: a question, a hedge near it, "-ish". */
+function doubtsOf(
+  tokens: readonly Token[],
+  mentions: readonly Mention[],
+  chosen: Mention,
+  from: number,
+): string | undefined {
+  const clause = clausesOf(tokens, mentions, from);
+  const c = clause[chosen.from] as number;
+  // A question about the status: "done?", "is 3 done?", "¿terminado?" (not one in a note).
+  const asked = tokens.some(
+    (t, i) =>
+      i >= from &&
+      (t.text === '?' || t.text === '¿') &&
+      (clause[i] === c || (clause[i] === c + 1 && i === chosen.to) || i === chosen.to),
+  );
+  if (asked) return 'it is a question';
+  const doubt = mentions.find((m) => hasMeaning(m, 'doubt') && !statusOf(m));
+  if (doubt) return `"${doubt.phrase.words.join(' ')}" sounds unsure`;
+  const hedge = mentions.find(
+    (m) => hasMeaning(m, 'hedge') && m.from >= from && clause[m.from] === c && !statusOf(m),
+  );
+  if (hedge) return `"${hedge.phrase.words.join(' ')}" sounds unsure`;
+  const ish = tokens.find(
+    (t, i) =>
+      i >= chosen.to &&
+      i <= chosen.to + 1 &&
+      (t.text === 'ish' || t.text.endsWith('ish')) &&
+      t.joined,
+  );
+  if (ish) return `"-ish" sounds unsure`;
+  return undefined;
+}
+
+// --- lines with references ------------------------------------------------------------------
+
+function titleWordsOf(targets: readonly ReplyTarget[], context: ReadContext): Set<string> {
+  const words = new Set<string>();
+  for (const target of targets) {
+    const number =
+      target.kind === 'number'
+        ? target.number
+        : target.kind === 'title'
+          ? target.number
+          : undefined;
+    const title = number === undefined ? undefined : context.goals?.[number - 1]?.title;
+    if (title) for (const t of tokenize(title)) if (t.kind === 'word') words.add(t.text);
+  }
+  return words;
+}
+
+function readAfterRefs(
+  tokens: readonly Token[],
+  line: string,
+  targets: ReplyTarget[],
+  end: number,
+  context: ReadContext,
+): ReplyItem {
+  const target = targets[0] as ReplyTarget;
+  const start = firstContentIndex(tokens, end);
+  if (start >= tokens.length)
+    return unknown(line, 'a status or value is missing after the reference');
+  // A key result's value: "KR2 68%", "TCB-KR2 ~2,067 maintainers".
+  const value = readValue(tokens, start);
+  if (value) {
+    if (target.kind !== 'key-result' || targets.length > 1)
+      return unknown(
+        line,
+        'values are recorded for key results only; give a goal a status such as "in progress"',
+      );
+    return metricReading(tokens, line, target, value);
+  }
+  const mentions = findMentions(tokens, end);
+  return statusReading(tokens, line, targets, end, mentions, context);
+}
+
+function metricReading(
+  tokens: readonly Token[],
+  line: string,
+  target: KeyResultTarget,
+  value: ValueRead,
+): ReplyItem {
+  if (value.problem) return unknown(line, value.problem);
+  const note =
+    noteAfter(tokens, line, value.end, value.unit ? 1 : 0) ??
+    (value.from !== undefined ? `from ${value.from}` : undefined);
+  const reading: MetricReading = {
+    kind: 'metric',
+    target,
+    value: value.value,
+    percent: value.percent,
+    ...(value.unit ? { unit: value.unit } : {}),
+    approximate: value.approximate,
+    note:
+      value.from !== undefined && note && !note.includes(String(value.from))
+        ? `from ${value.from}; ${note}`
+        : note,
+  };
+  if (value.inexact) return { kind: 'proposal', reading, doubt: value.inexact };
+  if (tokens.some((t) => t.text === '?'))
+    return { kind: 'proposal', reading, doubt: 'it is a question' };
+  return reading;
+}
+
+function statusReading(
+  tokens: readonly Token[],
+  line: string,
+  targets: ReplyTarget[],
+  from: number,
+  mentions: readonly Mention[],
+  context: ReadContext,
+  subjectNamesGoal = false,
+): ReplyItem {
+  const found = statusMentions(tokens, mentions, from, subjectNamesGoal);
+  const decision = decide(found, titleWordsOf(targets, context));
+  if (!decision) return goalNote(tokens, line, targets, from);
+  if ('none' in decision) {
+    if (decision.candidate)
+      return {
+        kind: 'proposal',
+        reading: statusOfMention(decision.candidate, targets, tokens, line),
+        doubt: decision.none,
+      };
+    return unknown(line, decision.none);
+  }
+  const reading = statusOfMention(decision.chosen, targets, tokens, line, decision);
+  const doubt = decision.doubt ?? doubtsOf(tokens, mentions, decision.chosen.mention, from);
+  return doubt ? { kind: 'proposal', reading, doubt } : reading;
+}
+
+const PREPOSITIONS = new Set([
+  'on',
+  'by',
+  'for',
+  'from',
+  'of',
+  'auf',
+  'von',
+  'de',
+  'por',
+  'par',
+  'da',
+  'di',
+]);
+
+function statusOfMention(
+  s: StatusMention,
+  targets: ReplyTarget[],
+  tokens: readonly Token[],
+  line: string,
+  decision?: Decision,
+): StatusReading {
+  // "In progress In progress": the page templates print each marker twice; read it once.
+  let end = s.mention.to;
+  const again = findMentions(
+    tokens,
+    end,
+    Math.min(tokens.length, end + s.mention.phrase.words.length),
+  );
+  if (again[0] && again[0].from === end && statusOf(again[0])?.status === s.status)
+    end = again[0].to;
+  // "blocked on hardware": the preposition belongs to the note.
+  if (
+    s.mention.to - s.mention.from > 1 &&
+    PREPOSITIONS.has((tokens[s.mention.to - 1] as Token).text)
+  )
+    end--;
+  let note = meaningfulNote(tokens, line, end);
+  // Explained by the rest of the line ("design is done", "was stalled in July"): keep it.
+  if (
+    decision?.others.length &&
+    (decision.because === 'said of the goal as a whole' || decision.because === 'what holds now') &&
+    !note
+  ) {
+    const [from, to] = (decision.others[0] as StatusMention).span;
+    note = line.slice(from, to).trim() || undefined;
+  }
+  const typed = line.slice(
+    (tokens[s.mention.from] as Token).start,
+    (tokens[s.mention.to - 1] as Token).end,
+  );
+  const said =
+    s.mention.typo !== undefined
+      ? typed
+      : typed.toLowerCase() !== formatStatus(s.status).toLowerCase()
+        ? typed
+        : undefined;
+  return {
+    kind: 'status',
+    targets,
+    status: s.status,
+    note,
+    ...(said ? { said } : {}),
+    ...(decision?.because ? { because: decision.because } : {}),
+  };
+}
+
+/** A goal named without any status: "3 — we hired a contractor" is a note on it. */
+function goalNote(
+  tokens: readonly Token[],
+  line: string,
+  targets: ReplyTarget[],
+  from: number,
+): ReplyItem {
+  const rest = noteAfter(tokens, line, from);
+  const target = targets[0] as ReplyTarget;
+  const contentWords = tokens
+    .slice(from)
+    .filter((t) => t.kind === 'word' && !V.fillers.has(t.text));
+  if (!rest || targets.length > 1) return unknown(line, 'a status is missing after the reference');
+  // A word or two that is no status is more likely a status okrbot does not know than a note.
+  if (
+    contentWords.length < 3 &&
+    !tokens.slice(from).some((t) => t.kind === 'emoji' || t.kind === 'number')
+  )
+    return unknown(
+      line,
+      `"${excerpt(rest, 40)}" is not a status; use e.g. done, in progress, blocked, postponed`,
+    );
+  if (tokens.slice(from).some((t) => t.kind === 'emoji') && contentWords.length < 3)
+    return unknown(
+      line,
+      `okrbot does not read "${excerpt(rest, 20)}" as a status; write it in words, e.g. done or blocked`,
+    );
+  return { kind: 'note', text: rest, target };
+}
+
+/** A line with a reference inside it: the reference taken out, the rest read as usual. */
+function readWithRefInside(
+  tokens: readonly Token[],
+  line: string,
+  ref: Ref & { start: number },
+  context: ReadContext,
+): ReplyItem {
+  const from = (tokens[ref.start] as Token).start;
+  const to = (tokens[ref.end - 1] as Token).end;
+  // "(3)", "[3]": the brackets go with the number.
+  const closing =
+    tokens[ref.end]?.text === ')' || tokens[ref.end]?.text === ']'
+      ? (tokens[ref.end] as Token).end
+      : to;
+  const opening =
+    tokens[ref.start - 1]?.text === '(' || tokens[ref.start - 1]?.text === '['
+      ? (tokens[ref.start - 1] as Token).start
+      : from;
+  const without = `${line.slice(0, opening)} ${line.slice(closing)}`.replace(/\s+/g, ' ').trim();
+  const rest = tokenize(without);
+  if (ref.target.kind === 'key-result') {
+    const value = readValue(rest, firstContentIndex(rest, 0));
+    if (value) return metricReading(rest, without, ref.target, value);
+  }
+  const mentions = findMentions(rest, 0);
+  if (!statusMentions(rest, mentions, 0, true).length)
+    return unknown(line, 'a status is missing: write e.g. "3 done"');
+  // The words around the reference describe the goal it names, not a part of it.
+  return statusReading(rest, without, [ref.target], 0, mentions, context, true);
+}
+
+/** No reference: "all on track", a title and a status, a note, or nothing okrbot can read. */
+function readWithoutRef(tokens: readonly Token[], line: string, context: ReadContext): ReplyItem {
+  const mentions = findMentions(tokens, 0);
+  const found = statusMentions(tokens, mentions, 0).filter(
+    (s) => !statusOf(s.mention)?.weak || s.mention.from > 0,
+  );
+  const strong = found.filter((s) => !statusOf(s.mention)?.weak);
+  const contentWords = tokens.filter((t) => t.kind === 'word' && !V.fillers.has(t.text));
+  if (strong.length === 0) {
+    // Nothing about a status: the words are a note for the month's report.
+    if (contentWords.length >= 3 || (contentWords.length >= 1 && line.length >= 20))
+      return { kind: 'note', text: line };
+    return unknown(
+      line,
+      'no goal and no status found in this line; start with the goal\'s number (e.g. "3 done"), or write "note: ..." for the report',
+    );
+  }
+  // Words from a goal's title before the status: "mediarequests API in progress",
+  // "Work through the backlog of WDQS bugs—Yes Done".
+  const first = strong[0] as StatusMention;
+  const titleTokens = titleBefore(tokens, mentions, first.mention.from);
+  if (titleTokens.length === 0) {
+    const name = formatStatus(first.status);
+    return unknown(line, `which goal is ${name}? Start the line with its number, task id or title`);
+  }
+  const words = line.slice((titleTokens[0] as Token).start, (titleTokens.at(-1) as Token).end);
+  if (titleTokens.length > MAX_TITLE_WORDS)
+    return unknown(
+      line,
+      'this reads as a sentence, not a goal: start the line with the goal number or task id',
+    );
+  const match: TitleMatch | undefined = context.goals
+    ? matchTitle(
+        words,
+        context.goals.map((g) => g.title),
+      )
+    : undefined;
+  if (context.goals && !match)
+    return unknown(
+      line,
+      `no goal in the list matches "${excerpt(words, 40)}"; start the line with its number`,
+    );
+  const target: ReplyTarget = {
+    kind: 'title',
+    words,
+    ...(match ? { number: match.index + 1 } : {}),
+  };
+  const item = statusReading(tokens, line, [target], 0, mentions, context, true);
+  if (match && !match.sure && item.kind !== 'unknown') {
+    const reading = item.kind === 'proposal' ? item.reading : (item as ProposedReading);
+    return {
+      kind: 'proposal',
+      reading,
+      doubt: `"${excerpt(words, 40)}" reads as goal ${match.index + 1} (${excerpt(match.title, 40)})`,
+    };
+  }
+  return item;
+}
+
+const TITLE_BREAK = new Set([',', ';', '.', '!', '?', '…']);
+
+/** The words of a title before token `end`: back to the start or a sentence break. */
+function titleBefore(tokens: readonly Token[], mentions: readonly Mention[], end: number): Token[] {
+  let start = end;
+  while (start > 0 && !TITLE_BREAK.has((tokens[start - 1] as Token).text)) start--;
+  const markers = new Set<number>();
+  for (const m of mentions)
+    if (!statusOf(m) && !hasMeaning(m, 'filler') && m.to <= end)
+      for (let i = m.from; i < m.to; i++) markers.add(i);
+  const words: Token[] = [];
+  for (let i = start; i < end; i++) {
+    const t = tokens[i] as Token;
+    if (t.kind === 'word' || t.kind === 'number') if (!markers.has(i)) words.push(t);
+  }
+  // Filler at the ends is not part of the title ("Kerberos is", "the API work is").
+  while (words.length && V.fillers.has((words.at(-1) as Token).text)) words.pop();
+  while (words.length && V.fillers.has((words[0] as Token).text)) words.shift();
+  return words;
+}
+
+// --- notes ----------------------------------------------------------------------------------
+
+const LEADING_SEPARATORS = /^[\s:,;.!?\-–—=→>)\]]+/;
+
+/** The text after token `index` (skipping `skip` more tokens), as the manager wrote it. */
+function noteAfter(
+  tokens: readonly Token[],
+  line: string,
+  index: number,
+  skip = 0,
+): string | undefined {
+  const token = tokens[index + skip];
+  if (!token) return undefined;
+  const text = line.slice(token.start).replace(LEADING_SEPARATORS, '').trim();
+  if (!text || !/[\p{L}\p{N}]/u.test(text) || text.length === 0) return undefined;
+  return text;
+}
+
+/** The note after a status, unless it is only words like "now" or "again". */
+function meaningfulNote(tokens: readonly Token[], line: string, index: number): string | undefined {
+  const rest = tokens.slice(index).filter((t) => t.kind !== 'punct');
+  const markers = findMentions(tokens, index);
+  const covered = new Set<number>();
+  for (const m of markers) if (!statusOf(m)) for (let i = m.from; i < m.to; i++) covered.add(i);
+  const meaningful = rest.some((t) => {
+    const i = tokens.indexOf(t);
+    return !covered.has(i) && !V.fillers.has(t.text);
+  });
+  return meaningful ? noteAfter(tokens, line, index) : undefined;
 }

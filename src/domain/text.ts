@@ -1,3 +1,5 @@
+import { distance as editDistance } from 'fastest-levenshtein';
+
 // Text that crosses systems is hostile: these helpers are the one place it is cleaned.
 
 // Zero-width characters and the byte-order mark hide inside copied identifiers.
@@ -8,14 +10,58 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
-/** For lookups of teams, people, refs: NFKC, no zero-width or bidi characters, trimmed. */
+// Code points that show nothing (Unicode's default-ignorables: tag characters, soft hyphens,
+// word joiners, fillers, invisible operators, ...). A zero-width joiner between two pictographs
+// and a variation selector after a character are kept: they draw one emoji (👩‍💻, ⏸️).
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+const PICTOGRAPH = /^(?:\p{Extended_Pictographic}|\uFE0F|[\u{1F3FB}-\u{1F3FF}])$/u;
+// More combining marks on one letter than any script needs (Devanagari uses two or three):
+// a "Zalgo" flood, kept to its first few.
+const MARK_FLOOD = /(\p{M}{4})\p{M}+/gu;
+
+/** Text without invisible code points and without floods of combining marks. */
+export function stripInvisible(text: string): string {
+  return text
+    .replace(INVISIBLE, (char, offset: number, whole: string) => {
+      if (char === '\uFE0F' || char === '\uFE0E') return offset > 0 ? char : '';
+      if (char === '\u200D' && joinsPictographs(whole, offset)) return char;
+      return '';
+    })
+    .replace(MARK_FLOOD, '$1');
+}
+
+function joinsPictographs(text: string, offset: number): boolean {
+  const before = [...text.slice(Math.max(0, offset - 2), offset)].at(-1) ?? '';
+  const after = String.fromCodePoint(text.codePointAt(offset + 1) ?? 32);
+  return PICTOGRAPH.test(before) && /\p{Extended_Pictographic}/u.test(after);
+}
+
+/** For lookups of teams, people, refs: NFKC, no invisible or bidi characters, trimmed. */
 export function normalizeIdentifier(text: string): string {
-  return text.normalize('NFKC').replace(ZERO_WIDTH, '').replace(BIDI_CONTROLS, '').trim();
+  return stripInvisible(text.normalize('NFKC'))
+    .replace(ZERO_WIDTH, '')
+    .replace(BIDI_CONTROLS, '')
+    .trim();
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** At most `max` characters of user text for an echo or a message, with … when cut. */
+export function excerpt(text: string, max = 60): string {
+  const clean = stripInvisible(text).replace(/\s+/g, ' ').trim();
+  if (clean.length <= max) return clean;
+  // Whole characters (an emoji and its joiners, a letter and its marks), within `max` units.
+  let out = '';
+  for (const { segment } of graphemes.segment(clean)) {
+    if (out.length + segment.length > max - 1) break;
+    out += segment;
+  }
+  return `${out.trimEnd()}…`;
 }
 
 /** For free text that is stored (notes, titles): NFC, no NUL, controls or bidi overrides. */
 export function cleanText(text: string): string {
-  return text
+  return stripInvisible(text)
     .normalize('NFC')
     .replace(/\r\n?/g, '\n')
     .replace(CONTROL, '')
@@ -44,22 +90,6 @@ export function slugify(text: string): string {
     .replace(/&/g, ' and ')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-}
-
-/** Edit distance, for "did you mean". Small inputs only (identifiers are capped). */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] as number;
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(above + 1, (row[j - 1] as number) + 1, diagonal + cost);
-      diagonal = above;
-    }
-  }
-  return row[b.length] as number;
 }
 
 /** Up to `limit` candidates close to `input`, best first: prefixes, then small edit distances. */

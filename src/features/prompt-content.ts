@@ -1,5 +1,6 @@
 import type { CommandContext, Services } from '../core/command.ts';
 import { monthName } from '../domain/fiscal-calendar.ts';
+import { NO_AUTHORITY } from '../domain/permissions.ts';
 import { code, heading, list, paragraph, type Reply, reply } from '../reply/document.ts';
 import type { GoalRow } from '../store/goals.ts';
 import type { PersonRow } from '../store/people.ts';
@@ -7,7 +8,7 @@ import type { PromptRow } from '../store/prompts.ts';
 import type { TeamRow } from '../store/teams.ts';
 import { numberGoals } from './goal-tree.ts';
 import { fallbackNote, teamQuarter } from './lookups.ts';
-import { applyReply } from './reply-exchange.ts';
+import { applyReply, type ReplyResult, type ReplySession } from './reply-exchange.ts';
 import { authorityOf, type UpdateDeps } from './updates.ts';
 
 // The monthly prompt, whatever carries it: the team's goals numbered as the manager sees them,
@@ -82,22 +83,24 @@ export async function promptContent(
 /**
  * Applies a free-text answer to a prompt as the actor in `ctx` (who may or may not be the
  * recipient: permissions decide), and marks the prompt answered once something was recorded.
+ * A conversation passes its session, so proposals wait there for a yes.
  */
 export async function answerPrompt(
   content: PromptContent,
   text: string,
   ctx: CommandContext,
   deps: PromptDeps,
-): Promise<Reply> {
-  const authority = await authorityOf(ctx, deps);
-  const answer = await applyReply(
-    text,
-    { team: content.team, goals: content.goals, authority, changed: new Set() },
-    ctx,
-    deps,
-  );
-  if (answer.tone === 'info') await recordAnswer(content.prompt.id, ctx, deps);
+  session: ReplySession = promptSession(content),
+): Promise<ReplyResult> {
+  session.authority = await authorityOf(ctx, deps);
+  const answer = await applyReply(text, session, ctx, deps);
+  if (answer.recorded > 0) await recordAnswer(content.prompt.id, ctx, deps);
   return answer;
+}
+
+/** A fresh session for answers to a prompt (the authority is filled in per answer). */
+export function promptSession(content: PromptContent): ReplySession {
+  return { team: content.team, goals: content.goals, authority: NO_AUTHORITY, pending: [] };
 }
 
 /** A prompt got an answer that recorded something: it is answered, and /metrics counts it. */

@@ -1,5 +1,10 @@
 import type { Exchange } from '../core/command.ts';
-import { answerPrompt, type PromptContent, type PromptDeps } from './prompt-content.ts';
+import {
+  answerPrompt,
+  type PromptContent,
+  type PromptDeps,
+  promptSession,
+} from './prompt-content.ts';
 import { createReplyExchange } from './reply-exchange.ts';
 
 /**
@@ -7,9 +12,10 @@ import { createReplyExchange } from './reply-exchange.ts';
  * prompt, echoed with what was recorded, until `done`.
  */
 export function createPromptExchange(content: PromptContent, deps: PromptDeps): Exchange {
+  const session = promptSession(content);
   const exchange = createReplyExchange(
-    content.team,
-    (text, ctx) => answerPrompt(content, text, ctx, deps),
+    session,
+    (text, ctx) => answerPrompt(content, text, ctx, deps, session),
     deps,
   );
   return { handle: exchange.handle, prompt: content.prompt };

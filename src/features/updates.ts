@@ -9,7 +9,8 @@ import {
 import { goalRef, type Ref } from '../domain/refs.ts';
 import type { ReplyTarget } from '../domain/reply-parser.ts';
 import { formatStatus, type Status } from '../domain/status.ts';
-import { slugify } from '../domain/text.ts';
+import { excerpt } from '../domain/text.ts';
+import { matchTitle } from '../domain/title-match.ts';
 import { code, type Line } from '../reply/document.ts';
 import { formatNumber } from '../reply/format.ts';
 import type { Change } from '../store/changes.ts';
@@ -147,6 +148,39 @@ export async function setGoalStatus(
   return { ok: true, line: [`${describeGoal(goal)}: ${change}${note ? ` (note: ${note})` : ''}`] };
 }
 
+/** "correction: 3 in progress": the goal's status as the actor meant it, replacing their slip. */
+export async function correctGoalStatus(
+  goal: GoalRow,
+  status: Status,
+  note: string | undefined,
+  ctx: CommandContext,
+  deps: UpdateDeps,
+  authority: Authority,
+): Promise<Outcome> {
+  const team = { id: goal.teamId, parentId: goal.teamParentId, name: goal.teamName };
+  const refusal = await teamRefusal(
+    team,
+    `${goalRef(goal)} (${goal.teamName})`,
+    note,
+    ctx,
+    deps,
+    authority,
+  );
+  if (refusal) return refusal;
+  const replaced = await deps.changes.correctStatus(
+    { goalId: goal.id },
+    status,
+    note,
+    changeOf(ctx),
+  );
+  return {
+    ok: true,
+    line: [
+      `${describeGoal(goal)}: ${formatStatus(status)}${note ? ` (note: ${note})` : ''}, ${replaced ? 'replacing your last status' : 'recorded (there was no earlier status of yours to replace)'}`,
+    ],
+  };
+}
+
 export async function setKeyResultStatus(
   kr: KeyResultRow,
   status: Status,
@@ -268,7 +302,7 @@ export async function resolveTarget(
       return resolveShortKeyResult(target.code, list, ctx, deps, authority);
     }
     case 'title':
-      return matchTitle(target.words, list);
+      return goalByTitle(target, list);
   }
 }
 
@@ -296,27 +330,20 @@ async function resolveShortKeyResult(
   };
 }
 
-/** The goal whose title contains the words (prefixes count), when exactly one fits best. */
-function matchTitle(words: string, list: readonly GoalRow[]): Resolved {
-  const wanted = slugify(words)
-    .split('-')
-    .filter((w) => w.length >= 3);
-  if (wanted.length === 0)
-    return { error: `"${words}" is too short to find a goal; use its number or task id` };
-  const scored = list
-    .map((goal) => {
-      const titleWords = slugify(goal.title).split('-');
-      const hits = wanted.filter((w) => titleWords.some((t) => t.startsWith(w))).length;
-      return { goal, score: hits / wanted.length };
-    })
-    .filter((s) => s.score >= 0.5)
-    .sort((a, b) => b.score - a.score);
-  const [best, second] = scored;
-  if (!best) return { error: `no goal in the list matches "${words}"` };
-  if (second && second.score === best.score) {
-    return {
-      error: `"${words}" matches ${describeGoal(best.goal)} and ${describeGoal(second.goal)}; use the number`,
-    };
-  }
-  return { goal: best.goal };
+/** The listed goal a title names (the reader may already have matched it), or why not. */
+function goalByTitle(
+  target: Extract<ReplyTarget, { kind: 'title' }>,
+  list: readonly GoalRow[],
+): Resolved {
+  const index =
+    target.number !== undefined
+      ? target.number - 1
+      : matchTitle(
+          target.words,
+          list.map((goal) => goal.title),
+        )?.index;
+  const goal = index === undefined ? undefined : list[index];
+  return goal
+    ? { goal }
+    : { error: `no goal in the list matches "${excerpt(target.words, 40)}"; use its number` };
 }

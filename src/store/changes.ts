@@ -76,6 +76,59 @@ export function createChangeStore(db: Db) {
       });
     },
 
+    /**
+     * "correction: 3 in progress": replaces the person's latest status on the subject (from the
+     * last 31 days) with this one, so the history shows what they meant, not the slip; records
+     * it as new when there is none. True when an earlier status was replaced.
+     */
+    async correctStatus(
+      subject: { goalId: number } | { keyResultId: number },
+      status: Status,
+      note: string | undefined,
+      change: Change,
+    ): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const on =
+          'goalId' in subject
+            ? eq(statusEntries.goalId, subject.goalId)
+            : eq(statusEntries.keyResultId, subject.keyResultId);
+        const [last] = await tx
+          .select({ id: statusEntries.id, status: statusEntries.status })
+          .from(statusEntries)
+          .where(
+            and(
+              on,
+              change.personId === null
+                ? sql`${statusEntries.personId} is null`
+                : eq(statusEntries.personId, change.personId),
+              sql`${statusEntries.at} > ${change.at.toISOString()}::timestamptz - interval '31 days'`,
+            ),
+          )
+          .orderBy(sql`${statusEntries.at} desc, ${statusEntries.id} desc`)
+          .limit(1);
+        if (last) await tx.delete(statusEntries).where(eq(statusEntries.id, last.id));
+        const [row] = await tx
+          .insert(statusEntries)
+          .values({
+            ...subject,
+            status,
+            note: note ?? null,
+            personId: change.personId,
+            at: change.at,
+            source: change.source,
+          })
+          .returning({ id: statusEntries.id });
+        await audit(tx, change, 'correct', {
+          ...subject,
+          status,
+          note,
+          entryId: row?.id,
+          replaced: last ?? null,
+        });
+        return last !== undefined;
+      });
+    },
+
     async recordMetric(
       keyResultId: number,
       value: number,

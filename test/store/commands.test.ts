@@ -143,8 +143,9 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
     expect(await say('1 partially done')).toContain('✓ T208612');
     const all = await say('all on track');
     await say('done');
-    // T208612 was just set, T215863 is Partially done and T223626 Postponed: all three stay.
-    expect(all).toContain('No goal under way needs a change to In progress; nothing recorded.');
+    // "All on track" is the month's report; T208612 was just set, T215863 is Partially done and
+    // T223626 Postponed: all three keep their statuses.
+    expect(all).toContain('✓ Report for Analytics: all on track');
     const status = await say('status analytics');
     expect(status).toMatch(/\[Partially done\] Release Mediawiki History/);
     expect(status).toMatch(/\[Postponed\] Development work for kafka connect/);
@@ -152,9 +153,9 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
   });
 
   it('says what is wrong with a status it cannot read', async () => {
-    const { tone, text } = await ask('set T211248 blokced');
+    const { tone, text } = await ask('set T211248 blorfed');
     expect(tone).toBe('error');
-    expect(text).toContain('"blokced" is not a status');
+    expect(text).toContain('"blorfed" is not a status');
   });
 
   it('refuses an oversized message without running anything', async () => {

@@ -36,7 +36,7 @@ async function answer(
   const { ctx } = await slack.as(userId);
   const content = await promptContent(prompt, ctx, slack.deps);
   if (!content) return errorReply('That prompt is about a team that no longer exists.');
-  return answerPrompt(content, text, ctx, slack.deps);
+  return (await answerPrompt(content, text, ctx, slack.deps)).reply;
 }
 
 async function onMessage(slack: SlackContext, event: MessageEvent): Promise<void> {
