@@ -1,5 +1,5 @@
 import { defineCommand, type Services } from '../src/core/command.ts';
-import { parseUntil, untilProblem } from '../src/domain/durations.ts';
+import { parseUntil, untilProblem, untilTooFar } from '../src/domain/durations.ts';
 import { dayIn, endOfDayIn } from '../src/domain/fiscal-calendar.ts';
 import { changeOf } from '../src/features/updates.ts';
 import { code, errorReply, paragraph, reply } from '../src/reply/document.ts';
@@ -28,6 +28,8 @@ export const awayCommand = defineCommand<Deps>({
         ? until.day
         : dayIn(new Date(ctx.now.getTime() + until.days * 86_400_000), zone);
     const end = endOfDayIn(day, zone);
+    const far = untilTooFar(day, end, ctx.now);
+    if (far) return errorReply(far);
     if (end <= ctx.now) return errorReply(`${day} has already passed; give a later day.`);
     await deps.admin.setAway(person.id, end, changeOf(ctx));
     return reply(

@@ -1,5 +1,5 @@
 import { defineCommand, type Services } from '../src/core/command.ts';
-import { parseUntil, untilProblem } from '../src/domain/durations.ts';
+import { parseUntil, untilProblem, untilTooFar } from '../src/domain/durations.ts';
 import { dayIn, endOfDayIn } from '../src/domain/fiscal-calendar.ts';
 import { mayChangeKeyResult, mayChangeTeam } from '../src/domain/permissions.ts';
 import { parseRef } from '../src/domain/refs.ts';
@@ -55,6 +55,8 @@ export const snoozeCommand = defineCommand<Deps>({
         ? until.day
         : dayIn(new Date(ctx.now.getTime() + until.days * 86_400_000), zone);
     const end = endOfDayIn(day, zone);
+    const far = untilTooFar(day, end, ctx.now);
+    if (far) return errorReply(far);
     if (end <= ctx.now) return errorReply(`${day} has already passed; snooze until a later day.`);
     await deps.admin.snooze(subject, end, changeOf(ctx));
     return reply(

@@ -91,9 +91,11 @@ export async function answerPrompt(
   ctx: CommandContext,
   deps: PromptDeps,
   session: ReplySession = promptSession(content),
+  /** An edited reply: its statuses replace the ones its first reading recorded. */
+  edited = false,
 ): Promise<ReplyResult> {
   session.authority = await authorityOf(ctx, deps);
-  const answer = await applyReply(text, session, ctx, deps);
+  const answer = await applyReply(text, session, ctx, deps, { correcting: edited });
   if (answer.recorded > 0) await recordAnswer(content.prompt.id, ctx, deps);
   return answer;
 }

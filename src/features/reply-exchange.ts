@@ -79,11 +79,21 @@ export async function applyReply(
   session: ReplySession,
   ctx: CommandContext,
   deps: UpdateDeps,
+  options: { correcting?: boolean } = {},
 ): Promise<ReplyResult> {
   const results: (LineResult & { text: string })[] = [];
   const context = { goals: session.goals.map((goal) => ({ title: goal.title })) };
-  for (const parsed of parseReply(text, context))
-    results.push({ ...(await applyLine(parsed, session, ctx, deps)), text: parsed.line });
+  for (const parsed of parseReply(text, context)) {
+    // An edited reply: a status it gives a goal replaces the one its first reading recorded.
+    const item =
+      options.correcting && parsed.item.kind === 'status' && parsed.item.targets.length === 1
+        ? { kind: 'correction' as const, reading: parsed.item }
+        : parsed.item;
+    results.push({
+      ...(await applyLine({ line: parsed.line, item }, session, ctx, deps)),
+      text: parsed.line,
+    });
+  }
   return summarise(results);
 }
 

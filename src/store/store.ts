@@ -12,6 +12,7 @@ import { createOutboxStore } from './outbox.ts';
 import { createPeopleStore } from './people.ts';
 import { createPromptRunStore } from './prompt-runs.ts';
 import { createPromptStore } from './prompts.ts';
+import { createProposalStore } from './proposals.ts';
 import { createQuarterStore } from './quarter.ts';
 import { createReportStore } from './reports.ts';
 import { createScheduleStore } from './schedules.ts';
@@ -34,6 +35,7 @@ export function createStore(db: Db) {
     people: createPeopleStore(db),
     promptRuns: createPromptRunStore(db),
     prompts: createPromptStore(db),
+    proposals: createProposalStore(db),
     quarter: createQuarterStore(db),
     reports: createReportStore(db),
     schedules: createScheduleStore(db),

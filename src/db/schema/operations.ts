@@ -196,3 +196,27 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_at_idx').on(t.at)],
 );
+
+/**
+ * What okrbot proposed from a reply it was not sure of (Slack shows it with Record / Change /
+ * Skip buttons): recorded only when the person who wrote the reply confirms it, and once.
+ */
+export const proposals = pgTable('proposals', {
+  id: serial('id').primaryKey(),
+  promptId: integer('prompt_id').references(() => prompts.id, { onDelete: 'cascade' }),
+  teamId: integer('team_id')
+    .notNull()
+    .references(() => teams.id, { onDelete: 'cascade' }),
+  personId: integer('person_id')
+    .notNull()
+    .references(() => people.id, { onDelete: 'cascade' }),
+  /** The reading to record, its targets found (`Pending` of features/reply-exchange.ts). */
+  reading: jsonb('reading').notNull(),
+  /** The line it came from, and why okrbot asked. */
+  line: text('line').notNull(),
+  doubt: text('doubt').notNull(),
+  /** `recorded` or `skipped`, once decided; a second click finds it decided. */
+  decision: text('decision'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});

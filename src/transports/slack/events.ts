@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { App } from '@slack/bolt';
 import { inboundKey } from '../../domain/keys.ts';
 import { answerPrompt, promptContent } from '../../features/prompt-content.ts';
-import { errorReply, type Reply } from '../../reply/document.ts';
+import { errorReply, paragraph, type Reply } from '../../reply/document.ts';
 import type { PromptRow } from '../../store/prompts.ts';
 import { homeView } from './app-home.ts';
+import { askAboutProposals } from './proposals.ts';
 import { slackErrorCode, withRateLimit } from './slack-api.ts';
 import type { SlackContext } from './slack-context.ts';
 import type { SlackUser } from './slack-identity.ts';
@@ -17,6 +18,9 @@ import { fromSlackText } from './slack-text.ts';
 interface MessageEvent {
   type: 'message';
   subtype?: string;
+  /** message_changed: the message as edited, and as it was. */
+  message?: { user?: string; text?: string; ts: string; thread_ts?: string; bot_id?: string };
+  previous_message?: { text?: string };
   bot_id?: string;
   user?: string;
   text?: string;
@@ -26,21 +30,45 @@ interface MessageEvent {
   channel_type?: string;
 }
 
-/** Answers a prompt with a free-text reply; the echo says what was recorded. */
-async function answer(
+/**
+ * Answers a prompt with a free-text reply in its thread: the echo says what was recorded, and
+ * what okrbot was not sure of comes with Record / Change / Skip buttons. An edited reply is
+ * read again, its statuses replacing what the first reading recorded.
+ */
+async function answerInThread(
   slack: SlackContext,
   prompt: PromptRow,
   text: string,
   userId: string,
-): Promise<Reply> {
-  const { ctx } = await slack.as(userId);
+  channel: string,
+  threadTs: string,
+  edited = false,
+): Promise<void> {
+  const { actor, ctx } = await slack.as(userId);
   const content = await promptContent(prompt, ctx, slack.deps);
-  if (!content) return errorReply('That prompt is about a team that no longer exists.');
-  return (await answerPrompt(content, text, ctx, slack.deps)).reply;
+  if (!content) {
+    await slack.post(
+      channel,
+      errorReply('That prompt is about a team that no longer exists.'),
+      threadTs,
+    );
+    return;
+  }
+  const result = await answerPrompt(content, text, ctx, slack.deps, undefined, edited);
+  const shown: Reply = edited
+    ? {
+        ...result.reply,
+        blocks: [paragraph('You edited your reply; read again:'), ...result.reply.blocks],
+      }
+    : result.reply;
+  await slack.post(channel, shown, threadTs);
+  if (actor.person)
+    await askAboutProposals(slack, prompt, actor.person.id, result, channel, threadTs);
 }
 
 async function onMessage(slack: SlackContext, event: MessageEvent): Promise<void> {
-  // Edits, joins, bot messages (our own too) are not someone talking to okrbot.
+  if (event.subtype === 'message_changed') return onEdit(slack, event);
+  // Joins, bot messages (our own too) are not someone talking to okrbot.
   if (event.subtype || event.bot_id || !event.user) return;
   const text = fromSlackText(event.text ?? '');
   if (!text) return;
@@ -48,7 +76,7 @@ async function onMessage(slack: SlackContext, event: MessageEvent): Promise<void
   if (inThread) {
     const prompt = await slack.deps.prompts.byMessage('slack', event.channel, inThread);
     if (prompt) {
-      await slack.post(event.channel, await answer(slack, prompt, text, event.user), inThread);
+      await answerInThread(slack, prompt, text, event.user, event.channel, inThread);
       return;
     }
   }
@@ -61,6 +89,17 @@ async function onMessage(slack: SlackContext, event: MessageEvent): Promise<void
   const promptThread =
     prompt?.conversationId === event.channel ? (prompt.messageId ?? undefined) : undefined;
   if (reply) await slack.post(event.channel, reply, inThread ?? promptThread);
+}
+
+/** An edited reply in a prompt's thread is read again, and the change shown. */
+async function onEdit(slack: SlackContext, event: MessageEvent): Promise<void> {
+  const edited = event.message;
+  if (!edited?.user || edited.bot_id || !edited.thread_ts || edited.thread_ts === edited.ts) return;
+  const text = fromSlackText(edited.text ?? '');
+  if (!text || text === fromSlackText(event.previous_message?.text ?? '')) return;
+  const prompt = await slack.deps.prompts.byMessage('slack', event.channel, edited.thread_ts);
+  if (prompt)
+    await answerInThread(slack, prompt, text, edited.user, event.channel, edited.thread_ts, true);
 }
 
 export function registerEvents(app: App, slack: SlackContext): void {

@@ -19,6 +19,9 @@ export const ACTION = {
   addNote: 'okr_add_note',
   openUpdate: 'okr_open_update',
   openKeyResult: 'okr_open_key_result',
+  proposalRecord: 'okr_proposal_record',
+  proposalChange: 'okr_proposal_change',
+  proposalSkip: 'okr_proposal_skip',
 } as const;
 
 export const VIEW = {

@@ -17,6 +17,7 @@ import { createSlackDelivery } from './deliver.ts';
 import { registerEvents } from './events.ts';
 import { registerForms } from './forms.ts';
 import { registerPromptActions } from './prompt-actions.ts';
+import { registerProposalActions } from './proposals.ts';
 import { createWebClient, slackErrorCode, withRateLimit } from './slack-api.ts';
 import type { SlackConfig } from './slack-config.ts';
 import { createSlackContext } from './slack-context.ts';
@@ -157,6 +158,7 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
       registerEvents(created, slack);
       registerSlashCommand(created, slack);
       registerPromptActions(created, slack);
+      registerProposalActions(created, slack);
       registerForms(created, slack);
       created.error(async (error) => {
         lastError = error.message;
