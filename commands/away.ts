@@ -11,7 +11,14 @@ export const awayCommand = defineCommand<Deps>({
   summary:
     "Marks you away until a day: your teams' prompts and nudges go to their delegates meanwhile",
   usage: 'away <until YYYY-MM-DD | duration | off>',
-  examples: ['away until 2019-09-15', 'away 2w', 'away off'],
+  examples: [
+    {
+      input: 'away until 2019-09-15',
+      result: 'You are away until the end of 2019-09-15 (UTC).',
+    },
+    { input: 'away 2w', result: 'You are away until the end of 2019-09-11 (UTC).' },
+    { input: 'away off', result: 'Welcome back: prompts and nudges come to you again.' },
+  ],
   async run({ text }, ctx, deps) {
     const person = ctx.actor.person;
     if (!person)

@@ -13,7 +13,15 @@ export const deliveriesCommand = defineCommand<Deps>({
   summary:
     'What okrbot sent, skipped or failed to send, and why: `deliveries why` for yourself, admins for anyone',
   usage: 'deliveries [why [handle]]',
-  examples: ['deliveries why nuria-ruiz', 'deliveries'],
+  examples: [
+    // After the schedule examples moved Technology's prompt to the 18th at 09:30.
+    {
+      input: 'deliveries why nuria-ruiz',
+      result:
+        'Analytics, August 2019: due 2019-08-18 09:30 UTC, but no prompt run was recorded then',
+    },
+    { input: 'deliveries', result: 'Nothing was ever queued.' },
+  ],
   async run({ args }, ctx, deps) {
     const [verb = '', handle = ''] = args;
     const self = ctx.actor.person;

@@ -10,7 +10,18 @@ export const digestCommand = defineCommand<Deps>({
   summary:
     "A department's digest for this week: changes, notes, blocked items, overdue key results, missing reports",
   usage: 'digest [department]',
-  examples: ['digest technology', 'digest'],
+  examples: [
+    {
+      input: 'digest technology',
+      result: 'Technology — weekly digest, week of 2019-08-26',
+    },
+    // Nuria Ruiz asks: her department's, with the change the `set` example made.
+    {
+      input: 'digest',
+      result:
+        'T211248 Continue moving events from job queue to event gate main: [In progress] → [Done] by Nuria Ruiz',
+    },
+  ],
   readOnly: true,
   async run({ text }, ctx, deps) {
     const scope = await scopeOf(text, ctx, deps);

@@ -20,7 +20,10 @@ export const goalsCommand = defineCommand<Deps>({
   name: 'goals',
   summary: "A team's goals for the current quarter with the refs other commands take",
   usage: 'goals [team]',
-  examples: ['goals performance', 'goals release engineering'],
+  examples: [
+    { input: 'goals performance', result: 'Performance goals — FY2019-20 Q1' },
+    { input: 'goals release engineering', result: 'Release Engineering goals — FY2019-20 Q1' },
+  ],
   readOnly: true,
   async run({ text }, ctx, deps) {
     let name = text;

@@ -1,4 +1,5 @@
-import { type Command, createRegistry, type Services } from '../src/core/command.ts';
+import type { Command, Services } from '../src/core/command.ts';
+import { createRegistry } from '../src/core/registry.ts';
 import { awayCommand } from './away.ts';
 import { deliveriesCommand } from './deliveries.ts';
 import { digestCommand } from './digest.ts';

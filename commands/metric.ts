@@ -11,9 +11,16 @@ export const metricCommand = defineCommand<Deps>({
   summary: "Records a key result's measured value, with an optional note",
   usage: 'metric <kr> <value> [note]',
   examples: [
-    'metric TCB-KR2 2067',
-    'metric MTP-KR5 22 days, review backlog grew',
-    'metric PQ-KR2 40%',
+    {
+      input: 'metric TCB-KR2 2067',
+      result:
+        'Recorded: TCB-KR2: 2067 tool maintainers on 2019-08-28 (target 2171 tool maintainers)',
+    },
+    {
+      input: 'metric MTP-KR5 22 days, review backlog grew',
+      result: 'Recorded: MTP-KR5: 22 days on 2019-08-28 (target 18 days)',
+    },
+    { input: 'metric PQ-KR2 40%', result: 'Recorded: PQ-KR2: 40% on 2019-08-28' },
   ],
   async run({ text }, ctx, deps) {
     const item = parseReplyLine(text);

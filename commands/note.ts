@@ -11,8 +11,15 @@ export const noteCommand = defineCommand<Deps>({
   summary: "Adds a note to a team's report for this month",
   usage: 'note [team] <text>',
   examples: [
-    'note analytics kafka connect moves to next quarter for licensing reasons',
-    'note performance FOSDEM devroom proposal sent',
+    {
+      input: 'note analytics kafka connect moves to next quarter for licensing reasons',
+      result:
+        'Note added to the Analytics report for 2019-08: kafka connect moves to next quarter for licensing reasons',
+    },
+    {
+      input: 'note performance FOSDEM devroom proposal sent',
+      result: 'Note added to the Performance report for 2019-08: FOSDEM devroom proposal sent',
+    },
   ],
   async run({ text }, ctx, deps) {
     const named = text ? await teamAtStart(text, deps.teams) : undefined;

@@ -21,7 +21,15 @@ export const overdueCommand = defineCommand<Deps>({
   summary:
     'Goals and key results that missed a due date or milestone, or had no update for a while (35 days by default)',
   usage: 'overdue [team | department]',
-  examples: ['overdue technology', 'overdue analytics', 'overdue'],
+  examples: [
+    {
+      input: 'overdue technology',
+      result: 'T226089 Make kerberos infra prod ready (Analytics) — no update for 58 days',
+    },
+    { input: 'overdue analytics', result: 'Stale: no update for more than 35 days (4)' },
+    // Nuria Ruiz asks: her own team's.
+    { input: 'overdue', result: 'Overdue and stale — Analytics' },
+  ],
   readOnly: true,
   async run({ text }, ctx, deps) {
     const scope = await scopeOf(text, ctx, deps);

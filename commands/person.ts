@@ -1,9 +1,9 @@
-import { defineCommand, type Services } from '../src/core/command.ts';
+import { defineCommand, type Services, type Subcommand } from '../src/core/command.ts';
+import { usageError } from '../src/core/command-path.ts';
 import { slugify } from '../src/domain/text.ts';
 import {
   accountProblem,
   CHAT_TRANSPORT_CHOICES,
-  CHAT_TRANSPORT_NAMES,
   CHAT_TRANSPORTS,
   chatTransportInfo,
   parseChatTransport,
@@ -13,51 +13,69 @@ import { code, errorReply, paragraph, reply } from '../src/reply/document.ts';
 
 type Deps = Pick<Services, 'people' | 'admin'>;
 
-export const personCommand = defineCommand<Deps>({
-  name: 'person',
-  summary: `Admin: adds people and links their ${CHAT_TRANSPORT_NAMES} accounts`,
-  usage: `person add <handle> <name> | person link <handle> ${CHAT_TRANSPORT_CHOICES} <id>`,
-  examples: ['person add joseph-allemandou Joseph Allemandou', 'person link nuria-ruiz irc nuria'],
+const admins = () => errorReply('Only an admin may do that. Admins are set with OKRBOT_ADMINS.');
+
+const add: Subcommand<Deps> = {
+  path: 'add',
+  summary: 'Adds a person, who can then be given teams and chat accounts',
+  usage: 'person add <handle> <name>',
+  examples: [
+    {
+      input: 'person add joseph-allemandou Joseph Allemandou',
+      result: 'Joseph Allemandou added with the handle joseph-allemandou.',
+    },
+  ],
   async run({ args }, ctx, deps) {
-    if (!ctx.actor.isAdmin)
-      return errorReply('Only an admin may do that. Admins are set with OKRBOT_ADMINS.');
-    const [verb = '', handleText = '', ...rest] = args;
+    if (!ctx.actor.isAdmin) return admins();
+    const [handleText = '', ...words] = args;
     const handle = slugify(handleText);
-    if (verb === 'add' && handle && rest.length) {
-      const name = rest.join(' ');
-      const added = await deps.admin.addPerson(handle, name, null, changeOf(ctx));
-      return added
-        ? reply(paragraph(`${name} added with the handle ${handle}.`))
-        : errorReply(`The handle ${handle} is taken.`);
-    }
-    if (verb === 'link' && handle && rest.length === 2) {
-      const [transportText = '', id = ''] = rest;
-      const transport = parseChatTransport(transportText);
-      if (!transport) return errorReply(`Link an account on ${CHAT_TRANSPORTS.join(' or ')}.`);
-      const problem = accountProblem(transport, id);
-      if (problem) return errorReply(problem);
-      const person = await deps.people.findByHandle(handle);
-      if (!person)
-        return errorReply(
-          `Nobody has the handle ${handle}. `,
-          code('person add'),
-          ' adds a person.',
-        );
-      const { ownerId } = await deps.admin.linkIdentity(person.id, transport, id, changeOf(ctx));
-      if (ownerId !== person.id)
-        return errorReply(`That ${transport} account is already linked to someone else.`);
-      return reply(
-        paragraph(
-          `${person.name} is now linked to the ${chatTransportInfo(transport).account.noun} ${id}.`,
-        ),
-      );
-    }
-    return errorReply(
-      'Usage: ',
-      code('person add <handle> <name>'),
-      ' or ',
-      code(`person link <handle> ${CHAT_TRANSPORT_CHOICES} <id>`),
-      '.',
+    if (!handle || words.length === 0) return usageError([add]);
+    const name = words.join(' ');
+    const added = await deps.admin.addPerson(handle, name, null, changeOf(ctx));
+    return added
+      ? reply(paragraph(`${name} added with the handle ${handle}.`))
+      : errorReply(`The handle ${handle} is taken.`);
+  },
+};
+
+const link: Subcommand<Deps> = {
+  path: 'link',
+  summary: "Links a person's chat account, so okrbot knows them there and can write to them",
+  usage: `person link <handle> ${CHAT_TRANSPORT_CHOICES} <id>`,
+  examples: CHAT_TRANSPORTS.map((id) => {
+    const { example, noun } = chatTransportInfo(id).account;
+    return {
+      input: `person link nuria-ruiz ${id} ${example}`,
+      result: `Nuria Ruiz is now linked to the ${noun} ${example}.`,
+    };
+  }),
+  async run({ args }, ctx, deps) {
+    if (!ctx.actor.isAdmin) return admins();
+    const [handleText = '', transportText = '', id = '', ...more] = args;
+    const handle = slugify(handleText);
+    if (!handle || !id || more.length) return usageError([link]);
+    const transport = parseChatTransport(transportText);
+    if (!transport) return errorReply(`Link an account on ${CHAT_TRANSPORTS.join(' or ')}.`);
+    const problem = accountProblem(transport, id);
+    if (problem) return errorReply(problem);
+    const person = await deps.people.findByHandle(handle);
+    if (!person)
+      return errorReply(`Nobody has the handle ${handle}. `, code('person add'), ' adds a person.');
+    const { ownerId } = await deps.admin.linkIdentity(person.id, transport, id, changeOf(ctx));
+    if (ownerId !== person.id)
+      return errorReply(`That ${transport} account is already linked to someone else.`);
+    return reply(
+      paragraph(
+        `${person.name} is now linked to the ${chatTransportInfo(transport).account.noun} ${id}.`,
+      ),
     );
   },
+};
+
+export const personCommand = defineCommand<Deps>({
+  name: 'person',
+  summary: `Admin: adds people and links their chat accounts (${CHAT_TRANSPORTS.map((id) => chatTransportInfo(id).name).join(' or ')})`,
+  usage: `${add.usage} | ${link.usage}`,
+  examples: [],
+  subcommands: [add, link],
 });

@@ -1,4 +1,11 @@
-import { type CommandContext, defineCommand, type Services } from '../src/core/command.ts';
+import {
+  type CommandContext,
+  defineCommand,
+  type Example,
+  type Services,
+  type Subcommand,
+} from '../src/core/command.ts';
+import { usageError } from '../src/core/command-path.ts';
 import {
   type AnySchedule,
   describeSchedule,
@@ -10,7 +17,9 @@ import {
 } from '../src/domain/schedules.ts';
 import {
   CHAT_TRANSPORT_CHOICES,
+  CHAT_TRANSPORTS,
   channelProblem,
+  chatTransportInfo,
   parseChatTransport,
 } from '../src/domain/transports.ts';
 import type { Department } from '../src/features/lookups.ts';
@@ -31,59 +40,69 @@ import type { DepartmentSchedules } from '../src/store/schedules.ts';
 
 type Deps = Pick<Services, 'teams' | 'schedules'>;
 
-const USAGE = [
-  'schedule [department]',
-  'schedule <department> prompt <day> <HH:MM> [reminders 3,6 | reminders none]',
-  'schedule <department> digest <weekday> <HH:MM>',
-  'schedule <department> overdue <HH:MM>',
-  'schedule <department> prompt|digest|overdue on|off',
-  `schedule <department> digest channel add|remove ${CHAT_TRANSPORT_CHOICES} <channel>`,
-];
-
 const NAMES: Record<ScheduleKind, string> = {
   prompt: 'Monthly prompt',
   digest: 'Weekly digest',
   overdue: 'Overdue check',
 };
 
-const usage = (): Reply => errorReply('Usage: ', USAGE.map((u) => `\n  ${u}`).join(''));
+/** What follows `schedule <department> <kind>`, and what it does. */
+const KIND_HELP: Record<ScheduleKind, Pick<Subcommand, 'summary' | 'usage'>> = {
+  prompt: {
+    summary:
+      'When managers get the monthly prompt (a day of the month and a local time), and the reminders after it; or switches it on or off',
+    usage: 'schedule <department> prompt on|off|<day> <HH:MM> [reminders 3,6|none]',
+  },
+  digest: {
+    summary:
+      "When the weekly digest goes to the department's digest channels; or switches it on or off",
+    usage: 'schedule <department> digest on|off|<weekday> <HH:MM>',
+  },
+  overdue: {
+    summary:
+      'When the daily check for overdue and stale items nudges their owners; or switches it on or off',
+    usage: 'schedule <department> overdue on|off|<HH:MM>',
+  },
+};
 
-export const scheduleCommand = defineCommand<Deps>({
-  name: 'schedule',
-  summary:
-    "A department's schedules: the monthly prompt, the weekly digest (and its channels), the daily overdue check",
-  usage: 'schedule [department] [prompt|digest|overdue ...]',
-  examples: [
-    'schedule technology',
-    'schedule technology digest monday 09:00',
-    'schedule technology prompt 20 10:00 reminders 3,6',
-    'schedule technology digest channel add slack C0123ABCD',
+/** The examples change Technology's schedules, in this order, from the demo data's defaults. */
+const KIND_EXAMPLES: Record<ScheduleKind, Example[]> = {
+  prompt: [
+    {
+      input: 'schedule technology prompt 18 09:30 reminders 2,5',
+      result:
+        'Monthly prompt of Technology: monthly on the 18th at 09:30, reminders 2 and 5 days later if unanswered; next 2019-09-18 09:30 UTC.',
+    },
   ],
+  digest: [
+    {
+      input: 'schedule technology digest friday 16:00',
+      result: 'Weekly digest of Technology: weekly on Friday at 16:00; next 2019-08-30 16:00 UTC.',
+    },
+  ],
+  overdue: [
+    { input: 'schedule technology overdue off', result: 'Overdue check of Technology: off.' },
+    {
+      input: 'schedule technology overdue 10:00',
+      result: 'Overdue check of Technology: daily at 10:00; next 2019-08-29 10:00 UTC.',
+    },
+  ],
+};
+
+const kindSubcommand = (kind: ScheduleKind): Subcommand<Deps> => ({
+  path: `<department> ${kind}`,
+  ...KIND_HELP[kind],
+  examples: KIND_EXAMPLES[kind],
   async run({ args }, ctx, deps) {
-    const [departmentText = '', kindText = '', ...rest] = args;
-    if (!departmentText) {
-      const all = await deps.teams.departments();
-      if (all.length === 0) return reply(paragraph('There are no departments yet.'));
-      const blocks: Block[] = [];
-      for (const department of all) blocks.push(...(await show(department, ctx, deps)));
-      return reply(...blocks);
-    }
-    const department = await deps.teams.findDepartment(departmentText);
-    if (!department) {
-      const known = (await deps.teams.departments()).map((d) => d.slug).join(', ');
-      return errorReply(`No department "${departmentText}" (${known || 'none yet'}).`);
-    }
-    if (!kindText) return reply(...(await show(department, ctx, deps)));
-    const kind = kindText.toLowerCase() as ScheduleKind;
-    if (!SCHEDULE_KINDS.includes(kind)) return usage();
-    if (!ctx.actor.isAdmin)
-      return errorReply('Only an admin may change schedules. Admins are set with OKRBOT_ADMINS.');
+    const [departmentText = '', ...words] = args;
+    const found = await findDepartment(departmentText, deps);
+    if ('reply' in found) return found.reply;
+    const { department } = found;
+    if (!ctx.actor.isAdmin) return adminsOnly();
     const current = (await deps.schedules.effective([department.id])).get(
       department.id,
     ) as DepartmentSchedules;
-    if (kind === 'digest' && rest[0]?.toLowerCase() === 'channel')
-      return digestChannel(department, rest.slice(1), ctx, deps);
-    const changed = reschedule(current[kind], rest);
+    const changed = reschedule(current[kind], words);
     if ('problem' in changed) return errorReply(changed.problem);
     const stored = await deps.schedules.set(department.id, changed, changeOf(ctx));
     return reply(
@@ -94,6 +113,112 @@ export const scheduleCommand = defineCommand<Deps>({
     );
   },
 });
+
+const digestChannelUsage = (action: 'add' | 'remove') =>
+  `schedule <department> digest channel ${action} ${CHAT_TRANSPORT_CHOICES} <channel>`;
+
+/** `digest channel add` and `remove`: where the weekly digest goes. */
+function digestChannel(action: 'add' | 'remove'): Subcommand<Deps> {
+  const [transport] = CHAT_TRANSPORTS;
+  const { example } = chatTransportInfo(transport).channel;
+  const entry: Subcommand<Deps> = {
+    path: `<department> digest channel ${action}`,
+    summary:
+      action === 'add'
+        ? "Sends the department's weekly digest to a channel too"
+        : "Stops sending the department's weekly digest to a channel",
+    usage: digestChannelUsage(action),
+    examples: [
+      {
+        input: `schedule technology digest channel ${action} ${transport} ${example}`,
+        result:
+          action === 'add'
+            ? `Technology's weekly digest now goes to ${example} (${transport}) too.`
+            : `Technology's weekly digest no longer goes to ${example} (${transport}).`,
+      },
+    ],
+    async run({ args }, ctx, deps) {
+      const [departmentText = '', transportText = '', channel = ''] = args;
+      const found = await findDepartment(departmentText, deps);
+      if ('reply' in found) return found.reply;
+      const { department } = found;
+      if (!ctx.actor.isAdmin) return adminsOnly();
+      const chat = parseChatTransport(transportText);
+      if (!chat || !channel) return usageError([entry]);
+      const problem = channelProblem(chat, channel);
+      if (problem) return errorReply(problem);
+      const done = await deps.schedules.setDigestChannel(
+        department.id,
+        { transport: chat, channel },
+        action === 'add',
+        changeOf(ctx),
+      );
+      if (!done)
+        return reply(
+          paragraph(
+            `Nothing to do: ${channel} (${chat}) ${action === 'add' ? 'already is' : 'is not'} a digest channel of ${department.name}.`,
+          ),
+        );
+      return reply(
+        paragraph(
+          action === 'add'
+            ? `${department.name}'s weekly digest now goes to ${channel} (${chat}) too.`
+            : `${department.name}'s weekly digest no longer goes to ${channel} (${chat}).`,
+        ),
+      );
+    },
+  };
+  return entry;
+}
+
+const SUBCOMMANDS = [
+  ...SCHEDULE_KINDS.map(kindSubcommand),
+  digestChannel('add'),
+  digestChannel('remove'),
+];
+
+export const scheduleCommand = defineCommand<Deps>({
+  name: 'schedule',
+  summary:
+    "A department's schedules: the monthly prompt, the weekly digest (and its channels), the daily overdue check",
+  usage: 'schedule [department] [prompt|digest|overdue ...]',
+  examples: [
+    {
+      input: 'schedule technology',
+      result:
+        'Monthly prompt: monthly on the 20th at 10:00, reminders 3 and 6 days later if unanswered; next 2019-09-20 10:00 UTC (catch-up 5 days)',
+    },
+  ],
+  subcommands: SUBCOMMANDS,
+  // The words no path matches: `schedule` and `schedule <department>` show the schedules.
+  async run({ args }, ctx, deps) {
+    const [departmentText, ...more] = args;
+    if (!departmentText) {
+      const all = await deps.teams.departments();
+      if (all.length === 0) return reply(paragraph('There are no departments yet.'));
+      const blocks: Block[] = [];
+      for (const department of all) blocks.push(...(await show(department, ctx, deps)));
+      return reply(...blocks);
+    }
+    const found = await findDepartment(departmentText, deps);
+    if ('reply' in found) return found.reply;
+    if (more.length) return usageError(SUBCOMMANDS);
+    return reply(...(await show(found.department, ctx, deps)));
+  },
+});
+
+const adminsOnly = () =>
+  errorReply('Only an admin may change schedules. Admins are set with OKRBOT_ADMINS.');
+
+async function findDepartment(
+  text: string,
+  deps: Deps,
+): Promise<{ department: Department } | { reply: Reply }> {
+  const department = await deps.teams.findDepartment(text);
+  if (department) return { department };
+  const known = (await deps.teams.departments()).map((d) => d.slug).join(', ');
+  return { reply: errorReply(`No department "${text}" (${known || 'none yet'}).`) };
+}
 
 /** The schedule with the change the words ask for, or why not. */
 function reschedule(schedule: AnySchedule, words: string[]): AnySchedule | { problem: string } {
@@ -152,38 +277,6 @@ function reschedule(schedule: AnySchedule, words: string[]): AnySchedule | { pro
   }
 }
 
-async function digestChannel(
-  department: Department,
-  words: string[],
-  ctx: CommandContext,
-  deps: Deps,
-): Promise<Reply> {
-  const [action = '', transportText = '', channel = ''] = words;
-  const transport = parseChatTransport(transportText);
-  if (!['add', 'remove'].includes(action) || !transport || !channel) return usage();
-  const problem = channelProblem(transport, channel);
-  if (problem) return errorReply(problem);
-  const done = await deps.schedules.setDigestChannel(
-    department.id,
-    { transport, channel },
-    action === 'add',
-    changeOf(ctx),
-  );
-  if (!done)
-    return reply(
-      paragraph(
-        `Nothing to do: ${channel} (${transport}) ${action === 'add' ? 'already is' : 'is not'} a digest channel of ${department.name}.`,
-      ),
-    );
-  return reply(
-    paragraph(
-      action === 'add'
-        ? `${department.name}'s weekly digest now goes to ${channel} (${transport}) too.`
-        : `${department.name}'s weekly digest no longer goes to ${channel} (${transport}).`,
-    ),
-  );
-}
-
 function summary(schedule: AnySchedule, department: Department, ctx: CommandContext): string {
   if (!schedule.enabled) return 'off';
   const next = nextDueInstant(schedule, department.timeZone, ctx.now);
@@ -212,9 +305,7 @@ async function show(department: Department, ctx: CommandContext, deps: Deps): Pr
           ? [`Digest channels: ${channels.map((c) => `${c.channel} (${c.transport})`).join(', ')}`]
           : [
               'No digest channel yet: add one with ',
-              code(
-                `schedule ${department.slug} digest channel add ${CHAT_TRANSPORT_CHOICES} <channel>`,
-              ),
+              code(digestChannelUsage('add').replace('<department>', department.slug)),
             ],
       },
     ]),

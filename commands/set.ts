@@ -16,9 +16,16 @@ export const setCommand = defineCommand<Deps>({
   summary: 'Records a status for a goal or key result, with an optional note',
   usage: 'set <ref> <status> [note]',
   examples: [
-    'set T211248 done migrated ahead of schedule',
-    'set T223626 postponed: licensing',
-    'set TCB-KR1 in progress',
+    {
+      input: 'set T211248 done migrated ahead of schedule',
+      result:
+        'T211248 Continue moving events from job queue to event gate main: In progress → Done (note: migrated ahead of schedule)',
+    },
+    {
+      input: 'set T223626 postponed: licensing',
+      result: 'T223626 Development work for kafka connect: still Postponed (note: licensing)',
+    },
+    { input: 'set TCB-KR1 in progress', result: 'Recorded: TCB-KR1: In progress' },
   ],
   async run({ text }, ctx, deps) {
     const read = parseReplyLine(text);

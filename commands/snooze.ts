@@ -24,7 +24,17 @@ export const snoozeCommand = defineCommand<Deps>({
   name: 'snooze',
   summary: 'Pauses overdue and stale nudges about an item for a while (off lifts it)',
   usage: 'snooze <ref> <duration | until YYYY-MM-DD | off>',
-  examples: ['snooze T211248 2w', 'snooze TCB-KR1 until 2021-02-15', 'snooze TCB-KR1 off'],
+  examples: [
+    {
+      input: 'snooze T211248 2w',
+      result: 'Nudges about T211248 are paused until the end of 2019-09-11.',
+    },
+    {
+      input: 'snooze TCB-KR1 until 2021-02-15',
+      result: 'Nudges about TCB-KR1 are paused until the end of 2021-02-15.',
+    },
+    { input: 'snooze TCB-KR1 off', result: 'Nudges about TCB-KR1 are on again.' },
+  ],
   async run({ args }, ctx, deps) {
     const [refText = '', ...rest] = args;
     const ref = parseRef(refText);

@@ -34,7 +34,16 @@ export const statusCommand = defineCommand<Deps>({
   name: 'status',
   summary: "A team's goals for the current quarter with their status, or one item with its history",
   usage: 'status [team | T123456 | G12 | OBJ-KR1]',
-  examples: ['status analytics', 'status T208612', 'status TCB-KR2', 'status'],
+  examples: [
+    {
+      input: 'status analytics',
+      result: '[In progress] Release Mediawiki History in JSON/CSV or mysql dump format',
+    },
+    { input: 'status T208612', result: 'Status: [In progress] (updated 2019-08-01)' },
+    { input: 'status TCB-KR2', result: 'Baseline: 1974 tool maintainers' },
+    // Nuria Ruiz asks: her own team.
+    { input: 'status', result: 'Analytics — FY2019-20 Q1' },
+  ],
   readOnly: true,
   async run({ text }, ctx, deps) {
     if (!text) return statusOfOwnTeams(ctx.actor, ctx, deps);

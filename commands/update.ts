@@ -11,7 +11,12 @@ export const updateCommand = defineCommand<Deps>({
   name: 'update',
   summary: "Walks through a team's goals: answer in short lines, one change per line",
   usage: 'update [team]',
-  examples: ['update analytics'],
+  examples: [
+    {
+      input: 'update analytics',
+      result: '5. [Done] Continue moving events from job queue to event gate main · T211248',
+    },
+  ],
   async run({ text }, ctx, deps) {
     const found = await teamToUpdate(text, ctx, deps, 'update [team]');
     if ('reply' in found) return found.reply;

@@ -39,7 +39,7 @@ export const whoamiCommand = defineCommand<Deps>({
   name: 'whoami',
   summary: 'Who okrbot thinks you are: your teams, roles, chat accounts and time zone',
   usage: 'whoami',
-  examples: ['whoami'],
+  examples: [{ input: 'whoami', result: 'Teams: Analytics (manager)' }],
   readOnly: true,
   async run(_request, ctx, deps) {
     const { actor } = ctx;

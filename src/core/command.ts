@@ -49,28 +49,63 @@ export interface CommandContext {
 }
 
 export interface CommandRequest {
-  /** Words after the command name. */
+  /**
+   * Words after the command's name, or after a subcommand's path: first the words its `<slots>`
+   * matched, then the rest.
+   */
   args: string[];
-  /** The text after the command name, as typed (for free-text arguments). */
+  /** The text after the name or path, as typed (for free-text arguments). */
   text: string;
 }
 
 /** Everything a command may depend on; each command picks the parts it uses. */
 export type Services = Store & { registry: CommandRegistry; metrics: Metrics };
 
-export interface Command<Deps = Services> {
-  name: string;
-  aliases?: readonly string[];
+/** Sopel's `example(msg, result)`: a line to type, and text its reply must contain. */
+export interface Example {
+  input: string;
+  /**
+   * Checked by the test suite, which runs every example in order on the demo quarters with the
+   * clock at 2019-08-28 12:00 UTC; help shows only the input.
+   */
+  result: string;
+}
+
+/** What help says about a command or a subcommand. */
+export interface Description {
   summary: string;
   usage: string;
-  /** Each example is also run by the test suite against the demo data. */
-  examples: readonly string[];
+  examples: readonly Example[];
+}
+
+/**
+ * One path under a command (`team manager add`), as Draupnir's command table has them: its own
+ * help and its own run.
+ */
+export interface Subcommand<Deps = Services> extends Description {
+  /**
+   * The words after the command's name. `<name>` stands for any one word (the department in
+   * `schedule <department> digest`); `run` gets those words first in its arguments.
+   */
+  path: string;
+  run(request: CommandRequest, context: CommandContext, deps: Deps): Promise<Reply>;
+}
+
+export interface Command<Deps = Services> extends Description {
+  name: string;
+  aliases?: readonly string[];
   /**
    * Changes nothing: its answers may be kept in memory until the data changes, and shared
    * with a channel on request (`public`, where a transport offers it).
    */
   readOnly?: boolean;
-  run(request: CommandRequest, context: CommandContext, deps: Deps): Promise<Reply>;
+  /** The table of its paths; the longest path the words start with runs. */
+  subcommands?: readonly Subcommand<Deps>[];
+  /**
+   * Runs the words no subcommand's path matches. Without it those words get the paths' usage;
+   * the registry refuses a command with neither.
+   */
+  run?(request: CommandRequest, context: CommandContext, deps: Deps): Promise<Reply>;
 }
 
 /** Identity function that gives a command definition its type. */
@@ -83,16 +118,4 @@ export function defineCommand<Deps extends Partial<Services>>(
 export interface CommandRegistry {
   readonly commands: readonly Command<Services>[];
   find(name: string): Command<Services> | undefined;
-}
-
-/** The explicit table of commands; a repeated name or alias is a programming error. */
-export function createRegistry(commands: readonly Command<Services>[]): CommandRegistry {
-  const byName = new Map<string, Command<Services>>();
-  for (const command of commands) {
-    for (const name of [command.name, ...(command.aliases ?? [])]) {
-      if (byName.has(name)) throw new Error(`Command name "${name}" is defined twice`);
-      byName.set(name, command);
-    }
-  }
-  return { commands, find: (name) => byName.get(name.toLowerCase()) };
 }

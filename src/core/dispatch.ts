@@ -6,6 +6,7 @@ import { cleanText, suggest } from '../domain/text.ts';
 import { code, errorReply, type Reply } from '../reply/document.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import type { Actor, CommandContext, Exchange, Services } from './command.ts';
+import { resolveCommand } from './command-path.ts';
 
 /** Longest command line accepted; chat messages are short, and this bounds every parser. */
 export const MAX_COMMAND_LENGTH = 4000;
@@ -114,8 +115,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       );
     }
     const started = performance.now();
-    const run = () =>
-      command.run({ args, text: text.slice(name.length).trim() }, contextFor(actor), services);
+    const resolved = resolveCommand(command, { args, text: text.slice(name.length).trim() });
+    const run = () => resolved.run(resolved.request, contextFor(actor), services);
     try {
       const reply =
         command.readOnly && options.cache

@@ -26,12 +26,12 @@ export function parseUntil(text: string): Until | undefined {
   return days >= 1 && days <= 366 ? { kind: 'days', days } : undefined;
 }
 
-/** Snoozes and absences reach at most this far: a later day is a typo more often than a plan. */
-export const MAX_UNTIL_DAYS = 366;
+/** Snoozes and absences reach at most this far (three years): a later day is a typo more often than a plan. */
+export const MAX_UNTIL_DAYS = 3 * 366;
 
 /** Why `end` (the end of `day`) is too far off to be meant, if it is. */
 export function untilTooFar(day: string, end: Date, now: Date): string | undefined {
   if (Number.isNaN(end.getTime()) || end.getTime() - now.getTime() > MAX_UNTIL_DAYS * 86_400_000)
-    return `${day} is more than a year away; give a day within the next ${MAX_UNTIL_DAYS} days.`;
+    return `${day} is more than three years away; give a day within the next ${MAX_UNTIL_DAYS} days.`;
   return undefined;
 }
