@@ -1,6 +1,6 @@
 import { type Command, defineCommand, type Example, type Services } from '../src/core/command.ts';
 import { findSubcommand, literalWords } from '../src/core/command-path.ts';
-import { suggest } from '../src/domain/text.ts';
+import { excerpt, suggest } from '../src/domain/text.ts';
 import { CHAT_TRANSPORT_CHOICES } from '../src/domain/transports.ts';
 import {
   type Block,
@@ -52,7 +52,7 @@ export const helpCommand = defineCommand<Deps>({
         1,
       );
       return errorReply(
-        `No command "${name}".`,
+        `No command "${excerpt(name, 40)}".`,
         ...(close.length ? [' Did you mean ', code(close[0] as string), '?'] : []),
         ' Type ',
         code('help'),

@@ -1,6 +1,7 @@
 import { defineCommand, type Services, type Subcommand } from '../src/core/command.ts';
 import { usageError } from '../src/core/command-path.ts';
-import { slugify } from '../src/domain/text.ts';
+import { confusableWith } from '../src/domain/confusables.ts';
+import { cleanText, excerpt, normalizeIdentifier, slugify } from '../src/domain/text.ts';
 import {
   accountProblem,
   CHAT_TRANSPORT_CHOICES,
@@ -12,6 +13,8 @@ import { changeOf } from '../src/features/updates.ts';
 import { code, errorReply, paragraph, reply } from '../src/reply/document.ts';
 
 type Deps = Pick<Services, 'people' | 'admin'>;
+
+const MAX_NAME = 120;
 
 const admins = () => errorReply('Only an admin may do that. Admins are set with OKRBOT_ADMINS.');
 
@@ -30,7 +33,13 @@ const add: Subcommand<Deps> = {
     const [handleText = '', ...words] = args;
     const handle = slugify(handleText);
     if (!handle || words.length === 0) return usageError([add]);
-    const name = words.join(' ');
+    const name = normalizeIdentifier(cleanText(words.join(' '))).replace(/\s+/g, ' ');
+    if (name.length > MAX_NAME) return errorReply(`Names are limited to ${MAX_NAME} characters.`);
+    const alike = confusableWith(name, await deps.people.names());
+    if (alike)
+      return errorReply(
+        `"${excerpt(name, 60)}" looks like ${alike}, who is here already (letters from another script, or digits for letters): if it is someone else, write their name in their own script's letters only.`,
+      );
     const added = await deps.admin.addPerson(handle, name, null, changeOf(ctx));
     return added
       ? reply(paragraph(`${name} added with the handle ${handle}.`))

@@ -15,6 +15,7 @@ import {
   SCHEDULE_KINDS,
   type ScheduleKind,
 } from '../src/domain/schedules.ts';
+import { excerpt } from '../src/domain/text.ts';
 import {
   CHAT_TRANSPORT_CHOICES,
   CHAT_TRANSPORTS,
@@ -217,7 +218,7 @@ async function findDepartment(
   const department = await deps.teams.findDepartment(text);
   if (department) return { department };
   const known = (await deps.teams.departments()).map((d) => d.slug).join(', ');
-  return { reply: errorReply(`No department "${text}" (${known || 'none yet'}).`) };
+  return { reply: errorReply(`No department "${excerpt(text, 60)}" (${known || 'none yet'}).`) };
 }
 
 /** The schedule with the change the words ask for, or why not. */

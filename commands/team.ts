@@ -1,6 +1,7 @@
 import { defineCommand, type Services, type Subcommand } from '../src/core/command.ts';
 import { usageError } from '../src/core/command-path.ts';
-import { cleanText, normalizeIdentifier, slugify } from '../src/domain/text.ts';
+import { confusableWith } from '../src/domain/confusables.ts';
+import { cleanText, excerpt, normalizeIdentifier, slugify } from '../src/domain/text.ts';
 import {
   CHAT_TRANSPORT_CHOICES,
   CHAT_TRANSPORTS,
@@ -23,6 +24,17 @@ function cleanName(text: string): { value: string } | { problem: string } {
   if (value.length > MAX_NAME)
     return { problem: `Team names are limited to ${MAX_NAME} characters.` };
   return { value };
+}
+
+/** Why a team name would be mistaken for another team's ("Аnalytics" with a Cyrillic А), if so. */
+async function lookAlike(name: string, deps: Deps, own?: string): Promise<string | undefined> {
+  const others = (await deps.teams.list())
+    .map((team) => team.name)
+    .filter((other) => other !== own);
+  const alike = confusableWith(name, others);
+  return alike
+    ? `"${excerpt(name, 60)}" looks like the team ${alike} (letters from another script, or digits for letters): choose a name people can tell apart.`
+    : undefined;
 }
 
 const admins = (): Reply =>
@@ -54,6 +66,8 @@ const add: Subcommand<Deps> = {
       return errorReply(
         `${taken.name} (${taken.slug}) already has that slug or name; team names must tell teams apart.`,
       );
+    const alike = await lookAlike(name.value, deps);
+    if (alike) return errorReply(alike);
     const departments = await deps.teams.departments();
     const department = match[2]
       ? await deps.teams.findDepartment(match[2])
@@ -110,6 +124,8 @@ const rename: Subcommand<Deps> = {
       return errorReply(
         `${taken.name} (${taken.slug}) already has that name; team names must tell teams apart.`,
       );
+    const alike = await lookAlike(name.value, deps, found.team.name);
+    if (alike) return errorReply(alike);
     await deps.admin.renameTeam(found.team.id, name.value, changeOf(ctx));
     return reply(
       paragraph(`${found.team.name} is now called ${name.value}; the old name still finds it.`),

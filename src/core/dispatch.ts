@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
 import { DEFAULT_RULES, type Rules } from '../domain/overdue.ts';
-import { cleanText, suggest } from '../domain/text.ts';
+import { cleanText, excerpt, suggest } from '../domain/text.ts';
 import { code, errorReply, type Reply } from '../reply/document.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import type { Actor, CommandContext, Exchange, Services } from './command.ts';
@@ -106,7 +106,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       const names = services.registry.commands.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
       const close = suggest(name, names, 1);
       return errorReply(
-        `Unknown command "${name}".`,
+        `Unknown command "${excerpt(name, 40)}".`,
         close.length ? ` Did you mean ` : '',
         ...(close.length ? [code(close[0] as string), '?'] : []),
         ' Type ',

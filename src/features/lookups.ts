@@ -1,6 +1,6 @@
 import type { CommandContext } from '../core/command.ts';
 import { cycleAt, dayIn, formatCycle } from '../domain/fiscal-calendar.ts';
-import { suggest } from '../domain/text.ts';
+import { excerpt, suggest } from '../domain/text.ts';
 import { code, errorReply, type Reply } from '../reply/document.ts';
 import type { CycleStore } from '../store/cycles.ts';
 import type { GoalRow, GoalStore } from '../store/goals.ts';
@@ -26,7 +26,7 @@ export async function findTeamOrExplain(
   if (close.length === 0) {
     return {
       reply: errorReply(
-        `No ${what} "${name}". Type `,
+        `No ${what} "${excerpt(name, 60)}". Type `,
         code('help status'),
         ' to see what you can ask for.',
       ),
@@ -36,7 +36,7 @@ export async function findTeamOrExplain(
     i === 0 ? '' : i === close.length - 1 ? ' or ' : ', ',
     code(c),
   ]);
-  return { reply: errorReply(`No ${what} "${name}". Did you mean `, ...options, '?') };
+  return { reply: errorReply(`No ${what} "${excerpt(name, 60)}". Did you mean `, ...options, '?') };
 }
 
 export interface TeamQuarter {

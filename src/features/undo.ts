@@ -1,5 +1,6 @@
 import type { CommandContext } from '../core/command.ts';
 import { formatStatus } from '../domain/status.ts';
+import { excerpt } from '../domain/text.ts';
 import { LOCAL_TRANSPORT } from '../domain/transports.ts';
 import { errorReply, paragraph, type Reply, reply } from '../reply/document.ts';
 import { UNDO_WINDOW_MINUTES } from '../store/changes.ts';
@@ -35,6 +36,6 @@ export async function describeUndo(
         paragraph(`Undone: the value ${undone.value} you recorded for ${undone.label}.`),
       );
     case 'note':
-      return reply(paragraph(`Undone: your note "${undone.text}".`));
+      return reply(paragraph(`Undone: your note "${excerpt(undone.text, 80)}".`));
   }
 }

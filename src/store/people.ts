@@ -147,6 +147,12 @@ export function createPeopleStore(db: Db) {
       await db.update(people).set({ deactivatedAt: at }).where(eq(people.id, personId));
     },
 
+    /** Every person's name, to tell a new one apart from them. */
+    async names(): Promise<string[]> {
+      const rows = await db.select({ name: people.name }).from(people);
+      return rows.map((row) => row.name);
+    },
+
     async handles(): Promise<string[]> {
       const rows = await db
         .select({ handle: people.handle })
