@@ -368,7 +368,7 @@ function everyGoal(tokens: readonly Token[], line: string): ReplyItem | undefine
       'give the exceptions their own lines, e.g. "all on track" then "3 blocked"',
     );
   const state = statusOf(status) as { status: Status };
-  const doubt = doubtsOf(tokens, mentions, status, n);
+  const doubt = doubtsOf(tokens, line, mentions, status, n);
   const reading: AllReading = {
     kind: 'all',
     status: state.status,
@@ -416,8 +416,9 @@ function refAt(
       const task = tokens[after] && TASK.exec((tokens[after] as Token).text);
       if (task) return { target: { kind: 'task', taskId: `T${task[1]}` }, end: after + 1 };
     }
-    if (V.goalWords.has(token.text) && next) {
-      at++;
+    const words = goalWordAt(tokens, at);
+    if (words && next) {
+      at += words;
       if (tokens[at]?.text === '.') at++;
     } else return undefined;
   }
@@ -443,7 +444,16 @@ function refAt(
     };
   let end = at + 1;
   while (tokens[end] && AFTER_NUMBER.has((tokens[end] as Token).text) && end < at + 3) end++;
+  // "第4个目标": the goal word may follow the number.
+  end += goalWordAt(tokens, end) ?? 0;
   return { target: { kind: 'number', number: value }, end };
+}
+
+/** How many tokens a goal word takes at `at` ("goal", "Ziel", "目标" is two characters). */
+function goalWordAt(tokens: readonly Token[], at: number): number | undefined {
+  for (const n of [2, 1])
+    if (at + n <= tokens.length && V.goalWords.has(phraseKey(tokens, at, at + n))) return n;
+  return undefined;
 }
 
 /** KR2, KR 2, TCB-KR2, TCB KR2, O1-KR2. */
@@ -531,7 +541,8 @@ function laterRef(
     const marked =
       token.kind === 'number' &&
       ((['(', '#', '['].includes(previous.text) && previous.end === token.start) ||
-        V.goalWords.has(previous.text) ||
+        goalWordAt(tokens, i - 1) !== undefined ||
+        (i >= 2 && goalWordAt(tokens, i - 2) === 2) ||
         // "Finished: 4", "postponed — 2": a number that ends the line after a separator.
         ((i === tokens.length - 1 ||
           (i === tokens.length - 2 && ['.', '!', ')'].includes((tokens[i + 1] as Token).text))) &&
@@ -540,11 +551,13 @@ function laterRef(
     const from =
       isTask || isKr
         ? i
-        : V.goalWords.has(previous.text)
-          ? i - 1
-          : token.kind === 'number' && ['(', '#', '['].includes(previous.text)
+        : i >= 2 && goalWordAt(tokens, i - 2) === 2
+          ? i - 2
+          : goalWordAt(tokens, i - 1) !== undefined
             ? i - 1
-            : i;
+            : token.kind === 'number' && ['(', '#', '['].includes(previous.text)
+              ? i - 1
+              : i;
     const ref = refAt(tokens, from, context);
     if (!ref) continue;
     if ('reply' in ref) return ref;
@@ -638,7 +651,7 @@ function statusMentions(
     const negated =
       before.some((x) => hasMeaning(x, 'negator') && m.from - x.to <= 3) ||
       after.some((x) => hasMeaning(x, 'negatorAfter') && x.from - m.to <= 2);
-    const firstContent = firstContentIndex(tokens, from);
+    const firstContent = firstContentIndex(tokens, from, mentions);
     // Everyday words are statuses only as the first thing said about the goal.
     if (state.weak && m.from !== firstContent) continue;
     // "the blocked deploy went out": a word that describes a thing.
@@ -721,10 +734,20 @@ function statusStartsAt(tokens: readonly Token[], i: number): boolean {
 }
 
 /** The first token after `from` that is not punctuation or filler. */
-function firstContentIndex(tokens: readonly Token[], from: number): number {
+function firstContentIndex(
+  tokens: readonly Token[],
+  from: number,
+  mentions?: readonly Mention[],
+): number {
   let i = from;
   while (i < tokens.length) {
     const t = tokens[i] as Token;
+    // "quase pronto", "fast fertig": a hedge before the status (it makes a proposal).
+    const hedge = mentions?.find((m) => m.from === i && hasMeaning(m, 'hedge') && !statusOf(m));
+    if (hedge) {
+      i = hedge.to;
+      continue;
+    }
     const sign = ['~', '≈', '+', '−', '-', '±'].includes(t.text) && tokens[i + 1]?.start === t.end;
     if ((t.kind === 'punct' && !sign) || (V.fillers.has(t.text) && !statusStartsAt(tokens, i))) {
       i++;
@@ -776,6 +799,13 @@ function decide(
   );
   if (current.length === 0) {
     const negated = considered.filter((s) => s.negated);
+    const last = negated.at(-1);
+    if (last && last.status !== 'in_progress' && last.status !== 'to_do')
+      // "no longer blocked", "完了していない": most likely under way; asked, never assumed.
+      return {
+        none: `the line says what the goal is not (not ${formatStatus(last.status)}): is it In progress?`,
+        candidate: { ...last, status: 'in_progress' },
+      };
     if (negated.length)
       return {
         none: `it says what the goal is not (${negated.map((s) => `not ${formatStatus(s.status)}`).join(', ')}), not what it is`,
@@ -831,6 +861,11 @@ function decide(
   return { chosen, others, ...(because ? { because } : {}) };
 }
 
+/** A mention's words as the manager typed them. */
+function typed(tokens: readonly Token[], line: string, mention: Mention): string {
+  return line.slice((tokens[mention.from] as Token).start, (tokens[mention.to - 1] as Token).end);
+}
+
 function distinct(list: readonly StatusMention[]): number {
   return new Set(list.map((s) => s.status)).size;
 }
@@ -838,6 +873,7 @@ function distinct(list: readonly StatusMention[]): number {
 /** Why a reading is uncertain: a question, a hedge near it, "-ish". */
 function doubtsOf(
   tokens: readonly Token[],
+  line: string,
   mentions: readonly Mention[],
   chosen: Mention,
   from: number,
@@ -853,11 +889,11 @@ function doubtsOf(
   );
   if (asked) return 'it is a question';
   const doubt = mentions.find((m) => hasMeaning(m, 'doubt') && !statusOf(m));
-  if (doubt) return `"${doubt.phrase.words.join(' ')}" sounds unsure`;
+  if (doubt) return `"${typed(tokens, line, doubt)}" sounds unsure`;
   const hedge = mentions.find(
     (m) => hasMeaning(m, 'hedge') && m.from >= from && clause[m.from] === c && !statusOf(m),
   );
-  if (hedge) return `"${hedge.phrase.words.join(' ')}" sounds unsure`;
+  if (hedge) return `"${typed(tokens, line, hedge)}" sounds unsure`;
   const ish = tokens.find(
     (t, i) =>
       i >= chosen.to &&
@@ -961,7 +997,7 @@ function statusReading(
     return unknown(line, decision.none);
   }
   const reading = statusOfMention(decision.chosen, targets, tokens, line, decision);
-  const doubt = decision.doubt ?? doubtsOf(tokens, mentions, decision.chosen.mention, from);
+  const doubt = decision.doubt ?? doubtsOf(tokens, line, mentions, decision.chosen.mention, from);
   return doubt ? { kind: 'proposal', reading, doubt } : reading;
 }
 

@@ -105,9 +105,16 @@ function pushWord(tokens: Token[], text: string, start: number): void {
   let runStart = start;
   let offset = start;
   for (const char of text) {
-    if (CJK.test(char)) {
-      if (run) tokens.push({ kind: 'word', text: foldWord(run), start: runStart, end: offset });
+    if (CJK.test(char) || /\d/.test(char) !== /\d/.test(run.at(-1) ?? char)) {
+      if (run) tokens.push(runToken(run, runStart, offset));
       run = '';
+      if (!CJK.test(char)) {
+        // Digits between characters ("目标3已完成") are a number of their own.
+        run = char;
+        runStart = offset;
+        offset += char.length;
+        continue;
+      }
       tokens.push({ kind: 'word', text: char, start: offset, end: offset + char.length });
       runStart = offset + char.length;
     } else {
@@ -116,7 +123,13 @@ function pushWord(tokens: Token[], text: string, start: number): void {
     }
     offset += char.length;
   }
-  if (run) tokens.push({ kind: 'word', text: foldWord(run), start: runStart, end: offset });
+  if (run) tokens.push(runToken(run, runStart, offset));
+}
+
+function runToken(run: string, start: number, end: number): Token {
+  return /^\d+$/.test(run)
+    ? { kind: 'number', text: run, start, end }
+    : { kind: 'word', text: foldWord(run), start, end };
 }
 
 /** Whether a token is an emoji (some emoji are also digits with a keycap). */
