@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { AdapterStartError } from '../../core/chat-adapter.ts';
 import { DataDirLockedError } from '../../db/data-dir-lock.ts';
 import { migratePgliteClient, openDatabase } from '../../db/database.ts';
+import { EmbeddedDatabaseError } from '../../db/pglite-recovery.ts';
 import { buildPgliteTemplate, DEFAULT_CACHE_DIR } from '../../db/pglite-template.ts';
 import { importQuarterFile } from '../../formats/import/import-quarter.ts';
 import { QuarterFileError } from '../../formats/import/quarter-file.ts';
@@ -19,6 +20,7 @@ import {
   UnknownPersonError,
 } from '../bot.ts';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
+import { doctorCommand } from './doctor-command.ts';
 import { ExportUsageError, exportCommand } from './export-command.ts';
 import { deliveriesCommand, OperatorUsageError, runCommand } from './operator-commands.ts';
 
@@ -39,6 +41,8 @@ Commands:
                    or all; messages already sent are never sent again; running bots send them
   deliveries [--why HANDLE]
                    what okrbot sent, skipped or failed to send (for one person, and why)
+  doctor           the state of the database: where it is, its lock, what a killed process left,
+                   whether it opens, its migrations and size; exit code 0 when nothing is wrong
   help             this text
 
 Configuration comes from the environment; see .env.example.`;
@@ -65,6 +69,8 @@ export async function main(
         return await runCommand(rest, env);
       case 'deliveries':
         return await deliveriesCommand(rest, env);
+      case 'doctor':
+        return await doctorCommand(env);
       case 'help':
       case '--help':
       case '-h':
@@ -91,6 +97,7 @@ export async function main(
       error instanceof ConfigError ||
       error instanceof QuarterFileError ||
       error instanceof DataDirLockedError ||
+      error instanceof EmbeddedDatabaseError ||
       error instanceof PortInUseError ||
       error instanceof AdapterStartError ||
       error instanceof UnknownPersonError
