@@ -58,7 +58,7 @@ describe('okrbot doctor on the embedded database', () => {
   });
 
   it('names the process that holds the directory, and does not open it', async () => {
-    const bot = spawnCli(['start'], { OKRBOT_DATA_DIR: dataDir });
+    const bot = spawnCli(['start'], { OKRBOT_DATA_DIR: dataDir, OKRBOT_DEMO: '0' });
     try {
       await new Promise<void>((resolve, reject) => {
         let stderr = '';

@@ -14,6 +14,8 @@ import { runCli, spawnCli } from '../support/run-cli.ts';
 const AUGUST = { OKRBOT_NOW: '2019-08-28T12:00:00Z' };
 const RANDOM_KILLS = 10;
 const WRITES_PER_START = 8;
+/** How long one start may take to show what is awaited, on a loaded two-core machine. */
+const UNTIL_MS = 60_000;
 
 /** The n-th write: a note, a status or a key result's value, each carrying its own token. */
 function write(n: number): string {
@@ -74,17 +76,21 @@ function startBot(env: Record<string, string>, lines: readonly string[]): Bot {
   return {
     until(what, ready) {
       return new Promise((resolve, reject) => {
+        const fail = (why: string) => {
+          if (!watchers.delete(check)) return;
+          clearTimeout(deadline);
+          reject(new Error(`${why} before ${what}:\n${stderr}`));
+        };
         const check = () => {
           if (!ready(stdout, stderr)) return;
           watchers.delete(check);
+          clearTimeout(deadline);
           resolve();
         };
+        const deadline = setTimeout(() => fail(`no sign after ${UNTIL_MS} ms`), UNTIL_MS);
         watchers.add(check);
         check();
-        void exited.then(({ code, signal }) => {
-          if (!watchers.delete(check)) return;
-          reject(new Error(`okrbot exited (${signal ?? code}) before ${what}:\n${stderr}`));
-        });
+        void exited.then(({ code, signal }) => fail(`okrbot exited (${signal ?? code})`));
       });
     },
     async kill() {
@@ -195,7 +201,8 @@ describe('okrbot killed at any point of start-up or of writes', () => {
     } finally {
       await database.close();
     }
-  });
+    // Thirteen starts of a whole bot: about 30 s on two quiet cores, twice that when loaded.
+  }, 240_000);
 
   it('creates the database again when its first start was killed halfway', async () => {
     const env = { OKRBOT_DATA_DIR: join(dir, 'fresh') };
