@@ -227,7 +227,7 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
       leaseMs: config.outbox.leaseMs,
       logger,
       metrics: bot.metrics,
-      crashAt: config.outbox.crashAt,
+      crashAt: config.crashAt,
     });
     worker.start();
     if (scheduling) bot.scheduler.start();
@@ -287,6 +287,7 @@ export function databaseOptions(config: Config, logger: Logger): OpenOptions {
     dataDir: config.dataDir,
     cacheDir: config.cacheDir ?? DEFAULT_CACHE_DIR,
     logger,
+    crashAt: config.crashAt,
   };
 }
 

@@ -1,12 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Logger } from 'pino';
+import type { CrashPoint } from '../runtime/crash-point.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { DATA_CHANNEL } from './data-version.ts';
 import { MIGRATIONS_FOLDER } from './migrations-folder.ts';
+import { crashSeamExtension } from './pglite-crash-seam.ts';
+import {
+  CREATING_MARKER,
+  clearDataDir,
+  dataDirHolds,
+  EmbeddedDatabaseError,
+  findLeftovers,
+  removeLeftovers,
+  stderrTail,
+} from './pglite-recovery.ts';
 import { readPgliteTemplate } from './pglite-template.ts';
 import * as schema from './schema/index.ts';
 
@@ -43,15 +54,30 @@ export interface OpenOptions {
   logger?: Logger;
   /** Called with every query's text: benchmarks and tests count queries with it. */
   onQuery?: (query: string) => void;
+  /** Test seam (OKRBOT_CRASH_AT); only `postmaster-pid` concerns the database. */
+  crashAt?: CrashPoint | undefined;
 }
 
 /** Opens the database and brings its schema up to date. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options) : openPglite(options);
+  return options.url ? openPostgres(options.url, options, true) : openPglite(options, true);
 }
 
-/** A database just opened, once `migrate` brought it up to date; closed if that fails. */
-async function migrated(database: Database, migrate: () => Promise<void>): Promise<Database> {
+/**
+ * Opens the database as it is, applying no migrations (`okrbot doctor` looks at the schema
+ * without changing it). An embedded data directory that a killed process left is repaired
+ * first, as at every start.
+ */
+export async function connectDatabase(options: OpenOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options, false) : openPglite(options, false);
+}
+
+/** A database just opened, once `migrate` (if any) brought it up to date; closed if that fails. */
+async function migrated(
+  database: Database,
+  migrate: (() => Promise<void>) | false,
+): Promise<Database> {
+  if (!migrate) return database;
   try {
     await migrate();
   } catch (error) {
@@ -61,7 +87,10 @@ async function migrated(database: Database, migrate: () => Promise<void>): Promi
   return database;
 }
 
-async function openPglite({ dataDir, cacheDir, logger, onQuery }: OpenOptions): Promise<Database> {
+async function openPglite(
+  { dataDir, cacheDir, logger, onQuery, crashAt }: OpenOptions,
+  migrateOnOpen: boolean,
+): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   // Loading the driver and migrator overlaps with PGlite's start, which waits on WebAssembly.
   const modules = Promise.all([
@@ -72,11 +101,20 @@ async function openPglite({ dataDir, cacheDir, logger, onQuery }: OpenOptions): 
   // PGlite creates the data directory itself, but not its parents.
   if (!inMemory) await mkdir(dataDir, { recursive: true });
   const unlock = inMemory ? async () => {} : await lockDataDir(dataDir);
+  const engine: Engine = {
+    PGlite,
+    logger,
+    extensions: crashAt === 'postmaster-pid' ? { crashSeam: crashSeamExtension(logger) } : {},
+  };
   let client: PGlite;
   try {
-    const fresh = inMemory || !(await exists(join(dataDir, 'PG_VERSION')));
-    const template = fresh && cacheDir ? await readPgliteTemplate(cacheDir) : undefined;
-    client = await createPglite(PGlite, inMemory ? undefined : dataDir, template, logger);
+    client = inMemory
+      ? await createPglite(
+          engine,
+          undefined,
+          cacheDir ? await readPgliteTemplate(cacheDir) : undefined,
+        )
+      : await startInDataDir(engine, dataDir, cacheDir);
   } catch (error) {
     await unlock();
     throw error;
@@ -94,18 +132,72 @@ async function openPglite({ dataDir, cacheDir, logger, onQuery }: OpenOptions): 
     },
   };
   // One connection, one process: nothing else can migrate at the same time.
-  return migrated(database, () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }));
+  return migrated(
+    database,
+    migrateOnOpen && (() => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })),
+  );
+}
+
+/** What every PGlite start of one open shares. */
+interface Engine {
+  PGlite: typeof PGlite;
+  logger: Logger | undefined;
+  extensions: NonNullable<PGliteOptions['extensions']>;
+  onStderr?: (line: string) => boolean;
+}
+
+/**
+ * Starts PGlite on a data directory this process has locked: removes what a killed process left
+ * (pglite-recovery.ts), creates the database when there is none, and turns a failure into an
+ * error that says what was found and what to do.
+ */
+async function startInDataDir(
+  engine: Engine,
+  dataDir: string,
+  cacheDir: string | undefined,
+): Promise<PGlite> {
+  const removed = await findLeftovers(dataDir);
+  await removeLeftovers(dataDir, removed, engine.logger);
+  const holds = await dataDirHolds(dataDir);
+  if (holds === 'other')
+    throw new EmbeddedDatabaseError(
+      dataDir,
+      'it holds files but no database (no PG_VERSION file), and okrbot will not create a new database over them',
+      { removed },
+    );
+  const fresh = holds === 'nothing';
+  const marker = join(dataDir, CREATING_MARKER);
+  if (fresh)
+    await writeFile(
+      marker,
+      'okrbot is creating the database in this directory. If this file stays, the creation was interrupted; the next start creates the database again.\n',
+    );
+  const stderr = stderrTail();
+  let client: PGlite;
+  try {
+    const template = fresh && cacheDir ? await readPgliteTemplate(cacheDir) : undefined;
+    client = await createPglite({ ...engine, onStderr: stderr.onStderr }, dataDir, template);
+  } catch (error) {
+    // Emscripten's abort message ends with advice meant for PGlite's own developers.
+    const reason = (error as Error).message.replace(/\.? Build with -sASSERTIONS.*$/, '');
+    throw new EmbeddedDatabaseError(dataDir, `PGlite did not start (${reason})`, {
+      said: stderr.lines(),
+      removed,
+    });
+  }
+  if (fresh) await rm(marker);
+  return client;
 }
 
 async function createPglite(
-  PGliteClass: typeof PGlite,
+  { PGlite: PGliteClass, logger, extensions, onStderr }: Engine,
   dataDir: string | undefined,
   template: Blob | undefined,
-  logger: Logger | undefined,
 ): Promise<PGlite> {
-  if (!template) return PGliteClass.create(dataDir);
+  const options = { extensions, ...(onStderr && { onStderr }) };
+  if (!template) return PGliteClass.create(dataDir, options);
   try {
-    return await PGliteClass.create(dataDir, { loadDataDir: template });
+    return await PGliteClass.create(dataDir, { ...options, loadDataDir: template });
   } catch (error) {
     // A damaged template must not stop the bot: clear what it unpacked and start from scratch.
     logger?.warn(
@@ -113,26 +205,12 @@ async function createPglite(
       'could not use the cached database template; creating the database from scratch',
     );
     if (dataDir) await clearDataDir(dataDir);
-    return PGliteClass.create(dataDir);
+    return PGliteClass.create(dataDir, options);
   }
 }
 
 function queryLogger(onQuery: OpenOptions['onQuery']) {
   return onQuery ? { logQuery: (query: string) => onQuery(query) } : false;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** Empties a data directory that was fresh a moment ago, keeping our lock file. */
-async function clearDataDir(dataDir: string): Promise<void> {
-  for (const entry of await readdir(dataDir)) {
-    if (entry !== 'okrbot.pid') await rm(join(dataDir, entry), { recursive: true, force: true });
-  }
 }
 
 /** Applies the migrations to a bare PGlite client (used to build the template). */
@@ -142,7 +220,11 @@ export async function migratePgliteClient(client: PGlite): Promise<void> {
   await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
 }
 
-async function openPostgres(url: string, { logger, onQuery }: OpenOptions): Promise<Database> {
+async function openPostgres(
+  url: string,
+  { logger, onQuery }: OpenOptions,
+  migrateOnOpen: boolean,
+): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   // Each process names its connections, so it can tell its own writes' notifications.
@@ -165,7 +247,7 @@ async function openPostgres(url: string, { logger, onQuery }: OpenOptions): Prom
     },
     close: () => client.end({ timeout: 5 }),
   };
-  return migrated(database, () => migratePostgres(url, logger));
+  return migrated(database, migrateOnOpen && (() => migratePostgres(url, logger)));
 }
 
 async function migratePostgres(url: string, logger: Logger | undefined): Promise<void> {

@@ -197,7 +197,8 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toMatchObject({
       instanceId: undefined,
       scheduler: 'auto',
-      outbox: { rate: 10, channelIntervalMs: 1000, leaseMs: 60_000, crashAt: undefined },
+      outbox: { rate: 10, channelIntervalMs: 1000, leaseMs: 60_000 },
+      crashAt: undefined,
     });
     const config = loadConfig({
       OKRBOT_INSTANCE_ID: 'okrbot-2',
@@ -210,7 +211,8 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       instanceId: 'okrbot-2',
       scheduler: 'off',
-      outbox: { rate: 50, channelIntervalMs: 500, leaseMs: 5000, crashAt: 'after-send' },
+      outbox: { rate: 50, channelIntervalMs: 500, leaseMs: 5000 },
+      crashAt: 'after-send',
     });
   });
 
@@ -230,7 +232,9 @@ describe('loadConfig', () => {
           expect.stringMatching(/^OKRBOT_SCHEDULER: expected auto/),
           expect.stringMatching(/^OKRBOT_OUTBOX_RATE: expected messages per second/),
           expect.stringMatching(/^OKRBOT_OUTBOX_LEASE: expected seconds/),
-          expect.stringMatching(/^OKRBOT_CRASH_AT: expected after-claim or after-send/),
+          expect.stringMatching(
+            /^OKRBOT_CRASH_AT: expected after-claim, after-send, postmaster-pid/,
+          ),
         ],
       }),
     );

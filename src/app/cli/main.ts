@@ -5,6 +5,7 @@ import { AdapterStartError } from '../../core/chat-adapter.ts';
 import { UnknownPersonError } from '../../core/identity.ts';
 import { DataDirLockedError } from '../../db/data-dir-lock.ts';
 import { migratePgliteClient, openDatabase } from '../../db/database.ts';
+import { EmbeddedDatabaseError } from '../../db/pglite-recovery.ts';
 import { buildPgliteTemplate, DEFAULT_CACHE_DIR } from '../../db/pglite-template.ts';
 import { importQuarterFile } from '../../formats/import/import-quarter.ts';
 import { QuarterFileError } from '../../formats/import/quarter-file.ts';
@@ -13,6 +14,7 @@ import { createLogger } from '../../runtime/logger.ts';
 import { PACKAGE_ROOT } from '../../runtime/package-root.ts';
 import { createBot, databaseOptions, startFrontends } from '../bot.ts';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
+import { doctorCommand } from './doctor-command.ts';
 import { ExportUsageError, exportCommand } from './export-command.ts';
 import { deliveriesCommand, OperatorUsageError, runCommand } from './operator-commands.ts';
 
@@ -33,6 +35,8 @@ Commands:
                    or all; messages already sent are never sent again; running bots send them
   deliveries [--why HANDLE]
                    what okrbot sent, skipped or failed to send (for one person, and why)
+  doctor           the state of the database: where it is, its lock, what a killed process left,
+                   whether it opens, its migrations and size; exit code 0 when nothing is wrong
   help             this text
 
 Configuration comes from the environment; see .env.example.`;
@@ -59,6 +63,8 @@ export async function main(
         return await runCommand(rest, env);
       case 'deliveries':
         return await deliveriesCommand(rest, env);
+      case 'doctor':
+        return await doctorCommand(env);
       case 'help':
       case '--help':
       case '-h':
@@ -85,6 +91,7 @@ export async function main(
       error instanceof ConfigError ||
       error instanceof QuarterFileError ||
       error instanceof DataDirLockedError ||
+      error instanceof EmbeddedDatabaseError ||
       error instanceof PortInUseError ||
       error instanceof AdapterStartError ||
       error instanceof UnknownPersonError

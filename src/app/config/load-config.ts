@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isDay } from '../../domain/fiscal-calendar.ts';
 import { isValidTimeZone } from '../../domain/time-zone.ts';
 import { type Env, envProblems, redact } from '../../runtime/config-section.ts';
+import { CRASH_POINTS, type CrashPoint } from '../../runtime/crash-point.ts';
 import {
   flag,
   httpUrl,
@@ -85,8 +86,8 @@ const schema = z.object({
     'expected seconds after which an unfinished send is taken over, from 1 to 3600',
   ),
   OKRBOT_CRASH_AT: optionalText.refine(
-    (value) => value === undefined || value === 'after-claim' || value === 'after-send',
-    { message: 'expected after-claim or after-send (a test seam: leave it unset)' },
+    (value) => value === undefined || (CRASH_POINTS as readonly string[]).includes(value),
+    { message: `expected ${CRASH_POINTS.join(', ')} (a test seam: leave it unset)` },
   ),
 
   LOG_LEVEL: optionalText
@@ -134,6 +135,8 @@ export interface Config {
   /** `auto`: schedules run when a chat transport is configured. */
   readonly scheduler: 'auto' | 'on' | 'off';
   readonly outbox: OutboxConfig;
+  /** Test seam: kill the process at this point (an outbox send, the database's start). */
+  readonly crashAt: CrashPoint | undefined;
 }
 
 export interface OutboxConfig {
@@ -143,8 +146,6 @@ export interface OutboxConfig {
   readonly channelIntervalMs: number;
   /** A send claimed longer ago than this is taken over by another instance. */
   readonly leaseMs: number;
-  /** Test seam: kill the process at this point of a send. */
-  readonly crashAt: 'after-claim' | 'after-send' | undefined;
 }
 
 export interface HttpConfig {
@@ -202,8 +203,8 @@ export function loadConfig(env: Env): Config {
       rate: value.OKRBOT_OUTBOX_RATE,
       channelIntervalMs: value.OKRBOT_OUTBOX_CHANNEL_INTERVAL * 1000,
       leaseMs: value.OKRBOT_OUTBOX_LEASE * 1000,
-      crashAt: value.OKRBOT_CRASH_AT as OutboxConfig['crashAt'],
     }),
+    crashAt: value.OKRBOT_CRASH_AT as CrashPoint | undefined,
   });
 }
 
@@ -232,6 +233,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
       channelIntervalMs: config.outbox.channelIntervalMs,
       leaseMs: config.outbox.leaseMs,
     },
-    ...(config.outbox.crashAt ? { crashAt: config.outbox.crashAt } : {}),
+    ...(config.crashAt ? { crashAt: config.crashAt } : {}),
   };
 }

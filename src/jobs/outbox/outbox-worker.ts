@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ChatAdapter, DeliveryOutcome, OutboundMessage } from '../../core/chat-adapter.ts';
+import { type CrashPoint, crashNow } from '../../runtime/crash-point.ts';
 import type { Metrics } from '../../runtime/metrics.ts';
 import { withTimeLimit } from '../../runtime/time-limit.ts';
 import type { Claimed, OutboxStore } from '../../store/outbox.ts';
@@ -14,8 +15,6 @@ import type { OutboxHooks } from './outbox-hooks.ts';
 // passed, and before sending it again asks the adapter whether a message with that key already
 // left (`wasDelivered`); so a crash repeats at most the one message in flight, and only on a
 // transport that cannot tell.
-
-export type CrashPoint = 'after-claim' | 'after-send';
 
 export interface OutboxWorkerOptions {
   store: { outbox: OutboxStore; prompts: PromptStore; promptRuns: PromptRunStore };
@@ -78,8 +77,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const crash = (point: CrashPoint) => {
     if (options.crashAt !== point || crashed) return;
     crashed = true;
-    logger.warn({ point }, 'OKRBOT_CRASH_AT: killing this process (test seam)');
-    process.kill(process.pid, 'SIGKILL');
+    crashNow(point, logger);
   };
 
   /** Waits `ms`, or less when woken (new work queued here, a person came online). */
