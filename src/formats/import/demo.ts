@@ -13,13 +13,18 @@ export async function demoFiles(): Promise<string[]> {
   return names.map((name) => `${SEEDS_FOLDER}/${name}`);
 }
 
-/** Imports every demo file; returns what each one did. */
+/**
+ * Imports every demo file in one transaction (a start killed half-way leaves no partial demo
+ * that later starts would take for real data); returns what each one did.
+ */
 export async function importDemo(
   db: Db,
   options: ImportOptions,
 ): Promise<Map<string, ImportSummary>> {
-  const results = new Map<string, ImportSummary>();
-  for (const file of await demoFiles())
-    results.set(file, await importQuarterFile(db, file, options));
-  return results;
+  const files = await demoFiles();
+  return db.transaction(async (tx) => {
+    const results = new Map<string, ImportSummary>();
+    for (const file of files) results.set(file, await importQuarterFile(tx, file, options));
+    return results;
+  });
 }
