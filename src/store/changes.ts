@@ -17,6 +17,9 @@ export interface Change {
   source: TransportId;
 }
 
+/** The first key of the advisory locks on a report's note positions (the second is its id). */
+const NOTE_POSITION_LOCK = 0x6f6b72;
+
 /** How long `undo` reaches back, measured on the database clock (a pinned demo clock does not move). */
 export const UNDO_WINDOW_MINUTES = 10;
 
@@ -170,6 +173,9 @@ export function createChangeStore(db: Db) {
             .where(and(eq(statusReports.teamId, teamId), eq(statusReports.month, month))),
         );
         // Notes from chat number their own positions after the imported ones of their source.
+        // Writers of one report take turns (a lock held until commit): reading the highest
+        // position and inserting the next must not interleave, or one of them collides.
+        await tx.execute(sql`select pg_advisory_xact_lock(${NOTE_POSITION_LOCK}, ${reportId})`);
         const [last] = await tx
           .select({ position: sql<number>`coalesce(max(${reportNotes.position}), -1)` })
           .from(reportNotes)
