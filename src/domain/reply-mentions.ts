@@ -20,8 +20,11 @@ export interface Mention {
 
 /** The vocabulary words a typed word may be a typo of (none when it is a word itself). */
 function typoReadings(word: string, vocabulary: Vocabulary): string[] {
-  if (word.length < 5 || !/^[a-z]+$/.test(word)) return [];
+  if (word.length < 4 || !/^[a-z]+$/.test(word)) return [];
   if (vocabulary.known.has(word) || vocabulary.notTypos.has(word)) return [];
+  // Short words are forgiven two swapped letters only ("doen"), nothing else.
+  if (word.length < 6)
+    return vocabulary.swapTargets.filter((target) => target.length === word.length && swapped(word, target));
   return vocabulary.typoTargets.filter((target) => {
     if (Math.abs(target.length - word.length) > 1) return false;
     const d = distance(word, target);

@@ -153,6 +153,8 @@ export function readableLine(raw: string): string {
       .replace(/[‘’‛]/g, "'")
       .replace(/[“”„]/g, '"')
       .replace(DECORATION, '$2')
+      // A task's address names the task: https://phabricator.wikimedia.org/T208612 is T208612.
+      .replace(/\bhttps?:\/\/\S*?\/(T\d{1,9})\b\S*/gi, '$1')
       .replace(/`/g, '')
       .replace(/\s+/g, ' ')
       .trim(),
@@ -227,6 +229,9 @@ function wholeLine(tokens: readonly Token[], line: string): ReplyItem | undefine
   if (V.no.has(key)) return { kind: 'answer', yes: false };
   // "thanks, that's all" is greetings throughout; so is a lone 👋.
   const parts = splitOn(tokens, (t) => t.kind === 'punct' && !['&', "'"].includes(t.text));
+  const worded = parts.map((part) => part.filter((t) => t.kind !== 'emoji')).filter((p) => p.length);
+  if (worded.length > 0 && worded.every((part) => V.greetings.has(phraseKey(part))))
+    return { kind: 'greeting' };
   if (
     parts.length > 0 &&
     parts.every(
@@ -444,8 +449,8 @@ function refAt(
     };
   let end = at + 1;
   while (tokens[end] && AFTER_NUMBER.has((tokens[end] as Token).text) && end < at + 3) end++;
-  // "第4个目标": the goal word may follow the number.
-  end += goalWordAt(tokens, end) ?? 0;
+  // "第4个目标": the goal word may follow the number, written against it.
+  if (tokens[end] && tokens[end]?.start === tokens[end - 1]?.end) end += goalWordAt(tokens, end) ?? 0;
   return { target: { kind: 'number', number: value }, end };
 }
 
@@ -528,6 +533,15 @@ function leadingRefs(
   return { targets, end };
 }
 
+/** Whether tokens before `end` are one status phrase (with punctuation): "✅ 2", "done 4". */
+function onlyStatusBefore(tokens: readonly Token[], end: number): boolean {
+  const mentions = findMentions(tokens, 0, end);
+  const status = mentions.filter((m) => statusOf(m));
+  if (status.length !== 1) return false;
+  const [m] = status as [Mention];
+  return tokens.slice(0, end).every((t, i) => (i >= m.from && i < m.to) || t.kind === 'punct');
+}
+
 /** A reference after the start: "Finished: 4", "done (3)", "#4 is blocked", "goal 3 is done". */
 function laterRef(
   tokens: readonly Token[],
@@ -546,7 +560,9 @@ function laterRef(
         // "Finished: 4", "postponed — 2": a number that ends the line after a separator.
         ((i === tokens.length - 1 ||
           (i === tokens.length - 2 && ['.', '!', ')'].includes((tokens[i + 1] as Token).text))) &&
-          [':', '-', '–', '—', '→', '=', ','].includes(previous.text)));
+          [':', '-', '–', '—', '→', '=', ','].includes(previous.text)) ||
+        // "✅ 2", "done 4": a status and then the number, nothing else.
+        (i === tokens.length - 1 && onlyStatusBefore(tokens, i)));
     if (!isTask && !isKr && !marked) continue;
     const from =
       isTask || isKr
@@ -671,9 +687,10 @@ function statusMentions(
         if (consumed.has(i) || t.kind !== 'word' || V.fillers.has(t.text)) continue;
         subject.push(t);
       }
-    // "paused the vendor talks": a status said of the thing that follows it.
+    // "paused the vendor talks": a status said (as a verb) of the thing that follows it.
     const next = tokens[m.to];
-    const object = next !== undefined && clause[m.to] === c && V.determiners.has(next.text);
+    const verb = m.to - m.from === 1 && /ed$/.test((tokens[m.from] as Token).text);
+    const object = verb && next !== undefined && clause[m.to] === c && V.determiners.has(next.text);
     const between = markers.filter(
       (x) => x.from >= lastStatusEnd && x.to <= m.from && lastStatusEnd >= 0,
     );
@@ -749,6 +766,11 @@ function firstContentIndex(
       continue;
     }
     const sign = ['~', '≈', '+', '−', '-', '±'].includes(t.text) && tokens[i + 1]?.start === t.end;
+    // "at least 2000", "about 30%", "between 30 and 40": words that qualify a value are part of it.
+    const pair = tokens[i + 1] ? `${t.text} ${tokens[i + 1]?.text}` : '';
+    const qualifies =
+      V.inexact.has(pair) || V.approximate.has(pair) || V.inexact.has(t.text) || V.approximate.has(t.text) || t.text === 'between';
+    if (qualifies && tokens.slice(i + 1, i + 3).some((next) => next.kind === 'number')) break;
     if ((t.kind === 'punct' && !sign) || (V.fillers.has(t.text) && !statusStartsAt(tokens, i))) {
       i++;
       continue;
@@ -861,6 +883,9 @@ function decide(
   return { chosen, others, ...(because ? { because } : {}) };
 }
 
+// Question marks, and the particles that make a Chinese sentence a question ("完成了吗").
+const QUESTION = new Set(['?', '¿', '吗', '嗎', '呢']);
+
 /** A mention's words as the manager typed them. */
 function typed(tokens: readonly Token[], line: string, mention: Mention): string {
   return line.slice((tokens[mention.from] as Token).start, (tokens[mention.to - 1] as Token).end);
@@ -884,7 +909,7 @@ function doubtsOf(
   const asked = tokens.some(
     (t, i) =>
       i >= from &&
-      (t.text === '?' || t.text === '¿') &&
+      (QUESTION.has(t.text) || (t.text === 'か' && i === tokens.length - 1)) &&
       (clause[i] === c || (clause[i] === c + 1 && i === chosen.to) || i === chosen.to),
   );
   if (asked) return 'it is a question';

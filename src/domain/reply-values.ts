@@ -158,6 +158,7 @@ function percentAt(tokens: readonly Token[], i: number, vocabulary: Vocabulary):
 
 const RANGE_WORDS = new Set(['to', 'bis', 'a', 'à', 'al', 'até', 'and', 'und', 'y', 'et', 'e']);
 const FROM_WORDS = new Set(['from', 'von', 'de', 'desde', 'da', 'dal']);
+const BETWEEN = new Set(['between', 'zwischen', 'entre', 'tra', 'fra']);
 const ARROWS = new Set(['→', '->', '⇒', '=>']);
 
 /**
@@ -191,6 +192,24 @@ export function readValue(
     } else break;
   }
   let fromValue: number | undefined;
+  // "between 30 and 40": a range.
+  if (tokens[i] && BETWEEN.has((tokens[i] as Token).text)) {
+    const a = numberAt(tokens, i + 1, vocabulary);
+    const aEnd = a ? a.next + percentAt(tokens, a.next, vocabulary) : 0;
+    const joiner = a ? tokens[aEnd] : undefined;
+    const b = joiner && RANGE_WORDS.has(joiner.text) ? numberAt(tokens, aEnd + 1, vocabulary) : undefined;
+    if (a && b) {
+      const bPercent = percentAt(tokens, b.next, vocabulary);
+      return {
+        value: a.value,
+        percent: bPercent > 0 || aEnd > a.next,
+        approximate,
+        inexact: `${a.written} to ${b.written} is a range, not one value`,
+        start,
+        end: b.next + bPercent,
+      };
+    }
+  }
   // "went from 1900 to 2010", "from 1900 to 2010", "1900 → 2010".
   const lead = tokens[i];
   const afterLead =

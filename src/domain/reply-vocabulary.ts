@@ -85,6 +85,8 @@ export interface Vocabulary {
   readonly byFirst: ReadonlyMap<string, readonly Phrase[]>;
   /** Single words of status phrases that a typo may stand for (six letters or more). */
   readonly typoTargets: readonly string[];
+  /** Short status words (four or five letters), forgiven only two swapped letters. */
+  readonly swapTargets: readonly string[];
   readonly notTypos: ReadonlySet<string>;
   /** Every word the vocabulary knows: never itself taken for a typo. */
   readonly known: ReadonlySet<string>;
@@ -180,6 +182,7 @@ export function buildVocabulary(source: unknown): Vocabulary {
   return {
     byFirst,
     typoTargets: [...statusWords].filter((word) => /^[a-z]{6,}$/.test(word)),
+    swapTargets: [...statusWords].filter((word) => /^[a-z]{4,5}$/.test(word)),
     notTypos: phraseSet(vocabulary.notTypos),
     known,
     greetings: phraseSet(vocabulary.greetings),
