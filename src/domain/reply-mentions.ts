@@ -24,7 +24,9 @@ function typoReadings(word: string, vocabulary: Vocabulary): string[] {
   if (vocabulary.known.has(word) || vocabulary.notTypos.has(word)) return [];
   // Short words are forgiven two swapped letters only ("doen"), nothing else.
   if (word.length < 6)
-    return vocabulary.swapTargets.filter((target) => target.length === word.length && swapped(word, target));
+    return vocabulary.swapTargets.filter(
+      (target) => target.length === word.length && swapped(word, target),
+    );
   return vocabulary.typoTargets.filter((target) => {
     if (Math.abs(target.length - word.length) > 1) return false;
     const d = distance(word, target);

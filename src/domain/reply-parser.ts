@@ -1,5 +1,5 @@
 import { findMentions, hasMeaning, type Mention, statusOf } from './reply-mentions.ts';
-import { asciiDigits, type Token, tokenize } from './reply-tokens.ts';
+import { asciiDigits, foldWord, type Token, tokenize } from './reply-tokens.ts';
 import { readValue, type ValueRead } from './reply-values.ts';
 import { phraseKey, VOCABULARY } from './reply-vocabulary.ts';
 import { formatStatus, type Status } from './status.ts';
@@ -94,7 +94,7 @@ export interface ParsedLine {
 
 /** What the reader knows of the prompt: the goals as numbered (from 1). */
 export interface ReadContext {
-  goals?: readonly { title: string }[];
+  goals?: readonly { title: string; status?: Status | null; taskIds?: readonly string[] }[];
 }
 
 /** Longest line read; longer lines are refused rather than scanned. */
@@ -180,6 +180,8 @@ function readLine(raw: string, context: ReadContext): ReplyItem {
   const words = tokens.filter((t) => t.kind !== 'punct');
   if (words.length === 0) return unknown(line, 'nothing to read');
 
+  const exception = allButOne(tokens, line, context);
+  if (exception) return exception;
   const whole = wholeLine(tokens, line);
   if (whole) return whole;
 
@@ -209,6 +211,8 @@ function readLine(raw: string, context: ReadContext): ReplyItem {
 
   const lead = leadingRefs(tokens, context);
   if (lead && 'reply' in lead) return lead.reply;
+  const clash = lead && conflictingRef(tokens, lead, context);
+  if (clash) return unknown(line, clash);
   if (lead) return readAfterRefs(tokens, line, lead.targets, lead.end, context);
 
   // A reference later in the line: "Finished: 4", "postponed — 2", "the API work (3) is done".
@@ -217,6 +221,51 @@ function readLine(raw: string, context: ReadContext): ReplyItem {
   if (later) return readWithRefInside(tokens, line, later, context);
 
   return readWithoutRef(tokens, line, context);
+}
+
+const EXCEPT = new Set([
+  'except',
+  'but',
+  'apart',
+  'außer',
+  'ausser',
+  'bis',
+  'excepto',
+  'salvo',
+  'menos',
+  'sauf',
+  'tranne',
+  'eccetto',
+  'exceto',
+  '除了',
+  '以外',
+]);
+
+/**
+ * "all on track except 7, still blocked": what the exception says is what to record (the goals
+ * on track need no change); an exception that says no status is not guessed.
+ */
+function allButOne(
+  tokens: readonly Token[],
+  line: string,
+  context: ReadContext,
+): ReplyItem | undefined {
+  const at = tokens.findIndex((t) => EXCEPT.has(t.text));
+  if (at < 1) return undefined;
+  const head = tokens.slice(0, at).filter((t) => t.kind !== 'punct');
+  const key = phraseKey(head);
+  const saysAll =
+    V.allOnTrack.has(key) ||
+    V.everyGoal.has(phraseKey(head, 0, 1)) ||
+    V.everyGoal.has(phraseKey(head, 0, 2));
+  if (!saysAll) return undefined;
+  let from = at + 1;
+  if (tokens[from]?.text === 'for' || tokens[from]?.text === 'from') from++;
+  const rest = tokens[from];
+  if (!rest) return undefined;
+  const item = readLine(line.slice(rest.start), context);
+  if (item.kind === 'status' || item.kind === 'proposal') return item;
+  return unknown(line, 'give the exceptions their own lines, e.g. "all on track" then "3 blocked"');
 }
 
 // --- whole lines ----------------------------------------------------------------------------
@@ -229,8 +278,35 @@ function wholeLine(tokens: readonly Token[], line: string): ReplyItem | undefine
   if (V.no.has(key)) return { kind: 'answer', yes: false };
   // "thanks, that's all" is greetings throughout; so is a lone 👋.
   const parts = splitOn(tokens, (t) => t.kind === 'punct' && !['&', "'"].includes(t.text));
-  const worded = parts.map((part) => part.filter((t) => t.kind !== 'emoji')).filter((p) => p.length);
+  const worded = parts
+    .map((part) => part.filter((t) => t.kind !== 'emoji'))
+    .filter((p) => p.length);
   if (worded.length > 0 && worded.every((part) => V.greetings.has(phraseKey(part))))
+    return { kind: 'greeting' };
+  // "Hi! Here's the update for July", "Viele Grüße, Andreas": a greeting with a few words
+  // around it that say nothing about a goal.
+  if (
+    worded.length > 1 &&
+    (V.greetings.has(phraseKey(worded[0] as Token[])) ||
+      V.greetings.has(phraseKey(worded.at(-1) as Token[])))
+  ) {
+    const rest = (
+      V.greetings.has(phraseKey(worded[0] as Token[])) ? worded.slice(1) : worded.slice(0, -1)
+    ).flat();
+    const quiet =
+      rest.filter((t) => t.kind === 'word' && !V.fillers.has(t.text)).length <= 5 &&
+      !rest.some((t) => t.kind === 'number') &&
+      !findMentions(rest).some((m) => statusOf(m));
+    if (quiet) return { kind: 'greeting' };
+  }
+  // "Good morning team": a greeting and whom it greets.
+  const first = worded[0] ?? [];
+  if (
+    worded.length === 1 &&
+    first.length >= 2 &&
+    V.greetings.has(phraseKey(first, 0, first.length - 1)) &&
+    first.at(-1)?.kind === 'word'
+  )
     return { kind: 'greeting' };
   if (
     parts.length > 0 &&
@@ -325,29 +401,69 @@ function noteLabel(
       break;
     }
   }
-  if (!labelEnd) return undefined;
   let i = labelEnd;
   // "p.s.", "n.b.": the dots belong to the label.
-  while (tokens[i]?.text === '.' && i < labelEnd + 2) i++;
+  while (labelEnd && tokens[i]?.text === '.' && i < labelEnd + 2) i++;
+  // "note for 3: ...", and without a label "For 6, ...", "About Kerberos: ...", "Sobre el 2: ...".
   let target: ReplyTarget | undefined;
   const about = tokens[i];
   if (about && V.noteTarget.has(about.text)) {
-    const ref = refAt(tokens, i + 1, context);
+    let at = i + 1;
+    if (tokens[at] && V.determiners.has((tokens[at] as Token).text)) at++;
+    const ref = refAt(tokens, at, context);
+    const named = ref ? undefined : goalsNamedIn(tokens.slice(at, at + 1), context);
     if (ref && !('reply' in ref)) {
       target = ref.target;
       i = ref.end;
+    } else if (named?.length === 1) {
+      target = { kind: 'number', number: named[0] as number };
+      i = at + 1;
     }
   }
+  // "Superset: legal sent a first draft": a goal named by its title's word, then a colon.
+  if (!labelEnd && !target && tokens[1]?.text === ':' && tokens[2]) {
+    const named = goalsNamedIn(tokens.slice(0, 1), context);
+    if (named.length === 1 && !findMentions(tokens, 2).some((m) => statusOf(m))) {
+      target = { kind: 'number', number: named[0] as number };
+      i = 1;
+    }
+  }
+  if (!labelEnd && !target) return undefined;
   const separator = tokens[i];
   const labelText = phraseKey(tokens, 0, labelEnd);
-  if (separator && NOTE_SEPARATORS.has(separator.text)) i++;
-  else if (!BARE_LABELS.has(labelText) || target) {
-    if (!target) return undefined;
+  if (separator && (NOTE_SEPARATORS.has(separator.text) || (!labelEnd && separator.text === ',')))
+    i++;
+  else if (!labelEnd || !BARE_LABELS.has(labelText) || target) {
+    if (!target || !labelEnd) return undefined;
   }
   const start = tokens[i]?.start;
   const text = start === undefined ? '' : line.slice(start).trim();
   if (!text) return unknown(line, 'the note is empty');
-  return target ? { kind: 'note', text, target } : { kind: 'note', text };
+  if (target) return { kind: 'note', text, target };
+  // A labelled note that gives a goal a status, or sounds unsure, is asked about.
+  const rest = tokens.slice(i);
+  const mentions = findMentions(rest, 0);
+  const unsure = mentions.some(
+    (m) => (hasMeaning(m, 'doubt') || hasMeaning(m, 'hedge')) && !statusOf(m),
+  );
+  const statusSaid = mentions.some((m) => statusOf(m) && !statusOf(m)?.weak);
+  const refSaid = rest.some((t, k) => t.kind !== 'punct' && refAt(rest, k, context) !== undefined);
+  const named = goalsNamedIn(rest, context);
+  if (!unsure && !statusSaid && named.length === 1)
+    return {
+      kind: 'proposal',
+      reading: { kind: 'note', text, target: { kind: 'number', number: named[0] as number } },
+      doubt: `it reads as a note on goal ${named[0]}`,
+    };
+  if (unsure || (statusSaid && refSaid) || refSaid || named.length > 1)
+    return {
+      kind: 'proposal',
+      reading: { kind: 'note', text },
+      doubt: unsure
+        ? 'it sounds unsure'
+        : 'it gives a goal a status: write it as its own line to record the status',
+    };
+  return { kind: 'note', text };
 }
 
 /** "everything done", "all goals postponed to Q2", "alles erledigt", "tout est fait". */
@@ -450,7 +566,8 @@ function refAt(
   let end = at + 1;
   while (tokens[end] && AFTER_NUMBER.has((tokens[end] as Token).text) && end < at + 3) end++;
   // "第4个目标": the goal word may follow the number, written against it.
-  if (tokens[end] && tokens[end]?.start === tokens[end - 1]?.end) end += goalWordAt(tokens, end) ?? 0;
+  if (tokens[end] && tokens[end]?.start === tokens[end - 1]?.end)
+    end += goalWordAt(tokens, end) ?? 0;
   return { target: { kind: 'number', number: value }, end };
 }
 
@@ -540,6 +657,24 @@ function onlyStatusBefore(tokens: readonly Token[], end: number): boolean {
   if (status.length !== 1) return false;
   const [m] = status as [Mention];
   return tokens.slice(0, end).every((t, i) => (i >= m.from && i < m.to) || t.kind === 'punct');
+}
+
+/** "3 (T211248) done" when goal 3 is another task: the line names two goals as one. */
+function conflictingRef(
+  tokens: readonly Token[],
+  lead: { targets: ReplyTarget[]; end: number },
+  context: ReadContext,
+): string | undefined {
+  const [target] = lead.targets;
+  if (target?.kind !== 'number' || lead.targets.length > 1) return undefined;
+  const goal = context.goals?.[target.number - 1];
+  if (!goal?.taskIds) return undefined;
+  for (let i = lead.end; i < Math.min(tokens.length, lead.end + 3); i++) {
+    const task = TASK.exec((tokens[i] as Token).text);
+    if (task && !goal.taskIds.includes(`T${task[1]}`))
+      return `goal ${target.number} is ${goal.taskIds[0] ?? 'another goal'}, not T${task[1]}: which one do you mean?`;
+  }
+  return undefined;
 }
 
 /** A reference after the start: "Finished: 4", "done (3)", "#4 is blocked", "goal 3 is done". */
@@ -648,7 +783,8 @@ function statusMentions(
   tokens: readonly Token[],
   mentions: readonly Mention[],
   from: number,
-  subjectNamesGoal = false,
+  /** Words before this character name the goal itself (they stood around its reference). */
+  namesGoalBefore = 0,
 ): StatusMention[] {
   const clause = clausesOf(tokens, mentions, from);
   const markers = mentions.filter((m) => !statusOf(m));
@@ -668,25 +804,39 @@ function statusMentions(
       before.some((x) => hasMeaning(x, 'negator') && m.from - x.to <= 3) ||
       after.some((x) => hasMeaning(x, 'negatorAfter') && x.from - m.to <= 2);
     const firstContent = firstContentIndex(tokens, from, mentions);
-    // Everyday words are statuses only as the first thing said about the goal.
-    if (state.weak && m.from !== firstContent) continue;
+    // Everyday words are statuses only as the first thing said about the goal, or right
+    // after a correction ("bloccato, anzi no, fermo").
+    const afterCorrection = markers.find(
+      (x) =>
+        hasMeaning(x, 'correction') &&
+        x.to <= m.from &&
+        firstContentIndex(tokens, x.to, mentions) === m.from,
+    );
+    if (state.weak && m.from !== firstContent && !afterCorrection) continue;
     // "the blocked deploy went out": a word that describes a thing.
     const previous = tokens[m.from - 1];
     if (
       previous &&
       clause[m.from - 1] === c &&
       V.determiners.has(previous.text) &&
-      m.from - 1 >= from
+      m.from - 1 >= from &&
+      // "bloqueado o pospuesto": the word is "or" there, not an article.
+      !markers.some((x) => x.from === m.from - 1 && (hasMeaning(x, 'or') || hasMeaning(x, 'and')))
     )
       continue;
     const subject: Token[] = [];
     const clauseStart = clause.indexOf(c, from);
-    if (!(subjectNamesGoal && c === clause[from]))
-      for (let i = Math.max(from, clauseStart); i < m.from; i++) {
-        const t = tokens[i] as Token;
-        if (consumed.has(i) || t.kind !== 'word' || V.fillers.has(t.text)) continue;
-        subject.push(t);
-      }
+    for (let i = Math.max(from, clauseStart); i < m.from; i++) {
+      const t = tokens[i] as Token;
+      if (
+        consumed.has(i) ||
+        t.kind !== 'word' ||
+        V.fillers.has(t.text) ||
+        t.start < namesGoalBefore
+      )
+        continue;
+      subject.push(t);
+    }
     // "paused the vendor talks": a status said (as a verb) of the thing that follows it.
     const next = tokens[m.to];
     const verb = m.to - m.from === 1 && /ed$/.test((tokens[m.from] as Token).text);
@@ -713,16 +863,11 @@ function statusMentions(
     });
     lastStatusEnd = m.to;
   }
-  // "by mistake" right after a status takes that status back.
-  for (const s of found) {
-    const retracted = markers.some(
-      (x) =>
-        hasMeaning(x, 'correction') &&
-        x.from >= s.mention.to &&
-        x.from - s.mention.to <= 1 &&
-        clause[x.from] === s.clause,
-    );
-    if (retracted) s.negated = true;
+  // "marked done by mistake", "2 done, wait, no": a retraction after a status takes it back.
+  for (const [i, s] of found.entries()) {
+    const next = found[i + 1]?.mention.from ?? tokens.length;
+    if (markers.some((x) => hasMeaning(x, 'retraction') && x.from >= s.mention.to && x.to <= next))
+      s.negated = true;
   }
   return found;
 }
@@ -769,7 +914,11 @@ function firstContentIndex(
     // "at least 2000", "about 30%", "between 30 and 40": words that qualify a value are part of it.
     const pair = tokens[i + 1] ? `${t.text} ${tokens[i + 1]?.text}` : '';
     const qualifies =
-      V.inexact.has(pair) || V.approximate.has(pair) || V.inexact.has(t.text) || V.approximate.has(t.text) || t.text === 'between';
+      V.inexact.has(pair) ||
+      V.approximate.has(pair) ||
+      V.inexact.has(t.text) ||
+      V.approximate.has(t.text) ||
+      t.text === 'between';
     if (qualifies && tokens.slice(i + 1, i + 3).some((next) => next.kind === 'number')) break;
     if ((t.kind === 'punct' && !sign) || (V.fillers.has(t.text) && !statusStartsAt(tokens, i))) {
       i++;
@@ -849,7 +998,8 @@ function decide(
   }
   // "design is done but the goal is still in progress": the goal as a whole beats a part.
   const subjectIsPart = (s: StatusMention) =>
-    !s.whole && (s.object || s.subject.some((t) => !titleWords.has(t.text) && t.text.length > 2));
+    !s.whole &&
+    (s.object || s.subject.some((t) => t.text.length > 2 && !namesTitle(t.text, titleWords)));
   if (distinct(current) > 1) {
     const whole = current.filter((s) => s.whole || !subjectIsPart(s));
     if (whole.length && distinct(whole) === 1 && whole.length < current.length) {
@@ -891,6 +1041,17 @@ function typed(tokens: readonly Token[], line: string, mention: Mention): string
   return line.slice((tokens[mention.from] as Token).start, (tokens[mention.to - 1] as Token).end);
 }
 
+/** Whether a word is one of the title's, or shares its stem ("migration" and "Migrate"). */
+function namesTitle(word: string, titleWords: ReadonlySet<string>): boolean {
+  if (titleWords.has(word)) return true;
+  for (const title of titleWords) {
+    let shared = 0;
+    while (shared < word.length && word[shared] === title[shared]) shared++;
+    if (shared >= 5 || (shared >= 4 && shared === Math.min(word.length, title.length))) return true;
+  }
+  return false;
+}
+
 function distinct(list: readonly StatusMention[]): number {
   return new Set(list.map((s) => s.status)).size;
 }
@@ -927,6 +1088,56 @@ function doubtsOf(
       t.joined,
   );
   if (ish) return `"-ish" sounds unsure`;
+  // "done except the docs", "only the KDC part is done": a part of the goal.
+  const part = mentions.find(
+    (m) =>
+      hasMeaning(m, 'partial') &&
+      !statusOf(m) &&
+      m.from >= from &&
+      (clause[m.from] === c || clause[m.from] === c + 1),
+  );
+  if (part) return `"${typed(tokens, line, part)}" sounds like a part of the goal`;
+  // "on hold until Q3", "done pending review": for now, or on a condition.
+  const condition = mentions.find(
+    (m) =>
+      hasMeaning(m, 'condition') &&
+      m.from >= chosen.to &&
+      (clause[m.from] === c || clause[m.from] === c + 1),
+  );
+  if (condition) return `"${typed(tokens, line, condition)}" makes it conditional`;
+  // "done, or will be by Friday", "done or at least the part we own": another possibility.
+  const or = mentions.find((m) => hasMeaning(m, 'or') && m.from >= chosen.to);
+  if (or) return `"${typed(tokens, line, or)}" leaves another possibility open`;
+  // An emoji and words that say something else ("⏸️ waiting on legal").
+  if ((tokens[chosen.from] as Token).kind === 'emoji') {
+    const state = statusOf(chosen)?.status;
+    const other = mentions.find(
+      (m) => m !== chosen && statusOf(m) && statusOf(m)?.status !== state,
+    );
+    if (other)
+      return `${typed(tokens, line, chosen)} and "${typed(tokens, line, other)}" say different things`;
+  }
+  return undefined;
+}
+
+/** "unblocked" for a goal that was not Blocked or Stalled: what moved again? */
+function resumptionDoubt(
+  mention: Mention,
+  targets: readonly ReplyTarget[],
+  context: ReadContext,
+): string | undefined {
+  if (!V.resumptions.has(mention.phrase.words.join(' '))) return undefined;
+  for (const target of targets) {
+    const number =
+      target.kind === 'number'
+        ? target.number
+        : target.kind === 'title'
+          ? target.number
+          : undefined;
+    const status = number === undefined ? undefined : context.goals?.[number - 1]?.status;
+    if (status && status !== 'blocked' && status !== 'stalled')
+      return `goal ${number} is ${formatStatus(status)}, not Blocked or Stalled`;
+  }
   return undefined;
 }
 
@@ -969,7 +1180,83 @@ function readAfterRefs(
     return metricReading(tokens, line, target, value);
   }
   const mentions = findMentions(tokens, end);
+  if (target.kind === 'key-result' && !mentions.some((m) => statusOf(m) && !statusOf(m)?.weak)) {
+    const later = valueLater(tokens, line, target, start, mentions);
+    if (later) return later;
+  }
   return statusReading(tokens, line, targets, end, mentions, context);
+}
+
+// Words before a value that say it is a change, not the value: "up 5 points", "increased by 120".
+const CHANGE_WORDS = new Set([
+  'up',
+  'down',
+  'increased',
+  'decreased',
+  'grew',
+  'rose',
+  'fell',
+  'dropped',
+  'gained',
+  'lost',
+  'by',
+  'plus',
+  'minus',
+  'more',
+  'less',
+  'another',
+  'um',
+  'de',
+  'en',
+]);
+// ...unless "to" says where it arrived: "down to 38%".
+const ARRIVAL_WORDS = new Set(['to', 'at', 'auf', 'bei', 'a', 'al', 'à', 'em']);
+
+/**
+ * A key result's value later in the line: "KR1 liegt bei 42 %", "KR1 al 41%", "KR1 現在 39%",
+ * "KR1 was 35% last month, 41% now". One value is read; a change, several values that the
+ * line does not tell apart, or doubt make it a proposal.
+ */
+function valueLater(
+  tokens: readonly Token[],
+  line: string,
+  target: KeyResultTarget,
+  start: number,
+  mentions: readonly Mention[],
+): ReplyItem | undefined {
+  const clause = clausesOf(tokens, mentions, start);
+  const found: ValueRead[] = [];
+  for (let i = start; i < tokens.length; i++) {
+    if (
+      tokens[i]?.kind !== 'number' &&
+      !(tokens[i]?.kind === 'punct' && tokens[i + 1]?.kind === 'number')
+    )
+      continue;
+    const value = readValue(tokens, i);
+    if (!value) continue;
+    found.push(value);
+    i = value.end - 1;
+  }
+  if (found.length === 0) return undefined;
+  const inPast = (v: ValueRead) =>
+    mentions.some((m) => hasMeaning(m, 'past') && clause[m.from] === clause[v.start]);
+  const current = found.filter((v) => !inPast(v));
+  const chosen = current.length === 1 ? (current[0] as ValueRead) : (found.at(-1) as ValueRead);
+  const item = metricReading(tokens, line, target, chosen);
+  if (item.kind !== 'metric') return item;
+  const before = tokens.slice(start, chosen.start).map((t) => t.text);
+  const change = before.some((w) => CHANGE_WORDS.has(w)) && !ARRIVAL_WORDS.has(before.at(-1) ?? '');
+  const unsure = mentions.find(
+    (m) => (hasMeaning(m, 'doubt') || hasMeaning(m, 'hedge')) && !statusOf(m),
+  );
+  const doubt = change
+    ? 'it reads as a change, not the value'
+    : current.length !== 1
+      ? 'the line gives several values'
+      : unsure
+        ? `"${typed(tokens, line, unsure)}" sounds unsure`
+        : undefined;
+  return doubt ? { kind: 'proposal', reading: item, doubt } : item;
 }
 
 function metricReading(
@@ -1007,9 +1294,9 @@ function statusReading(
   from: number,
   mentions: readonly Mention[],
   context: ReadContext,
-  subjectNamesGoal = false,
+  namesGoalBefore = 0,
 ): ReplyItem {
-  const found = statusMentions(tokens, mentions, from, subjectNamesGoal);
+  const found = statusMentions(tokens, mentions, from, namesGoalBefore);
   const decision = decide(found, titleWordsOf(targets, context));
   if (!decision) return goalNote(tokens, line, targets, from);
   if ('none' in decision) {
@@ -1022,7 +1309,10 @@ function statusReading(
     return unknown(line, decision.none);
   }
   const reading = statusOfMention(decision.chosen, targets, tokens, line, decision);
-  const doubt = decision.doubt ?? doubtsOf(tokens, line, mentions, decision.chosen.mention, from);
+  const doubt =
+    decision.doubt ??
+    doubtsOf(tokens, line, mentions, decision.chosen.mention, from) ??
+    resumptionDoubt(decision.chosen.mention, targets, context);
   return doubt ? { kind: 'proposal', reading, doubt } : reading;
 }
 
@@ -1102,25 +1392,23 @@ function goalNote(
 ): ReplyItem {
   const rest = noteAfter(tokens, line, from);
   const target = targets[0] as ReplyTarget;
+  if (!rest || targets.length > 1) return unknown(line, 'a status is missing after the reference');
   const contentWords = tokens
     .slice(from)
     .filter((t) => t.kind === 'word' && !V.fillers.has(t.text));
-  if (!rest || targets.length > 1) return unknown(line, 'a status is missing after the reference');
   // A word or two that is no status is more likely a status okrbot does not know than a note.
-  if (
-    contentWords.length < 3 &&
-    !tokens.slice(from).some((t) => t.kind === 'emoji' || t.kind === 'number')
-  )
+  if (contentWords.length < 3)
     return unknown(
       line,
-      `"${excerpt(rest, 40)}" is not a status; use e.g. done, in progress, blocked, postponed`,
+      `"${excerpt(rest, 40)}" is not a status okrbot knows; use e.g. done, in progress, blocked, postponed`,
     );
-  if (tokens.slice(from).some((t) => t.kind === 'emoji') && contentWords.length < 3)
-    return unknown(
-      line,
-      `okrbot does not read "${excerpt(rest, 20)}" as a status; write it in words, e.g. done or blocked`,
-    );
-  return { kind: 'note', text: rest, target };
+  // More words may still say a status in words okrbot does not know ("went out the door"):
+  // asked, never assumed.
+  return {
+    kind: 'proposal',
+    reading: { kind: 'note', text: rest, target },
+    doubt: 'it gives no status okrbot knows; it would be a note on the goal, its status unchanged',
+  };
 }
 
 /** A line with a reference inside it: the reference taken out, the rest read as usual. */
@@ -1148,10 +1436,10 @@ function readWithRefInside(
     if (value) return metricReading(rest, without, ref.target, value);
   }
   const mentions = findMentions(rest, 0);
-  if (!statusMentions(rest, mentions, 0, true).length)
+  if (!statusMentions(rest, mentions, 0, opening).length)
     return unknown(line, 'a status is missing: write e.g. "3 done"');
   // The words around the reference describe the goal it names, not a part of it.
-  return statusReading(rest, without, [ref.target], 0, mentions, context, true);
+  return statusReading(rest, without, [ref.target], 0, mentions, context, opening);
 }
 
 /** No reference: "all on track", a title and a status, a note, or nothing okrbot can read. */
@@ -1163,9 +1451,10 @@ function readWithoutRef(tokens: readonly Token[], line: string, context: ReadCon
   const strong = found.filter((s) => !statusOf(s.mention)?.weak);
   const contentWords = tokens.filter((t) => t.kind === 'word' && !V.fillers.has(t.text));
   if (strong.length === 0) {
-    // Nothing about a status: the words are a note for the month's report.
+    // Nothing about a status: the words are a note for the month's report, unless they name
+    // a goal, sound unsure or ask something (then they are proposed).
     if (contentWords.length >= 3 || (contentWords.length >= 1 && line.length >= 20))
-      return { kind: 'note', text: line };
+      return proseNote(tokens, line, mentions, found, context);
     return unknown(
       line,
       'no goal and no status found in this line; start with the goal\'s number (e.g. "3 done"), or write "note: ..." for the report',
@@ -1201,7 +1490,7 @@ function readWithoutRef(tokens: readonly Token[], line: string, context: ReadCon
     words,
     ...(match ? { number: match.index + 1 } : {}),
   };
-  const item = statusReading(tokens, line, [target], 0, mentions, context, true);
+  const item = statusReading(tokens, line, [target], 0, mentions, context, line.length);
   if (match && !match.sure && item.kind !== 'unknown') {
     const reading = item.kind === 'proposal' ? item.reading : (item as ProposedReading);
     return {
@@ -1232,6 +1521,123 @@ function titleBefore(tokens: readonly Token[], mentions: readonly Mention[], end
   while (words.length && V.fillers.has((words.at(-1) as Token).text)) words.pop();
   while (words.length && V.fillers.has((words[0] as Token).text)) words.shift();
   return words;
+}
+
+/** Goals a line names by a word only their title has ("EventGate", "Kerberos"). */
+function goalsNamedIn(tokens: readonly Token[], context: ReadContext): number[] {
+  const titles = context.goals ?? [];
+  const distinctive = titles.map((goal) => new Set(distinctiveWords(goal.title)));
+  const counts = new Map<string, number>();
+  for (const words of distinctive) for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
+  const named = new Set<number>();
+  for (const t of tokens)
+    distinctive.forEach((words, i) => {
+      if (t.kind === 'word' && words.has(t.text) && counts.get(t.text) === 1) named.add(i + 1);
+    });
+  return [...named];
+}
+
+// Words that start titles without naming what they are about.
+const GENERIC_TITLE_WORDS = new Set([
+  'continue',
+  'migrate',
+  'deprecate',
+  'make',
+  'improve',
+  'move',
+  'add',
+  'create',
+  'build',
+  'increase',
+  'reduce',
+  'support',
+  'implement',
+  'release',
+  'set',
+  'update',
+  'public',
+  'data',
+  'new',
+  'work',
+  'develop',
+  'enable',
+  'provide',
+  'define',
+  'finish',
+  'start',
+  'complete',
+  'launch',
+  'review',
+  'design',
+  'plan',
+  'run',
+  'test',
+  'write',
+  'document',
+  'clean',
+  'remove',
+  'replace',
+  'upgrade',
+  'investigate',
+  'explore',
+  'evaluate',
+]);
+
+/** Title words that name a thing: capitalised (not first), mixed case, acronyms, long words. */
+function distinctiveWords(title: string): string[] {
+  const raw = title.match(/[\p{L}\p{N}]+/gu) ?? [];
+  return raw
+    .filter((word) => /^\p{Lu}/u.test(word) || /\p{Ll}\p{Lu}/u.test(word) || word.length >= 7)
+    .map((word) => foldWord(word))
+    .filter((word) => !V.fillers.has(word) && !GENERIC_TITLE_WORDS.has(word) && word.length >= 3);
+}
+
+/** A note for the month's report, or a proposal when it may be about a goal or unsure. */
+function proseNote(
+  tokens: readonly Token[],
+  line: string,
+  mentions: readonly Mention[],
+  found: readonly StatusMention[],
+  context: ReadContext,
+  text = line,
+): ReplyItem {
+  const count = context.goals?.length ?? 0;
+  const numbers = tokens.filter(
+    (t) =>
+      (t.kind === 'number' &&
+        Number(t.text) >= 1 &&
+        Number(t.text) <= count &&
+        t.text.length <= 2) ||
+      (t.kind === 'word' && TASK.test(t.text)),
+  );
+  const unsure = mentions.some(
+    (m) => (hasMeaning(m, 'doubt') || hasMeaning(m, 'hedge')) && !statusOf(m),
+  );
+  const asks = tokens.some((t) => QUESTION.has(t.text));
+  const named = goalsNamedIn(tokens, context);
+  if (found.length || asks || unsure || (numbers.length && found.length))
+    return {
+      kind: 'proposal',
+      reading: { kind: 'note', text },
+      doubt: asks
+        ? 'it asks something'
+        : unsure
+          ? 'it sounds unsure'
+          : 'it mentions a status without saying of which goal',
+    };
+  if (named.length === 1)
+    return {
+      kind: 'proposal',
+      reading: { kind: 'note', text, target: { kind: 'number', number: named[0] as number } },
+      doubt: `it reads as a note on goal ${named[0]} (${excerpt(context.goals?.[(named[0] as number) - 1]?.title ?? '', 40)})`,
+    };
+  if (numbers.length || named.length > 1)
+    return {
+      kind: 'proposal',
+      reading: { kind: 'note', text },
+      doubt: 'it mentions goals: is it a note for the report?',
+    };
+  return { kind: 'note', text };
 }
 
 // --- notes ----------------------------------------------------------------------------------

@@ -110,40 +110,77 @@ function numberAt(
     }
     let value = sign * read.value;
     let next = at + 1;
+    // "1 990", "2 000": thousands grouped by spaces (French, and many others).
+    let digits = read.digits;
+    let written = token.text;
+    while (
+      /^\d{1,3}$/.test(written.split(' ')[0] ?? '') &&
+      tokens[next]?.kind === 'number' &&
+      /^\d{3}$/.test(tokens[next]?.text ?? '') &&
+      tokens[next]?.start === (tokens[next - 1] as Token).end + 1
+    ) {
+      written = `${written} ${tokens[next]?.text}`;
+      value = sign * Number(written.replace(/ /g, ''));
+      digits = written.replace(/ /g, '').replace(/^0+/, '');
+      next++;
+    }
     const scaleWord = tokens[next];
     if (scaleWord?.kind === 'word' && SUFFIX[scaleWord.text] && scaleWord.text.length > 1) {
       value *= SUFFIX[scaleWord.text] as number;
       next++;
     }
-    return {
-      value,
-      digits: read.digits,
-      written: `${signToken ? first.text : ''}${token.text}`,
-      next,
-    };
+    return { value, digits, written: `${signToken ? first.text : ''}${written}`, next };
   }
-  // Number words: "forty", "forty five", "forty-five", "a hundred".
-  const one = vocabulary.numbers.get(token.text);
-  const two = tokens[at + 1]
-    ? vocabulary.numbers.get(`${token.text} ${tokens[at + 1]?.text}`)
-    : undefined;
-  if (two !== undefined)
-    return {
-      value: sign * two,
-      digits: String(two),
-      written: `${token.text} ${tokens[at + 1]?.text}`,
-      next: at + 2,
-    };
-  if (one === undefined) return undefined;
-  const unit = tokens[at + 1] ? vocabulary.numbers.get(tokens[at + 1]?.text as string) : undefined;
-  if (one >= 20 && one % 10 === 0 && unit !== undefined && unit < 10)
-    return {
-      value: sign * (one + unit),
-      digits: String(one + unit),
-      written: `${token.text} ${tokens[at + 1]?.text}`,
-      next: at + 2,
-    };
-  return { value: sign * one, digits: String(one), written: token.text, next: at + 1 };
+  // Number words: "forty", "forty-five", "a hundred", "two thousand and twelve".
+  return numberWords(tokens, at, sign, vocabulary);
+}
+
+/** A number written in words, composed: units and tens, hundred and thousand multiply. */
+function numberWords(
+  tokens: readonly Token[],
+  start: number,
+  sign: number,
+  vocabulary: Vocabulary,
+): { value: number; digits: string; written: string; next: number } | undefined {
+  let total = 0;
+  let group = 0;
+  let at = start;
+  let read = false;
+  for (;;) {
+    const token = tokens[at];
+    if (!token) break;
+    const pair = tokens[at + 1] ? `${token.text} ${tokens[at + 1]?.text}` : '';
+    const two = vocabulary.numbers.get(pair);
+    const value = two ?? vocabulary.numbers.get(token.text);
+    const scale = SUFFIX[token.text];
+    if (value !== undefined && value < 100) {
+      group += value;
+      at += two !== undefined ? 2 : 1;
+    } else if (value === 100 || token.text === 'hundred') {
+      group = (group || 1) * 100;
+      at += two !== undefined ? 2 : 1;
+    } else if (read && scale && token.text.length > 1) {
+      total += (group || 1) * scale;
+      group = 0;
+      at++;
+    } else if (
+      read &&
+      token.text === 'and' &&
+      tokens[at + 1] &&
+      vocabulary.numbers.has(tokens[at + 1]?.text as string)
+    ) {
+      at++;
+      continue;
+    } else break;
+    read = true;
+  }
+  if (!read) return undefined;
+  const value = sign * (total + group);
+  const written = tokens
+    .slice(start, at)
+    .map((t) => t.text)
+    .join(' ');
+  return { value, digits: String(Math.abs(value)), written, next: at };
 }
 
 /** How many tokens a percent sign or word takes at `i` (0 when none). */
@@ -156,7 +193,23 @@ function percentAt(tokens: readonly Token[], i: number, vocabulary: Vocabulary):
   return vocabulary.percentWords.has(pair) ? 2 : 0;
 }
 
-const RANGE_WORDS = new Set(['to', 'bis', 'a', 'à', 'al', 'até', 'and', 'und', 'y', 'et', 'e']);
+const RANGE_WORDS = new Set([
+  'to',
+  'bis',
+  'a',
+  'à',
+  'al',
+  'até',
+  'and',
+  'und',
+  'y',
+  'et',
+  'e',
+  'or',
+  'oder',
+  'ou',
+  '〜',
+]);
 const FROM_WORDS = new Set(['from', 'von', 'de', 'desde', 'da', 'dal']);
 const BETWEEN = new Set(['between', 'zwischen', 'entre', 'tra', 'fra']);
 const ARROWS = new Set(['→', '->', '⇒', '=>']);
@@ -197,7 +250,8 @@ export function readValue(
     const a = numberAt(tokens, i + 1, vocabulary);
     const aEnd = a ? a.next + percentAt(tokens, a.next, vocabulary) : 0;
     const joiner = a ? tokens[aEnd] : undefined;
-    const b = joiner && RANGE_WORDS.has(joiner.text) ? numberAt(tokens, aEnd + 1, vocabulary) : undefined;
+    const b =
+      joiner && RANGE_WORDS.has(joiner.text) ? numberAt(tokens, aEnd + 1, vocabulary) : undefined;
     if (a && b) {
       const bPercent = percentAt(tokens, b.next, vocabulary);
       return {
@@ -233,12 +287,27 @@ export function readValue(
   }
   const number = numberAt(tokens, i, vocabulary);
   if (!number) return undefined;
+  // "+3%", "-5%": a change more often than the value; "2.040": 2040 or 2.04?
+  if (number.written.startsWith('+'))
+    inexact = `${number.written} reads as a change, not the value`;
+  else if (number.value < 0) inexact = `${number.written} is below zero: a change, or the value?`;
+  else if (/^\d{1,3}\.\d{3}$/.test(number.written))
+    inexact = `${number.written} may be ${number.written.replace('.', '')} or ${number.written}`;
   let next = number.next;
   let percent = false;
   const p = percentAt(tokens, next, vocabulary);
   if (p) {
     percent = true;
     next += p;
+  }
+  // "thirty-something", "40-odd".
+  if (
+    tokens[next]?.kind === 'word' &&
+    vocabulary.inexact.has(tokens[next]?.text as string) &&
+    tokens[next]?.joined
+  ) {
+    inexact = `"${number.written}-${tokens[next]?.text}" is not one value`;
+    next++;
   }
   // "40-ish", "40ish", "40 or so".
   const after = tokens[next];

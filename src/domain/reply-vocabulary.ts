@@ -19,7 +19,11 @@ const schema = z.object({
   present: byLanguage,
   future: byLanguage,
   corrections: byLanguage,
+  retractions: byLanguage,
   hedges: byLanguage,
+  partial: byLanguage,
+  conditions: byLanguage,
+  resumptions: byLanguage,
   doubts: byLanguage,
   or: byLanguage,
   but: byLanguage,
@@ -55,6 +59,9 @@ export type Meaning =
         | 'present'
         | 'future'
         | 'correction'
+        | 'retraction'
+        | 'partial'
+        | 'condition'
         | 'hedge'
         | 'doubt'
         | 'or'
@@ -97,6 +104,8 @@ export interface Vocabulary {
   readonly yes: ReadonlySet<string>;
   readonly no: ReadonlySet<string>;
   readonly noteLabels: ReadonlySet<string>;
+  /** Phrases meaning a goal moves again (only for one that was Blocked or Stalled). */
+  readonly resumptions: ReadonlySet<string>;
   readonly goalWords: ReadonlySet<string>;
   readonly everyGoal: ReadonlySet<string>;
   readonly determiners: ReadonlySet<string>;
@@ -134,6 +143,9 @@ export function buildVocabulary(source: unknown): Vocabulary {
     'present',
     'future',
     'correction',
+    'retraction',
+    'partial',
+    'condition',
     'hedge',
     'doubt',
     'or',
@@ -149,6 +161,9 @@ export function buildVocabulary(source: unknown): Vocabulary {
     present: vocabulary.present,
     future: vocabulary.future,
     correction: vocabulary.corrections,
+    retraction: vocabulary.retractions,
+    partial: vocabulary.partial,
+    condition: vocabulary.conditions,
     hedge: vocabulary.hedges,
     doubt: vocabulary.doubts,
     or: vocabulary.or,
@@ -191,6 +206,7 @@ export function buildVocabulary(source: unknown): Vocabulary {
     yes: phraseSet(vocabulary.yes),
     no: phraseSet(vocabulary.no),
     noteLabels: phraseSet(vocabulary.noteLabels),
+    resumptions: phraseSet(vocabulary.resumptions),
     goalWords: phraseSet(vocabulary.goalWords),
     everyGoal: phraseSet(vocabulary.everyGoal),
     determiners: phraseSet(vocabulary.determiners),

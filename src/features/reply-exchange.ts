@@ -82,7 +82,13 @@ export async function applyReply(
   options: { correcting?: boolean } = {},
 ): Promise<ReplyResult> {
   const results: (LineResult & { text: string })[] = [];
-  const context = { goals: session.goals.map((goal) => ({ title: goal.title })) };
+  const context = {
+    goals: session.goals.map((goal) => ({
+      title: goal.title,
+      status: goal.status,
+      taskIds: goal.taskIds,
+    })),
+  };
   for (const parsed of parseReply(text, context)) {
     // An edited reply: a status it gives a goal replaces the one its first reading recorded.
     const item =
