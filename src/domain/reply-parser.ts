@@ -511,7 +511,7 @@ const GOAL_ID = /^g(\d{1,9})$/;
 const KR = /^kr(\d{1,3})$/;
 const SMALL_NUMBER = /^\d{1,3}$/;
 // Marks after a goal number that say it is one: "3.", "3)", "3:", "第3个", "3番".
-const AFTER_NUMBER = new Set(['.', ')', ':', ']', '个', '项', '号', '番', '번']);
+const AFTER_NUMBER = new Set(['.', ')', ':', ']', '/', '个', '项', '号', '番', '번']);
 const BEFORE_NUMBER = new Set(['#', '(', '[', '第', '№']);
 
 /** A reference at token `i` (task id, goal id, key result, or a goal number with its marks). */
@@ -530,6 +530,13 @@ function refAt(
     if (match) return { target: { kind: 'goal', goalId: Number(match[1]) }, end: at + 1 };
     const kr = keyResultAt(tokens, at);
     if (kr) return kr;
+    // "1st goal", "the 6th goal", "the second one".
+    const ordinal = ordinalOf(token.text);
+    if (ordinal !== undefined) {
+      let end = at + 1;
+      end += goalWordAt(tokens, end) ?? 0;
+      return rangeChecked(tokens, i, ordinal, end, context);
+    }
     // "task T123", "phab:T123", "goal 3", "Ziel 3", "目标3".
     const next = tokens[at + 1];
     if (next && (token.text === 'task' || token.text === 'phab' || token.text === 'phabricator')) {
@@ -537,7 +544,7 @@ function refAt(
       const task = tokens[after] && TASK.exec((tokens[after] as Token).text);
       if (task) return { target: { kind: 'task', taskId: `T${task[1]}` }, end: after + 1 };
     }
-    const words = goalWordAt(tokens, at);
+    const words = goalWordAt(tokens, at) ?? (elided(token.text) && V.goalWords.has(elided(token.text)) ? 1 : undefined);
     if (words && next) {
       at += words;
       if (tokens[at]?.text === '.') at++;
@@ -548,7 +555,11 @@ function refAt(
   if (number?.kind !== 'number' || !SMALL_NUMBER.test(number.text)) return undefined;
   // A value is no goal number: "40%", "12 days", "3/4", "2.5".
   const after = tokens[at + 1];
-  if (after && (after.text === '%' || (after.text === '/' && after.start === number.end)))
+  if (
+    after &&
+    (after.text === '%' ||
+      (after.text === '/' && after.start === number.end && tokens[at + 2]?.kind === 'number'))
+  )
     return undefined;
   const value = Number(number.text);
   const count = context.goals?.length;
@@ -556,6 +567,28 @@ function refAt(
   const isQuantity =
     after?.kind === 'word' && V.units.has(after.text) && !V.byFirst.has(after.text);
   if (isQuantity && !(i === 0 && count !== undefined && value > count)) return undefined;
+  // "3个人" is three people; "第3个" is the third.
+  if (after && CLASSIFIERS.has(after.text) && tokens[at - 1]?.text !== '第' && !goalWordAt(tokens, at + 2))
+    return undefined;
+  let end = at + 1;
+  while (tokens[end] && AFTER_NUMBER.has((tokens[end] as Token).text) && end < at + 3) end++;
+  // "第4个目标": the goal word may follow the number, written against it.
+  if (tokens[end] && tokens[end]?.start === tokens[end - 1]?.end)
+    end += goalWordAt(tokens, end) ?? 0;
+  return rangeChecked(tokens, i, value, end, context);
+}
+
+const CLASSIFIERS = new Set(['个', '項', '名', '人', '件', '台', '本', '位', '次']);
+
+/** A goal number, or the answer that the list is shorter. */
+function rangeChecked(
+  tokens: readonly Token[],
+  _start: number,
+  value: number,
+  end: number,
+  context: ReadContext,
+): Ref | { reply: ReplyItem } {
+  const count = context.goals?.length;
   if (count !== undefined && value > count)
     return {
       reply: unknown(
@@ -563,12 +596,22 @@ function refAt(
         `there ${count === 1 ? 'is only 1 goal' : `are only ${count} goals`}; start the line with a goal's number (1–${count}), its task id or its title`,
       ),
     };
-  let end = at + 1;
-  while (tokens[end] && AFTER_NUMBER.has((tokens[end] as Token).text) && end < at + 3) end++;
-  // "第4个目标": the goal word may follow the number, written against it.
-  if (tokens[end] && tokens[end]?.start === tokens[end - 1]?.end)
-    end += goalWordAt(tokens, end) ?? 0;
   return { target: { kind: 'number', number: value }, end };
+}
+
+const ORDINAL_WORDS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
+
+/** `6th`, `2nd`, `3º`, `1er`, `second`: the number an ordinal stands for. */
+function ordinalOf(word: string): number | undefined {
+  const match = /^(\d{1,2})(?:st|nd|rd|th|º|ª|o|a|e|er|re|ème|eme|°)$/.exec(word);
+  if (match) return Number(match[1]);
+  const index = ORDINAL_WORDS.indexOf(word);
+  return index < 0 ? undefined : index + 1;
+}
+
+/** `l'objectif` → `objectif`: French and Italian elision before a goal word. */
+function elided(word: string): string {
+  return word.replace(/^(?:l|d|dell|all|nell)'/, '');
 }
 
 /** How many tokens a goal word takes at `at` ("goal", "Ziel", "目标" is two characters). */
@@ -632,7 +675,12 @@ function leadingRefs(
   tokens: readonly Token[],
   context: ReadContext,
 ): { targets: ReplyTarget[]; end: number } | { reply: ReplyItem } | undefined {
-  const first = refAt(tokens, 0, context);
+  // Words before the reference that say nothing: "the 2nd", "la 9", "El objetivo 1",
+  // "status 4 blocked", "/status 2 done".
+  let skip = 0;
+  while (skip < 3 && tokens[skip] && LEAD_WORDS.has((tokens[skip] as Token).text) && !refAt(tokens, skip, context))
+    skip++;
+  const first = refAt(tokens, skip, context);
   if (!first) return undefined;
   if ('reply' in first) return first;
   const targets = [first.target];
@@ -648,6 +696,15 @@ function leadingRefs(
     end = more.end;
   }
   return { targets, end };
+}
+
+const LEAD_WORDS = new Set(['the', 'a', 'la', 'el', 'le', 'lo', 'il', 'o', 'das', 'der', 'die', 'status', 'set', '/', 'for', 'para', 'of', 'de', 'del', 'du']);
+
+/** Whether a status follows token `i`, with only filler between ("is back in progress"). */
+function followedByStatus(tokens: readonly Token[], i: number): boolean {
+  const at = firstContentIndex(tokens, i);
+  const [first] = findMentions(tokens, at, Math.min(tokens.length, at + 6));
+  return first !== undefined && first.from === at && statusOf(first) !== undefined && !statusOf(first)?.weak;
 }
 
 /** Whether tokens before `end` are one status phrase (with punctuation): "✅ 2", "done 4". */
@@ -681,7 +738,7 @@ function conflictingRef(
 function laterRef(
   tokens: readonly Token[],
   context: ReadContext,
-): (Ref & { start: number }) | { reply: ReplyItem } | undefined {
+): (Ref & { start: number; ofPart: boolean }) | { reply: ReplyItem } | undefined {
   for (let i = 1; i < tokens.length; i++) {
     const token = tokens[i] as Token;
     const previous = tokens[i - 1] as Token;
@@ -690,6 +747,10 @@ function laterRef(
     const marked =
       token.kind === 'number' &&
       ((['(', '#', '['].includes(previous.text) && previous.end === token.start) ||
+        // "The migration for 4 finished", "Ignore what I said about 2", "Retract ... of 5".
+        (V.noteTarget.has(previous.text) && followedByStatus(tokens, i + 1)) ||
+        // "Not cancelled after all — 9 is back in progress".
+        ([',', ';', '—', '–', '-', '.', ':'].includes(previous.text) && followedByStatus(tokens, i + 1)) ||
         goalWordAt(tokens, i - 1) !== undefined ||
         (i >= 2 && goalWordAt(tokens, i - 2) === 2) ||
         // "Finished: 4", "postponed — 2": a number that ends the line after a separator.
@@ -712,7 +773,9 @@ function laterRef(
     const ref = refAt(tokens, from, context);
     if (!ref) continue;
     if ('reply' in ref) return ref;
-    return { ...ref, start: from };
+    // "the design part of 3", "Docs for 4": the words before say which part of the goal.
+    const ofPart = token.kind === 'number' && V.noteTarget.has(previous.text);
+    return { ...ref, start: from, ofPart };
   }
   return undefined;
 }
@@ -1077,7 +1140,11 @@ function doubtsOf(
   const doubt = mentions.find((m) => hasMeaning(m, 'doubt') && !statusOf(m));
   if (doubt) return `"${typed(tokens, line, doubt)}" sounds unsure`;
   const hedge = mentions.find(
-    (m) => hasMeaning(m, 'hedge') && m.from >= from && clause[m.from] === c && !statusOf(m),
+    (m) =>
+      hasMeaning(m, 'hedge') &&
+      m.from >= from &&
+      (clause[m.from] === c || (clause[m.from] === c + 1 && m.from >= chosen.to)) &&
+      !statusOf(m),
   );
   if (hedge) return `"${typed(tokens, line, hedge)}" sounds unsure`;
   const ish = tokens.find(
@@ -1415,7 +1482,7 @@ function goalNote(
 function readWithRefInside(
   tokens: readonly Token[],
   line: string,
-  ref: Ref & { start: number },
+  ref: Ref & { start: number; ofPart: boolean },
   context: ReadContext,
 ): ReplyItem {
   const from = (tokens[ref.start] as Token).start;
@@ -1439,7 +1506,7 @@ function readWithRefInside(
   if (!statusMentions(rest, mentions, 0, opening).length)
     return unknown(line, 'a status is missing: write e.g. "3 done"');
   // The words around the reference describe the goal it names, not a part of it.
-  return statusReading(rest, without, [ref.target], 0, mentions, context, opening);
+  return statusReading(rest, without, [ref.target], 0, mentions, context, ref.ofPart ? 0 : opening);
 }
 
 /** No reference: "all on track", a title and a status, a note, or nothing okrbot can read. */
