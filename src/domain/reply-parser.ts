@@ -907,6 +907,15 @@ function statusMentions(
     const between = markers.filter(
       (x) => x.from >= lastStatusEnd && x.to <= m.from && lastStatusEnd >= 0,
     );
+    // "stalled -> in progress", "🚧→✅": a change, the later holds; "cancelled? No! in
+    // progress": a question answered, the answer holds.
+    const turned =
+      lastStatusEnd >= 0 &&
+      tokens.slice(lastStatusEnd, m.from).some(
+        (t, k, all) =>
+          t.text === '→' || t.text === '⇒' || QUESTION.has(t.text) ||
+          ((t.text === '-' || t.text === '=') && all[k + 1]?.text === '>' && all[k + 1]?.start === t.end),
+      );
     found.push({
       mention: m,
       status: state.status,
@@ -921,7 +930,7 @@ function statusMentions(
       subject,
       object,
       span: clauseSpan(tokens, clause, c, from),
-      corrects: between.some((x) => hasMeaning(x, 'correction')),
+      corrects: turned || between.some((x) => hasMeaning(x, 'correction')),
       alternative: between.some((x) => hasMeaning(x, 'or')),
     });
     lastStatusEnd = m.to;
@@ -1028,9 +1037,19 @@ function decide(
   const lastCorrection = found.map((s) => s.corrects).lastIndexOf(true);
   const considered = lastCorrection >= 0 ? found.slice(lastCorrection) : found;
   const corrected = lastCorrection >= 0;
+  // "6 is not done, it's partially done": "not done" denies Done there, it is no status.
+  for (const [i, s] of considered.entries())
+    if (
+      s.status === 'not_done' &&
+      V.negatorWords.has(s.mention.phrase.words[0] as string) &&
+      considered.slice(i + 1).some((o) => !o.negated && !o.alternative)
+    )
+      s.negated = true;
   let current = considered.filter(
     (s) => !s.negated && !s.future && !(s.past && !SETTLED.has(s.status)),
   );
+  // What held before gives way to what holds now ("was partially done in the last report").
+  if (current.some((s) => !s.past)) current = current.filter((s) => !s.past);
   if (current.length === 0) {
     const negated = considered.filter((s) => s.negated);
     const last = negated.at(-1);
@@ -1096,6 +1115,14 @@ function decide(
   return { chosen, others, ...(because ? { because } : {}) };
 }
 
+const UNTIL = new Set(['until', 'till', 'bis', 'hasta', "jusqu'à", "jusqu'au", 'até', 'fino a', 'तक', '直到', 'まで']);
+const TIME_WORDS = /^(?:q[1-4]|quarter|month|week|year|next|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|\d+)$/;
+
+/** Whether a time ("Q3", "next month", "the new quarter") follows token `i`. */
+function timeFollows(tokens: readonly Token[], i: number): boolean {
+  return tokens.slice(i, i + 4).some((t) => TIME_WORDS.test(t.text));
+}
+
 // Question marks, and the particles that make a Chinese sentence a question ("完成了吗").
 const QUESTION = new Set(['?', '¿', '吗', '嗎', '呢']);
 
@@ -1136,7 +1163,11 @@ function doubtsOf(
       (QUESTION.has(t.text) || (t.text === 'か' && i === tokens.length - 1)) &&
       (clause[i] === c || (clause[i] === c + 1 && i === chosen.to) || i === chosen.to),
   );
-  if (asked) return 'it is a question';
+  // "Is 6 done? Yes, as of Friday": a question answered yes is no question.
+  let lastQuestion = -1;
+  for (const [k, t] of tokens.entries()) if (QUESTION.has(t.text)) lastQuestion = k;
+  const answeredYes = lastQuestion >= 0 && [1, 2].some((k) => V.yes.has(tokens[lastQuestion + k]?.text ?? ''));
+  if (asked && !answeredYes) return 'it is a question';
   const doubt = mentions.find((m) => hasMeaning(m, 'doubt') && !statusOf(m));
   if (doubt) return `"${typed(tokens, line, doubt)}" sounds unsure`;
   const hedge = mentions.find(
@@ -1156,8 +1187,12 @@ function doubtsOf(
   );
   if (ish) return `"-ish" sounds unsure`;
   // "done except the docs", "only the KDC part is done": a part of the goal.
+  // Before the status ("only the docs are on hold") for any status; after it ("done except
+  // the docs") for Done, which it contradicts.
+  const isDone = statusOf(chosen)?.status === 'done';
   const part = mentions.find(
     (m) =>
+      (isDone || (m.to <= chosen.from && clause[m.from] === c)) &&
       hasMeaning(m, 'partial') &&
       !statusOf(m) &&
       m.from >= from &&
@@ -1169,11 +1204,23 @@ function doubtsOf(
     (m) =>
       hasMeaning(m, 'condition') &&
       m.from >= chosen.to &&
-      (clause[m.from] === c || clause[m.from] === c + 1),
+      (clause[m.from] === c || clause[m.from] === c + 1) &&
+      // "stalled until we get a second engineer" says why; "on hold until Q3" may be Postponed.
+      (!UNTIL.has(m.phrase.words.join(' ')) || timeFollows(tokens, m.to)),
   );
   if (condition) return `"${typed(tokens, line, condition)}" makes it conditional`;
   // "done, or will be by Friday", "done or at least the part we own": another possibility.
-  const or = mentions.find((m) => hasMeaning(m, 'or') && m.from >= chosen.to);
+  const or = mentions.find(
+    (m) =>
+      hasMeaning(m, 'or') &&
+      m.from >= chosen.to &&
+      mentions.some(
+        (x) =>
+          x.from >= m.to &&
+          (statusOf(x) || ['future', 'hedge', 'doubt', 'negator', 'partial'].some((k) => hasMeaning(x, k as never))),
+      ) ||
+      tokens.slice(m.to).some((x) => QUESTION.has(x.text) || x.text === 'least' || x.text === 'part'),
+  );
   if (or) return `"${typed(tokens, line, or)}" leaves another possibility open`;
   // An emoji and words that say something else ("⏸️ waiting on legal").
   if ((tokens[chosen.from] as Token).kind === 'emoji') {

@@ -112,6 +112,8 @@ export interface Vocabulary {
   readonly noteTarget: ReadonlySet<string>;
   readonly correctionLabels: ReadonlySet<string>;
   readonly fillers: ReadonlySet<string>;
+  /** Single words that negate (the first words of "not done", "nicht fertig"). */
+  readonly negatorWords: ReadonlySet<string>;
   readonly numbers: ReadonlyMap<string, number>;
   readonly percentWords: ReadonlySet<string>;
   readonly approximate: ReadonlySet<string>;
@@ -213,6 +215,7 @@ export function buildVocabulary(source: unknown): Vocabulary {
     noteTarget: phraseSet(vocabulary.noteTarget),
     correctionLabels: phraseSet(vocabulary.correctionLabels),
     fillers: phraseSet(vocabulary.fillers),
+    negatorWords: new Set([...phraseSet(vocabulary.negators)].filter((w) => !w.includes(' '))),
     numbers,
     percentWords: phraseSet(vocabulary.percentWords),
     approximate: phraseSet(vocabulary.approximate),
