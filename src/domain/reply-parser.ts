@@ -429,6 +429,8 @@ function noteLabel(
     }
   }
   if (!labelEnd && !target) return undefined;
+  // The reference may have taken its colon along ("Sobre el 2:").
+  if (target && i > 0 && NOTE_SEPARATORS.has((tokens[i - 1] as Token).text)) i--;
   const separator = tokens[i];
   const labelText = phraseKey(tokens, 0, labelEnd);
   if (separator && (NOTE_SEPARATORS.has(separator.text) || (!labelEnd && separator.text === ',')))
@@ -439,7 +441,14 @@ function noteLabel(
   const start = tokens[i]?.start;
   const text = start === undefined ? '' : line.slice(start).trim();
   if (!text) return unknown(line, 'the note is empty');
-  if (target) return { kind: 'note', text, target };
+  if (target) {
+    // "Re 9: unblocked, started yesterday" gives a status, it is no note.
+    const said = tokens.slice(i);
+    const mentions = findMentions(said, 0);
+    if (!labelEnd && mentions.some((m) => statusOf(m) && !statusOf(m)?.weak))
+      return statusReading(said, line, [target], 0, mentions, context);
+    return { kind: 'note', text, target };
+  }
   // A labelled note that gives a goal a status, or sounds unsure, is asked about.
   const rest = tokens.slice(i);
   const mentions = findMentions(rest, 0);
@@ -903,7 +912,12 @@ function statusMentions(
     // "paused the vendor talks": a status said (as a verb) of the thing that follows it.
     const next = tokens[m.to];
     const verb = m.to - m.from === 1 && /ed$/.test((tokens[m.from] as Token).text);
-    const object = verb && next !== undefined && clause[m.to] === c && V.determiners.has(next.text);
+    const object =
+      verb &&
+      next !== undefined &&
+      clause[m.to] === c &&
+      V.determiners.has(next.text) &&
+      !timeFollows(tokens, m.to + 1);
     const between = markers.filter(
       (x) => x.from >= lastStatusEnd && x.to <= m.from && lastStatusEnd >= 0,
     );
@@ -1081,7 +1095,12 @@ function decide(
   // "design is done but the goal is still in progress": the goal as a whole beats a part.
   const subjectIsPart = (s: StatusMention) =>
     !s.whole &&
-    (s.object || s.subject.some((t) => t.text.length > 2 && !namesTitle(t.text, titleWords)));
+    (s.object ||
+      s.subject.some(
+        (t) =>
+          (t.text.length > 2 || /\p{Script=Han}|\p{Script=Katakana}/u.test(t.text)) &&
+          !namesTitle(t.text, titleWords),
+      ));
   if (distinct(current) > 1) {
     const whole = current.filter((s) => s.whole || !subjectIsPart(s));
     if (whole.length && distinct(whole) === 1 && whole.length < current.length) {
@@ -1192,7 +1211,9 @@ function doubtsOf(
   const isDone = statusOf(chosen)?.status === 'done';
   const part = mentions.find(
     (m) =>
-      (isDone || (m.to <= chosen.from && clause[m.from] === c)) &&
+      (isDone || (m.to < chosen.from && clause[m.from] === c)) &&
+      // "solo rimandato", "only partially done": it says how, not which part.
+      m.to !== chosen.from &&
       hasMeaning(m, 'partial') &&
       !statusOf(m) &&
       m.from >= from &&
@@ -1214,19 +1235,23 @@ function doubtsOf(
     (m) =>
       hasMeaning(m, 'or') &&
       m.from >= chosen.to &&
-      mentions.some(
+      (mentions.some(
         (x) =>
           x.from >= m.to &&
           (statusOf(x) || ['future', 'hedge', 'doubt', 'negator', 'partial'].some((k) => hasMeaning(x, k as never))),
       ) ||
-      tokens.slice(m.to).some((x) => QUESTION.has(x.text) || x.text === 'least' || x.text === 'part'),
+        tokens.slice(m.to).some((x) => QUESTION.has(x.text) || x.text === 'least' || x.text === 'part')),
   );
   if (or) return `"${typed(tokens, line, or)}" leaves another possibility open`;
   // An emoji and words that say something else ("⏸️ waiting on legal").
   if ((tokens[chosen.from] as Token).kind === 'emoji') {
     const state = statusOf(chosen)?.status;
     const other = mentions.find(
-      (m) => m !== chosen && statusOf(m) && statusOf(m)?.status !== state,
+      (m) =>
+        m !== chosen &&
+        statusOf(m) &&
+        statusOf(m)?.status !== state &&
+        !mentions.some((p) => hasMeaning(p, 'past') && clause[p.from] === clause[m.from]),
     );
     if (other)
       return `${typed(tokens, line, chosen)} and "${typed(tokens, line, other)}" say different things`;
@@ -1239,18 +1264,30 @@ function resumptionDoubt(
   mention: Mention,
   targets: readonly ReplyTarget[],
   context: ReadContext,
+  mentions: readonly Mention[],
 ): string | undefined {
   if (!V.resumptions.has(mention.phrase.words.join(' '))) return undefined;
+  // "unblocked, started yesterday", "was blocked for two weeks, unblocked": the line says more.
+  const more = mentions.some((m) => {
+    const other = m !== mention ? statusOf(m)?.status : undefined;
+    return other === 'in_progress' || other === 'blocked' || other === 'stalled';
+  });
+  if (more) return undefined;
   for (const target of targets) {
-    const number =
-      target.kind === 'number'
-        ? target.number
-        : target.kind === 'title'
-          ? target.number
-          : undefined;
+    const number = numberOf(target, context);
     const status = number === undefined ? undefined : context.goals?.[number - 1]?.status;
     if (status && status !== 'blocked' && status !== 'stalled')
       return `goal ${number} is ${formatStatus(status)}, not Blocked or Stalled`;
+  }
+  return undefined;
+}
+
+/** The listed goal a target names, when the reader can tell. */
+function numberOf(target: ReplyTarget, context: ReadContext): number | undefined {
+  if (target.kind === 'number' || target.kind === 'title') return target.number;
+  if (target.kind === 'task') {
+    const index = context.goals?.findIndex((g) => g.taskIds?.includes(target.taskId)) ?? -1;
+    return index < 0 ? undefined : index + 1;
   }
   return undefined;
 }
@@ -1426,7 +1463,7 @@ function statusReading(
   const doubt =
     decision.doubt ??
     doubtsOf(tokens, line, mentions, decision.chosen.mention, from) ??
-    resumptionDoubt(decision.chosen.mention, targets, context);
+    resumptionDoubt(decision.chosen.mention, targets, context, mentions);
   return doubt ? { kind: 'proposal', reading, doubt } : reading;
 }
 
