@@ -76,9 +76,10 @@ export function findMentions(
           const typed = (tokens[i + k] as Token).text;
           if (typed === expected) continue;
           // Only status words are corrected, and only one per phrase.
+          // Only words of strong status phrases are corrected ("deploy" is no "deployed").
           ok =
             !typo &&
-            phrase.meanings.some((m) => m.kind === 'status') &&
+            phrase.meanings.some((m) => m.kind === 'status' && !m.weak) &&
             readingsAt(i + k).includes(expected);
           if (ok) typo = { typed, read: expected };
         }

@@ -1,7 +1,8 @@
+import { distance } from 'fastest-levenshtein';
 import { findMentions, hasMeaning, type Mention, statusOf } from './reply-mentions.ts';
 import { asciiDigits, foldWord, type Token, tokenize } from './reply-tokens.ts';
 import { readValue, type ValueRead } from './reply-values.ts';
-import { phraseKey, VOCABULARY } from './reply-vocabulary.ts';
+import { type Meaning, phraseKey, VOCABULARY } from './reply-vocabulary.ts';
 import { formatStatus, type Status } from './status.ts';
 import { excerpt, stripInvisible } from './text.ts';
 import { matchTitle, type TitleMatch } from './title-match.ts';
@@ -180,6 +181,28 @@ function readLine(raw: string, context: ReadContext): ReplyItem {
   const words = tokens.filter((t) => t.kind !== 'punct');
   if (words.length === 0) return unknown(line, 'nothing to read');
 
+  // "✅ 1 (finally)", "🚧→✅ 9", "✅ Kerberos": signs before the goal go after it.
+  let signsEnd = 0;
+  while (
+    tokens[signsEnd] &&
+    (tokens[signsEnd]?.kind === 'emoji' ||
+      (signsEnd > 0 && ['→', '-', '>'].includes(tokens[signsEnd]?.text ?? '')))
+  )
+    signsEnd++;
+  if (signsEnd > 0 && tokens[signsEnd]) {
+    const signs = line.slice(0, (tokens[signsEnd] as Token).start).trim();
+    const rest = line.slice((tokens[signsEnd] as Token).start);
+    const [, first = '', more = ''] = /^(\S+)(.*)$/su.exec(rest) ?? [];
+    return readLine(`${first} ${signs}${more}`, context);
+  }
+  // "thanks! 4 done btw": a greeting first, then what to record.
+  const breakAt = tokens.findIndex(
+    (t) => t.kind === 'punct' && ['!', ',', '.', ';'].includes(t.text),
+  );
+  if (breakAt > 0 && tokens[breakAt + 1] && V.greetings.has(phraseKey(tokens, 0, breakAt))) {
+    const rest = readLine(line.slice((tokens[breakAt + 1] as Token).start), context);
+    if (rest.kind !== 'note' && rest.kind !== 'unknown' && rest.kind !== 'greeting') return rest;
+  }
   const exception = allButOne(tokens, line, context);
   if (exception) return exception;
   const whole = wholeLine(tokens, line);
@@ -407,8 +430,9 @@ function noteLabel(
   // "note for 3: ...", and without a label "For 6, ...", "About Kerberos: ...", "Sobre el 2: ...".
   let target: ReplyTarget | undefined;
   const about = tokens[i];
-  if (about && V.noteTarget.has(about.text)) {
-    let at = i + 1;
+  const aboutWords = [3, 2, 1].find((n) => V.noteTarget.has(phraseKey(tokens, i, i + n))) ?? 0;
+  if (about && aboutWords) {
+    let at = i + aboutWords;
     if (tokens[at] && V.determiners.has((tokens[at] as Token).text)) at++;
     const ref = refAt(tokens, at, context);
     const named = ref ? undefined : goalsNamedIn(tokens.slice(at, at + 1), context);
@@ -418,6 +442,29 @@ function noteLabel(
     } else if (named?.length === 1) {
       target = { kind: 'number', number: named[0] as number };
       i = at + 1;
+    }
+  }
+  // "FYI T218341: the last hosts ...": a label, the goal and a colon.
+  if (labelEnd && !target) {
+    const ref = refAt(tokens, i, context);
+    const colon = ref && !('reply' in ref) && NOTE_SEPARATORS.has(tokens[ref.end - 1]?.text ?? '');
+    if (ref && !('reply' in ref) && (colon || NOTE_SEPARATORS.has(tokens[ref.end]?.text ?? ''))) {
+      target = ref.target;
+      i = ref.end;
+    }
+  }
+  // "1について：", "लक्ष्य 1 के बारे में:": the reference, then the word for "about".
+  if (!labelEnd && !target) {
+    const ref = refAt(tokens, 0, context);
+    if (ref && !('reply' in ref)) {
+      const after = ref.end;
+      const aboutAfter = [4, 3, 2, 1].find((n) =>
+        V.noteTarget.has(phraseKey(tokens, after, after + n)),
+      );
+      if (aboutAfter) {
+        target = ref.target;
+        i = after + aboutAfter;
+      }
     }
   }
   // "Superset: legal sent a first draft": a goal named by its title's word, then a colon.
@@ -456,7 +503,12 @@ function noteLabel(
     (m) => (hasMeaning(m, 'doubt') || hasMeaning(m, 'hedge')) && !statusOf(m),
   );
   const statusSaid = mentions.some((m) => statusOf(m) && !statusOf(m)?.weak);
-  const refSaid = rest.some((t, k) => t.kind !== 'punct' && refAt(rest, k, context) !== undefined);
+  // Explicit references only: task ids, "goal 3", "#3" (a date's "the 20th" is none).
+  const refSaid = rest.some(
+    (t, k) =>
+      TASK.test(t.text) ||
+      (t.kind === 'number' && (goalWordAt(rest, k - 1) !== undefined || rest[k - 1]?.text === '#')),
+  );
   const named = goalsNamedIn(rest, context);
   if (!unsure && !statusSaid && named.length === 1)
     return {
@@ -553,7 +605,9 @@ function refAt(
       const task = tokens[after] && TASK.exec((tokens[after] as Token).text);
       if (task) return { target: { kind: 'task', taskId: `T${task[1]}` }, end: after + 1 };
     }
-    const words = goalWordAt(tokens, at) ?? (elided(token.text) && V.goalWords.has(elided(token.text)) ? 1 : undefined);
+    const words =
+      goalWordAt(tokens, at) ??
+      (elided(token.text) && V.goalWords.has(elided(token.text)) ? 1 : undefined);
     if (words && next) {
       at += words;
       if (tokens[at]?.text === '.') at++;
@@ -577,7 +631,12 @@ function refAt(
     after?.kind === 'word' && V.units.has(after.text) && !V.byFirst.has(after.text);
   if (isQuantity && !(i === 0 && count !== undefined && value > count)) return undefined;
   // "3个人" is three people; "第3个" is the third.
-  if (after && CLASSIFIERS.has(after.text) && tokens[at - 1]?.text !== '第' && !goalWordAt(tokens, at + 2))
+  if (
+    after &&
+    CLASSIFIERS.has(after.text) &&
+    tokens[at - 1]?.text !== '第' &&
+    !goalWordAt(tokens, at + 2)
+  )
     return undefined;
   let end = at + 1;
   while (tokens[end] && AFTER_NUMBER.has((tokens[end] as Token).text) && end < at + 3) end++;
@@ -608,7 +667,18 @@ function rangeChecked(
   return { target: { kind: 'number', number: value }, end };
 }
 
-const ORDINAL_WORDS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
+const ORDINAL_WORDS = [
+  'first',
+  'second',
+  'third',
+  'fourth',
+  'fifth',
+  'sixth',
+  'seventh',
+  'eighth',
+  'ninth',
+  'tenth',
+];
 
 /** `6th`, `2nd`, `3º`, `1er`, `second`: the number an ordinal stands for. */
 function ordinalOf(word: string): number | undefined {
@@ -633,6 +703,13 @@ function goalWordAt(tokens: readonly Token[], at: number): number | undefined {
 /** KR2, KR 2, TCB-KR2, TCB KR2, O1-KR2. */
 function keyResultAt(tokens: readonly Token[], at: number): Ref | undefined {
   const token = tokens[at] as Token;
+  // "Key result 1: 46%".
+  const third = tokens[at + 2];
+  if (token.text === 'key' && tokens[at + 1]?.text === 'result' && third?.kind === 'number')
+    return {
+      target: { kind: 'key-result', objectiveCode: undefined, code: `KR${third.text}` },
+      end: at + 3,
+    };
   const own = KR.exec(token.text);
   if (own)
     return {
@@ -687,7 +764,12 @@ function leadingRefs(
   // Words before the reference that say nothing: "the 2nd", "la 9", "El objetivo 1",
   // "status 4 blocked", "/status 2 done".
   let skip = 0;
-  while (skip < 3 && tokens[skip] && LEAD_WORDS.has((tokens[skip] as Token).text) && !refAt(tokens, skip, context))
+  while (
+    skip < 3 &&
+    tokens[skip] &&
+    LEAD_WORDS.has((tokens[skip] as Token).text) &&
+    !refAt(tokens, skip, context)
+  )
     skip++;
   const first = refAt(tokens, skip, context);
   if (!first) return undefined;
@@ -707,13 +789,60 @@ function leadingRefs(
   return { targets, end };
 }
 
-const LEAD_WORDS = new Set(['the', 'a', 'la', 'el', 'le', 'lo', 'il', 'o', 'das', 'der', 'die', 'status', 'set', '/', 'for', 'para', 'of', 'de', 'del', 'du']);
+const QUESTION_START = new Set([
+  'is',
+  'did',
+  'has',
+  'should',
+  'was',
+  'are',
+  'ist',
+  'está',
+  'est',
+  'é',
+  'è',
+]);
+
+/** Whether a status ends right before token `i` ("postpone 9?"). */
+function statusBefore(tokens: readonly Token[], i: number): boolean {
+  return findMentions(tokens, Math.max(0, i - 4), i).some(
+    (m) => m.to === i && statusOf(m) !== undefined,
+  );
+}
+
+const LEAD_WORDS = new Set([
+  'the',
+  'a',
+  'la',
+  'el',
+  'le',
+  'lo',
+  'il',
+  'o',
+  'das',
+  'der',
+  'die',
+  'status',
+  'set',
+  '/',
+  'for',
+  'para',
+  'of',
+  'de',
+  'del',
+  'du',
+]);
 
 /** Whether a status follows token `i`, with only filler between ("is back in progress"). */
 function followedByStatus(tokens: readonly Token[], i: number): boolean {
   const at = firstContentIndex(tokens, i);
   const [first] = findMentions(tokens, at, Math.min(tokens.length, at + 6));
-  return first !== undefined && first.from === at && statusOf(first) !== undefined && !statusOf(first)?.weak;
+  return (
+    first !== undefined &&
+    first.from === at &&
+    statusOf(first) !== undefined &&
+    !statusOf(first)?.weak
+  );
 }
 
 /** Whether tokens before `end` are one status phrase (with punctuation): "✅ 2", "done 4". */
@@ -758,8 +887,13 @@ function laterRef(
       ((['(', '#', '['].includes(previous.text) && previous.end === token.start) ||
         // "The migration for 4 finished", "Ignore what I said about 2", "Retract ... of 5".
         (V.noteTarget.has(previous.text) && followedByStatus(tokens, i + 1)) ||
+        // "Is 6 done?", "Should 5 be postponed?", "Did 1 finish?".
+        (i === 1 && QUESTION_START.has(previous.text) && followedByStatus(tokens, i + 1)) ||
+        // "Cancel or postpone 9?".
+        (QUESTION.has(tokens[i + 1]?.text ?? '') && statusBefore(tokens, i)) ||
         // "Not cancelled after all — 9 is back in progress".
-        ([',', ';', '—', '–', '-', '.', ':'].includes(previous.text) && followedByStatus(tokens, i + 1)) ||
+        ([',', ';', '—', '–', '-', '.', ':'].includes(previous.text) &&
+          followedByStatus(tokens, i + 1)) ||
         goalWordAt(tokens, i - 1) !== undefined ||
         (i >= 2 && goalWordAt(tokens, i - 2) === 2) ||
         // "Finished: 4", "postponed — 2": a number that ends the line after a separator.
@@ -925,11 +1059,17 @@ function statusMentions(
     // progress": a question answered, the answer holds.
     const turned =
       lastStatusEnd >= 0 &&
-      tokens.slice(lastStatusEnd, m.from).some(
-        (t, k, all) =>
-          t.text === '→' || t.text === '⇒' || QUESTION.has(t.text) ||
-          ((t.text === '-' || t.text === '=') && all[k + 1]?.text === '>' && all[k + 1]?.start === t.end),
-      );
+      tokens
+        .slice(lastStatusEnd, m.from)
+        .some(
+          (t, k, all) =>
+            t.text === '→' ||
+            t.text === '⇒' ||
+            QUESTION.has(t.text) ||
+            ((t.text === '-' || t.text === '=') &&
+              all[k + 1]?.text === '>' &&
+              all[k + 1]?.start === t.end),
+        );
     found.push({
       mention: m,
       status: state.status,
@@ -1060,10 +1200,11 @@ function decide(
     )
       s.negated = true;
   let current = considered.filter(
-    (s) => !s.negated && !s.future && !(s.past && !SETTLED.has(s.status)),
+    (s) => !s.negated && !s.future && !(s.past && !s.present && !SETTLED.has(s.status)),
   );
   // What held before gives way to what holds now ("was partially done in the last report").
-  if (current.some((s) => !s.past)) current = current.filter((s) => !s.past);
+  if (current.some((s) => !s.past || s.present))
+    current = current.filter((s) => !s.past || s.present);
   if (current.length === 0) {
     const negated = considered.filter((s) => s.negated);
     const last = negated.at(-1);
@@ -1134,8 +1275,8 @@ function decide(
   return { chosen, others, ...(because ? { because } : {}) };
 }
 
-const UNTIL = new Set(['until', 'till', 'bis', 'hasta', "jusqu'à", "jusqu'au", 'até', 'fino a', 'तक', '直到', 'まで']);
-const TIME_WORDS = /^(?:q[1-4]|quarter|month|week|year|next|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|\d+)$/;
+const TIME_WORDS =
+  /^(?:q[1-4]|quarter|month|week|year|next|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|wednesday|thursday|friday|\d+)$/;
 
 /** Whether a time ("Q3", "next month", "the new quarter") follows token `i`. */
 function timeFollows(tokens: readonly Token[], i: number): boolean {
@@ -1185,7 +1326,8 @@ function doubtsOf(
   // "Is 6 done? Yes, as of Friday": a question answered yes is no question.
   let lastQuestion = -1;
   for (const [k, t] of tokens.entries()) if (QUESTION.has(t.text)) lastQuestion = k;
-  const answeredYes = lastQuestion >= 0 && [1, 2].some((k) => V.yes.has(tokens[lastQuestion + k]?.text ?? ''));
+  const answeredYes =
+    lastQuestion >= 0 && [1, 2].some((k) => V.yes.has(tokens[lastQuestion + k]?.text ?? ''));
   if (asked && !answeredYes) return 'it is a question';
   const doubt = mentions.find((m) => hasMeaning(m, 'doubt') && !statusOf(m));
   if (doubt) return `"${typed(tokens, line, doubt)}" sounds unsure`;
@@ -1226,8 +1368,10 @@ function doubtsOf(
       hasMeaning(m, 'condition') &&
       m.from >= chosen.to &&
       (clause[m.from] === c || clause[m.from] === c + 1) &&
-      // "stalled until we get a second engineer" says why; "on hold until Q3" may be Postponed.
-      (!UNTIL.has(m.phrase.words.join(' ')) || timeFollows(tokens, m.to)),
+      // "on hold until Q3" may be Postponed, "parked until the review" may be Blocked; a
+      // status postponed until something is just that.
+      (statusOf(chosen)?.status === 'stalled' ||
+        !/^(?:until|till|bis|hasta|até|fino)/.test(m.phrase.words[0] ?? '')),
   );
   if (condition) return `"${typed(tokens, line, condition)}" makes it conditional`;
   // "done, or will be by Friday", "done or at least the part we own": another possibility.
@@ -1238,17 +1382,27 @@ function doubtsOf(
       (mentions.some(
         (x) =>
           x.from >= m.to &&
-          (statusOf(x) || ['future', 'hedge', 'doubt', 'negator', 'partial'].some((k) => hasMeaning(x, k as never))),
+          (statusOf(x) ||
+            ['future', 'hedge', 'doubt', 'negator', 'partial'].some((k) =>
+              hasMeaning(x, k as never),
+            )),
       ) ||
-        tokens.slice(m.to).some((x) => QUESTION.has(x.text) || x.text === 'least' || x.text === 'part')),
+        tokens
+          .slice(m.to)
+          .some((x) => QUESTION.has(x.text) || x.text === 'least' || x.text === 'part')),
   );
   if (or) return `"${typed(tokens, line, or)}" leaves another possibility open`;
+  // "stuck, waiting on SRE", "travado, esperando o time": stalled, or blocked by someone?
+  if (statusOf(chosen)?.status === 'stalled') {
+    const waiting = mentions.find((m) => m.from >= chosen.to && statusOf(m)?.status === 'blocked');
+    if (waiting) return `"${typed(tokens, line, waiting)}" sounds like Blocked`;
+  }
   // An emoji and words that say something else ("⏸️ waiting on legal").
   if ((tokens[chosen.from] as Token).kind === 'emoji') {
     const state = statusOf(chosen)?.status;
     const other = mentions.find(
       (m) =>
-        m !== chosen &&
+        m.from >= chosen.to &&
         statusOf(m) &&
         statusOf(m)?.status !== state &&
         !mentions.some((p) => hasMeaning(p, 'past') && clause[p.from] === clause[m.from]),
@@ -1391,7 +1545,10 @@ function valueLater(
   if (found.length === 0) return undefined;
   const inPast = (v: ValueRead) =>
     mentions.some((m) => hasMeaning(m, 'past') && clause[m.from] === clause[v.start]);
-  const current = found.filter((v) => !inPast(v));
+  let current = found.filter((v) => !inPast(v));
+  // "went up 4 points to 52%": where it arrived is the value.
+  const arrived = current.filter((v) => ARRIVAL_WORDS.has(tokens[v.start - 1]?.text ?? ''));
+  if (current.length > 1 && arrived.length === 1) current = arrived;
   const chosen = current.length === 1 ? (current[0] as ValueRead) : (found.at(-1) as ValueRead);
   const item = metricReading(tokens, line, target, chosen);
   if (item.kind !== 'metric') return item;
@@ -1544,15 +1701,29 @@ function goalNote(
   const rest = noteAfter(tokens, line, from);
   const target = targets[0] as ReplyTarget;
   if (!rest || targets.length > 1) return unknown(line, 'a status is missing after the reference');
-  const contentWords = tokens
-    .slice(from)
-    .filter((t) => t.kind === 'word' && !V.fillers.has(t.text));
+  const said = tokens.slice(from);
+  const contentWords = said.filter((t) => t.kind === 'word' && !V.fillers.has(t.text));
+  // "6 dome", "1 donee", "9 to od": one short word after the goal, a letter from a status.
+  const typo = contentWords.length <= 2 ? loneTypo(said) : undefined;
+  if (typo) return { kind: 'status', targets, status: typo.status, note: undefined, said: rest };
   // A word or two that is no status is more likely a status okrbot does not know than a note.
   if (contentWords.length < 3)
     return unknown(
       line,
       `"${excerpt(rest, 40)}" is not a status okrbot knows; use e.g. done, in progress, blocked, postponed`,
     );
+  // "3 - reviewed by the API team, a few follow-ups", "Goal 5: we had a call with Confluent":
+  // after a separator, a sentence of its own is a note on the goal.
+  const separated = from > 0 && NOTE_SEPARATORS.has((tokens[from - 1] as Token).text);
+  const plain = !findMentions(tokens, from).some(
+    (m) =>
+      statusOf(m) ||
+      ['negator', 'hedge', 'doubt', 'future', 'past'].some((k) =>
+        hasMeaning(m, k as Meaning['kind']),
+      ),
+  );
+  if (separated && contentWords.length >= 5 && plain && !said.some((t) => QUESTION.has(t.text)))
+    return { kind: 'note', text: rest, target };
   // More words may still say a status in words okrbot does not know ("went out the door"):
   // asked, never assumed.
   return {
@@ -1561,6 +1732,47 @@ function goalNote(
     doubt: 'it gives no status okrbot knows; it would be a note on the goal, its status unchanged',
   };
 }
+
+/** A status a lone mistyped word stands for ("dome", "donw", "to od"), when only one fits. */
+function loneTypo(tokens: readonly Token[]): { status: Status } | undefined {
+  const typed = tokens
+    .filter((t) => t.kind === 'word')
+    .map((t) => t.text)
+    .join('');
+  if (typed.length < 4 || !/^[a-z]+$/.test(typed) || V.notTypos.has(typed)) return undefined;
+  const fits = new Set<Status>();
+  for (const [word, status] of LONE_STATUS_WORDS)
+    if (
+      Math.abs(word.length - typed.length) <= 1 &&
+      (distance(word, typed) === 1 || swappedOnce(word, typed))
+    )
+      fits.add(status);
+  return fits.size === 1 ? { status: [...fits][0] as Status } : undefined;
+}
+
+function swappedOnce(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const diff = [...a].flatMap((c, i) => (c === b[i] ? [] : [i]));
+  const [x, y] = diff as [number, number];
+  return diff.length === 2 && y === x + 1 && a[x] === b[y] && a[y] === b[x];
+}
+
+// Single-word statuses (the statuses' own names and the strong synonyms), written joined.
+const LONE_STATUS_WORDS: [string, Status][] = [
+  ['done', 'done'],
+  ['todo', 'to_do'],
+  ['finished', 'done'],
+  ['complete', 'done'],
+  ['completed', 'done'],
+  ['blocked', 'blocked'],
+  ['stalled', 'stalled'],
+  ['postponed', 'postponed'],
+  ['cancelled', 'cancelled'],
+  ['canceled', 'cancelled'],
+  ['inprogress', 'in_progress'],
+  ['ongoing', 'in_progress'],
+  ['notdone', 'not_done'],
+];
 
 /** A line with a reference inside it: the reference taken out, the rest read as usual. */
 function readWithRefInside(
@@ -1737,8 +1949,16 @@ const GENERIC_TITLE_WORDS = new Set([
 /** Title words that name a thing: capitalised (not first), mixed case, acronyms, long words. */
 function distinctiveWords(title: string): string[] {
   const raw = title.match(/[\p{L}\p{N}]+/gu) ?? [];
+  // "(entropy based)": what a title says in brackets names it.
+  const bracketed = new Set((title.match(/\(([^)]*)\)/)?.[1] ?? '').match(/[\p{L}\p{N}]+/gu) ?? []);
   return raw
-    .filter((word) => /^\p{Lu}/u.test(word) || /\p{Ll}\p{Lu}/u.test(word) || word.length >= 7)
+    .filter(
+      (word) =>
+        /^\p{Lu}/u.test(word) ||
+        /\p{Ll}\p{Lu}/u.test(word) ||
+        word.length >= 8 ||
+        bracketed.has(word),
+    )
     .map((word) => foldWord(word))
     .filter((word) => !V.fillers.has(word) && !GENERIC_TITLE_WORDS.has(word) && word.length >= 3);
 }
@@ -1753,12 +1973,19 @@ function proseNote(
   text = line,
 ): ReplyItem {
   const count = context.goals?.length ?? 0;
+  // A number followed by a word counts something ("2 incidents", "3 people", "8 of our 12").
   const numbers = tokens.filter(
-    (t) =>
+    (t, k) =>
       (t.kind === 'number' &&
         Number(t.text) >= 1 &&
         Number(t.text) <= count &&
-        t.text.length <= 2) ||
+        t.text.length <= 2 &&
+        !(
+          tokens[k + 1]?.kind === 'word' &&
+          !V.fillers.has(tokens[k + 1]?.text ?? '') &&
+          !statusBefore(tokens, k + 2)
+        ) &&
+        !CLASSIFIERS.has(tokens[k + 1]?.text ?? '')) ||
       (t.kind === 'word' && TASK.test(t.text)),
   );
   const unsure = mentions.some(
@@ -1766,7 +1993,8 @@ function proseNote(
   );
   const asks = tokens.some((t) => QUESTION.has(t.text));
   const named = goalsNamedIn(tokens, context);
-  if (found.length || asks || unsure || (numbers.length && found.length))
+  const strongSaid = found.some((s) => !statusOf(s.mention)?.weak);
+  if (strongSaid || asks || unsure)
     return {
       kind: 'proposal',
       reading: { kind: 'note', text },
