@@ -646,7 +646,7 @@ function refAt(
   return rangeChecked(tokens, i, value, end, context);
 }
 
-const CLASSIFIERS = new Set(['个', '項', '名', '人', '件', '台', '本', '位', '次']);
+const CLASSIFIERS = new Set(['个', '項', '名', '人', '件', '台', '位', '次']);
 
 /** A goal number, or the answer that the list is shorter. */
 function rangeChecked(
@@ -952,6 +952,8 @@ interface StatusMention {
   object: boolean;
   /** Where its clause stands in the line (characters). */
   span: [number, number];
+  /** An everyday word not first in the line: a status only when nothing else is. */
+  late: boolean;
   /** A correction stands between it and an earlier status. */
   corrects: boolean;
   /** An "or" stands between it and an earlier status. */
@@ -1018,7 +1020,17 @@ function statusMentions(
         x.to <= m.from &&
         firstContentIndex(tokens, x.to, mentions) === m.from,
     );
-    if (state.weak && m.from !== firstContent && !afterCorrection) continue;
+    // "continua bloqueado": an everyday word right before a status only leads to it.
+    const following = mentions.find((x) => x.from === m.to);
+    if (state.weak && following && statusOf(following)) continue;
+    // Elsewhere it may still answer a denial: "isn't blocked anymore, we started".
+    const late = state.weak && m.from !== firstContent && !afterCorrection;
+    if (
+      late &&
+      firstContentIndex(tokens, clauseStartOf(clause, clause[m.from] as number, from), mentions) !==
+        m.from
+    )
+      continue;
     // "the blocked deploy went out": a word that describes a thing.
     const previous = tokens[m.from - 1];
     if (
@@ -1085,6 +1097,7 @@ function statusMentions(
       object,
       span: clauseSpan(tokens, clause, c, from),
       corrects: turned || between.some((x) => hasMeaning(x, 'correction')),
+      late,
       alternative: between.some((x) => hasMeaning(x, 'or')),
     });
     lastStatusEnd = m.to;
@@ -1096,6 +1109,12 @@ function statusMentions(
       s.negated = true;
   }
   return found;
+}
+
+/** The first token of clause `c` (from `from` on). */
+function clauseStartOf(clause: readonly number[], c: number, from: number): number {
+  const at = clause.indexOf(c, from);
+  return at < 0 ? from : at;
 }
 
 /** The characters of clause `c`, without its punctuation at either end. */
@@ -1130,10 +1149,13 @@ function firstContentIndex(
   let i = from;
   while (i < tokens.length) {
     const t = tokens[i] as Token;
-    // "quase pronto", "fast fertig": a hedge before the status (it makes a proposal).
-    const hedge = mentions?.find((m) => m.from === i && hasMeaning(m, 'hedge') && !statusOf(m));
-    if (hedge) {
-      i = hedge.to;
+    // "quase pronto", "fast fertig": a hedge before the status (it makes a proposal);
+    // "本季度": filler of several characters.
+    const skipped = mentions?.find(
+      (m) => m.from === i && (hasMeaning(m, 'hedge') || hasMeaning(m, 'filler')) && !statusOf(m),
+    );
+    if (skipped) {
+      i = skipped.to;
       continue;
     }
     const sign = ['~', '≈', '+', '−', '-', '±'].includes(t.text) && tokens[i + 1]?.start === t.end;
@@ -1187,6 +1209,9 @@ function decide(
   titleWords: ReadonlySet<string>,
 ): Decision | { none: string; candidate?: StatusMention } | undefined {
   if (found.length === 0) return undefined;
+  // Everyday words late in the line count only when no other status holds now.
+  const settledNow = found.some((s) => !s.late && !s.negated && !s.future && !s.past);
+  if (settledNow) found = found.filter((s) => !s.late);
   // After the last correction, only what follows counts.
   const lastCorrection = found.map((s) => s.corrects).lastIndexOf(true);
   const considered = lastCorrection >= 0 ? found.slice(lastCorrection) : found;
@@ -1320,7 +1345,9 @@ function doubtsOf(
   const asked = tokens.some(
     (t, i) =>
       i >= from &&
-      (QUESTION.has(t.text) || (t.text === 'か' && i === tokens.length - 1)) &&
+      ((QUESTION.has(t.text) && i >= chosen.from) ||
+        (t.text === '¿' && i < chosen.from) ||
+        (t.text === 'か' && i === tokens.length - 1)) &&
       (clause[i] === c || (clause[i] === c + 1 && i === chosen.to) || i === chosen.to),
   );
   // "Is 6 done? Yes, as of Friday": a question answered yes is no question.
@@ -1394,7 +1421,12 @@ function doubtsOf(
   if (or) return `"${typed(tokens, line, or)}" leaves another possibility open`;
   // "stuck, waiting on SRE", "travado, esperando o time": stalled, or blocked by someone?
   if (statusOf(chosen)?.status === 'stalled') {
-    const waiting = mentions.find((m) => m.from >= chosen.to && statusOf(m)?.status === 'blocked');
+    const waiting = mentions.find(
+      (m) =>
+        m.from >= chosen.to &&
+        statusOf(m)?.status === 'blocked' &&
+        !mentions.some((n) => hasMeaning(n, 'negator') && n.to <= m.from && m.from - n.to <= 2),
+    );
     if (waiting) return `"${typed(tokens, line, waiting)}" sounds like Blocked`;
   }
   // An emoji and words that say something else ("⏸️ waiting on legal").
@@ -1772,6 +1804,14 @@ const LONE_STATUS_WORDS: [string, Status][] = [
   ['inprogress', 'in_progress'],
   ['ongoing', 'in_progress'],
   ['notdone', 'not_done'],
+  ['paused', 'stalled'],
+  ['stuck', 'stalled'],
+  ['parked', 'stalled'],
+  ['shipped', 'done'],
+  ['delayed', 'postponed'],
+  ['deferred', 'postponed'],
+  ['dropped', 'cancelled'],
+  ['scrapped', 'cancelled'],
 ];
 
 /** A line with a reference inside it: the reference taken out, the rest read as usual. */

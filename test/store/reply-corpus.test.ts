@@ -74,30 +74,33 @@ describe('the reply corpus', () => {
       defaultTimeZone: 'UTC',
     });
     services = createServices(database.db);
+    const actor = await localActor(services.people, 'corpus-manager');
+    const ctx: CommandContext = {
+      actor,
+      now: new Date(AT),
+      timeZone: 'UTC',
+      fiscal: { startMonth: 7 },
+      rules: DEFAULT_RULES,
+      publicUrl: undefined,
+      startExchange: () => {},
+    };
+    const team = await services.teams.find('corpus-team');
+    if (!team) throw new Error('the corpus team is missing');
+    const quarter = await teamQuarter(team, ctx, services);
+    const { numbered } = numberGoals(quarter?.goals ?? []);
+    const authority = await authorityOf(ctx, services);
+    // Rows a line writes have ids above these (a rolled-back line leaves none behind).
+    const before = await high(database.db);
     for (const row of corpus) {
       let got: Recorded = { statuses: [], metrics: [], notes: [] };
       let marks = '';
       await database.db
         .transaction(async (tx) => {
           const deps = createServices(tx as Db);
-          const actor = await localActor(deps.people, 'corpus-manager');
-          const ctx: CommandContext = {
-            actor,
-            now: new Date(AT),
-            timeZone: 'UTC',
-            fiscal: { startMonth: 7 },
-            rules: DEFAULT_RULES,
-            publicUrl: undefined,
-            startExchange: () => {},
-          };
-          const team = await deps.teams.find('corpus-team');
-          if (!team) throw new Error('the corpus team is missing');
-          const quarter = await teamQuarter(team, ctx, deps);
-          const { numbered } = numberGoals(quarter?.goals ?? []);
-          const before = await high(tx as Db);
+          const goals = numbered.map((goal) => ({ ...goal }));
           const result = await applyReply(
             row.line,
-            { team, goals: numbered, authority: await authorityOf(ctx, deps), pending: [] },
+            { team, goals, authority, pending: [] },
             ctx,
             deps,
           );
