@@ -1,5 +1,5 @@
 import type { ChatTransport } from '../domain/transports.ts';
-import type { OutboundContent } from '../store/outbox.ts';
+import type { OutboundContent } from '../store/outbox/index.ts';
 
 // What the rest of okrbot sees of a chat transport. Inbound, an adapter turns messages into
 // `dispatch` calls and renders the replies itself; outbound, the outbox hands it one message

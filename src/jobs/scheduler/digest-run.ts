@@ -3,7 +3,7 @@ import { digestKey } from '../../domain/keys.ts';
 import { digestWeek, isoWeek, timeIn } from '../../domain/schedules.ts';
 import { departmentDigest } from '../../features/digest.ts';
 import { context, reply } from '../../reply/document.ts';
-import type { NewDelivery } from '../../store/outbox.ts';
+import type { NewDelivery } from '../../store/outbox/index.ts';
 import {
   emptySummary,
   type JobDeps,

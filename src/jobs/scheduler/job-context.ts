@@ -5,7 +5,7 @@ import type { Rules } from '../../domain/overdue.ts';
 import type { AnySchedule, ScheduleKind } from '../../domain/schedules.ts';
 import { CHAT_TRANSPORTS, type ChatTransport, transportInfo } from '../../domain/transports.ts';
 import type { Department } from '../../features/lookups.ts';
-import type { DeliveryState, NewDelivery } from '../../store/outbox.ts';
+import type { DeliveryState, NewDelivery } from '../../store/outbox/index.ts';
 import type { PersonRow } from '../../store/people.ts';
 import type { Store } from '../../store/store.ts';
 
