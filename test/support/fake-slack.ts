@@ -111,7 +111,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const matching = (method: string, match: CallMatch = () => true, since = 0) =>
     calls.slice(since).filter((call) => call.method === method && match(call));
   /** Resolves with `found()` once it is defined, checking on every call; fails after `timeoutMs`. */
-  const waitUntil = <T>(found: () => T | undefined, describe: () => string, timeoutMs = 10_000) =>
+  const waitUntil = <T>(found: () => T | undefined, describe: () => string, timeoutMs = 30_000) =>
     new Promise<T>((resolve, reject) => {
       const check = () => {
         const result = found();

@@ -31,7 +31,7 @@ export function captureLogs(level: pino.Level = 'debug'): CapturedLogs {
   return {
     logger,
     lines,
-    waitFor(match, count = 1, timeoutMs = 10_000) {
+    waitFor(match, count = 1, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const found = lines.filter(match);
