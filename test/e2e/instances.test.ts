@@ -278,10 +278,14 @@ schedules:
       },
       90_000,
     );
+    // Stopped, the survivor has nothing left on its way to Slack.
+    await Promise.all(instances.map((instance) => instance.stop()));
     const queued = (await outboxRows(database.db, 'prompt')).filter((r) => r.state === 'sent');
     expect(queued.length).toBeGreaterThan(10);
-    expect(keysSent().sort()).toEqual(queued.map((r) => r.key).sort());
-    expect(keysSent()).toContain('prompt:analytics:nuria-ruiz:2019-08');
+    // The day's overdue nudges may go out too (the schedules run on the demo data): prompts only.
+    const promptsSent = keysSent().filter((key) => key.startsWith('prompt:'));
+    expect(promptsSent.sort()).toEqual(queued.map((r) => r.key).sort());
+    expect(promptsSent).toContain('prompt:analytics:nuria-ruiz:2019-08');
     const why = await runCli(['deliveries', '--why', 'nuria-ruiz'], {
       DATABASE_URL: url,
       OKRBOT_DEMO: '0',
