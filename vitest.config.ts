@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: more workers only make the database-heavy files slower.
     maxWorkers: 2,
+    // A condition polled for is a deadline, not a measure: a loaded machine may need more than
+    // the default second.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

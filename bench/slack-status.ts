@@ -123,7 +123,7 @@ async function askOkrbot(
   const { status, text } = await post(url, sign(body, FORM));
   const answer = text
     ? (JSON.parse(text) as Record<string, unknown>)
-    : (await fake.waitFor(`respond:${id}`, 1, 30_000))[0]?.body;
+    : (await fake.waitFor(`respond:${id}`, undefined, { timeoutMs: 30_000 })).body;
   const ms = performance.now() - started;
   if (
     status !== 200 ||

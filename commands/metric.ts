@@ -1,5 +1,6 @@
 import { defineCommand, type Services } from '../src/core/command.ts';
 import { parseReplyLine } from '../src/domain/reply-parser.ts';
+import { asSentence } from '../src/domain/text.ts';
 import { authorityOf, recordMetric, resolveTarget } from '../src/features/updates.ts';
 import { code, errorReply } from '../src/reply/document.ts';
 import { outcomeReply } from './set.ts';
@@ -26,12 +27,12 @@ export const metricCommand = defineCommand<Deps>({
     const item = parseReplyLine(text);
     if (item.kind === 'proposal' && item.reading.kind === 'metric')
       return errorReply(
-        `Not recorded: ${item.doubt}. Give one exact value, e.g. `,
+        `Not recorded: ${asSentence(item.doubt)} Give one exact value, e.g. `,
         code('metric TCB-KR2 2067'),
         '.',
       );
     if (item.kind === 'unknown' && /digits|store/.test(item.reason))
-      return errorReply(`Not recorded: ${item.reason}.`);
+      return errorReply(`Not recorded: ${asSentence(item.reason)}`);
     if (item.kind !== 'metric') {
       return errorReply(
         'Usage: ',

@@ -1,6 +1,8 @@
 import { defineCommand, type Services } from '../src/core/command.ts';
 import { parseRef } from '../src/domain/refs.ts';
 import { parseReplyLine } from '../src/domain/reply-parser.ts';
+import { leadingStatus } from '../src/domain/status-phrase.ts';
+import { asSentence } from '../src/domain/text.ts';
 import {
   authorityOf,
   resolveTarget,
@@ -29,14 +31,28 @@ export const setCommand = defineCommand<Deps>({
   ],
   async run({ text }, ctx, deps) {
     const read = parseReplyLine(text);
-    // A command says exactly what to record: a doubt is answered by writing it plainly.
-    if (read.kind === 'proposal')
+    // The grammar is `set <ref> <status> [note]`: a status typed right after the ref is the one
+    // recorded, and the rest is its note as typed ("blocked waiting on hardware").
+    const [, first = '', rest = ''] = /^\s*(\S+)\s*(.*)$/su.exec(text) ?? [];
+    const typed = parseRef(first) ? leadingStatus(rest) : undefined;
+    const reading = read.kind === 'proposal' ? read.reading : read;
+    if (typed?.asked)
       return errorReply(
-        `Not recorded: ${read.doubt}. Write the status plainly, e.g. `,
+        `Not recorded: "${typed.said}?" is a question. Write the status plainly, e.g. `,
+        code(`set ${first} ${typed.said}`),
+        '.',
+      );
+    // Otherwise a doubt is answered by writing the status plainly.
+    if (read.kind === 'proposal' && !(typed && reading.kind === 'status'))
+      return errorReply(
+        `Not recorded: ${asSentence(read.doubt)} Write the status plainly, e.g. `,
         code('set T211248 done'),
         '.',
       );
-    const item = read;
+    const item =
+      typed && reading.kind === 'status'
+        ? { ...reading, status: typed.status, note: typed.note }
+        : reading;
     if (item.kind === 'metric')
       return errorReply('That is a value: use ', code(`metric ${text}`), '.');
     // A ref followed by something that is not a status: say what was wrong with it.

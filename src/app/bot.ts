@@ -17,6 +17,7 @@ import { startHousekeeping } from '../jobs/housekeeping.ts';
 import { createOutboxHooks, type OutboxHooks } from '../jobs/outbox/outbox-hooks.ts';
 import { createOutboxWorker, type OutboxWorker } from '../jobs/outbox/outbox-worker.ts';
 import { createScheduler, type Scheduler } from '../jobs/scheduler/scheduler.ts';
+import { type Clock, type OffsetClock, pinnedClock, startOffsetClock } from '../runtime/clock.ts';
 import { createHttpServer, type HttpServer, PortInUseError } from '../runtime/http-server.ts';
 import { createMetrics, type Metrics } from '../runtime/metrics.ts';
 import { featuredQuarter, registerDashboard } from '../web/dashboard/routes.ts';
@@ -36,7 +37,16 @@ export interface Bot {
   readonly metrics: Metrics;
   /** Moves when data answers are made of changes (in any process). */
   readonly version: DataVersion;
-  /** The clock every command and job reads: pinned by OKRBOT_NOW, else the system's. */
+  /**
+   * This process's one clock: the database's, read once and kept as an offset from the process
+   * clock (refreshed every minute), so every instance agrees on send slots, leases and retries.
+   * The outbox, housekeeping and every wait run on it.
+   */
+  readonly time: Clock;
+  /**
+   * What okrbot calls now (commands, the dashboard, due times): OKRBOT_NOW when pinned, else
+   * `time`. A pin moves the calendar only: the outbox keeps pacing on `time`.
+   */
   readonly clock: () => Date;
   /** Names this process in schedule runs and delivery claims (OKRBOT_INSTANCE_ID). */
   readonly instanceId: string;
@@ -58,7 +68,12 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
     ...databaseOptions(config, logger),
     onQuery: version.observe,
   });
+  let time: OffsetClock | undefined;
   try {
+    time = await startOffsetClock(() => databaseNow(database.db), {
+      onRefreshError: (err) =>
+        logger.warn({ err }, 'could not read the database clock; keeping the last offset'),
+    });
     // Other processes' and instances' writes reach this one as notifications.
     await database.listenForChanges(version.bump);
     const fiscal = { startMonth: config.fiscalYearStartMonth };
@@ -68,9 +83,9 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
     );
     if (config.demo) await loadDemoIfEmpty(database, fiscal, config.timeZone, logger);
     const metrics = createMetrics();
-    const services = createServices(database.db, metrics);
-    const pinned = config.now;
-    const clock = pinned ? () => new Date(pinned) : () => new Date();
+    const services = createServices(database.db, { metrics, clock: time });
+    const calendar = config.now ? pinnedClock(config.now, time) : time;
+    const clock = () => calendar.now();
     const dispatch = createDispatcher({
       services,
       clock,
@@ -96,7 +111,7 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       },
       instanceId,
       // Due times come from the database's clock, the same for every instance.
-      clock: pinned ? async () => new Date(pinned) : () => databaseNow(database.db),
+      clock: calendar,
       onQueued: outbox.queued,
     });
     addSchedulerGauge(metrics, scheduler);
@@ -114,13 +129,18 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       fiscal,
       metrics,
       version,
+      time,
       clock,
       instanceId,
       scheduler,
       outbox,
-      stop: () => database.close(),
+      async stop() {
+        time?.stop();
+        await database.close();
+      },
     };
   } catch (error) {
+    time?.stop();
     await database.close();
     throw error;
   }
@@ -176,7 +196,7 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
   });
   // Made once the adapters exist: it sends through them.
   let worker: OutboxWorker | undefined;
-  const stopHousekeeping = startHousekeeping(bot.services, logger);
+  const stopHousekeeping = startHousekeeping(bot.services, logger, bot.time);
   const stop = async () => {
     stopHousekeeping();
     await bot.scheduler.stop();
@@ -222,6 +242,7 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
       adapters: chatAdapters(),
       hooks: bot.outbox,
       instanceId: bot.instanceId,
+      clock: bot.time,
       rate: config.outbox.rate,
       targetIntervalMs: config.outbox.channelIntervalMs,
       leaseMs: config.outbox.leaseMs,

@@ -1,10 +1,22 @@
 import { createCommandRegistry } from '../../commands/index.ts';
 import type { Services } from '../core/command.ts';
 import type { Db } from '../db/database.ts';
+import type { Clock } from '../runtime/clock.ts';
 import { createMetrics, type Metrics } from '../runtime/metrics.ts';
 import { createStore } from '../store/store.ts';
 
-/** Every service commands and adapters may use, over one database (tests pass their own metrics or none). */
-export function createServices(db: Db, metrics: Metrics = createMetrics()): Services {
-  return { ...createStore(db), registry: createCommandRegistry(), metrics };
+export interface ServiceOptions {
+  /** Tests pass their own or none. */
+  metrics?: Metrics;
+  /** The bot passes the database's; tests a clock they advance, or none for the process's. */
+  clock?: Clock;
+}
+
+/** Every service commands and adapters may use, over one database. */
+export function createServices(db: Db, options: ServiceOptions = {}): Services {
+  return {
+    ...createStore(db, options.clock),
+    registry: createCommandRegistry(),
+    metrics: options.metrics ?? createMetrics(),
+  };
 }

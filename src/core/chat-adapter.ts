@@ -1,5 +1,5 @@
 import { type ChatTransport, isChatTransport, type TransportId } from '../domain/transports.ts';
-import type { OutboundContent } from '../store/outbox.ts';
+import type { OutboundContent } from '../store/outbox/index.ts';
 
 // What the rest of okrbot sees of a transport. Every adapter is made from an AdapterContext
 // (adapter-context.ts): inbound, it turns messages into lines for the context to answer and

@@ -1068,7 +1068,8 @@ function statusMentions(
       (x) => x.from >= lastStatusEnd && x.to <= m.from && lastStatusEnd >= 0,
     );
     // "stalled -> in progress", "🚧→✅": a change, the later holds; "cancelled? No! in
-    // progress": a question answered, the answer holds.
+    // progress": a question answered, the answer holds (but "stalled? or blocked" is still asking).
+    const offered = between.some((x) => hasMeaning(x, 'or'));
     const turned =
       lastStatusEnd >= 0 &&
       tokens
@@ -1077,7 +1078,7 @@ function statusMentions(
           (t, k, all) =>
             t.text === '→' ||
             t.text === '⇒' ||
-            QUESTION.has(t.text) ||
+            (QUESTION.has(t.text) && !offered) ||
             ((t.text === '-' || t.text === '=') &&
               all[k + 1]?.text === '>' &&
               all[k + 1]?.start === t.end),

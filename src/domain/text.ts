@@ -110,3 +110,8 @@ export function suggest(input: string, candidates: Iterable<string>, limit = 3):
     .slice(0, limit)
     .map((s) => s.candidate);
 }
+
+/** Ends a clause as a sentence, unless it already ends with its own mark ("is it Done?"). */
+export function asSentence(clause: string): string {
+  return /[.?!…]$/u.test(clause) ? clause : `${clause}.`;
+}

@@ -16,7 +16,7 @@ import {
   strong,
 } from '../reply/document.ts';
 import { formatMoment, plural } from '../reply/format.ts';
-import type { DeliveryRow, DeliveryState } from '../store/outbox.ts';
+import type { DeliveryRow, DeliveryState } from '../store/outbox/index.ts';
 import type { PersonRow } from '../store/people.ts';
 import type { TeamRow } from '../store/teams.ts';
 

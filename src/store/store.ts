@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { type Clock, systemClock } from '../runtime/clock.ts';
 import { createAdminStore } from './admin.ts';
 import { createChangeStore } from './changes.ts';
 import { createCycleStore } from './cycles.ts';
@@ -8,7 +9,7 @@ import { createGoalStore } from './goals.ts';
 import { createInboundEventStore } from './inbound-events.ts';
 import { createKeyResultStore } from './key-results.ts';
 import { createNudgeStore } from './nudges.ts';
-import { createOutboxStore } from './outbox.ts';
+import { createOutboxStore } from './outbox/index.ts';
 import { createPeopleStore } from './people.ts';
 import { createPromptRunStore } from './prompt-runs.ts';
 import { createPromptStore } from './prompts.ts';
@@ -19,8 +20,11 @@ import { createScheduleStore } from './schedules.ts';
 import { createTeamStore } from './teams.ts';
 import { createTrackingStore } from './tracking.ts';
 
-/** Every store, built once in the composition root; commands take only the parts they use. */
-export function createStore(db: Db) {
+/**
+ * Every store, built once in the composition root; commands take only the parts they use. The
+ * outbox reads its instants from `clock`: the bot passes the database's, tests their own or none.
+ */
+export function createStore(db: Db, clock: Clock = systemClock) {
   return {
     admin: createAdminStore(db),
     changes: createChangeStore(db),
@@ -31,7 +35,7 @@ export function createStore(db: Db) {
     inboundEvents: createInboundEventStore(db),
     keyResults: createKeyResultStore(db),
     nudges: createNudgeStore(db),
-    outbox: createOutboxStore(db),
+    outbox: createOutboxStore(db, clock),
     people: createPeopleStore(db),
     promptRuns: createPromptRunStore(db),
     prompts: createPromptStore(db),

@@ -57,12 +57,17 @@ schedules:
   });
 
   it('delivers a 60-channel digest once per channel through a 429, and waits as told', async () => {
-    // The 10th post is refused: Slack asks for 2 seconds' rest.
-    fake.failNext('chat.postMessage', { delayMs: 0 }, 9);
-    fake.failNext('chat.postMessage', { status: 429, retryAfter: 2 }, 1);
+    // The post to the tenth channel is refused: Slack asks for 2 seconds' rest.
+    const REFUSED = CHANNELS[9] as string;
+    fake.fail(
+      'chat.postMessage',
+      { status: 429, retryAfter: 2 },
+      { when: (call) => call.body.channel === REFUSED },
+    );
     const [result] = await bot.scheduler.runNow('digest', { at: new Date('2026-11-02T09:00:00Z') });
     expect(result?.summary.queued).toBe(60);
-    const calls = await fake.waitFor('chat.postMessage', 61, 30_000);
+    await fake.waitForCalls('chat.postMessage', 61, { timeoutMs: 30_000 });
+    // Every row sent is the sign that nothing more will go: a sent delivery is never sent again.
     await expect
       .poll(
         async () => (await outboxRows(bot.database.db, 'digest')).every((r) => r.state === 'sent'),
@@ -71,16 +76,16 @@ schedules:
         },
       )
       .toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 500));
     const posts = fake.callsOf('chat.postMessage');
     expect(posts).toHaveLength(61);
     // Every channel got the digest once; the refused post was sent again, once.
-    const accepted = [...posts.slice(0, 9), ...posts.slice(10)].map((c) => c.body.channel);
+    const refused = fake.callsOf('chat.postMessage', (call) => call.body.channel === REFUSED)[0];
+    const at = posts.indexOf(refused as (typeof posts)[number]);
+    const accepted = posts.filter((_, i) => i !== at).map((c) => c.body.channel);
     expect(accepted.sort()).toEqual([...CHANNELS].sort());
-    const refused = calls[9] as (typeof calls)[number];
     // Nothing new went out while Slack asked for rest: only posts already on their way when the
     // 429 came back arrive just after it, then nothing until the two seconds are over.
-    const after = posts.slice(10).map((post) => post.at - refused.at);
+    const after = posts.slice(at + 1).map((post) => post.at - (refused?.at as number));
     expect(after.filter((ms) => ms >= 300 && ms < 1900)).toEqual([]);
     expect(after.filter((ms) => ms < 300).length).toBeLessThanOrEqual(3);
     const rows = await outboxRows(bot.database.db, 'digest');

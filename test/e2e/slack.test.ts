@@ -5,7 +5,13 @@ import { type Bot, createBot, type Frontends, startFrontends } from '../../src/a
 import { loadConfig } from '../../src/app/config/load-config.ts';
 import type { ChatAdapter } from '../../src/core/chat-adapter.ts';
 import { queryRows } from '../../src/db/rows.ts';
-import { type FakeSlack, type SlackCall, startFakeSlack } from '../support/fake-slack.ts';
+import {
+  deliveryKey,
+  type FakeSlack,
+  type SlackCall,
+  startFakeSlack,
+} from '../support/fake-slack.ts';
+import { type CapturedLogs, captureLogs } from '../support/log-capture.ts';
 import {
   blockAction,
   eventEnvelope,
@@ -23,6 +29,8 @@ import {
 const FORM = 'application/x-www-form-urlencoded';
 const NURIA = 'U0NURIA';
 const GILLES = 'U0GILLES';
+/** A post that answers someone: not an outbox delivery (those carry their key). */
+const answerPost = (call: SlackCall) => deliveryKey(call) === undefined;
 
 describe('Slack', () => {
   let fake: FakeSlack;
@@ -30,6 +38,7 @@ describe('Slack', () => {
   let frontends: Frontends;
   let slack: ChatAdapter;
   let events: string;
+  let logs: CapturedLogs;
   let responses = 0;
 
   const rows = <T>(query: ReturnType<typeof sql>) => queryRows<T>(bot.database.db, query);
@@ -54,7 +63,7 @@ describe('Slack', () => {
     const inAck = ack.text !== '';
     const answer = inAck
       ? ({ method: 'ack', body: JSON.parse(ack.text), headers: {}, at: Date.now() } as SlackCall)
-      : ((await fake.waitFor(`respond:${id}`))[0] as SlackCall);
+      : await fake.waitFor(`respond:${id}`);
     return { ack, answer, inAck, id };
   }
 
@@ -96,8 +105,11 @@ describe('Slack', () => {
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: fake.apiUrl,
+      // With the clock pinned on the demo data it would send nudges in the background.
+      OKRBOT_SCHEDULER: 'off',
     });
-    bot = await createBot(config, pino({ level: 'silent' }));
+    logs = captureLogs();
+    bot = await createBot(config, logs.logger);
     const nuria = await bot.services.people.findByHandle('nuria-ruiz');
     await bot.services.admin.linkIdentity(nuria?.id as number, 'slack', NURIA, {
       personId: null,
@@ -190,7 +202,9 @@ describe('Slack', () => {
       trigger,
     });
     expect((await post(events, sign(body, FORM))).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await logs.waitFor(
+      (line) => line.msg === 'Slack command already handled; ignored' && line.trigger === trigger,
+    );
     expect(fake.callsOf('respond:replayed')).toHaveLength(0);
     const notes = await rows<{ n: number }>(
       sql`select count(*)::int as n from report_notes where text = 'replay check'`,
@@ -244,7 +258,9 @@ describe('Slack', () => {
         messageId: expect.any(String),
         conversation: `D${NURIA}`,
       });
-      const posted = fake.callsOf('chat.postMessage').at(-1) as SlackCall;
+      const posted = fake
+        .callsOf('chat.postMessage', (call) => deliveryKey(call) === `prompt:test:${promptId}`)
+        .at(-1) as SlackCall;
       dm = String(posted.body.channel);
       ts = (outcome as { messageId: string }).messageId;
       const blocks = posted.body.blocks as {
@@ -280,12 +296,12 @@ describe('Slack', () => {
         },
         { channel: dm, ts },
       );
-      const confirmation = await fake.next('chat.postMessage', () => send(pick));
+      const confirmation = await fake.next('chat.postMessage', () => send(pick), answerPost);
       expect(confirmation.body.thread_ts).toBe(ts);
       expect(blocksText(confirmation)).toContain('✓ T226089');
       expect(blocksText(confirmation)).toContain('Blocked');
       expect((await statusOf('T226089'))?.status).toBe('blocked');
-      const update = (await fake.waitFor('chat.update'))[0];
+      const update = await fake.waitFor('chat.update');
       expect(update?.body.ts).toBe(ts);
       expect(blocksText(update)).toContain(':red_circle: *Blocked*');
       expect((await bot.services.prompts.get(promptId))?.answeredAt).not.toBeNull();
@@ -315,9 +331,13 @@ describe('Slack', () => {
         },
       });
       let answer: { status: number; text: string } | undefined;
-      const confirmation = await fake.next('chat.postMessage', async () => {
-        answer = await send(submission);
-      });
+      const confirmation = await fake.next(
+        'chat.postMessage',
+        async () => {
+          answer = await send(submission);
+        },
+        answerPost,
+      );
       expect(answer).toEqual({ status: 200, text: '' });
       expect(confirmation.body.thread_ts).toBe(ts);
       expect(blocksText(confirmation)).toContain('Partially done → Done (note: alarms shipped)');
@@ -352,7 +372,7 @@ describe('Slack', () => {
           note: { note: { value: 'backfill done, Druid next' } },
         },
       });
-      const confirmation = await fake.next('chat.postMessage', () => send(submission));
+      const confirmation = await fake.next('chat.postMessage', () => send(submission), answerPost);
       expect(confirmation.body.thread_ts).toBe(ts);
       expect(blocksText(confirmation)).toContain('(note: backfill done, Druid next)');
       expect(await statusOf('T210313')).toEqual({
@@ -378,7 +398,9 @@ describe('Slack', () => {
     });
 
     it('reads a free-text reply in the prompt thread, line by line, once per event id', async () => {
-      const posts = fake.callsOf('chat.postMessage').length;
+      const inThread = () => fake.callsOf('chat.postMessage', (call) => call.body.thread_ts === ts);
+      const before = inThread().length;
+      const since = fake.calls.length;
       const envelope = eventEnvelope({
         type: 'message',
         channel_type: 'im',
@@ -396,12 +418,17 @@ describe('Slack', () => {
         );
         expect(response.status).toBe(200);
       }
-      const [echo] = (await fake.waitFor('chat.postMessage', posts + 1)).slice(posts);
+      const echo = await fake.waitFor('chat.postMessage', answerPost, { since });
       expect(echo?.body.thread_ts).toBe(ts);
       expect(blocksText(echo)).toContain('✓ T226089');
       expect(blocksText(echo)).toContain('✗ \\"T999999 done\\"');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(fake.callsOf('chat.postMessage')).toHaveLength(posts + 1);
+      // Both redeliveries were seen and dropped: nothing else is coming.
+      const { event_id: eventId } = JSON.parse(envelope) as { event_id: string };
+      await logs.waitFor(
+        (line) => line.msg === 'Slack event already handled; ignored' && line.eventId === eventId,
+        2,
+      );
+      expect(inThread()).toHaveLength(before + 1);
       const entries = await rows<{ n: number }>(
         sql`select count(*)::int as n from status_entries where note = 'hardware arrived'`,
       );
@@ -411,7 +438,7 @@ describe('Slack', () => {
   });
 
   it('publishes the App Home with the person’s teams, what they owe and update buttons', async () => {
-    const publishes = fake.callsOf('views.publish').length;
+    const since = fake.calls.length;
     await post(
       events,
       sign(
@@ -419,7 +446,7 @@ describe('Slack', () => {
         'application/json',
       ),
     );
-    const [published] = (await fake.waitFor('views.publish', publishes + 1)).slice(publishes);
+    const published = await fake.waitFor('views.publish', undefined, { since });
     expect(published?.body.user_id).toBe(NURIA);
     const view = JSON.stringify(published?.body.view);
     expect(view).toContain('What you owe');
@@ -458,7 +485,7 @@ describe('Slack', () => {
           note: { note: { value: 'survey counted' } },
         },
       });
-      const answer = await fake.next('chat.postMessage', () => send(submission));
+      const answer = await fake.next('chat.postMessage', () => send(submission), answerPost);
       expect(answer.body.channel).toBe(user);
       return blocksText(answer);
     };
@@ -501,7 +528,11 @@ describe('Slack', () => {
       .poll(async () => (await bot.services.people.findByHandle('gilles-dubuc'))?.deactivatedAt)
       .not.toBeNull();
 
-    fake.failNext('chat.postMessage', { status: 429, retryAfter: 7 });
+    fake.fail(
+      'chat.postMessage',
+      { status: 429, retryAfter: 7 },
+      { when: (call) => call.body.channel === 'C0DIGEST' },
+    );
     const outcome = await slack.deliver({
       key: 'digest:test',
       to: { kind: 'channel', channel: 'C0DIGEST' },
@@ -516,7 +547,11 @@ describe('Slack', () => {
       error: 'rate limited by Slack',
       retryAfterMs: 7000,
     });
-    fake.failNext('chat.postMessage', { error: 'channel_not_found' });
+    fake.fail(
+      'chat.postMessage',
+      { error: 'channel_not_found' },
+      { when: (call) => call.body.channel === 'C0GONE' },
+    );
     expect(
       await slack.deliver({
         key: 'digest:test2',
@@ -543,14 +578,14 @@ describe('Slack', () => {
   });
 
   it('asks to try again when Slack says the form trigger expired', async () => {
-    fake.failNext('views.open', { error: 'expired_trigger_id' });
+    fake.fail('views.open', { error: 'expired_trigger_id' });
     const { answer } = await command('update analytics');
     expect(blocksText(answer)).toContain('Slack closed the window for opening the form');
   });
 
   it('answers with ephemeral messages when the response_url fails', async () => {
-    fake.failNext('respond:broken', { status: 500 });
-    const ephemerals = fake.callsOf('chat.postEphemeral').length;
+    fake.fail('respond:broken', { status: 500 });
+    const since = fake.calls.length;
     await post(
       events,
       sign(
@@ -562,7 +597,7 @@ describe('Slack', () => {
         FORM,
       ),
     );
-    const [fallback] = (await fake.waitFor('chat.postEphemeral', ephemerals + 1)).slice(ephemerals);
+    const fallback = await fake.waitFor('chat.postEphemeral', undefined, { since });
     expect(fallback?.body).toMatchObject({ channel: 'C0TEAM', user: NURIA });
     expect(blocksText(fallback)).toContain('Analytics — FY2019-20 Q1');
   });
@@ -570,7 +605,7 @@ describe('Slack', () => {
   it('runs commands sent in its DM, and reads a non-command there as the answer to an open prompt', async () => {
     const prompt = await analyticsPrompt('2019-10');
     await bot.services.prompts.delivered(prompt.id, 'slack', `D${NURIA}`, '1700000099.000100');
-    const posts = fake.callsOf('chat.postMessage').length;
+    const since = fake.calls.length;
     await post(
       events,
       sign(
@@ -585,9 +620,10 @@ describe('Slack', () => {
         'application/json',
       ),
     );
-    const [listing] = (await fake.waitFor('chat.postMessage', posts + 1)).slice(posts);
+    const listing = await fake.waitFor('chat.postMessage', answerPost, { since });
     expect(listing?.body.channel).toBe(`D${NURIA}`);
     expect(blocksText(listing)).toContain('Analytics goals — FY2019-20 Q1');
+    const afterListing = fake.calls.length;
     await post(
       events,
       sign(
@@ -602,7 +638,7 @@ describe('Slack', () => {
         'application/json',
       ),
     );
-    const [echo] = (await fake.waitFor('chat.postMessage', posts + 2)).slice(posts + 1);
+    const echo = await fake.waitFor('chat.postMessage', answerPost, { since: afterListing });
     expect(echo?.body.thread_ts).toBe('1700000099.000100');
     expect(blocksText(echo)).toContain('✓ Note added to the Analytics report');
     expect((await bot.services.prompts.get(prompt.id))?.answeredAt).not.toBeNull();
@@ -612,22 +648,25 @@ describe('Slack', () => {
     const prompt = await analyticsPrompt('2019-11');
     // A reminder went out since: the prompt now points at the reminder's message.
     await bot.services.prompts.delivered(prompt.id, 'slack', `D${NURIA}`, '1700000300.000100');
-    const echo = await fake.next('chat.postMessage', () =>
-      post(
-        events,
-        sign(
-          eventEnvelope({
-            type: 'message',
-            channel_type: 'im',
-            channel: `D${NURIA}`,
-            user: NURIA,
-            text: 'note: also from an old thread',
-            ts: '1700000200.000002',
-            thread_ts: '1600000000.000100',
-          }),
-          'application/json',
+    const echo = await fake.next(
+      'chat.postMessage',
+      () =>
+        post(
+          events,
+          sign(
+            eventEnvelope({
+              type: 'message',
+              channel_type: 'im',
+              channel: `D${NURIA}`,
+              user: NURIA,
+              text: 'note: also from an old thread',
+              ts: '1700000200.000002',
+              thread_ts: '1600000000.000100',
+            }),
+            'application/json',
+          ),
         ),
-      ),
+      answerPost,
     );
     expect(echo.body.thread_ts).toBe('1600000000.000100');
     expect(blocksText(echo)).toContain('✓ Note added to the Analytics report');
@@ -640,7 +679,11 @@ describe('Slack', () => {
     const change = { personId: null, at: new Date(), source: 'slack' as const };
     await bot.services.admin.setChannel(team?.id as number, 'slack', 'C0ANALYTICS', change);
     const prompt = await analyticsPrompt('2019-09');
-    fake.failNext('conversations.open', { error: 'user_disabled' });
+    fake.fail(
+      'conversations.open',
+      { error: 'user_disabled' },
+      { when: (call) => call.body.users === NURIA },
+    );
     const outcome = await slack.deliver({
       key: `prompt:fallback:${prompt.id}`,
       to: { kind: 'person', personId: nuria?.id as number },
@@ -651,7 +694,9 @@ describe('Slack', () => {
       conversation: 'C0ANALYTICS',
       note: 'sent to the team channel: Slack answered user_disabled',
     });
-    const posted = fake.callsOf('chat.postMessage').at(-1);
+    const posted = fake
+      .callsOf('chat.postMessage', (call) => deliveryKey(call) === `prompt:fallback:${prompt.id}`)
+      .at(-1);
     expect(posted?.body.channel).toBe('C0ANALYTICS');
     expect(blocksText(posted)).toContain(
       'For Nuria Ruiz: okrbot could not send this as a direct message',
@@ -677,6 +722,7 @@ describe('Slack in Socket Mode', () => {
       SLACK_API_URL: fake.apiUrl,
       PORT: '0',
       HOST: '127.0.0.1',
+      OKRBOT_SCHEDULER: 'off',
     });
     bot = await createBot(config, pino({ level: 'silent' }));
     frontends = await startFrontends(bot);
@@ -712,7 +758,7 @@ describe('Slack in Socket Mode', () => {
       },
     });
     expect(ack).toEqual({});
-    const [answer] = await fake.waitFor('respond:socket');
+    const answer = await fake.waitFor('respond:socket');
     expect(JSON.stringify(answer?.body.blocks)).toContain('Performance — FY2019-20 Q1');
   });
 });

@@ -63,9 +63,7 @@ describe('IRC outage during a prompt run', () => {
     expect(run?.summary.queued).toBe(1);
     const nuria = async () =>
       (await outboxRows(bot.database.db, 'prompt')).find((r) => r.handle === 'nuria-ruiz');
-    for (let i = 0; i < 100 && (await nuria())?.state !== 'failed'; i++)
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await nuria()).toMatchObject({ state: 'failed' });
+    await expect.poll(async () => (await nuria())?.state, { timeout: 10_000 }).toBe('failed');
 
     await network.restart();
     await until(() => bot.adapter.health().connected, 'the adapter reconnects', 60_000);
@@ -76,8 +74,9 @@ describe('IRC outage during a prompt run', () => {
       channels: ['#okr'],
     });
     await again.waitFor(fromBot('Analytics — monthly update for August 2019'), 30_000);
+    // Recorded as sent, it is never sent again; a round trip later, every line of it is here.
+    await expect.poll(async () => (await nuria())?.state, { timeout: 10_000 }).toBe('sent');
     await again.roundTrip('okrbot');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
     const headings = again.received.filter(fromBot('monthly update for August 2019'));
     expect(headings).toHaveLength(1);
     expect(await nuria()).toMatchObject({

@@ -1,10 +1,11 @@
+import type { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/command.ts';
 import type { Dispatch, LineOptions } from '../../src/core/dispatch.ts';
 import { paragraph, reply } from '../../src/reply/document.ts';
 import { IrcLoginError } from '../../src/transports/irc/supervisor.ts';
 import { BOT_PASSWORD, startBot, type TestBot } from '../support/irc/bot.ts';
-import { clientPool, until } from '../support/irc/client.ts';
+import { clientPool, type TestClient, until } from '../support/irc/client.ts';
 import { type IrcNetwork, startIrcNetwork } from '../support/irc/network.ts';
 
 // A lost connection is a pause, not an outage: the network is stopped for longer than three
@@ -15,6 +16,31 @@ import { type IrcNetwork, startIrcNetwork } from '../support/irc/network.ts';
 function retryOf(bot: TestBot): { attempt: number; seconds: number } | undefined {
   const match = /retry (\d+) in (\d+) s/.exec(bot.adapter.health().detail);
   return match ? { attempt: Number(match[1]), seconds: Number(match[2]) } : undefined;
+}
+
+/**
+ * How many connections the server holds that have not registered (okrbot during its login):
+ * LUSERS says so in a 253 line, which it leaves out when there are none.
+ */
+async function unregisteredConnections(client: TestClient): Promise<number> {
+  const lines: string[] = [];
+  // irc-framework re-emits every raw line as 'raw'; okrbot's typings leave it out.
+  const irc = client.irc as unknown as EventEmitter;
+  const answered = new Promise<void>((resolve) => {
+    const listen = (event: { line: string; from_server: boolean }) => {
+      if (!event.from_server) return;
+      lines.push(event.line);
+      if (/(?:^| ):\S+ 255 /.test(event.line)) {
+        irc.off('raw', listen);
+        resolve();
+      }
+    };
+    irc.on('raw', listen);
+  });
+  client.raw('LUSERS');
+  await answered;
+  const unknown = lines.map((line) => /(?:^| ):\S+ 253 \S+ (\d+) /.exec(line)).find(Boolean);
+  return unknown ? Number(unknown[1]) : 0;
 }
 
 /** A dispatcher that can hold answers back, to have one ready while the bot is disconnected. */
@@ -172,8 +198,11 @@ describe('IRC reconnection', () => {
     const health = bot.adapter.health();
     expect(health.connected).toBe(false);
     expect(health.detail).toMatch(/^stopped: IRC: the SASL login/);
-    // No retry is scheduled, and it never got as far as joining a channel.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // No retry is scheduled, and it never got as far as joining a channel: once the server has
+    // dropped the refused connection (and a round trip later, okrbot has seen it close), it is
+    // still stopped.
+    await expect.poll(() => unregisteredConnections(watcher)).toBe(0);
+    await watcher.roundTrip('watcher3');
     expect(bot.adapter.health().detail).toMatch(/^stopped/);
     await watcher.roundTrip('watcher3');
     expect(watcher.received.filter((m) => m.from === 'okrbot')).toEqual([]);

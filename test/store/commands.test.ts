@@ -162,6 +162,19 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
     expect(text).toContain('"blorfed" is not a status');
   });
 
+  it('records the status typed after the ref, and keeps every word after it as the note', async () => {
+    const blocked = await ask('set T226089 blocked waiting on hardware');
+    expect(blocked.text).toContain('Blocked (note: waiting on hardware)');
+    const stalled = await ask('set T217057 stalled waiting for hosts');
+    expect(stalled.text).toContain('Stalled (note: waiting for hosts)');
+    const asked = await ask('set T217057 done?');
+    expect(asked.tone).toBe('error');
+    expect(asked.text).toContain('"done?" is a question');
+    expect((await ask('status T217057')).text).toContain('Stalled');
+    await ask('undo');
+    await ask('undo');
+  });
+
   it('refuses an oversized message without running anything', async () => {
     const { tone, text } = await ask(`status ${'a'.repeat(40_000)}`);
     expect(tone).toBe('error');

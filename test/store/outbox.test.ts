@@ -5,9 +5,10 @@ import { openDatabase } from '../../src/db/database.ts';
 import { queryRows } from '../../src/db/rows.ts';
 import { createOutboxHooks } from '../../src/jobs/outbox/outbox-hooks.ts';
 import { paragraph, reply } from '../../src/reply/document.ts';
-import type { NewDelivery } from '../../src/store/outbox.ts';
+import type { NewDelivery } from '../../src/store/outbox/index.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
-import { createRecordingAdapter } from '../support/recording-adapter.ts';
+import { createManualClock, type ManualClock } from '../support/manual-clock.ts';
+import { createRecordingAdapter, type RecordingAdapter } from '../support/recording-adapter.ts';
 import {
   importYaml,
   link,
@@ -29,11 +30,14 @@ teams:
 `;
 
 const document = (text: string) => ({ type: 'document', reply: reply(paragraph(text)) }) as const;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Time is the test's: the outbox and its workers run on a manual clock, which moves only when a
+// test advances it or a worker waits on it inside `clock.run`. Nothing here sleeps.
 
 describe.each(drivers())('the outbox (%s)', (driver) => {
   let database: TestDatabase;
   let services: Services;
+  let clock: ManualClock;
   let ana: number;
   let ben: number;
 
@@ -49,7 +53,20 @@ describe.each(drivers())('the outbox (%s)', (driver) => {
     ben = (await services.people.findByHandle('ben-two'))?.id as number;
   });
   afterAll(() => database?.close());
-  beforeEach(() => resetOperations(database.db));
+  beforeEach(async () => {
+    await resetOperations(database.db);
+    // The process's time to start with: rows other tables stamp with the database's now() agree.
+    clock = createManualClock(new Date());
+    services = servicesOf(database.db, clock);
+  });
+
+  /** A worker on the test's clock. */
+  const worker = (adapter: RecordingAdapter, options: Parameters<typeof testWorker>[2] = {}) =>
+    testWorker(services, [adapter], { clock, ...options });
+  /** Sends everything that may go, moving the clock as far as pacing and pauses make it wait. */
+  const drain = (draining: { drain(): Promise<void> }) => clock.run(draining.drain());
+  const recording = (options: { keyCheck?: boolean } = {}) =>
+    createRecordingAdapter('slack', { ...options, clock });
 
   const toChannel = (key: string, channel = 'C0CHANNEL1'): NewDelivery => ({
     key,
@@ -77,9 +94,9 @@ describe.each(drivers())('the outbox (%s)', (driver) => {
       toChannel('d:1'),
       toChannel('d:2', 'C0CHANNEL2'),
     ]);
-    const adapter = createRecordingAdapter('slack');
-    await testWorker(services, [adapter]).drain();
-    await testWorker(services, [adapter]).drain();
+    const adapter = recording();
+    await drain(worker(adapter));
+    await drain(worker(adapter));
     expect(adapter.keys().sort()).toEqual(['d:1', 'd:2', 'n:1', 'n:2']);
     expect(adapter.sent.find((s) => s.key === 'n:1')?.message.to).toEqual({
       kind: 'person',
@@ -117,13 +134,13 @@ describe.each(drivers())('the outbox (%s)', (driver) => {
         content: { type: 'prompt', promptId: prompt.id, reminder: 0 },
       },
     ]);
-    const adapter = createRecordingAdapter('slack');
+    const adapter = recording();
     adapter.deliver = async () => ({
       ok: true,
       messageId: '1700000000.000100',
       conversation: 'D0ANA',
     });
-    await testWorker(services, [adapter]).drain();
+    await drain(worker(adapter));
     expect(await services.prompts.byMessage('slack', 'D0ANA', '1700000000.000100')).toMatchObject({
       id: prompt.id,
     });
@@ -132,7 +149,7 @@ describe.each(drivers())('the outbox (%s)', (driver) => {
 
   it('retries transient failures with backoff and dead-letters permanent ones', async () => {
     await services.outbox.enqueue([toChannel('retry'), toChannel('broken', 'C0BROKEN1')]);
-    const adapter = createRecordingAdapter('slack');
+    const adapter = recording();
     adapter.failNext(
       { ok: false, retry: 'later', error: 'ratelimited' },
       2,
@@ -143,13 +160,17 @@ describe.each(drivers())('the outbox (%s)', (driver) => {
       1,
       (m) => m.key === 'broken',
     );
-    const worker = testWorker(services, [adapter], { retryBaseMs: 100 });
-    await worker.drain();
+    const retrying = worker(adapter, { retryBaseMs: 100 });
+    await drain(retrying);
     expect(await state('retry')).toMatchObject({ state: 'failed', attempts: 1 });
     expect(await state('broken')).toMatchObject({ state: 'dead', attempts: 1 });
-    for (let i = 0; i < 50 && (await state('retry'))?.state !== 'sent'; i++) {
-      await sleep(100);
-      await worker.drain();
+    // Not before its backoff (100 ms, then 200, each ±20%).
+    await clock.advance(50);
+    await drain(retrying);
+    expect(await state('retry')).toMatchObject({ state: 'failed', attempts: 1 });
+    for (let i = 0; i < 10 && (await state('retry'))?.state !== 'sent'; i++) {
+      await clock.advance(100);
+      await drain(retrying);
     }
     expect(await state('retry')).toMatchObject({ state: 'sent', attempts: 3 });
     expect(adapter.keys()).toEqual(['retry']);
@@ -157,14 +178,16 @@ describe.each(drivers())('the outbox (%s)', (driver) => {
 
   it('honours Retry-After for the whole transport, across instances', async () => {
     await services.outbox.enqueue([toChannel('first'), toChannel('second', 'C0CHANNEL2')]);
-    const adapter = createRecordingAdapter('slack');
+    const adapter = recording();
     adapter.failNext({ ok: false, retry: 'later', error: 'ratelimited', retryAfterMs: 1200 }, 1);
-    const started = performance.now();
-    const worker = testWorker(services, [adapter], { retryBaseMs: 10 });
-    await worker.drain();
+    const started = clock.now().getTime();
+    const paused = worker(adapter, { retryBaseMs: 10 });
+    await drain(paused);
+    // Another instance, which never saw the 429, waits for the transport too.
+    const other = worker(adapter, { instanceId: 'worker-2', retryBaseMs: 10 });
     for (let i = 0; i < 40 && adapter.sent.length < 2; i++) {
-      await sleep(100);
-      await worker.drain();
+      await clock.advance(100);
+      await drain(i % 2 ? paused : other);
     }
     expect(adapter.keys().sort()).toEqual(['first', 'second']);
     // Neither went out before the pause was over.
@@ -173,10 +196,10 @@ describe.each(drivers())('the outbox (%s)', (driver) => {
 
   it('gives up on a message still failing after three days', async () => {
     await services.outbox.enqueue([toChannel('old')]);
-    await queryRows(database.db, sql`update deliveries set created_at = now() - interval '4 days'`);
-    const adapter = createRecordingAdapter('slack');
+    await clock.advance(4 * 86_400_000);
+    const adapter = recording();
     adapter.failNext({ ok: false, retry: 'later', error: 'fatal_error' }, 1);
-    await testWorker(services, [adapter]).drain();
+    await drain(worker(adapter));
     expect(await state('old')).toMatchObject({ state: 'dead' });
     expect((await services.outbox.byKey('old'))?.lastError).toBe(
       'gave up after 1 attempts: fatal_error',
@@ -200,27 +223,30 @@ describe.each(drivers())('the outbox (%s)', (driver) => {
   it('takes over a message claimed by an instance that died before sending it, once', async () => {
     await services.outbox.enqueue([toChannel('orphan')]);
     await claimAndDie();
-    const adapter = createRecordingAdapter('slack', { keyCheck: true });
-    const worker = testWorker(services, [adapter], { leaseMs: 300 });
-    await worker.drain();
+    const adapter = recording({ keyCheck: true });
+    const survivor = worker(adapter, { leaseMs: 300 });
+    await drain(survivor);
     expect(adapter.sent).toEqual([]);
-    await sleep(400);
-    await worker.drain();
+    await clock.advance(299);
+    await drain(survivor);
+    expect(adapter.sent).toEqual([]);
+    await clock.advance(2);
+    await drain(survivor);
     expect(adapter.keys()).toEqual(['orphan']);
     expect(await state('orphan')).toMatchObject({ state: 'sent', attempts: 2 });
   });
 
   it('does not send again a message that left before its instance died: the key is checked', async () => {
     await services.outbox.enqueue([toChannel('left')]);
-    const adapter = createRecordingAdapter('slack', { keyCheck: true });
+    const adapter = recording({ keyCheck: true });
     const delivery = await claimAndDie();
     await adapter.deliver({
       key: delivery.key,
       to: { kind: 'channel', channel: delivery.target },
       content: delivery.content,
     });
-    await sleep(400);
-    await testWorker(services, [adapter], { leaseMs: 300 }).drain();
+    await clock.advance(400);
+    await drain(worker(adapter, { leaseMs: 300 }));
     expect(adapter.keys()).toEqual(['left']);
     expect(await state('left')).toMatchObject({
       state: 'sent',
@@ -228,27 +254,27 @@ describe.each(drivers())('the outbox (%s)', (driver) => {
     });
     // A transport that cannot check repeats that one message, and only it.
     await services.outbox.enqueue([toChannel('blind'), toChannel('other', 'C0OTHER01')]);
-    const blind = createRecordingAdapter('slack');
+    const blind = recording();
     const lost = await claimAndDie();
     await blind.deliver({
       key: lost.key,
       to: { kind: 'channel', channel: lost.target },
       content: lost.content,
     });
-    await sleep(400);
-    await testWorker(services, [blind], { leaseMs: 300 }).drain();
+    await clock.advance(400);
+    await drain(testWorker(services, [blind], { clock, leaseMs: 300 }));
     expect(blind.keys().sort()).toEqual(['blind', 'blind', 'other']);
   });
 
   it('checks the key before retrying a send whose response was lost', async () => {
     await services.outbox.enqueue([toChannel('lost-response')]);
-    const adapter = createRecordingAdapter('slack', { keyCheck: true });
+    const adapter = recording({ keyCheck: true });
     adapter.loseResponseOnce();
-    const worker = testWorker(services, [adapter], { retryBaseMs: 50 });
-    await worker.drain();
+    const retrying = worker(adapter, { retryBaseMs: 50 });
+    await drain(retrying);
     expect(await state('lost-response')).toMatchObject({ state: 'failed' });
-    await sleep(150);
-    await worker.drain();
+    await clock.advance(150);
+    await drain(retrying);
     expect(adapter.keys()).toEqual(['lost-response']);
     expect(await state('lost-response')).toMatchObject({ state: 'sent', attempts: 2 });
   });
@@ -256,12 +282,9 @@ describe.each(drivers())('the outbox (%s)', (driver) => {
   it('never lets an instance record over a claim another instance took over', async () => {
     await services.outbox.enqueue([toChannel('contested')]);
     const first = await claimAndDie();
-    await queryRows(
-      database.db,
-      sql`update deliveries set claimed_at = now() - interval '2 minutes'`,
-    );
-    const adapter = createRecordingAdapter('slack');
-    await testWorker(services, [adapter]).drain();
+    await clock.advance(2 * 60_000);
+    const adapter = recording();
+    await drain(worker(adapter));
     expect(await services.outbox.markSent(first, 'dead-instance', { messageId: 'stale' })).toBe(
       false,
     );
@@ -270,64 +293,68 @@ describe.each(drivers())('the outbox (%s)', (driver) => {
 
   it('sends to a person who was offline as soon as the adapter says they came online', async () => {
     await services.outbox.enqueue([toPerson('to-ana', ana)]);
-    const adapter = createRecordingAdapter('slack');
+    const adapter = recording();
     adapter.offline.add(ana);
     const hooks = createOutboxHooks(services.outbox, silent);
-    const worker = testWorker(services, [adapter], { hooks, retryBaseMs: 60 * 60_000, pollMs: 20 });
-    worker.start();
+    // The clock stands still (so no pacing either): only the adapter's word can make the
+    // message go before its hour.
+    const running = worker(adapter, {
+      hooks,
+      retryBaseMs: 60 * 60_000,
+      rate: Number.POSITIVE_INFINITY,
+    });
+    running.start();
     try {
-      for (let i = 0; i < 50 && (await state('to-ana'))?.state !== 'failed'; i++) await sleep(20);
-      expect(await state('to-ana')).toMatchObject({ state: 'failed' });
+      await expect.poll(async () => (await state('to-ana'))?.state).toBe('failed');
       adapter.offline.delete(ana);
       await hooks.personOnline(ana);
-      for (let i = 0; i < 100 && adapter.sent.length === 0; i++) await sleep(20);
-      expect(adapter.keys()).toEqual(['to-ana']);
+      await expect.poll(() => adapter.keys()).toEqual(['to-ana']);
     } finally {
-      await worker.stop();
+      await running.stop();
     }
   });
 
   it('retries what failed on a transport as soon as it reconnects', async () => {
     await services.outbox.enqueue([toChannel('while-down')]);
-    const adapter = createRecordingAdapter('slack');
+    const adapter = recording();
     adapter.failNext({ ok: false, retry: 'later', error: 'not connected' }, 1);
     const hooks = createOutboxHooks(services.outbox, silent);
-    const worker = testWorker(services, [adapter], { hooks, retryBaseMs: 60 * 60_000 });
-    await worker.drain();
+    const retrying = worker(adapter, { hooks, retryBaseMs: 60 * 60_000 });
+    await drain(retrying);
     expect(await state('while-down')).toMatchObject({ state: 'failed' });
     await hooks.transportReady('slack');
-    await worker.drain();
+    await drain(retrying);
     expect(adapter.keys()).toEqual(['while-down']);
   });
 
-  // Timings and several connections: Postgres only (defined there, not skipped elsewhere).
-  if (driver === 'postgres') {
-    // On PGlite the database runs inside this process and holds up its timers while it works, so
-    // sends can bunch behind their slots there; the slots themselves are the same on both.
-    it('paces messages per channel and per transport, whichever instance sends', async () => {
-      await services.outbox.enqueue([
-        ...[1, 2, 3].map((n) => toChannel(`same:${n}`)),
-        ...Array.from({ length: 20 }, (_, n) => toChannel(`spread:${n}`, `C0SPREAD${n}`)),
-      ]);
-      const adapter = createRecordingAdapter('slack');
-      const options = { rate: 10, targetIntervalMs: 400 };
-      await Promise.all([
-        testWorker(services, [adapter], { ...options, instanceId: 'w1' }).drain(),
-        testWorker(services, [adapter], { ...options, instanceId: 'w2' }).drain(),
-      ]);
-      expect(adapter.keys()).toHaveLength(23);
-      const times = (prefix: string) =>
-        adapter.sent.filter((s) => s.key.startsWith(prefix)).map((s) => s.at);
-      const gaps = (values: number[]) => values.slice(1).map((v, i) => v - (values[i] as number));
-      // Slots are exact; sends follow them within the latency of a claim.
-      for (const gap of gaps(times('same:'))) expect(gap).toBeGreaterThanOrEqual(300);
-      // 10 a second, of which at most a second's worth may be made up for in a burst.
-      const all = adapter.sent.map((s) => s.at).sort((a, b) => a - b);
-      expect((all.at(-1) as number) - (all[0] as number)).toBeGreaterThanOrEqual(
-        ((23 - 1 - 10) / 10) * 1000,
-      );
-    });
+  it('paces messages per channel and per transport, whichever instance sends', async () => {
+    await services.outbox.enqueue([
+      ...[1, 2, 3].map((n) => toChannel(`same:${n}`)),
+      ...Array.from({ length: 20 }, (_, n) => toChannel(`spread:${n}`, `C0SPREAD${n}`)),
+    ]);
+    const adapter = recording();
+    const options = { rate: 10, targetIntervalMs: 400 };
+    await clock.run(
+      Promise.all([
+        worker(adapter, { ...options, instanceId: 'w1' }).drain(),
+        worker(adapter, { ...options, instanceId: 'w2' }).drain(),
+      ]),
+    );
+    expect(adapter.keys()).toHaveLength(23);
+    const times = (prefix: string) =>
+      adapter.sent.filter((s) => s.key.startsWith(prefix)).map((s) => s.at);
+    const gaps = (values: number[]) => values.slice(1).map((v, i) => v - (values[i] as number));
+    // Slots are exact; sends follow them within the latency of a claim.
+    for (const gap of gaps(times('same:'))) expect(gap).toBeGreaterThanOrEqual(300);
+    // 10 a second, of which at most a second's worth may be made up for in a burst.
+    const all = adapter.sent.map((s) => s.at).sort((a, b) => a - b);
+    expect((all.at(-1) as number) - (all[0] as number)).toBeGreaterThanOrEqual(
+      ((23 - 1 - 10) / 10) * 1000,
+    );
+  });
 
+  // Several connections: Postgres only (defined there, not skipped elsewhere).
+  if (driver === 'postgres') {
     describe('with several instances on Postgres', () => {
       it('shares the work between three instances: every message exactly once', async () => {
         const count = 300;
@@ -339,6 +366,7 @@ describe.each(drivers())('the outbox (%s)', (driver) => {
         const pools = await Promise.all(
           [1, 2, 3].map(() => openDatabase({ url: database.url as string, dataDir: 'unused' })),
         );
+        // Real time: this one counts messages, not when they went.
         const adapter = createRecordingAdapter('slack');
         try {
           await Promise.all(

@@ -5,6 +5,7 @@ import { openDatabase } from '../../src/db/database.ts';
 import { queryRows } from '../../src/db/rows.ts';
 import type { TickReport } from '../../src/jobs/scheduler/scheduler.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
+import { createManualClock } from '../support/manual-clock.ts';
 import { createRecordingAdapter } from '../support/recording-adapter.ts';
 import {
   importYaml,
@@ -87,6 +88,25 @@ describe.each(drivers())('the scheduler (%s)', (driver) => {
       const runs = (await runRows(database.db)).filter((r) => r.key === 'digest:tech');
       expect(runs).toHaveLength(1);
       expect(runs[0]?.detail).toContain('2 queued');
+    });
+
+    it('ticks when started and at the start of every minute of its clock, until stopped', async () => {
+      const clock = createManualClock('2026-11-02T07:59:40Z');
+      const scheduler = testScheduler(services, { clock });
+      const digestRuns = async () =>
+        (await runRows(database.db)).filter((r) => r.key === 'digest:tech').map((r) => r.state);
+      scheduler.start();
+      try {
+        await expect.poll(() => scheduler.lastTickAt).toBeDefined();
+        // The first tick ran at 07:59:40 UTC, before the digest hour (09:00 in Berlin).
+        expect(await digestRuns()).toEqual([]);
+        await expect.poll(() => clock.sleepers).toBe(1);
+        await clock.advance(20_000);
+        await expect.poll(digestRuns).toEqual(['done']);
+      } finally {
+        await scheduler.stop();
+      }
+      expect(clock.sleepers).toBe(0);
     });
 
     it('is claimed by exactly one of three instances ticking the same minute', async () => {

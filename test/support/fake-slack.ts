@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 
 // A stand-in for Slack's Web API and response_urls on 127.0.0.1: it records every call,
-// answers like Slack, and can be told to answer 429 with Retry-After, an error, or slowly.
+// answers like Slack, and can be told to answer 429 with Retry-After or an error.
+// Tests find calls by method and predicate, never by position: a message okrbot sends in the
+// background (a nudge, a reminder) must not take the place of the one a test waits for.
 
 export interface SlackCall {
   method: string;
@@ -20,11 +22,16 @@ export interface FakeUser {
   deleted?: boolean;
 }
 
-type Failure =
-  | { status: 429; retryAfter: number }
-  | { error: string }
-  | { status: number }
-  | { delayMs: number };
+export type Failure = { status: 429; retryAfter: number } | { error: string } | { status: number };
+
+/** Which calls a test means. */
+export type CallMatch = (call: SlackCall) => boolean;
+
+export interface WaitOptions {
+  /** Only calls after the first `since` calls of all (`fake.calls.length` at some point). */
+  since?: number;
+  timeoutMs?: number;
+}
 
 export interface FakeSlack {
   /** `http://127.0.0.1:port/api/` for SLACK_API_URL. */
@@ -47,19 +54,32 @@ export interface FakeSlack {
   posts(): { channel: string; ts: string; key: string | undefined; at: number }[];
   /** A response_url on this server; its posts are recorded as method `respond:<id>`. */
   responseUrl(id: string): string;
-  /** The next `times` calls of `method` fail (or wait) as given. */
-  failNext(method: string, failure: Failure, times?: number): void;
-  callsOf(method: string): SlackCall[];
+  /** The next `times` (default 1) calls of `method` that match `when` (default: any) fail as given. */
+  fail(method: string, failure: Failure, options?: { when?: CallMatch; times?: number }): void;
+  /** The calls of `method` so far that match. */
+  callsOf(method: string, match?: CallMatch): SlackCall[];
   /**
    * Socket Mode: sends an envelope to the connected app (waiting for it to connect) and
    * resolves with its acknowledgement.
    */
   sendEnvelope(envelope: Record<string, unknown>): Promise<Record<string, unknown>>;
-  /** Runs `action` and resolves with the next call of `method` it causes. */
-  next(method: string, action: () => Promise<unknown>): Promise<SlackCall>;
-  /** Resolves when `count` calls of `method` have arrived. */
-  waitFor(method: string, count?: number, timeoutMs?: number): Promise<SlackCall[]>;
+  /** Runs `action` and resolves with the first call of `method` matching `match` that came after it started. */
+  next(method: string, action: () => Promise<unknown>, match?: CallMatch): Promise<SlackCall>;
+  /** Resolves with the first call of `method` matching `match` (already there or to come). */
+  waitFor(method: string, match?: CallMatch, options?: WaitOptions): Promise<SlackCall>;
+  /** Resolves with the matching calls of `method` once there are `count` of them. */
+  waitForCalls(
+    method: string,
+    count: number,
+    options?: WaitOptions & { match?: CallMatch },
+  ): Promise<SlackCall[]>;
   close(): Promise<void>;
+}
+
+/** The outbox key okrbot puts in a delivery's metadata; undefined for answers and confirmations. */
+export function deliveryKey(call: SlackCall): string | undefined {
+  return (call.body.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload
+    ?.key;
 }
 
 async function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
@@ -85,8 +105,28 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   >();
   const bucket = { tokens: 0, at: 0 };
   let rateLimited = 0;
-  const failures = new Map<string, Failure[]>();
-  const waiters: { method: string; count: number; resolve: () => void }[] = [];
+  const failures: { method: string; failure: Failure; when: CallMatch; times: number }[] = [];
+  /** Waits in progress: each checks the calls again whenever one arrives. */
+  const waiters = new Set<() => void>();
+  const matching = (method: string, match: CallMatch = () => true, since = 0) =>
+    calls.slice(since).filter((call) => call.method === method && match(call));
+  /** Resolves with `found()` once it is defined, checking on every call; fails after `timeoutMs`. */
+  const waitUntil = <T>(found: () => T | undefined, describe: () => string, timeoutMs = 30_000) =>
+    new Promise<T>((resolve, reject) => {
+      const check = () => {
+        const result = found();
+        if (result === undefined) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve(result);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out waiting for ${describe()}`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
   let ts = 1_700_000_000_000_100;
 
   const answer = (method: string, body: Record<string, unknown>, fake: FakeSlack): unknown => {
@@ -207,14 +247,31 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         .sort((a, b) => a.ts.localeCompare(b.ts));
     },
     responseUrl: (id) => `${fake.baseUrl}/respond/${id}`,
-    failNext(method, failure, times = 1) {
-      failures.set(method, [...(failures.get(method) ?? []), ...Array(times).fill(failure)]);
+    fail(method, failure, { when = () => true, times = 1 } = {}) {
+      failures.push({ method, failure, when, times });
     },
-    callsOf: (method) => calls.filter((call) => call.method === method),
-    async next(method, action) {
-      const before = fake.callsOf(method).length;
+    callsOf: (method, match) => matching(method, match),
+    async next(method, action, match) {
+      const since = calls.length;
       await action();
-      return (await fake.waitFor(method, before + 1))[before] as SlackCall;
+      return fake.waitFor(method, match, { since });
+    },
+    waitFor(method, match, { since, timeoutMs } = {}) {
+      return waitUntil(
+        () => matching(method, match, since)[0],
+        () => `a matching ${method} call; got ${matching(method, undefined, since).length} others`,
+        timeoutMs,
+      );
+    },
+    waitForCalls(method, count, { match, since, timeoutMs } = {}) {
+      return waitUntil(
+        () => {
+          const found = matching(method, match, since);
+          return found.length >= count ? found : undefined;
+        },
+        () => `${count} matching ${method} call(s); got ${matching(method, match, since).length}`,
+        timeoutMs,
+      );
     },
     async sendEnvelope(envelope) {
       if (!socket || socket.readyState !== socket.OPEN)
@@ -223,28 +280,6 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return new Promise((resolve) => {
         acks.set(id, resolve);
         socket?.send(JSON.stringify({ envelope_id: id, ...envelope }));
-      });
-    },
-    waitFor(method, count = 1, timeoutMs = 10_000) {
-      if (fake.callsOf(method).length >= count) return Promise.resolve(fake.callsOf(method));
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () =>
-            reject(
-              new Error(
-                `timed out waiting for ${count} ${method} call(s); got ${fake.callsOf(method).length}`,
-              ),
-            ),
-          timeoutMs,
-        );
-        waiters.push({
-          method,
-          count,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve(fake.callsOf(method));
-          },
-        });
       });
     },
     async close() {
@@ -263,12 +298,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const method = path.startsWith('/respond/')
       ? `respond:${path.slice(9)}`
       : path.replace(/^\/api\//, '');
-    calls.push({ method, body, headers: request.headers, at: Date.now() });
-    for (const waiter of [...waiters])
-      if (waiter.method === method && fake.callsOf(method).length >= waiter.count) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve();
-      }
+    const call: SlackCall = { method, body, headers: request.headers, at: Date.now() };
+    calls.push(call);
+    for (const check of [...waiters]) check();
     const limit = fake.postsPerSecond;
     if (method === 'chat.postMessage' && limit !== undefined) {
       const now = Date.now();
@@ -284,9 +316,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       bucket.tokens -= 1;
     }
-    const failure = failures.get(method)?.shift();
-    if (failure && 'delayMs' in failure) await new Promise((r) => setTimeout(r, failure.delayMs));
-    else if (failure && 'retryAfter' in failure) {
+    const rule = failures.find((f) => f.method === method && f.times > 0 && f.when(call));
+    if (rule) rule.times--;
+    const failure = rule?.failure;
+    if (failure && 'retryAfter' in failure) {
       response.writeHead(429, {
         'retry-after': String(failure.retryAfter),
         'content-type': 'application/json',

@@ -7,6 +7,7 @@ export interface Instance {
   child: ChildProcessWithoutNullStreams;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stderr(): string;
+  /** Stops it as an operator would (SIGTERM): it finishes the messages in flight first. */
   stop(): Promise<void>;
 }
 
@@ -45,4 +46,28 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The instance's HTTP address, once it said where its dashboard is. */
+function addressOf(instance: Instance): string | undefined {
+  return /"address":"(http:\/\/[^"]+)"[^\n]*"msg":"dashboard at /.exec(instance.stderr())?.[1];
+}
+
+/**
+ * Resolves once the instance's scheduler has finished a tick (its /healthz says when): the sign
+ * that it has considered every run due at its clock, whatever it then did.
+ */
+export async function waitForTick(instance: Instance, timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    'a finished scheduler tick',
+    async () => {
+      const address = addressOf(instance);
+      if (!address) return false;
+      const health = (await (await fetch(`${address}/healthz`)).json()) as {
+        checks: { scheduler?: { lastTick: string | null } };
+      };
+      return Boolean(health.checks.scheduler?.lastTick);
+    },
+    timeoutMs,
+  );
 }

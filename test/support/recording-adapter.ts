@@ -1,5 +1,6 @@
 import type { ChatAdapter, DeliveryOutcome, OutboundMessage } from '../../src/core/chat-adapter.ts';
 import type { ChatTransport } from '../../src/domain/transports.ts';
+import type { Clock } from '../../src/runtime/clock.ts';
 
 // A chat adapter for tests: records every message it is handed, and can be told to fail
 // (transiently, permanently, with a Retry-After), to treat people as offline, or to answer
@@ -8,7 +9,7 @@ import type { ChatTransport } from '../../src/domain/transports.ts';
 export interface Sent {
   key: string;
   message: OutboundMessage;
-  /** performance.now() when it was handed over. */
+  /** When it was handed over: milliseconds on the adapter's clock, else performance.now(). */
   at: number;
 }
 
@@ -27,8 +28,10 @@ export interface RecordingAdapter extends ChatAdapter {
 
 export function createRecordingAdapter(
   transport: ChatTransport = 'slack',
-  options: { keyCheck?: boolean } = {},
+  options: { keyCheck?: boolean; clock?: Clock } = {},
 ): RecordingAdapter {
+  const { clock } = options;
+  const now = () => (clock ? clock.now().getTime() : performance.now());
   const sent: Sent[] = [];
   const failures: { outcome: Failure; times: number; match: (m: OutboundMessage) => boolean }[] =
     [];
@@ -49,7 +52,7 @@ export function createRecordingAdapter(
       }
       if (message.to.kind === 'person' && offline.has(message.to.personId))
         return { ok: false, retry: 'later', error: 'recipient offline' };
-      sent.push({ key: message.key, message, at: performance.now() });
+      sent.push({ key: message.key, message, at: now() });
       if (loseResponse) {
         loseResponse = false;
         throw new Error('socket hang up');

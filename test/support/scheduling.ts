@@ -15,6 +15,7 @@ import {
   type OutboxWorkerOptions,
 } from '../../src/jobs/outbox/outbox-worker.ts';
 import { createScheduler, type Scheduler } from '../../src/jobs/scheduler/scheduler.ts';
+import { type Clock, systemClock } from '../../src/runtime/clock.ts';
 
 // Helpers for scheduler and outbox tests: a small organisation from YAML, the services, and
 // what ended up in the outbox.
@@ -22,8 +23,9 @@ import { createScheduler, type Scheduler } from '../../src/jobs/scheduler/schedu
 export const fiscal = { startMonth: 7 };
 export const silent = pino({ level: 'silent' });
 
-export function servicesOf(db: Db): Services {
-  return createServices(db);
+/** The services over a database; the outbox on `clock` (the process's when none is given). */
+export function servicesOf(db: Db, clock?: Clock): Services {
+  return createServices(db, { ...(clock && { clock }) });
 }
 
 export async function importYaml(db: Db, yaml: string): Promise<void> {
@@ -56,6 +58,8 @@ export function testScheduler(
     transports?: ChatTransport[];
     runLeaseMs?: number;
     runRetryAfterMs?: number;
+    /** For tests that start it; the others pass `now` to tick. */
+    clock?: Clock;
   } = {},
 ): Scheduler {
   return createScheduler({
@@ -68,8 +72,11 @@ export function testScheduler(
       logger: silent,
     },
     instanceId: options.instanceId ?? 'test-1',
-    clock: async () => {
-      throw new Error('tests pass `now` to tick');
+    clock: options.clock ?? {
+      now() {
+        throw new Error('tests pass `now` to tick');
+      },
+      sleep: systemClock.sleep,
     },
     ...(options.runLeaseMs === undefined ? {} : { runLeaseMs: options.runLeaseMs }),
     ...(options.runRetryAfterMs === undefined ? {} : { runRetryAfterMs: options.runRetryAfterMs }),
@@ -126,14 +133,24 @@ export async function resetOperations(db: Db): Promise<void> {
   );
 }
 
-/** An outbox worker over recording adapters, fast retries, ready to `drain()`. */
+/**
+ * An outbox worker over recording adapters, fast retries, ready to `drain()`. Its clock must be
+ * the one its services' outbox was made with (the process's by default).
+ */
 export function testWorker(
   services: Services,
   adapters: readonly ChatAdapter[],
   options: Partial<
     Pick<
       OutboxWorkerOptions,
-      'instanceId' | 'rate' | 'targetIntervalMs' | 'leaseMs' | 'retryBaseMs' | 'hooks' | 'pollMs'
+      | 'instanceId'
+      | 'rate'
+      | 'targetIntervalMs'
+      | 'leaseMs'
+      | 'retryBaseMs'
+      | 'hooks'
+      | 'pollMs'
+      | 'clock'
     >
   > = {},
 ): OutboxWorker {
@@ -142,6 +159,7 @@ export function testWorker(
     adapters,
     hooks: createOutboxHooks(services.outbox, silent),
     instanceId: 'worker-1',
+    clock: systemClock,
     rate: 1000,
     targetIntervalMs: 0,
     leaseMs: 60_000,

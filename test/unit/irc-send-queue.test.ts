@@ -1,17 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_HELD_LINES, QueueError, SendQueue } from '../../src/transports/irc/send-queue.ts';
 import { TokenBucket } from '../../src/transports/irc/token-bucket.ts';
+import { createManualClock } from '../support/manual-clock.ts';
 
-// The queue with a fast bucket and a writer that records lines (or fails, like a dead socket).
+// The queue with a fast bucket on a manual clock, and a writer that records lines (or fails,
+// like a dead socket).
 
 function setup(burst = 100, ratePerSecond = 1000) {
-  const queue = new SendQueue(new TokenBucket({ burst, ratePerSecond }));
+  const clock = createManualClock();
+  const now = () => clock.now().getTime();
+  const queue = new SendQueue(new TokenBucket({ burst, ratePerSecond, now }), clock);
   const written: string[] = [];
   const writer = (line: string, done: (error?: Error | null) => void) => {
     written.push(line);
     setImmediate(() => done());
   };
-  return { queue, written, writer };
+  return { queue, written, writer, clock, now };
 }
 
 describe('the IRC send queue', () => {
@@ -19,7 +23,8 @@ describe('the IRC send queue', () => {
     const { queue, written, writer } = setup();
     const first = queue.send('#okr', ['a1', 'a2', 'a3']);
     const second = queue.send('#okr', ['b1']);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Nothing to write to: the queue looked, and holds them all.
+    expect(queue.held()).toBe(4);
     expect(written).toEqual([]);
     queue.resume(writer);
     await Promise.all([first, second]);
@@ -50,11 +55,19 @@ describe('the IRC send queue', () => {
   it('writes a line again after a failed write, and only that line', async () => {
     const { queue, written } = setup();
     let failNext = false;
+    let failed: () => void = () => {};
+    const failure = new Promise<void>((resolve) => {
+      failed = resolve;
+    });
     const writer = (line: string, done: (error?: Error | null) => void) => {
       if (failNext) {
         failNext = false;
         queue.pause();
-        setImmediate(() => done(new Error('socket closed')));
+        setImmediate(() => {
+          done(new Error('socket closed'));
+          // After the queue's own handling of the failure (queued first, run first).
+          failed();
+        });
         return;
       }
       written.push(line);
@@ -63,7 +76,7 @@ describe('the IRC send queue', () => {
     };
     const sent = queue.send('#okr', ['l1', 'l2', 'l3', 'l4']);
     queue.resume(writer);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await failure;
     expect(written).toEqual(['l1', 'l2']);
     expect(queue.held()).toBe(2);
     queue.resume(writer);
@@ -72,13 +85,20 @@ describe('the IRC send queue', () => {
   });
 
   it('paces lines by the bucket', async () => {
-    const { queue, written, writer } = setup(2, 50);
+    const { queue, written, writer, clock, now } = setup(2, 50);
     queue.resume(writer);
-    const started = performance.now();
-    await queue.send('#okr', ['1', '2', '3', '4', '5', '6']);
+    const started = now();
+    const sent = queue.send('#okr', ['1', '2', '3', '4', '5', '6']);
+    // The burst goes at once, then the queue waits on the clock for the bucket.
+    await expect.poll(() => written).toEqual(['1', '2']);
+    await expect.poll(() => clock.sleepers).toBe(1);
+    await clock.advance(19);
+    expect(clock.sleepers).toBe(1);
+    expect(written).toEqual(['1', '2']);
+    await clock.run(sent);
     expect(written).toHaveLength(6);
     // Two at once, then four at 50 a second: at least 80 ms.
-    expect(performance.now() - started).toBeGreaterThanOrEqual(75);
+    expect(now() - started).toBeGreaterThanOrEqual(80);
   });
 
   it('refuses more than it may hold, and fails what waits when closed', async () => {

@@ -61,7 +61,7 @@ export const deliveries = pgTable(
     target: text('target').notNull(),
     /** Set for a message to a person; null for a channel. */
     personId: integer('person_id').references(() => people.id),
-    /** The outbound content (`OutboundContent` of store/outbox.ts). */
+    /** The outbound content (`OutboundContent` of store/outbox/delivery.ts). */
     payload: jsonb('payload').notNull(),
     state: deliveryState('state').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ChatTransport } from '../../domain/transports.ts';
-import type { OutboxStore } from '../../store/outbox.ts';
+import type { OutboxStore } from '../../store/outbox/index.ts';
 
 // How the rest of okrbot pokes the outbox: adapters say when a person comes online (a transport
 // that can only reach people online answers `recipient offline` until then) or when they reconnect; the scheduler says it queued work.

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ChatAdapter, DeliveryOutcome, OutboundMessage } from '../../core/chat-adapter.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import { type CrashPoint, crashNow } from '../../runtime/crash-point.ts';
 import type { Metrics } from '../../runtime/metrics.ts';
 import { withTimeLimit } from '../../runtime/time-limit.ts';
-import type { Claimed, OutboxStore } from '../../store/outbox.ts';
+import type { Claimed, OutboxStore } from '../../store/outbox/index.ts';
 import type { PromptRunStore } from '../../store/prompt-runs.ts';
 import type { PromptStore } from '../../store/prompts.ts';
 import type { OutboxHooks } from './outbox-hooks.ts';
@@ -21,6 +22,8 @@ export interface OutboxWorkerOptions {
   adapters: readonly ChatAdapter[];
   hooks: OutboxHooks;
   instanceId: string;
+  /** The outbox store's clock: slots, leases, retries and every wait are measured on it. */
+  clock: Clock;
   /** Messages per second on each transport, for all instances together. */
   rate: number;
   /** Least time between two messages to one channel or person. */
@@ -57,10 +60,9 @@ const GIVE_UP_AFTER_MS = 3 * 86_400_000;
 /** Longest wait for one database call before the worker moves on (see withTimeLimit). */
 const DATABASE_LIMIT_MS = 15_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
-  const { store, logger, instanceId } = options;
+  const { store, logger, instanceId, clock } = options;
+  const now = () => clock.now().getTime();
   const adapters = new Map(options.adapters.map((adapter) => [adapter.transport, adapter]));
   const transports = [...adapters.keys()];
   const retryBaseMs = options.retryBaseMs ?? 5000;
@@ -69,7 +71,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const inFlight = new Set<Promise<void>>();
   let running = false;
   let loop: Promise<void> | undefined;
-  let wakeUp: (() => void) | undefined;
+  /** Ends the idle wait of the loop (new work queued here, a person came online, stop). */
+  let wakeUp: AbortController | undefined;
+  /** A wake-up came while the loop was busy: the claim it made may have missed the new work. */
+  let woken = false;
   let crashed = false;
   /** A transport's Retry-After, for the messages this worker already holds (others see the database). */
   const pausedUntil = new Map<string, number>();
@@ -80,21 +85,22 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     crashNow(point, logger);
   };
 
-  /** Waits `ms`, or less when woken (new work queued here, a person came online). */
-  const idle = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        wakeUp = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      wakeUp = done;
-    });
+  const wake = () => {
+    woken = true;
+    wakeUp?.abort();
+  };
+
+  /** Waits `ms`, or less when woken (at once when a wake-up came since the last claim). */
+  const idle = async (ms: number) => {
+    if (woken || !running) return;
+    wakeUp = new AbortController();
+    await clock.sleep(ms, wakeUp.signal);
+    wakeUp = undefined;
+  };
 
   /** Records an outcome; the database may be restarting, so it tries for up to half a lease. */
   const record = async (what: string, write: () => Promise<boolean>) => {
-    const deadline = Date.now() + options.leaseMs / 2;
+    const deadline = now() + options.leaseMs / 2;
     for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
       try {
         if (!(await withTimeLimit(write(), DATABASE_LIMIT_MS, what)))
@@ -104,26 +110,26 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           );
         return;
       } catch (error) {
-        if (Date.now() + delay > deadline) {
+        if (now() + delay > deadline) {
           logger.error(
             { err: error, what },
             'could not record a delivery outcome; another instance will re-check it',
           );
           return;
         }
-        await sleep(delay);
+        await clock.sleep(delay);
       }
     }
   };
 
-  const send = async ({ delivery, waitMs }: Claimed) => {
+  const send = async ({ delivery, slot }: Claimed) => {
     const adapter = adapters.get(delivery.transport as ChatAdapter['transport']) as ChatAdapter;
     const claim = { id: delivery.id, attempts: delivery.attempts };
-    await sleep(waitMs);
+    await clock.sleep(slot.getTime() - now());
     for (;;) {
       const until = pausedUntil.get(adapter.transport) ?? 0;
-      if (until <= Date.now()) break;
-      await sleep(until - Date.now());
+      if (until <= now()) break;
+      await clock.sleep(until - now());
     }
     const message: OutboundMessage = {
       key: delivery.key,
@@ -188,7 +194,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await afterSent(delivery.key, message, adapter.transport, delivery.target, outcome);
       return;
     }
-    const age = Date.now() - delivery.createdAt.getTime();
+    const age = now() - delivery.createdAt.getTime();
     if (outcome.retry === 'never' || age > GIVE_UP_AFTER_MS) {
       const error =
         outcome.retry === 'never'
@@ -201,7 +207,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const backoff = Math.min(retryBaseMs * 2 ** (delivery.attempts - 1), MAX_RETRY_MS);
     const retryIn = Math.max(outcome.retryAfterMs ?? 0, backoff * (0.8 + Math.random() * 0.4));
     if (outcome.retryAfterMs) {
-      pausedUntil.set(adapter.transport, Date.now() + outcome.retryAfterMs);
+      pausedUntil.set(adapter.transport, now() + outcome.retryAfterMs);
       await store.outbox.pauseTransport(adapter.transport, outcome.retryAfterMs).catch(() => {});
     }
     logger.info(
@@ -297,6 +303,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     while (running) {
       noticeReconnects();
       try {
+        woken = false;
         const next = await step();
         errors = 0;
         if (next === 'idle') await idle(pollMs);
@@ -314,13 +321,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     start() {
       if (running || transports.length === 0) return;
       running = true;
-      options.hooks.onWake(() => wakeUp?.());
+      options.hooks.onWake(wake);
       loop = run();
     },
     async stop() {
       running = false;
       options.hooks.onWake(undefined);
-      wakeUp?.();
+      wake();
       await loop;
       await Promise.all(inFlight);
     },
@@ -330,7 +337,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         if (next === 'idle') {
           if (inFlight.size === 0) return;
           await Promise.race(inFlight);
-        } else if (next !== 'claimed') await sleep(next.waitMs);
+        } else if (next !== 'claimed') await clock.sleep(next.waitMs);
       }
     },
   };

@@ -4,7 +4,7 @@ import { digestWeek, isoWeek, timeIn } from '../../domain/schedules.ts';
 import { CHAT_TRANSPORT_CHOICES } from '../../domain/transports.ts';
 import { departmentDigest } from '../../features/digest.ts';
 import { context, reply } from '../../reply/document.ts';
-import type { NewDelivery } from '../../store/outbox.ts';
+import type { NewDelivery } from '../../store/outbox/index.ts';
 import {
   emptySummary,
   type JobDeps,

@@ -9,7 +9,7 @@ import {
   type ChatTransport,
 } from '../../domain/transports.ts';
 import type { Department } from '../../features/lookups.ts';
-import type { DeliveryState, NewDelivery } from '../../store/outbox.ts';
+import type { DeliveryState, NewDelivery } from '../../store/outbox/index.ts';
 import type { PersonRow } from '../../store/people.ts';
 import type { Store } from '../../store/store.ts';
 

@@ -13,7 +13,7 @@ import {
   reply,
 } from '../../reply/document.ts';
 import type { NudgeRow, NudgeSubject } from '../../store/nudges.ts';
-import type { NewDelivery } from '../../store/outbox.ts';
+import type { NewDelivery } from '../../store/outbox/index.ts';
 import type { PersonRow } from '../../store/people.ts';
 import type { TrackedGoal, TrackedKeyResult } from '../../store/tracking.ts';
 import {

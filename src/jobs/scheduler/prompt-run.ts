@@ -8,7 +8,7 @@ import {
 } from '../../domain/fiscal-calendar.ts';
 import { promptDeliveryKey } from '../../domain/keys.ts';
 import { promptInstant } from '../../domain/schedules.ts';
-import type { NewDelivery } from '../../store/outbox.ts';
+import type { NewDelivery } from '../../store/outbox/index.ts';
 import type { PersonRow } from '../../store/people.ts';
 import { promptKey } from '../../store/prompt-runs.ts';
 import {

@@ -1,7 +1,7 @@
 import { dayIn, nextMonth, startOfDayIn } from '../../domain/fiscal-calendar.ts';
 import { reminderKey } from '../../domain/keys.ts';
 import { daysLater } from '../../domain/schedules.ts';
-import type { NewDelivery } from '../../store/outbox.ts';
+import type { NewDelivery } from '../../store/outbox/index.ts';
 import {
   absence,
   emptySummary,

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import cron, { type ScheduledTask } from 'node-cron';
 import { formatRunKey, parseRunKey } from '../../domain/keys.ts';
 import {
   type AnySchedule,
@@ -8,6 +7,7 @@ import {
   type ScheduleKind,
 } from '../../domain/schedules.ts';
 import type { Department } from '../../features/lookups.ts';
+import type { Clock } from '../../runtime/clock.ts';
 import { withTimeLimit } from '../../runtime/time-limit.ts';
 import type { DepartmentSchedules } from '../../store/schedules.ts';
 import { runDigest } from './digest-run.ts';
@@ -22,7 +22,7 @@ import { runOverdue } from './overdue-run.ts';
 import { runPrompts } from './prompt-run.ts';
 import { runReminders } from './reminders.ts';
 
-// The scheduler decides in the database, and node-cron only ticks. A tick works out which runs
+// The scheduler decides in the database, and its clock only ticks. A tick works out which runs
 // of which schedules are due at `now`, claims each by inserting its (key, due instant) row
 // (whoever inserts first runs it; every other instance's insert is a no-op), catches up missed
 // runs inside each schedule's window once, records older ones as skipped, and takes over runs
@@ -31,8 +31,8 @@ import { runReminders } from './reminders.ts';
 export interface SchedulerOptions {
   deps: JobDeps;
   instanceId: string;
-  /** OKRBOT_NOW when pinned, else the database's clock. */
-  clock: () => Promise<Date>;
+  /** What a tick calls now, and what it waits on between ticks: OKRBOT_NOW when pinned, else the database's. */
+  clock: Clock;
   /** Told when runs queued messages, so the outbox looks at once. */
   onQueued?: () => void;
   /** A run still `running` after this long lost its instance and is taken over. */
@@ -49,7 +49,7 @@ export interface Scheduler {
     kind: ScheduleKind | 'reminders',
     options: { departments?: readonly string[]; at?: Date },
   ): Promise<{ department: string; summary: RunSummary }[]>;
-  /** Ticks every minute (and once now) until stopped. */
+  /** Ticks once now and then at the start of every minute on the clock, until stopped. */
   start(): void;
   stop(): Promise<void>;
   /** When the last tick finished (for /healthz): undefined before the first. */
@@ -62,6 +62,7 @@ export interface TickReport {
   skipped: { key: string; due: Date; detail: string }[];
 }
 
+const MINUTE_MS = 60_000;
 /** A run that starts within this of its due instant is on time, later ones are marked late. */
 const ON_TIME_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 3;
@@ -78,7 +79,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const { store, logger } = deps;
   const leaseMs = options.runLeaseMs ?? 120_000;
   const retryAfterMs = options.runRetryAfterMs ?? 60_000;
-  let task: ScheduledTask | undefined;
+  let ticker: { stopping: AbortController; done: Promise<void> } | undefined;
   let ticking: Promise<unknown> | undefined;
   let lastTickAt: Date | undefined;
 
@@ -140,7 +141,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   });
 
   const tick = async (given?: Date): Promise<TickReport> => {
-    const now = given ?? (await options.clock());
+    const now = given ?? options.clock.now();
     const report: TickReport = { now, ran: [], skipped: [] };
     const departments = await store.teams.departments();
     const ids = departments.map((d) => d.id);
@@ -211,6 +212,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       logger.info({ at: now.toISOString() }, `reminders: ${describeSummary(reminders)}`);
     if (reminders.queued) options.onQueued?.();
     await store.outbox.prunePace();
+    // This process's own time: /healthz and /metrics report when it last ticked, not the clock's
+    // (pinned) instant.
     lastTickAt = new Date();
     return report;
   };
@@ -275,7 +278,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   return {
     tick,
     async runNow(kind, { departments: wanted, at }) {
-      const now = at ?? (await options.clock());
+      const now = at ?? options.clock.now();
       const all = await store.teams.departments();
       const chosen = wanted?.length ? all.filter((d) => wanted.includes(d.slug)) : all;
       if (kind === 'reminders') {
@@ -301,17 +304,24 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return results;
     },
     start() {
-      task = cron.schedule('* * * * *', () => safeTick(), {
-        name: 'okrbot-scheduler',
-        noOverlap: true,
-        // A blocked minute needs no warning: the next tick catches up from the database.
-        suppressMissedWarning: true,
-      });
-      void safeTick();
+      if (ticker) return;
+      const stopping = new AbortController();
+      const { clock } = options;
+      // A tick that overran its minute is not followed by a second at once: the next one catches
+      // up from the database at the next minute.
+      const loop = async () => {
+        while (!stopping.signal.aborted) {
+          await safeTick();
+          const ms = clock.now().getTime() % MINUTE_MS;
+          await clock.sleep(MINUTE_MS - ms, stopping.signal);
+        }
+      };
+      ticker = { stopping, done: loop() };
     },
     async stop() {
-      await task?.destroy();
-      task = undefined;
+      ticker?.stopping.abort();
+      await ticker?.done;
+      ticker = undefined;
       await ticking;
     },
     get lastTickAt() {

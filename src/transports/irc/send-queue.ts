@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../../runtime/clock.ts';
 import type { TokenBucket } from './token-bucket.ts';
 
 // Every line okrbot writes to IRC goes through one queue: paced by the token bucket, in order
@@ -36,9 +37,14 @@ export class SendQueue {
   private writer: LineWriter | undefined;
   private pumping = false;
   private closed = false;
-  private timer: { handle: NodeJS.Timeout; wake: () => void } | undefined;
+  /** Ends the wait for the bucket when the queue closes. */
+  private readonly closing = new AbortController();
 
-  constructor(private readonly bucket: TokenBucket) {}
+  /** The bucket and the clock it waits on must agree: tests give both the same manual time. */
+  constructor(
+    private readonly bucket: TokenBucket,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** Queues lines for one target (a case-folded nick or channel); resolves once all were written. */
   send(target: string, lines: readonly string[]): Promise<void> {
@@ -82,10 +88,7 @@ export class SendQueue {
   close(): void {
     this.closed = true;
     this.writer = undefined;
-    if (this.timer) {
-      clearTimeout(this.timer.handle);
-      this.timer.wake();
-    }
+    this.closing.abort();
     const error = new QueueError('stopped');
     for (const item of [
       ...this.first.splice(0),
@@ -139,7 +142,7 @@ export class SendQueue {
         if (!next) break;
         const wait = this.bucket.take();
         if (wait > 0) {
-          await this.sleep(wait);
+          await this.clock.sleep(wait, this.closing.signal);
           continue;
         }
         const write = this.writer;
@@ -161,15 +164,5 @@ export class SendQueue {
     } finally {
       this.pumping = false;
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        this.timer = undefined;
-        resolve();
-      };
-      this.timer = { handle: setTimeout(wake, ms), wake };
-    });
   }
 }

@@ -262,7 +262,11 @@ export function registerForms(app: App, slack: SlackContext): void {
       }
       await ack();
       const origin = readOrigin(view.private_metadata);
-      if (!origin || !(await slack.firstTime(inboundKey.view(view.id, view.hash)))) return;
+      if (!origin) return;
+      if (!(await slack.firstTime(inboundKey.view(view.id, view.hash)))) {
+        slack.logger.debug({ view: view.id }, 'Slack form already handled; ignored');
+        return;
+      }
       const { ctx } = await slack.as(body.user.id);
       try {
         const { reply: answer, recorded } = await submit(slack, ctx, origin, form);

@@ -107,7 +107,13 @@ export function registerSlashCommand(app: App, slack: SlackContext): void {
     const where = { channel: command.channel_id, user: command.user_id };
     try {
       // A replayed request (same trigger) is acknowledged and does nothing.
-      if (!(await slack.firstTime(inboundKey.trigger(command.trigger_id)))) return;
+      if (!(await slack.firstTime(inboundKey.trigger(command.trigger_id)))) {
+        slack.logger.debug(
+          { trigger: command.trigger_id },
+          'Slack command already handled; ignored',
+        );
+        return;
+      }
       const [name = '', ...rest] = line.split(/\s+/);
       let reply: Reply | undefined;
       if (name.toLowerCase() === 'update')

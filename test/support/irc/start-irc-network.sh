@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Vendored from ../shared/irc/start-irc-network.sh (the project's shared test network), so CI can
-# run from a fresh clone. Local change: the opt-in IRC_THRESHOLD / IRC_COMMANDRATE flood limits.
+# run from a fresh clone. Local changes: the opt-in IRC_THRESHOLD / IRC_COMMANDRATE flood limits;
+# "auto" ports picked below the kernel's ephemeral range, and picked again when one was taken
+# before inspircd bound it; a start-up limit for a loaded machine (90 s, reached only on failure).
 #
 # start-irc-network.sh - a throwaway, loopback-only IRC network for integration tests:
 #   InspIRCd 3 (Debian package "inspircd")  +  Atheme 7.2 services (package "atheme-services"),
@@ -21,7 +23,7 @@
 #   IRC_LINK_PORT=17000   server-link port on 127.0.0.1 for the services ("auto" allowed)
 #   IRC_ACCOUNTS="alice:pw1 bob:pw2"  NickServ accounts to register once the network is up
 #   IRC_RUN_AS=user       when root: run the daemons as this user (setpriv) instead of --runasroot
-#   IRC_START_TIMEOUT=20  seconds to wait for the server + services link
+#   IRC_START_TIMEOUT=90  seconds to wait for the server + services link (only a failure waits so long)
 #   IRC_NO_INSTALL=1      never call apt-get (fail if the packages are missing)
 #   IRC_THRESHOLD=n       opt-in flood limit (InspIRCd <connect threshold>): a client whose command
 #   IRC_COMMANDRATE=m     penalty passes n is killed with "Excess Flood" (no fake lag); the penalty
@@ -41,7 +43,7 @@ IRC_HOST=127.0.0.1
 SERVER_NAME=irc.test
 SERVICES_NAME=services.test
 NETWORK_NAME=TestNet
-IRC_START_TIMEOUT=${IRC_START_TIMEOUT:-20}
+IRC_START_TIMEOUT=${IRC_START_TIMEOUT:-90}
 
 now_ms() { local t; t=$(date +%s%N); echo $((t / 1000000)); }
 
@@ -85,10 +87,14 @@ ensure_packages() {
 # ---------------------------------------------------------------------------------------------
 port_open() { (exec 3<>"/dev/tcp/$IRC_HOST/$1") 2>/dev/null; }
 
-pick_port() { # print a port nobody listens on (racy, but fine for tests)
-  local p
+pick_port() { # print a port nobody listens on (racy: launch_ircd notices a port taken meanwhile)
+  # Below the ephemeral range, where the kernel puts the local end of outgoing connections (a
+  # test suite has hundreds open, to Postgres among others); inspircd cannot bind a port one uses.
+  local p low=32768 range
+  range=$(cat /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null) && low=${range%%[[:space:]]*}
+  ((low > 12000)) || low=61000   # an unusual range: stay above it instead
   for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 40000))
+    if ((low == 61000)); then p=$((61000 + RANDOM % 4000)); else p=$((10000 + RANDOM % (low - 10000))); fi
     port_open "$p" || { echo "$p"; return 0; }
   done
   die "could not find a free port"
@@ -407,35 +413,11 @@ register_one() {
   ((ok)) || { log "account $name: registration failed"; return 1; }
 }
 
-start_network() { # $1 = "detach" or "foreground"
-  local mode=$1 t0 ip ap
-  t0=$(now_ms)
-  mkdir -p "$DIR"/{run,logs,data}
-  DIR=$(cd "$DIR" && pwd -P)
-  # killed while starting: take the daemons down with us
-  trap 'trap - TERM INT HUP; stop_network; exit 143' TERM INT HUP
-
-  if already_running; then
-    load_env
-    if network_ready; then
-      log "already running in $DIR"
-      register_accounts || die "could not register IRC_ACCOUNTS"
-      print_ready 0
-      return 0
-    fi
-    log "processes alive but network not ready; restarting"
-    stop_network
-  else
-    # one daemon left over from a crashed run, or stale pid files
-    stop_network 2>/dev/null
-  fi
-
-  ensure_packages
-
-  [[ ${IRC_PORT:-} == auto ]] && IRC_PORT=$(pick_port)
-  [[ ${IRC_LINK_PORT:-} == auto ]] && IRC_LINK_PORT=$(pick_port)
-  IRC_PORT=${IRC_PORT:-16667}
-  IRC_LINK_PORT=${IRC_LINK_PORT:-17000}
+# Writes the configs for IRC_PORT/IRC_LINK_PORT and starts inspircd until its client port is open.
+# Returns 2 when a listener failed to bind (the port was taken meanwhile); dies on other failures.
+# Sets ip (its pid), log_offset and out_offset (where this start's log lines begin).
+launch_ircd() {
+  local deadline=$1
   [[ $IRC_PORT =~ ^[0-9]+$ && $IRC_LINK_PORT =~ ^[0-9]+$ ]] || die "IRC_PORT/IRC_LINK_PORT must be numbers or 'auto'"
   [[ $IRC_PORT != "$IRC_LINK_PORT" ]] || die "IRC_PORT and IRC_LINK_PORT must differ"
   port_open "$IRC_PORT" && die "port $IRC_HOST:$IRC_PORT is already in use (set IRC_PORT=... or IRC_PORT=auto)"
@@ -472,19 +454,73 @@ start_network() { # $1 = "detach" or "foreground"
     cp "$INSPIRCD_BIN" "$DIR/run/inspircd-bin"; ircd_bin=$DIR/run/inspircd-bin
   fi
 
-  local log_offset
   log_offset=$(stat -c %s "$DIR/logs/inspircd.log" 2>/dev/null || echo 0)
+  out_offset=$(stat -c %s "$DIR/logs/inspircd.out" 2>/dev/null || echo 0)
   (cd "$DIR" && exec ${launch[@]+"${launch[@]}"} "$ircd_bin" "${ircd_args[@]}" </dev/null >>"$DIR/logs/inspircd.out" 2>&1) &
   ip=$!   # = the inspircd pid: the subshell execs (setsid/setpriv exec too, they do not fork here)
   echo "inspircd $ip" >"$DIR/run/launcher.pids"
 
-  local deadline=$(($(now_ms) + IRC_START_TIMEOUT * 1000))
   # (all listeners are bound together at start-up; probing only the client port keeps the link
   # port free of half-open "server" connections that inspircd would log as failed links)
-  until port_open "$IRC_PORT"; do
+  until port_open "$IRC_PORT" && ! bind_failures >/dev/null; do
+    bind_failures >/dev/null && { stop_network >/dev/null 2>&1; return 2; }
     pid_alive "$ip" || { tail -n 30 "$DIR/logs/inspircd.out" >&2; die "inspircd exited during start-up (see $DIR/logs)"; }
-    (($(now_ms) < deadline)) || { stop_network; die "inspircd did not open its ports within ${IRC_START_TIMEOUT}s"; }
+    (($(now_ms) < deadline)) || { stop_network; die "inspircd did not open its ports within ${IRC_START_TIMEOUT}s (see $DIR/logs/inspircd.out; IRC_START_TIMEOUT sets the limit)"; }
     sleep 0.05
+  done
+}
+
+# The "failed to bind" report of the inspircd started last, if there is one.
+bind_failures() {
+  local report
+  report=$(tail -c +$((out_offset + 1)) "$DIR/logs/inspircd.out" 2>/dev/null |
+    grep -a -A3 "failed to bind" | grep -a -E "^ +[0-9.:]+: " | tr -s ' \n' ' ') || true
+  [[ -n $report ]] && printf '%s\n' "$report"
+}
+
+start_network() { # $1 = "detach" or "foreground"
+  local mode=$1 t0 ip ap log_offset out_offset
+  t0=$(now_ms)
+  mkdir -p "$DIR"/{run,logs,data}
+  DIR=$(cd "$DIR" && pwd -P)
+  # killed while starting: take the daemons down with us
+  trap 'trap - TERM INT HUP; stop_network; exit 143' TERM INT HUP
+
+  if already_running; then
+    load_env
+    if network_ready; then
+      log "already running in $DIR"
+      register_accounts || die "could not register IRC_ACCOUNTS"
+      print_ready 0
+      return 0
+    fi
+    log "processes alive but network not ready; restarting"
+    stop_network
+  else
+    # one daemon left over from a crashed run, or stale pid files
+    stop_network 2>/dev/null
+  fi
+
+  ensure_packages
+
+  local want_port=${IRC_PORT:-16667} want_link=${IRC_LINK_PORT:-17000}
+  local deadline=$(($(now_ms) + IRC_START_TIMEOUT * 1000)) attempt rc
+  # A port picked at random can be taken between the pick and inspircd's bind (another test's
+  # network, an outgoing connection's local port): inspircd then runs without that listener. With
+  # "auto" ports that is noticed in its output and the start tried again on others.
+  for attempt in 1 2 3 4 5; do
+    IRC_PORT=$want_port IRC_LINK_PORT=$want_link
+    [[ $IRC_PORT == auto ]] && IRC_PORT=$(pick_port)
+    [[ $IRC_LINK_PORT == auto ]] && IRC_LINK_PORT=$(pick_port)
+    rc=0
+    launch_ircd "$deadline" || rc=$?
+    ((rc == 0)) && break
+    if ((rc == 2)) && [[ $want_port == auto || $want_link == auto ]] && ((attempt < 5)); then
+      log "a port was taken before inspircd could bind it; trying other ports"
+      continue
+    fi
+    ((rc == 2)) && die "inspircd could not bind its ports: $(bind_failures)"
+    exit "$rc"
   done
 
   (cd "$DIR" && exec ${launch[@]+"${launch[@]}"} "$ATHEME_BIN" -n -c "$DIR/atheme.conf" -D "$DIR/data" \
