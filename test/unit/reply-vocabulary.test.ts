@@ -45,7 +45,8 @@ describe('the reply vocabulary', () => {
         for (const [status, byLanguage] of Object.entries(value))
           for (const [language, list] of Object.entries(byLanguage as object))
             check(`${status}.${language}`, list);
-      else for (const [key, list] of Object.entries(value as object)) check(`${section}.${key}`, list);
+      else
+        for (const [key, list] of Object.entries(value as object)) check(`${section}.${key}`, list);
     }
     expect(repeated).toEqual([]);
   });
