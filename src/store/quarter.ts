@@ -114,7 +114,10 @@ export type KeyResultDetailRow = Pick<
   | 'dueOn'
 > & { manager: PersonName };
 
-export type CycleNoteRow = Pick<typeof cycleNotes.$inferSelect, 'objectiveId' | 'kind' | 'on' | 'text'>;
+export type CycleNoteRow = Pick<
+  typeof cycleNotes.$inferSelect,
+  'objectiveId' | 'kind' | 'on' | 'text'
+>;
 
 export interface QuarterRows {
   teams: QuarterTeamRow[];
@@ -126,7 +129,10 @@ export interface QuarterRows {
   removals: RemovalRow[];
   objectives: ObjectiveRow[];
   cycleNotes: CycleNoteRow[];
-  quarterStatuses: Pick<typeof krQuarterStatuses.$inferSelect, 'keyResultId' | 'quarter' | 'text'>[];
+  quarterStatuses: Pick<
+    typeof krQuarterStatuses.$inferSelect,
+    'keyResultId' | 'quarter' | 'text'
+  >[];
   keyResults: KeyResultDetailRow[];
   milestones: Pick<typeof krMilestones.$inferSelect, 'keyResultId' | 'dueOn' | 'target' | 'text'>[];
   values: Pick<MetricValue, 'keyResultId' | 'value' | 'note' | 'at'>[];
@@ -180,61 +186,70 @@ export function createQuarterStore(db: Db) {
           and r.month in (${months})
           and coalesce(r.reported_on, (r.month || '-01')::date) <= ${scope.asOfDay}::date`;
 
-      const [teams, goals, dependencies, goalEntries, reports, notes, objectives, removals, cycleNotes] =
-        await Promise.all([
-          queryRows<QuarterTeamRow>(
-            db,
-            sql`select t.id, t.slug, t.name, t.parent_id as "parentId", t.aliases from teams t
+      const [
+        teams,
+        goals,
+        dependencies,
+        goalEntries,
+        reports,
+        notes,
+        objectives,
+        removals,
+        cycleNotes,
+      ] = await Promise.all([
+        queryRows<QuarterTeamRow>(
+          db,
+          sql`select t.id, t.slug, t.name, t.parent_id as "parentId", t.aliases from teams t
                 where t.department_id = ${scope.departmentId} and t.archived_at is null
                 order by t.position, t.id`,
-          ),
-          queryRows<QuarterGoalRow>(
-            db,
-            sql`select g.id, g.team_id as "teamId", g.parent_id as "parentId", g.key, g.title,
+        ),
+        queryRows<QuarterGoalRow>(
+          db,
+          sql`select g.id, g.team_id as "teamId", g.parent_id as "parentId", g.key, g.title,
                        g.group_label as "groupLabel", g.task_ids as "taskIds", g.stretch,
                        g.multi_quarter as "multiQuarter",
                        (select o.code || '-' || kr.code from key_results kr
                         join objectives o on o.id = kr.objective_id
                         where kr.id = g.key_result_id) as "keyResult"
                 from ${goalsOfScope} order by g.team_id, g.position, g.id`,
-          ),
-          queryRows<QuarterRows['dependencies'][number]>(
-            db,
-            sql`select d.goal_id as "goalId", d.label from goal_dependencies d
+        ),
+        queryRows<QuarterRows['dependencies'][number]>(
+          db,
+          sql`select d.goal_id as "goalId", d.label from goal_dependencies d
                 join goals g on g.id = d.goal_id join teams t on t.id = g.team_id
                 where t.department_id = ${scope.departmentId} and g.cycle_id = ${cycleId}
                   and t.archived_at is null ${teamFilter}
                 order by d.id`,
-          ),
-          queryRows<RawRow<EntryRow>>(
-            db,
-            sql`select se.goal_id as "subjectId", se.status, se.note, se.at, p.name as "personName"
+        ),
+        queryRows<RawRow<EntryRow>>(
+          db,
+          sql`select se.goal_id as "subjectId", se.status, se.note, se.at, p.name as "personName"
                 from status_entries se join goals g on g.id = se.goal_id join teams t on t.id = g.team_id
                 left join people p on p.id = se.person_id
                 where t.department_id = ${scope.departmentId} and g.cycle_id = ${cycleId}
                   and t.archived_at is null ${teamFilter} and se.at <= ${at}
                 order by se.at, se.id`,
-          ),
-          queryRows<QuarterReportRow>(
-            db,
-            sql`select r.id, r.team_id as "teamId", r.month, r.reported_on::text as "reportedOn", r.status
+        ),
+        queryRows<QuarterReportRow>(
+          db,
+          sql`select r.id, r.team_id as "teamId", r.month, r.reported_on::text as "reportedOn", r.status
                 from ${reportsOfScope}
                 order by r.team_id, r.month, coalesce(r.reported_on, (r.month || '-01')::date), r.reported_on nulls last`,
-          ),
-          // The order `status` uses for a report's notes: written order, imported ones first.
-          queryRows<QuarterRows['notes'][number]>(
-            db,
-            sql`select n.report_id as "reportId", n.text, n.level from report_notes n
+        ),
+        // The order `status` uses for a report's notes: written order, imported ones first.
+        queryRows<QuarterRows['notes'][number]>(
+          db,
+          sql`select n.report_id as "reportId", n.text, n.level from report_notes n
                 join status_reports r on r.id = n.report_id join teams t on t.id = r.team_id
                 where t.department_id = ${scope.departmentId} and t.archived_at is null ${teamFilter}
                   and r.month in (${months}) and n.at <= ${at}
                 order by n.at, n.source <> 'import', n.position, n.id`,
-          ),
-          scope.teamIds
-            ? Promise.resolve([])
-            : queryRows<ObjectiveRow>(
-                db,
-                sql`select o.id, o.code, c.label as cycle, o.program, o.title, o.description,
+        ),
+        scope.teamIds
+          ? Promise.resolve([])
+          : queryRows<ObjectiveRow>(
+              db,
+              sql`select o.id, o.code, c.label as cycle, o.program, o.title, o.description,
                            p.name as manager, o.kind, o.deliverables, o.budget_fte as "budgetFte",
                            o.actual_fte as "actualFte", o.target_cycle as "targetCycle", o.tables
                     from objectives o join cycles c on c.id = o.cycle_id
@@ -243,26 +258,26 @@ export function createQuarterStore(db: Db) {
                       and (o.cycle_id = ${cycleId}
                            or (c.quarter is null and c.fiscal_year = ${scope.fiscalYear}))
                     order by c.quarter nulls first, o.id`,
-              ),
-          queryRows<RawRow<RemovalRow>>(
-            db,
-            sql`select g.id as "goalId", g.removal_requested_at as at,
+            ),
+        queryRows<RawRow<RemovalRow>>(
+          db,
+          sql`select g.id as "goalId", g.removal_requested_at as at,
                        (select p.name from people p where p.id = g.removal_requested_by) as by
                 from ${goalsOfScope} and g.removal_requested_at is not null`,
-          ),
-          // The department's notes of the quarter and of its year, and its objectives' notes.
-          scope.teamIds
-            ? Promise.resolve([])
-            : queryRows<CycleNoteRow>(
-                db,
-                sql`select n.objective_id as "objectiveId", n.kind, n.on::text as on, n.text
+        ),
+        // The department's notes of the quarter and of its year, and its objectives' notes.
+        scope.teamIds
+          ? Promise.resolve([])
+          : queryRows<CycleNoteRow>(
+              db,
+              sql`select n.objective_id as "objectiveId", n.kind, n.on::text as on, n.text
                     from cycle_notes n join cycles c on c.id = n.cycle_id
                     where n.department_id = ${scope.departmentId}
                       and (n.cycle_id = ${cycleId}
                            or (c.quarter is null and c.fiscal_year = ${scope.fiscalYear}))
                     order by n.objective_id nulls first, n.position, n.id`,
-              ),
-        ]);
+            ),
+      ]);
 
       const objectiveIds = objectives.map((o) => o.id);
       const keyResults = objectiveIds.length

@@ -54,7 +54,9 @@ describe.each(drivers())('quarter exports (%s)', (driver) => {
 
   it('lays the wikitext out like the goals page: teams, managers, templates, task links, notes', async () => {
     const wiki = await exportQuarter(store, 'technology', 'FY2019-20 Q1', 'wikitext');
-    expect(wiki).toContain('== Analytics ==\n<!-- okrbot:team -->\nTeam Manager: Nuria Ruiz\n');
+    expect(wiki).toContain(
+      '== Analytics ==\n<!-- okrbot:team {"slug":"analytics"} -->\nTeam Manager: Nuria Ruiz\n',
+    );
     expect(wiki).toContain(
       '* {{Partially done}} Release Mediawiki History in JSON/CSV or mysql dump format (the best dataset to measure content and contributors) [https://phabricator.wikimedia.org/T208612 task T208612] — data is public;',
     );
@@ -205,7 +207,7 @@ objectives:
         expect(json).toBe(await exportQuarter(store, 'hostile', 'FY2024-25 Q2', 'json', asOf));
         const doc = JSON.parse(json);
         expect(doc.teams[0].goals.map((g: { title: string }) => g.title)).toEqual(hostile);
-        expect(doc.teams[0].reports[0].notes).toEqual(hostile);
+        expect(doc.teams[0].reports[0].notes.map((n: { text: string }) => n.text)).toEqual(hostile);
         expect(doc.objectives[0].key_results[0]).toMatchObject({
           baseline: -5,
           target: 0.125,

@@ -139,7 +139,12 @@ function objectiveLines(objective: QuarterObjective, options: ExportOptions): st
         kr.ref,
         markdownText(kr.text),
         kr.manager ? markdownText(kr.manager) : '',
-        krFigure(kr.baseline, kr.baseline_text && markdownText(kr.baseline_text), unit, exactNumber),
+        krFigure(
+          kr.baseline,
+          kr.baseline_text && markdownText(kr.baseline_text),
+          unit,
+          exactNumber,
+        ),
         krFigure(kr.target, kr.target_text && markdownText(kr.target_text), unit, exactNumber),
         ...quarterCells(kr, objective.cycle, options.fiscal).map((cell) =>
           cell.text !== null

@@ -61,7 +61,10 @@ export async function importQuarterStatuses(
   const { tx, summary } = context;
   const existing = new Map(
     (
-      await tx.select().from(krQuarterStatuses).where(eq(krQuarterStatuses.keyResultId, keyResultId))
+      await tx
+        .select()
+        .from(krQuarterStatuses)
+        .where(eq(krQuarterStatuses.keyResultId, keyResultId))
     ).map((row) => [row.quarter, row]),
   );
   for (const [label, text] of Object.entries(quarters)) {

@@ -2,8 +2,8 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { firstRow } from '../../db/rows.ts';
 import { keyResults, krMilestones, metricValues, objectives } from '../../db/schema/index.ts';
 import { formatCycle, parseCycle } from '../../domain/fiscal-calendar.ts';
-import { importCycleNotes, importQuarterStatuses } from './import-cycle-notes.ts';
 import { type ImportContext, instantOf, same } from './import-context.ts';
+import { importCycleNotes, importQuarterStatuses } from './import-cycle-notes.ts';
 import type { ObjectiveInput } from './quarter-file.ts';
 import { type DesiredEntry, syncStatusEntries } from './sync-status-entries.ts';
 

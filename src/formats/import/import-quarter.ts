@@ -9,8 +9,8 @@ import {
   parseCycle,
 } from '../../domain/fiscal-calendar.ts';
 import type { ImportContext } from './import-context.ts';
-import { goalCycles, importGoals, planGoals } from './import-goals.ts';
 import { importCycleNotes } from './import-cycle-notes.ts';
+import { goalCycles, importGoals, planGoals } from './import-goals.ts';
 import { importObjectives } from './import-objectives.ts';
 import { importDepartment, importPeople, importTeams } from './import-organisation.ts';
 import { importReports } from './import-reports.ts';

@@ -4,7 +4,6 @@ import { isDay, isMonth, parseCycle } from '../../domain/fiscal-calendar.ts';
 import { parseLocalTime, parseWeekday } from '../../domain/schedules.ts';
 import { parseStatus, type Status, statusWords } from '../../domain/status.ts';
 import { cleanText, suggest } from '../../domain/text.ts';
-import { CYCLE_NOTE_KINDS } from '../quarter/quarter-document.ts';
 import { isValidTimeZone } from '../../domain/time-zone.ts';
 import {
   CHAT_TRANSPORTS,
@@ -12,6 +11,7 @@ import {
   chatTransportInfo,
   parseChatTransport,
 } from '../../domain/transports.ts';
+import { CYCLE_NOTE_KINDS } from '../quarter/quarter-document.ts';
 
 // The YAML format of seeds/README.md. Objects are strict so a misspelt field is an error,
 // not silently ignored data.
@@ -141,9 +141,7 @@ const keyResult = z.strictObject({
   values: z.array(z.strictObject({ on: day, value: number, note: text().optional() })).optional(),
   statuses: z.array(dated).optional(),
   /** A quarter's status as the review words it: `{ Q1: "On track", Q2: "0 (Q2)" }`. */
-  quarters: z
-    .record(z.enum(['Q1', 'Q2', 'Q3', 'Q4']), text(500))
-    .optional(),
+  quarters: z.record(z.enum(['Q1', 'Q2', 'Q3', 'Q4']), text(500)).optional(),
 });
 
 const table = z.strictObject({

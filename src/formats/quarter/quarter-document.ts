@@ -64,12 +64,18 @@ const goal: z.ZodType<QuarterGoal> = z.lazy(() =>
 
 const reportNote = z.object({
   text: z.string(),
-  level: z.number().int().min(0).describe('0 for a note of the report, 1 under the note before it ...'),
+  level: z
+    .number()
+    .int()
+    .min(0)
+    .describe('0 for a note of the report, 1 under the note before it ...'),
 });
 
 const report = z.object({
   month: z.string().regex(/^\d{4}-\d{2}$/, 'expected a month written YYYY-MM'),
-  on: day.nullable().describe('The day the report was written, when known (a month may have several)'),
+  on: day
+    .nullable()
+    .describe('The day the report was written, when known (a month may have several)'),
   status: status.nullable().describe('The marker beside the date'),
   notes: z.array(reportNote),
 });
@@ -109,7 +115,10 @@ const keyResult = z.object({
   manager: z.string().nullable(),
   baseline: z.number().nullable(),
   target: z.number().nullable(),
-  baseline_text: z.string().nullable().describe('The baseline in words ("4 at L1, 4 at L2", "TBD")'),
+  baseline_text: z
+    .string()
+    .nullable()
+    .describe('The baseline in words ("4 at L1, 4 at L2", "TBD")'),
   target_text: z.string().nullable().describe('The year goal in words ("Three recommendations")'),
   unit: z.string().nullable(),
   direction: z.enum(['up', 'down']).describe('Whether higher (up) or lower values are better'),

@@ -2,8 +2,7 @@ import type { FiscalSettings } from '../../domain/fiscal-calendar.ts';
 import { formatStatus, STATUSES, type Status } from '../../domain/status.ts';
 import { slugify } from '../../domain/text.ts';
 import { paths } from '../../features/dashboard-paths.ts';
-import { teamDepths } from '../../formats/export/wikitext.ts';
-import { NOTE_HEADINGS } from '../../formats/export/wikitext.ts';
+import { NOTE_HEADINGS, teamDepths } from '../../formats/export/wikitext.ts';
 import {
   goalGroups,
   krFigure,
@@ -186,7 +185,8 @@ ${objective.key_results.map(
     : html`<p class="muted">No key results.</p>`
 }
 ${objective.tables.map(
-  (table) => html`<div class="table-wrap"><table>${table.caption !== null ? html`<caption>${table.caption}</caption>` : ''}<thead><tr>${table.columns.map((c) => html`<th>${c}</th>`)}</tr></thead><tbody>${table.rows.map((row) => html`<tr>${row.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table></div>`,
+  (table) =>
+    html`<div class="table-wrap"><table>${table.caption !== null ? html`<caption>${table.caption}</caption>` : ''}<thead><tr>${table.columns.map((c) => html`<th>${c}</th>`)}</tr></thead><tbody>${table.rows.map((row) => html`<tr>${row.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table></div>`,
 )}
 ${notesBlock(objective.notes)}
 </section>
