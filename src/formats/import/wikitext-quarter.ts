@@ -64,6 +64,7 @@ const NOTE_KINDS = new Map(
 /** Anchor names: where an extra line goes back when the page is written again. */
 export const anchors = {
   top: 'top',
+  intro: 'intro',
   team: (slug: string) => `team:${slug}`,
   goal: (slug: string, key: string) => `team:${slug}/goal:${key}`,
   reports: (slug: string) => `team:${slug}/reports`,
@@ -154,6 +155,8 @@ export function readWikitextQuarter(source: string): WikitextQuarter {
     lineAnchors[index] = anchor;
     if (index <= headerAt) {
       if (index < headerAt) keep(raw);
+      // What people write between the header and the first heading stays there.
+      else anchor = anchors.intro;
       continue;
     }
     // People's comments: whole lines (and comments over several lines) are kept as written.
