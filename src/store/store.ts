@@ -18,6 +18,7 @@ import { createReportStore } from './reports.ts';
 import { createScheduleStore } from './schedules.ts';
 import { createTeamStore } from './teams.ts';
 import { createTrackingStore } from './tracking.ts';
+import { createWikiPageStore } from './wiki-pages.ts';
 
 /** Every store, built once in the composition root; commands take only the parts they use. */
 export function createStore(db: Db) {
@@ -41,6 +42,7 @@ export function createStore(db: Db) {
     schedules: createScheduleStore(db),
     teams: createTeamStore(db),
     tracking: createTrackingStore(db),
+    wikiPages: createWikiPageStore(db),
   };
 }
 

@@ -11,10 +11,13 @@ import { QuarterFileError } from '../../formats/import/quarter-file.ts';
 import { PortInUseError } from '../../runtime/http-server.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { PACKAGE_ROOT } from '../../runtime/package-root.ts';
+import { MediaWikiError } from '../../wiki/mediawiki-client.ts';
+import { WikiPageError } from '../../wiki/publish-page.ts';
 import { createBot, databaseOptions, startFrontends } from '../bot.ts';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
 import { ExportUsageError, exportCommand } from './export-command.ts';
 import { deliveriesCommand, OperatorUsageError, runCommand } from './operator-commands.ts';
+import { WikiUsageError, wikiCommand } from './wiki-command.ts';
 
 const USAGE = `Usage: okrbot [command]
 
@@ -33,6 +36,14 @@ Commands:
                    or all; messages already sent are never sent again; running bots send them
   deliveries [--why HANDLE]
                    what okrbot sent, skipped or failed to send (for one person, and why)
+  wiki publish CYCLE [--department D] [--dry-run]
+                   write a department's quarter page on the wiki (WIKI_API_URL), reading
+                   people's edits of it first
+  wiki sync [--dry-run]
+                   read people's edits of every page okrbot wrote, record them, and write the
+                   merged pages back; --dry-run says what would change, both ways
+  wiki removals [--confirm REF]... [--keep REF]...
+                   goals people removed from a page, waiting for an admin's decision
   help             this text
 
 Configuration comes from the environment; see .env.example.`;
@@ -59,6 +70,8 @@ export async function main(
         return await runCommand(rest, env);
       case 'deliveries':
         return await deliveriesCommand(rest, env);
+      case 'wiki':
+        return await wikiCommand(rest, env);
       case 'help':
       case '--help':
       case '-h':
@@ -80,6 +93,14 @@ export async function main(
     if (error instanceof ExportUsageError) {
       process.stderr.write(`okrbot export: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof WikiUsageError) {
+      process.stderr.write(`okrbot wiki: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof WikiPageError || error instanceof MediaWikiError) {
+      process.stderr.write(`okrbot wiki: ${error.message}\n`);
+      return 1;
     }
     if (
       error instanceof ConfigError ||

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isDay } from '../../domain/fiscal-calendar.ts';
 import { isValidTimeZone } from '../../domain/time-zone.ts';
-import { type Env, envProblems, redact } from '../../runtime/config-section.ts';
+import { type Env, envProblems, readSection, redact } from '../../runtime/config-section.ts';
 import {
   flag,
   httpUrl,
@@ -9,6 +9,7 @@ import {
   positiveNumber,
   wholeNumber,
 } from '../../runtime/env-fields.ts';
+import { type WikiConfig, wikiConfig } from '../../wiki/wiki-config.ts';
 import { AVAILABLE_TRANSPORTS, type TransportSettings } from '../transports.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -134,6 +135,8 @@ export interface Config {
   /** `auto`: schedules run when a chat transport is configured. */
   readonly scheduler: 'auto' | 'on' | 'off';
   readonly outbox: OutboxConfig;
+  /** Publishing the quarter pages to a MediaWiki; undefined when WIKI_API_URL is unset. */
+  readonly wiki: WikiConfig | undefined;
 }
 
 export interface OutboxConfig {
@@ -173,9 +176,11 @@ export function loadConfig(env: Env): Config {
     id: transport.id,
     ...transport.read(env, base),
   }));
+  const wiki = readSection(wikiConfig, env, base);
   const problems = [
     ...(parsed.success ? [] : envProblems(parsed.error.issues, env)),
     ...transports.flatMap((transport) => transport.problems),
+    ...wiki.problems,
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const value = parsed.data;
@@ -204,6 +209,7 @@ export function loadConfig(env: Env): Config {
       leaseMs: value.OKRBOT_OUTBOX_LEASE * 1000,
       crashAt: value.OKRBOT_CRASH_AT as OutboxConfig['crashAt'],
     }),
+    wiki: wiki.settings,
   });
 }
 
@@ -233,5 +239,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
       leaseMs: config.outbox.leaseMs,
     },
     ...(config.outbox.crashAt ? { crashAt: config.outbox.crashAt } : {}),
+    wiki: config.wiki ? wikiConfig.describe(config.wiki) : '(off)',
   };
 }
