@@ -16,7 +16,7 @@ import {
   type PageState,
   teamSlug,
 } from '../formats/wiki/page-edits.ts';
-import { type GoalOverride, readPage, writePage } from '../formats/wiki/page-text.ts';
+import { type GoalOverride, readPage, samePage, writePage } from '../formats/wiki/page-text.ts';
 import type { WikiConflict, WikiPageStore } from '../store/wiki-pages.ts';
 import type { MediaWikiClient, Revision } from './mediawiki-client.ts';
 
@@ -157,7 +157,7 @@ export async function reconcilePage(
       theirs?.extras ?? [],
       overrides(open),
     );
-    if (latest && text === latest.text)
+    if (latest && samePage(text, latest.text))
       return {
         title: name,
         fromWiki: toApply,

@@ -60,8 +60,13 @@ export async function wikiCommand(
     const print = async (reports: readonly PageReport[]) => {
       const names = new Map<string, string>();
       for (const report of reports)
-        for (const { edit } of [...report.fromWiki, ...report.conflicts])
-          if ('team' in edit) names.set(edit.team, await publisher.teamName(edit.team));
+        for (const edit of [
+          ...report.fromWiki.map((e) => e.edit),
+          ...report.conflicts.map((e) => e.edit),
+          ...report.toWiki,
+        ])
+          for (const slug of 'team' in edit ? [edit.team] : 'order' in edit ? edit.order : [])
+            names.set(slug, await publisher.teamName(slug));
       for (const report of reports)
         process.stdout.write(
           `${describeReport(report, (slug) => names.get(slug) ?? slug).join('\n')}\n`,

@@ -160,9 +160,10 @@ export async function applyPageEdit(
     case 'team-renamed': {
       const id = await teamId(edit.team);
       const [row] = await tx.select({ aliases: teams.aliases }).from(teams).where(eq(teams.id, id));
-      const aliases = [...new Set([...(row?.aliases ?? []), slugify(edit.from)])].filter(
-        (alias) => alias !== edit.team,
-      );
+      // Both names find it: the old one in what people wrote before, the new one from now on.
+      const aliases = [
+        ...new Set([...(row?.aliases ?? []), slugify(edit.from), slugify(edit.to)]),
+      ].filter((alias) => alias !== edit.team);
       await tx.update(teams).set({ name: edit.to, aliases }).where(eq(teams.id, id));
       break;
     }

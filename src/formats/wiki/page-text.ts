@@ -52,15 +52,28 @@ export function writePage(
   return mergeExtras(renderWikitext(shown, options), extras);
 }
 
+/**
+ * Whether two page texts say the same, whatever instant each was written as of: a page whose
+ * data did not change is not written again just to move its date.
+ */
+export function samePage(a: string, b: string): boolean {
+  const undated = (text: string) =>
+    text
+      .replace(/"as_of":"[^"]*"/, '')
+      .replace(/^(.* goals and status for .*), as of [A-Z][a-z]+ \d{1,2}, \d{4}\.$/m, '$1.')
+      // The wiki drops the page's last line break when it saves it.
+      .trimEnd();
+  return undated(a) === undated(b);
+}
+
 function mergeExtras(text: string, extras: readonly ExtraLine[]): string {
   if (extras.length === 0) return text;
   const lines = text.replace(/\n$/, '').split('\n');
   const { anchors } = readWikitextQuarter(text);
   const lastLine = new Map<string, number>();
-  anchors.forEach((anchor, index) => {
-    // An item's last line, skipping the blank line after it.
-    if ((lines[index] as string).trim() !== '') lastLine.set(anchor, index);
-  });
+  // An item's last line, skipping the blank line after it.
+  for (const [index, anchor] of anchors.entries())
+    if ((lines[index] ?? '').trim() !== '') lastLine.set(anchor, index);
   const after = new Map<number, string[]>();
   for (const extra of extras) {
     let anchor = extra.anchor;

@@ -166,8 +166,11 @@ async function loginSession(api: string, user: string, password: string): Promis
     return (await response.json()) as Record<string, unknown>;
   };
   const token = async (type: string) =>
-    ((await call({ action: 'query', meta: 'tokens', type })).query as { tokens: Record<string, string> })
-      .tokens[`${type}token`] as string;
+    (
+      (await call({ action: 'query', meta: 'tokens', type })).query as {
+        tokens: Record<string, string>;
+      }
+    ).tokens[`${type}token`] as string;
   const result = (await call({
     action: 'login',
     lgname: user,
@@ -199,8 +202,9 @@ async function loginSession(api: string, user: string, password: string): Promis
         rvprop: 'content',
         rvslots: 'main',
       });
-      const page = (answer.query as { pages: { revisions?: { slots: { main: { content: string } } }[] }[] })
-        .pages[0];
+      const page = (
+        answer.query as { pages: { revisions?: { slots: { main: { content: string } } }[] }[] }
+      ).pages[0];
       return page?.revisions?.[0]?.slots.main.content ?? '';
     },
   };
