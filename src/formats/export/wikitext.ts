@@ -279,9 +279,10 @@ function keyResultCells(
       s.note === null ? [s.on, s.status] : [s.on, s.status, s.note],
     );
   if (kr.quarters.length) meta.quarters = kr.quarters.map((q) => [q.quarter, q.text]);
-  // Words are kept apart from numbers, so a baseline "4" in words stays words.
-  if (kr.baseline === null && kr.baseline_text !== null) meta.baseline_text = kr.baseline_text;
-  if (kr.target === null && kr.target_text !== null) meta.target_text = kr.target_text;
+  // Words ride along in the comment (the cell shows the number when there is one), so a
+  // baseline "4" in words stays words.
+  if (kr.baseline_text !== null) meta.baseline_text = kr.baseline_text;
+  if (kr.target_text !== null) meta.target_text = kr.target_text;
   const figure = (value: number | null, words: string | null) =>
     wikiText(krFigure(value, words, null, exactNumber));
   const cells = [

@@ -55,9 +55,7 @@ export async function importObjectives(
     } else {
       objectiveId = existing.id;
       const changed = (Object.keys(fields) as (keyof typeof fields)[]).some((k) =>
-        k === 'tables'
-          ? JSON.stringify(existing.tables) !== JSON.stringify(fields.tables)
-          : !same(existing[k], fields[k]),
+        k === 'tables' ? !sameJson(existing.tables, fields.tables) : !same(existing[k], fields[k]),
       );
       if (changed) await tx.update(objectives).set(fields).where(eq(objectives.id, objectiveId));
       summary.add('objectives', changed ? 'updated' : 'unchanged');
@@ -80,6 +78,21 @@ export async function importObjectives(
     }
   }
   await syncStatusEntries(context, 'keyResultId', krStatuses);
+}
+
+/** Equal as JSON whatever the order of keys (jsonb keeps its own order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort(([x], [y]) => x.localeCompare(y))
+              .map(([k, v]) => [k, canonical(v)]),
+          )
+        : value;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 async function upsertKeyResult(

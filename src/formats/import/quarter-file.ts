@@ -141,7 +141,7 @@ const keyResult = z.strictObject({
   values: z.array(z.strictObject({ on: day, value: number, note: text().optional() })).optional(),
   statuses: z.array(dated).optional(),
   /** A quarter's status as the review words it: `{ Q1: "On track", Q2: "0 (Q2)" }`. */
-  quarters: z.record(z.enum(['Q1', 'Q2', 'Q3', 'Q4']), text(500)).optional(),
+  quarters: z.partialRecord(z.enum(['Q1', 'Q2', 'Q3', 'Q4']), text(500)).optional(),
 });
 
 const table = z.strictObject({

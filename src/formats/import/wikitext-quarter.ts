@@ -644,15 +644,14 @@ function readKeyResults(
     const meta = row.meta;
     for (const field of ['baseline', 'target'] as const) {
       const words = meta[`${field}_text`];
-      if (typeof words === 'string') {
-        kr[`${field}_text`] = words;
-        continue;
-      }
+      if (typeof words === 'string') kr[`${field}_text`] = words;
       const value = cell(at[field]);
       if (!value) continue;
       const parsed = Number(value);
+      // A cell that shows the words (there is no number) is not read as a number.
+      if (typeof words === 'string' && value === words) continue;
       if (Number.isFinite(parsed)) kr[field] = parsed;
-      else kr[`${field}_text`] = value;
+      else if (typeof words !== 'string') kr[`${field}_text`] = value;
     }
     if (meta.direction === 'down') kr.direction = 'down';
     if (Array.isArray(meta.milestones))
