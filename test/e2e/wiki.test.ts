@@ -257,4 +257,30 @@ describe.runIf(wikiInstalled)('the goals page on a real MediaWiki', () => {
       await bot.stop();
     }
   });
+
+  it('publishes the page after the weekly digest of a department that asks for it', async () => {
+    const config = loadConfig({
+      ...env,
+      OKRBOT_SCHEDULER: 'off',
+      WIKI_PUBLISH_AFTER_DIGEST: 'technology',
+    });
+    const bot = await createBot(config, createLogger('silent'));
+    try {
+      const [goal] = await bot.services.goals.byTaskId('T224935', new Date());
+      await bot.services.changes.recordStatus({ goalId: goal?.id as number }, 'done', 'merged', {
+        personId: null,
+        at: new Date(),
+        source: 'shell',
+      });
+      await bot.scheduler.runNow('digest', {
+        departments: ['technology'],
+        at: new Date('2019-09-23T09:00:00Z'),
+      });
+      expect(await wiki.person.read(TITLE)).toMatch(
+        /\{\{Done\}\} Migrate local-charts to deployment-charts [^\n]*— merged/,
+      );
+    } finally {
+      await bot.stop();
+    }
+  });
 });
