@@ -52,7 +52,7 @@ export function wikiText(text: string, options: WikiTextOptions = {}): string {
         /(^|[\s.,;:)])T(\d{4,9}\s*)$/,
         (_, before: string, digits: string) => `${before}&#84;${digits}`,
       )
-      .replace(/\s(is|[-–:])$/, (m) => m.slice(0, 1) + entity(m.slice(1)) + m.slice(2))
+      .replace(/\s(is now|is|[-–:])$/, (m) => m.slice(0, 1) + entity(m.slice(1)) + m.slice(2))
       .replace(/^[-–:]/, entity)
       .replace(/^(\(stretch\)|\[stretch\]|\[multi-quarter\])/i, (m) => entity(m) + m.slice(1))
       .replace(/\((?:continues, )?multi-quarter project\)/i, (m) => entity(m) + m.slice(1));

@@ -167,7 +167,7 @@ export function readGoalLine(body: string): GoalLine {
   line.title = decodeWikiText(
     rest
       .replace(/^\s*[-–:]\s*/, '')
-      .replace(/\s*(?:[-–:]|\bis)?\s*$/, '')
+      .replace(/\s*(?:[-–:]|\bis(?: now)?)?\s*$/, '')
       .replace(/\s{2,}/g, ' ')
       .trim(),
   );

@@ -453,6 +453,14 @@ export function readWikitextQuarter(source: string): WikitextQuarter {
     }
 
     const deps = readDependencies(body);
+    if (deps && depth === 1) {
+      // "* Dependencies on:" at the goals' own level: theirs, as the line without a bullet is.
+      const owners = groupGoals.length ? groupGoals : goalStack.slice(0, 1).map((g) => g.goal);
+      if (owners.length === 0) problem(number, '"Dependencies on" with no goals above it');
+      for (const goal of owners) goal.depends_on = deps;
+      groupGoals = [];
+      continue;
+    }
     if (deps) {
       const owner = goalStack[depth - 2];
       if (!owner) problem(number, '"Dependencies on" with no goal above it');
