@@ -68,6 +68,14 @@ describe.each(drivers())('quarter exports (%s)', (driver) => {
       "'''Monthly status'''\n* July 23, 2019 - {{In progress}}\n** Kafka Connect",
     );
     expect(wiki).toContain('** {{To do}} [stretch] Remove HHVM from production');
+    // The ops review's objectives and key results beside the teams' goals.
+    expect(wiki).toContain('=== Content Integrity - Secure and protect the platform');
+    expect(wiki).toContain('Full-time equivalents: budget 10.6, actual 8.4');
+    expect(wiki).toMatch(
+      /\| KR1 <!-- okrbot:kr [^\n]*\n\| 5% of analytics and production events migrated/,
+    );
+    expect(wiki).toContain('| 100% of production events and 5% of analytics events migrated');
+    expect(wiki).toContain('== Wins, challenges and themes ==');
   });
 
   it('writes JSON that the documented schema reads exactly', async () => {
