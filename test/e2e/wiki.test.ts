@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/app/bot.ts';
 import { loadConfig } from '../../src/app/config/load-config.ts';
 import { createLogger } from '../../src/runtime/logger.ts';
+import { registerDashboard } from '../../src/web/dashboard/routes.ts';
 import { createMediaWikiClient } from '../../src/wiki/mediawiki-client.ts';
 import { createWikiPublisher } from '../../src/wiki/wiki-publisher.ts';
+import { startTestServer } from '../support/http-fixture.ts';
 import { REFERENCE_TEAMS } from '../support/reference-teams.ts';
 import { runCli } from '../support/run-cli.ts';
 import {
@@ -70,6 +72,15 @@ describe.runIf(wikiInstalled)('the goals page on a real MediaWiki', () => {
     expect(rendered).toContain('◑ Partially done');
     expect(rendered).toContain('href="https://phabricator.wikimedia.org/T208612"');
     expect(rendered).toContain('Kafka Connect work moves to next quarter');
+    // Every task link and every goal whose title needs no escaping.
+    const doc = JSON.parse((await okrbot('export', 'FY2019-20 Q1', '--format', 'json')).stdout) as {
+      teams: { goals: { title: string; tasks: string[]; items: unknown[] }[] }[];
+    };
+    const goals = doc.teams.flatMap((team) => team.goals);
+    for (const goal of goals) {
+      for (const task of goal.tasks) expect(rendered).toContain(`/${task}"`);
+      if (/^[\w ,.()/-]+$/.test(goal.title)) expect(rendered).toContain(goal.title);
+    }
 
     if (
       await access(CHROMIUM).then(
@@ -201,12 +212,68 @@ describe.runIf(wikiInstalled)('the goals page on a real MediaWiki', () => {
     const again = await okrbot('wiki', 'sync');
     expect(again.stdout).toContain('From the wiki into okrbot (0)');
     expect(again.stdout).toContain(': unchanged');
+
+    // An admin confirms the removal: the goal goes (its history stays in the audit log).
+    const ref = /^ {2}(\S+) Schema Repository CI/m.exec(removals.stdout)?.[1] as string;
+    const confirmed = await okrbot('wiki', 'removals', '--confirm', ref);
+    expect(confirmed.stdout).toBe('Removed 1 goal.\n');
+    expect((await okrbot('wiki', 'removals')).stdout).toContain(
+      'No goal removed from a wiki page waits',
+    );
+  });
+
+  it('reports a goal changed both in chat and on the wiki, and guesses neither way', async () => {
+    const page = await wiki.person.read(TITLE);
+    await wiki.person.edit(
+      TITLE,
+      page.replace(
+        '* {{Partially done}} Enthrophy-based alarms',
+        '* {{Done}} Enthrophy-based alarms',
+      ),
+      'alarms done',
+    );
+    const chat = await runCli(
+      ['start'],
+      { ...env, OKRBOT_SCHEDULER: 'off' },
+      'set T215863 stalled no data source\n',
+    );
+    expect(chat.stdout).toContain('T215863');
+
+    const sync = await okrbot('wiki', 'sync');
+    expect(sync.code).toBe(1);
+    expect(sync.stdout).toContain('Conflicts: changed in chat and on the wiki (1)');
+    expect(sync.stdout).toMatch(
+      /wiki \(Alice Editor\): Analytics: T215863 Partially done → Done[^\n]*; chat: Analytics: T215863 Partially done → Stalled/,
+    );
+    // The page keeps the person's version; okrbot keeps the chat's.
+    expect(await wiki.person.read(TITLE)).toContain('* {{Done}} Enthrophy-based alarms');
+    const status = await runCli(['start'], { ...env, OKRBOT_SCHEDULER: 'off' }, 'status T215863\n');
+    expect(status.stdout).toMatch(/Status: \[Stalled\]/);
   });
 
   it('reads an edit saved between its read and its write, and retries instead of overwriting it', async () => {
     const config = loadConfig({ ...env, OKRBOT_SCHEDULER: 'off' });
     const bot = await createBot(config, createLogger('warn'));
     try {
+      // The person's edits, as the dashboard shows them: who set the status, and what waits.
+      const dashboard = await startTestServer((http) =>
+        registerDashboard(http, {
+          services: bot.services,
+          clock: bot.clock,
+          fiscal: bot.fiscal,
+          taskUrl: config.taskUrl,
+        }),
+      );
+      try {
+        const team = await (await fetch(`${dashboard.url}/teams/analytics/FY2019-20-Q1`)).text();
+        expect(team).toMatch(
+          /Make kerberos infra prod ready[\s\S]*?since \d{4}-\d{2}-\d{2} by Alice Editor/,
+        );
+        expect(team).toContain('Kerberos went to production this week.');
+        expect(team).toContain('Review the kafka connect licence with Legal');
+      } finally {
+        await dashboard.close();
+      }
       const real = createMediaWikiClient({
         api: wiki.api,
         user: wiki.bot.user,
