@@ -131,31 +131,39 @@ export function createMediaWikiClient(options: MediaWikiOptions): MediaWikiClien
     loggedIn = true;
   }
 
-  async function revisions(params: Record<string, string>): Promise<Revision[]> {
-    const body = await call({
-      action: 'query',
-      prop: 'revisions',
-      rvprop: 'ids|user|timestamp|content',
-      rvslots: 'main',
-      ...params,
-    });
-    const page = (body.query as { pages: { missing?: boolean; revisions?: unknown[] }[] }).pages[0];
-    if (!page || page.missing) return [];
-    return (
-      (page.revisions ?? []) as {
+  /** Revisions of a page, following the API's continuation when `all` asks for every one. */
+  async function revisions(params: Record<string, string>, all = false): Promise<Revision[]> {
+    const found: Revision[] = [];
+    let next: Record<string, string> = {};
+    do {
+      const body = await call({
+        action: 'query',
+        prop: 'revisions',
+        rvprop: 'ids|user|timestamp|content',
+        rvslots: 'main',
+        ...params,
+        ...next,
+      });
+      const page = (body.query as { pages: { missing?: boolean; revisions?: unknown[] }[] })
+        .pages[0];
+      if (!page || page.missing) return found;
+      for (const r of (page.revisions ?? []) as {
         revid: number;
         parentid: number;
         user: string;
         timestamp: string;
         slots: { main: { content: string } };
-      }[]
-    ).map((r) => ({
-      id: r.revid,
-      parentId: r.parentid,
-      user: r.user,
-      timestamp: r.timestamp,
-      text: r.slots.main.content,
-    }));
+      }[])
+        found.push({
+          id: r.revid,
+          parentId: r.parentid,
+          user: r.user,
+          timestamp: r.timestamp,
+          text: r.slots.main.content,
+        });
+      next = all ? ((body.continue as Record<string, string> | undefined) ?? {}) : {};
+    } while (Object.keys(next).length);
+    return found;
   }
 
   return {
@@ -166,12 +174,10 @@ export function createMediaWikiClient(options: MediaWikiOptions): MediaWikiClien
 
     async after(title, revision) {
       if (!loggedIn) await login();
-      const found = await revisions({
-        titles: title,
-        rvdir: 'newer',
-        rvstartid: String(revision),
-        rvlimit: '50',
-      });
+      const found = await revisions(
+        { titles: title, rvdir: 'newer', rvstartid: String(revision), rvlimit: '50' },
+        true,
+      );
       return found.filter((r) => r.id !== revision);
     },
 

@@ -104,7 +104,7 @@ export async function reconcilePage(
 
     // What changed in okrbot since its last revision, to tell conflicts.
     const ours = read(
-      writePage(await snapshot(deps, target), options_(deps), []),
+      writePage(await snapshot(deps, target), exportOptions(deps), []),
       `${name} (okrbot's data)`,
     );
     const chat = base ? diffPages({ ...base, extras: [] }, ours) : [];
@@ -153,7 +153,7 @@ export async function reconcilePage(
 
     const text = writePage(
       await snapshot(deps, target),
-      options_(deps),
+      exportOptions(deps),
       theirs?.extras ?? [],
       overrides(open),
     );
@@ -224,7 +224,7 @@ function author(revision: Revision): WikiAuthor {
   return { user: revision.user, at: new Date(revision.timestamp), revision: revision.id };
 }
 
-const options_ = (deps: WikiDeps) => ({ taskUrl: deps.taskUrl, fiscal: deps.fiscal });
+const exportOptions = (deps: WikiDeps) => ({ taskUrl: deps.taskUrl, fiscal: deps.fiscal });
 
 function snapshot(deps: WikiDeps, target: PageTarget) {
   return loadQuarter(deps.quarter, {
