@@ -10,9 +10,10 @@ import { type Database, type OpenOptions, openDatabase } from '../db/database.ts
 import { DEFAULT_CACHE_DIR } from '../db/pglite-template.ts';
 import { departments } from '../db/schema/index.ts';
 import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
-import { dayIn } from '../domain/fiscal-calendar.ts';
+import { cycleAt, dayIn } from '../domain/fiscal-calendar.ts';
 import { type ChatTransport, isChatTransport, type TransportId } from '../domain/transports.ts';
 import { paths } from '../features/dashboard-paths.ts';
+import type { Department } from '../features/lookups.ts';
 import { startHousekeeping } from '../jobs/housekeeping.ts';
 import { createOutboxHooks, type OutboxHooks } from '../jobs/outbox/outbox-hooks.ts';
 import { createOutboxWorker, type OutboxWorker } from '../jobs/outbox/outbox-worker.ts';
@@ -22,6 +23,8 @@ import { createHttpServer, type HttpServer, PortInUseError } from '../runtime/ht
 import { createMetrics, type Metrics } from '../runtime/metrics.ts';
 import { featuredQuarter, registerDashboard } from '../web/dashboard/routes.ts';
 import { registerOperations } from '../web/operations.ts';
+import { publishesAfterDigest, type WikiConfig } from '../wiki/wiki-config.ts';
+import { createWikiPublisher, type WikiPublisherOptions } from '../wiki/wiki-publisher.ts';
 import { createAdapterContext } from './adapter-context.ts';
 import type { Config } from './config/load-config.ts';
 import { createServices } from './services.ts';
@@ -113,6 +116,16 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
       // Due times come from the database's clock, the same for every instance.
       clock: calendar,
       onQueued: outbox.queued,
+      ...(config.wiki && {
+        afterDigest: publishAfterDigest(config.wiki, {
+          db: database.db,
+          services,
+          fiscal,
+          taskUrl: config.taskUrl,
+          clock,
+          logger,
+        }),
+      }),
     });
     addSchedulerGauge(metrics, scheduler);
     await warnAboutUnknownAdmins(services, config.admins, logger);
@@ -144,6 +157,26 @@ export async function createBot(config: Config, logger: Logger): Promise<Bot> {
     await database.close();
     throw error;
   }
+}
+
+/**
+ * After a department's weekly digest: its quarter page on the wiki, when WIKI_PUBLISH_AFTER_DIGEST
+ * names it (people's edits read first, as `okrbot wiki publish` does).
+ */
+function publishAfterDigest(
+  wiki: WikiConfig,
+  parts: Omit<WikiPublisherOptions, 'config'> & { logger: Logger },
+): (department: Department, due: Date) => Promise<void> {
+  const publisher = createWikiPublisher({ config: wiki, ...parts });
+  return async (department, due) => {
+    if (!publishesAfterDigest(wiki, department.slug)) return;
+    const quarter = cycleAt(due, parts.fiscal, department.timeZone);
+    const report = await publisher.publish(department, quarter as Required<typeof quarter>);
+    parts.logger.info(
+      { department: department.slug, page: report.title, outcome: report.outcome },
+      `wiki page ${report.outcome}: ${report.fromWiki.length} edits read from the wiki`,
+    );
+  };
 }
 
 /** The parts of a running bot that face the outside: the HTTP server and the adapters. */

@@ -1,7 +1,7 @@
 // A counter that moves whenever data that chat answers are made of changes, so answers kept in
 // memory (see chat/answer-cache.ts) are never served after a change. Two sources move it: this
 // process's own write statements, seen as they are sent (no delay for the next request), and
-// NOTIFYs from the database triggers of migration 0002, which report other processes' and
+// NOTIFYs from the database triggers of migrations 0002 and 0005, which report other processes' and
 // instances' writes.
 
 /** Tables answers are made of; their triggers notify `okrbot_data` (migration 0002). */
@@ -16,6 +16,8 @@ export const CONTENT_TABLES: ReadonlySet<string> = new Set([
   'objectives',
   'key_results',
   'kr_milestones',
+  'kr_quarter_statuses',
+  'cycle_notes',
   'goals',
   'goal_dependencies',
   'status_entries',

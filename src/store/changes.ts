@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { firstRow, queryRows } from '../db/rows.ts';
 import {
@@ -170,7 +170,14 @@ export function createChangeStore(db: Db) {
           await tx
             .select({ id: statusReports.id })
             .from(statusReports)
-            .where(and(eq(statusReports.teamId, teamId), eq(statusReports.month, month))),
+            .where(
+              and(
+                eq(statusReports.teamId, teamId),
+                eq(statusReports.month, month),
+                // Chat notes go to the month's undated report; dated ones come from pages.
+                isNull(statusReports.reportedOn),
+              ),
+            ),
         );
         // Notes from chat number their own positions after the imported ones of their source.
         // Writers of one report take turns (a lock held until commit): reading the highest

@@ -20,7 +20,8 @@ export function createReportStore(db: Db) {
             from status_reports r
             where r.team_id = ${teamId}
               and coalesce(r.reported_on, (r.month || '-01')::date) <= ${today}::date
-            order by r.month desc limit ${limit}`,
+            order by r.month desc, coalesce(r.reported_on, (r.month || '-01')::date) desc,
+                     r.reported_on is null limit ${limit}`,
       );
     },
   };

@@ -19,6 +19,7 @@ import { createReportStore } from './reports.ts';
 import { createScheduleStore } from './schedules.ts';
 import { createTeamStore } from './teams.ts';
 import { createTrackingStore } from './tracking.ts';
+import { createWikiPageStore } from './wiki-pages.ts';
 
 /**
  * Every store, built once in the composition root; commands take only the parts they use. The
@@ -45,6 +46,7 @@ export function createStore(db: Db, clock: Clock = systemClock) {
     schedules: createScheduleStore(db),
     teams: createTeamStore(db),
     tracking: createTrackingStore(db),
+    wikiPages: createWikiPageStore(db),
   };
 }
 

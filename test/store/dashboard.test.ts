@@ -98,6 +98,22 @@ teams:
     );
   });
 
+  it("shows the ops review beside the teams' goals: outcomes, FTE, key results in words, wins and challenges", async () => {
+    const { text } = await page('/technology/FY2019-20-Q1');
+    expect(text).toContain('(outcome, PE1, FY2019-20)');
+    expect(text).toContain(
+      'Key deliverables: Content Integrity, Machine Learning (ML) Infrastructure',
+    );
+    expect(text).toContain('Full-time equivalents: budget 10.6, actual 8.4');
+    // A baseline in words and a Q1 status in words, not a bare badge.
+    expect(text).toContain('<td class="num">All English Wikipedia content uses AI tooling</td>');
+    expect(text).toContain(
+      '<td class="num">100% of production events and 5% of analytics events migrated</td>',
+    );
+    expect(text).toContain('<h4 class="group">Supporting wins</h4>');
+    expect(text).toContain('Onboarding a new Chief Technology Officer.');
+  });
+
   it('shows the statuses as of its clock', async () => {
     now = new Date('2019-08-28T12:00:00Z');
     try {

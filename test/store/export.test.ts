@@ -54,7 +54,9 @@ describe.each(drivers())('quarter exports (%s)', (driver) => {
 
   it('lays the wikitext out like the goals page: teams, managers, templates, task links, notes', async () => {
     const wiki = await exportQuarter(store, 'technology', 'FY2019-20 Q1', 'wikitext');
-    expect(wiki).toContain('== Analytics ==\n<!-- okrbot:team -->\nTeam Manager: Nuria Ruiz\n');
+    expect(wiki).toContain(
+      '== Analytics ==\n<!-- okrbot:team {"slug":"analytics"} -->\nTeam Manager: Nuria Ruiz\n',
+    );
     expect(wiki).toContain(
       '* {{Partially done}} Release Mediawiki History in JSON/CSV or mysql dump format (the best dataset to measure content and contributors) [https://phabricator.wikimedia.org/T208612 task T208612] — data is public;',
     );
@@ -66,6 +68,14 @@ describe.each(drivers())('quarter exports (%s)', (driver) => {
       "'''Monthly status'''\n* July 23, 2019 - {{In progress}}\n** Kafka Connect",
     );
     expect(wiki).toContain('** {{To do}} [stretch] Remove HHVM from production');
+    // The ops review's objectives and key results beside the teams' goals.
+    expect(wiki).toContain('=== Content Integrity - Secure and protect the platform');
+    expect(wiki).toContain('Full-time equivalents: budget 10.6, actual 8.4');
+    expect(wiki).toMatch(
+      /\| KR1 <!-- okrbot:kr [^\n]*\n\| 5% of analytics and production events migrated/,
+    );
+    expect(wiki).toContain('| 100% of production events and 5% of analytics events migrated');
+    expect(wiki).toContain('== Wins, challenges and themes ==');
   });
 
   it('writes JSON that the documented schema reads exactly', async () => {
@@ -205,7 +215,7 @@ objectives:
         expect(json).toBe(await exportQuarter(store, 'hostile', 'FY2024-25 Q2', 'json', asOf));
         const doc = JSON.parse(json);
         expect(doc.teams[0].goals.map((g: { title: string }) => g.title)).toEqual(hostile);
-        expect(doc.teams[0].reports[0].notes).toEqual(hostile);
+        expect(doc.teams[0].reports[0].notes.map((n: { text: string }) => n.text)).toEqual(hostile);
         expect(doc.objectives[0].key_results[0]).toMatchObject({
           baseline: -5,
           target: 0.125,

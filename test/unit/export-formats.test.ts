@@ -98,7 +98,12 @@ Dependencies on: SRE, Legal
         { title: 'Test the thing', status: 'in_progress', depends_on: ['SRE', 'Legal'] },
       ],
       reports: [
-        { month: '2019-08', on: '2019-08-27', status: 'in_progress', notes: ['going well'] },
+        {
+          month: '2019-08',
+          on: '2019-08-27',
+          status: 'in_progress',
+          notes: [{ text: 'going well', level: 0 }],
+        },
         { month: '2019-09', notes: [] },
       ],
     });
@@ -106,7 +111,7 @@ Dependencies on: SRE, Legal
 
   it('reports every problem with its line', () => {
     expect(read('== Widgets ==\n* {{Donne}} Build\n*** orphan\nstray words\n')).toThrow(
-      /line 3: unknown status template \{\{Donne\}\} \(did you mean \{\{done\}\}\?\)[\s\S]*line 4: a sub-item with no goal above it[\s\S]*line 5: not understood/,
+      /line 3: unknown status template \{\{Donne\}\} \(did you mean \{\{Done\}\}\?\)[\s\S]*line 4: a sub-item with no goal above it[\s\S]*line 5: not understood/,
     );
     expect(read('== Widgets ==\n* {{Done}}  [https://x/T1 task T1]\n')).toThrow(
       /line 3 \(teams\[0\]\.goals\[0\]\.title\): must not be empty/,

@@ -99,7 +99,7 @@ function parseOptions(argv: readonly string[]) {
 type Services = Awaited<ReturnType<typeof createBot>>['services'];
 
 /** The department asked for, or the only one with something in the quarter. */
-async function chooseDepartment(
+export async function chooseDepartment(
   services: Services,
   label: string,
   fiscal: { startMonth: number },

@@ -12,11 +12,14 @@ import { QuarterFileError } from '../../formats/import/quarter-file.ts';
 import { PortInUseError } from '../../runtime/http-server.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { PACKAGE_ROOT } from '../../runtime/package-root.ts';
+import { MediaWikiError } from '../../wiki/mediawiki-client.ts';
+import { WikiPageError } from '../../wiki/publish-page.ts';
 import { createBot, databaseOptions, startFrontends } from '../bot.ts';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { ExportUsageError, exportCommand } from './export-command.ts';
 import { deliveriesCommand, OperatorUsageError, runCommand } from './operator-commands.ts';
+import { WikiUsageError, wikiCommand } from './wiki-command.ts';
 
 const USAGE = `Usage: okrbot [command]
 
@@ -37,6 +40,14 @@ Commands:
                    what okrbot sent, skipped or failed to send (for one person, and why)
   doctor           the state of the database: where it is, its lock, what a killed process left,
                    whether it opens, its migrations and size; exit code 0 when nothing is wrong
+  wiki publish CYCLE [--department D] [--dry-run]
+                   write a department's quarter page on the wiki (WIKI_API_URL), reading
+                   people's edits of it first
+  wiki sync [--dry-run]
+                   read people's edits of every page okrbot wrote, record them, and write the
+                   merged pages back; --dry-run says what would change, both ways
+  wiki removals [--confirm REF]... [--keep REF]...
+                   goals people removed from a page, waiting for an admin's decision
   help             this text
 
 Configuration comes from the environment; see .env.example.`;
@@ -65,6 +76,8 @@ export async function main(
         return await deliveriesCommand(rest, env);
       case 'doctor':
         return await doctorCommand(env);
+      case 'wiki':
+        return await wikiCommand(rest, env);
       case 'help':
       case '--help':
       case '-h':
@@ -86,6 +99,14 @@ export async function main(
     if (error instanceof ExportUsageError) {
       process.stderr.write(`okrbot export: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof WikiUsageError) {
+      process.stderr.write(`okrbot wiki: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof WikiPageError || error instanceof MediaWikiError) {
+      process.stderr.write(`okrbot wiki: ${error.message}\n`);
+      return 1;
     }
     if (
       error instanceof ConfigError ||

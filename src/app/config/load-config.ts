@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isDay } from '../../domain/fiscal-calendar.ts';
 import { isValidTimeZone } from '../../domain/time-zone.ts';
-import { type Env, envProblems, redact } from '../../runtime/config-section.ts';
+import { type Env, envProblems, readSection, redact } from '../../runtime/config-section.ts';
 import { CRASH_POINTS, type CrashPoint } from '../../runtime/crash-point.ts';
 import {
   flag,
@@ -10,6 +10,7 @@ import {
   positiveNumber,
   wholeNumber,
 } from '../../runtime/env-fields.ts';
+import { type WikiConfig, wikiConfig } from '../../wiki/wiki-config.ts';
 import { AVAILABLE_TRANSPORTS, type TransportSettings } from '../transports.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -137,6 +138,8 @@ export interface Config {
   readonly outbox: OutboxConfig;
   /** Test seam: kill the process at this point (an outbox send, the database's start). */
   readonly crashAt: CrashPoint | undefined;
+  /** Publishing the quarter pages to a MediaWiki; undefined when WIKI_API_URL is unset. */
+  readonly wiki: WikiConfig | undefined;
 }
 
 export interface OutboxConfig {
@@ -174,9 +177,11 @@ export function loadConfig(env: Env): Config {
     id: transport.id,
     ...transport.read(env, base),
   }));
+  const wiki = readSection(wikiConfig, env, base);
   const problems = [
     ...(parsed.success ? [] : envProblems(parsed.error.issues, env)),
     ...transports.flatMap((transport) => transport.problems),
+    ...wiki.problems,
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const value = parsed.data;
@@ -205,6 +210,7 @@ export function loadConfig(env: Env): Config {
       leaseMs: value.OKRBOT_OUTBOX_LEASE * 1000,
     }),
     crashAt: value.OKRBOT_CRASH_AT as CrashPoint | undefined,
+    wiki: wiki.settings,
   });
 }
 
@@ -234,5 +240,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
       leaseMs: config.outbox.leaseMs,
     },
     ...(config.crashAt ? { crashAt: config.crashAt } : {}),
+    wiki: config.wiki ? wikiConfig.describe(config.wiki) : '(off)',
   };
 }

@@ -3,8 +3,14 @@ import { STATUSES } from '../../domain/status.ts';
 import { TRANSPORT_IDS } from '../../domain/transports.ts';
 
 export const goalStatus = pgEnum('goal_status', STATUSES);
-/** Where a change came from: a chat transport, the dashboard, an import, the scheduler. */
-export const changeSource = pgEnum('change_source', [...TRANSPORT_IDS, 'web', 'import', 'system']);
+/** Where a change came from: a chat transport, the dashboard, an import, the scheduler, the wiki page. */
+export const changeSource = pgEnum('change_source', [
+  ...TRANSPORT_IDS,
+  'web',
+  'import',
+  'system',
+  'wiki',
+]);
 export const transport = pgEnum('transport', TRANSPORT_IDS);
 export const teamRole = pgEnum('team_role', ['manager', 'delegate']);
 export const cycleKind = pgEnum('cycle_kind', ['year', 'quarter']);

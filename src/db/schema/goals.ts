@@ -7,11 +7,13 @@ import {
   doublePrecision,
   index,
   integer,
+  jsonb,
   pgTable,
   serial,
   smallint,
   text,
   timestamp,
+  unique,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { createdAt } from './columns.ts';
@@ -51,9 +53,47 @@ export const objectives = pgTable(
     title: text('title').notNull(),
     description: text('description'),
     managerId: integer('manager_id').references(() => people.id),
+    /** `outcome`: a department-level outcome whose key results are its metrics (MTP outcomes). */
+    kind: text('kind').notNull().default('objective'),
+    /** "Key deliverables" an outcome names. */
+    deliverables: text('deliverables').array().notNull().default(sql`'{}'::text[]`),
+    /** Full-time equivalents budgeted and spent ("Budget: 10.6 FTE, Actual: 8.4 FTE"). */
+    budgetFte: doublePrecision('budget_fte'),
+    actualFte: doublePrecision('actual_fte'),
+    /** "Target quarter for completion": a quarter label such as `FY2020-21 Q4`. */
+    targetCycle: text('target_cycle'),
+    /** Other tables the review shows beside the key results (an SLO table): caption, columns, rows. */
+    tables: jsonb('tables').notNull().default(sql`'[]'::jsonb`),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('objectives_code_unique').on(t.cycleId, t.code)],
+);
+
+/**
+ * What a review says about a department's cycle or one objective in words, dated: work
+ * delivered, supporting wins, challenges, next quarter's themes.
+ */
+export const cycleNotes = pgTable(
+  'cycle_notes',
+  {
+    id: serial('id').primaryKey(),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id, { onDelete: 'cascade' }),
+    cycleId: integer('cycle_id')
+      .notNull()
+      .references(() => cycles.id),
+    /** Null for the department's notes; set for an objective's. */
+    objectiveId: integer('objective_id').references(() => objectives.id, { onDelete: 'cascade' }),
+    /** `delivered`, `win`, `challenge`, `theme` (see domain/cycle-notes.ts). */
+    kind: text('kind').notNull(),
+    on: date('on', { mode: 'string' }),
+    position: integer('position').notNull(),
+    text: text('text').notNull(),
+    source: changeSource('source').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('cycle_notes_cycle_idx').on(t.departmentId, t.cycleId)],
 );
 
 export const keyResults = pgTable(
@@ -68,6 +108,9 @@ export const keyResults = pgTable(
     managerId: integer('manager_id').references(() => people.id),
     baseline: doublePrecision('baseline'),
     target: doublePrecision('target'),
+    /** A baseline or target given in words ("4 at L1, 4 at L2", "TBD", "Three recommendations"). */
+    baselineText: text('baseline_text'),
+    targetText: text('target_text'),
     unit: text('unit'),
     direction: metricDirection('direction').notNull().default('up'),
     /** Last day to reach the target. */
@@ -75,6 +118,23 @@ export const keyResults = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('key_results_code_unique').on(t.objectiveId, t.code)],
+);
+
+/** A key result's status for a quarter of its year as the review writes it ("On track", "0 (Q2)"). */
+export const krQuarterStatuses = pgTable(
+  'kr_quarter_statuses',
+  {
+    id: serial('id').primaryKey(),
+    keyResultId: integer('key_result_id')
+      .notNull()
+      .references(() => keyResults.id, { onDelete: 'cascade' }),
+    /** 1 to 4: the quarter of the objective's fiscal year. */
+    quarter: smallint('quarter').notNull(),
+    text: text('text').notNull(),
+    source: changeSource('source').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('kr_quarter_statuses_unique').on(t.keyResultId, t.quarter)],
 );
 
 /** "1 service by end of Q2, 2 by end of Q3": intermediate targets of a key result. */
@@ -116,6 +176,12 @@ export const goals = pgTable(
     position: integer('position').notNull().default(0),
     /** Optional own due day; otherwise the end of the cycle. */
     dueOn: date('due_on', { mode: 'string' }),
+    /**
+     * Someone removed the goal's line from the wiki page: it waits for an admin to confirm
+     * (okrbot never deletes on its own) and is left off the page meanwhile.
+     */
+    removalRequestedAt: timestamp('removal_requested_at', { withTimezone: true }),
+    removalRequestedBy: integer('removal_requested_by').references(() => people.id),
     createdAt: createdAt(),
   },
   (t) => [
@@ -200,7 +266,10 @@ export const statusReports = pgTable(
     personId: integer('person_id').references(() => people.id),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('status_reports_month_unique').on(t.teamId, t.month)],
+  // A month may have several dated reports ("September 10" and "September"); one of each day.
+  (t) => [
+    unique('status_reports_day_unique').on(t.teamId, t.month, t.reportedOn).nullsNotDistinct(),
+  ],
 );
 
 export const reportNotes = pgTable(
@@ -212,6 +281,8 @@ export const reportNotes = pgTable(
       .references(() => statusReports.id, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
     text: text('text').notNull(),
+    /** 0 for a note of the report, 1 for a note under the note before it, and so on. */
+    level: smallint('level').notNull().default(0),
     /** The goal the note is about, when it is about one. */
     goalId: integer('goal_id').references(() => goals.id, { onDelete: 'set null' }),
     personId: integer('person_id').references(() => people.id),

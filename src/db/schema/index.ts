@@ -3,3 +3,4 @@ export * from './enums.ts';
 export * from './goals.ts';
 export * from './operations.ts';
 export * from './organisation.ts';
+export * from './wiki.ts';

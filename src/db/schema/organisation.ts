@@ -35,6 +35,8 @@ export const teams = pgTable(
     name: text('name').notNull(),
     /** Other names people use for the team ("SRE", "DC Ops"), matched case-insensitively. */
     aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
+    /** Order on the department's page; the page's order is taken when people reorder it. */
+    position: integer('position').notNull().default(0),
     archivedAt: timestamp('archived_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
@@ -54,6 +56,8 @@ export const people = pgTable('people', {
   isAdmin: boolean('is_admin').notNull().default(false),
   /** Prompts and nudges go to delegates (or wait) until this instant. */
   awayUntil: timestamp('away_until', { withTimezone: true }),
+  /** The person's user name on the department's wiki: edits made there are theirs. */
+  wikiUser: text('wiki_user').unique(),
   /** A deactivated chat account stops receiving prompts. */
   deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
   createdAt: createdAt(),

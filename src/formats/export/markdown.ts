@@ -3,19 +3,23 @@ import { formatStatus, type Status } from '../../domain/status.ts';
 import {
   exactNumber,
   goalGroups,
+  krFigure,
   longDate,
   monthRange,
   quarterCells,
+  quarterColumns,
   reportDate,
 } from '../quarter/layout.ts';
 import type {
+  CycleNoteKind,
   QuarterDocument,
   QuarterGoal,
+  QuarterNote,
   QuarterObjective,
   QuarterTeam,
 } from '../quarter/quarter-document.ts';
 import type { ExportOptions } from './export-options.ts';
-import { teamDepths } from './wikitext.ts';
+import { NOTE_HEADINGS, NOTES_HEADING, teamDepths } from './wikitext.ts';
 
 // The quarter as GitHub-flavoured Markdown, for a README, an issue or a chat that renders it:
 // the same layout as the wiki page, without okrbot's comments (Markdown is not read back).
@@ -47,6 +51,7 @@ export function renderMarkdown(doc: QuarterDocument, options: ExportOptions): st
     lines.push('## Objectives and key results', '');
     for (const objective of doc.objectives) lines.push(...objectiveLines(objective, options));
   }
+  if (doc.notes.length) lines.push(`## ${NOTES_HEADING}`, '', ...noteLines(doc.notes));
   const depths = teamDepths(doc.teams);
   for (const team of doc.teams) lines.push(...teamLines(team, depths.get(team.slug) ?? 0, options));
   return `${lines
@@ -74,7 +79,8 @@ function teamLines(team: QuarterTeam, depth: number, options: ExportOptions): st
     lines.push('**Monthly status**', '');
     for (const report of team.reports) {
       lines.push(`- ${reportDate(report)}${report.status ? ` — ${badge(report.status)}` : ''}`);
-      for (const note of report.notes) lines.push(`  - ${markdownText(note)}`);
+      for (const note of report.notes)
+        lines.push(`${'  '.repeat(note.level + 1)}- ${markdownText(note.text)}`);
     }
     lines.push('');
   }
@@ -107,32 +113,73 @@ function objectiveLines(objective: QuarterObjective, options: ExportOptions): st
   const title = objective.program ? `${objective.program} - ${objective.title}` : objective.title;
   const lines = [`### ${markdownText(title)} (${objective.code})`, ''];
   if (objective.manager) lines.push(`Objective manager: ${markdownText(objective.manager)}`, '');
+  if (objective.deliverables.length)
+    lines.push(`Key deliverables: ${objective.deliverables.map(markdownText).join(', ')}`, '');
+  if (objective.budget_fte !== null || objective.actual_fte !== null)
+    lines.push(
+      `Full-time equivalents: budget ${objective.budget_fte ?? '?'}, actual ${objective.actual_fte ?? '?'}`,
+      '',
+    );
+  if (objective.target_cycle)
+    lines.push(`Target quarter for completion: ${markdownText(objective.target_cycle)}`, '');
   if (objective.description) lines.push(markdownText(objective.description), '');
-  if (objective.key_results.length === 0) return lines;
-  const quarters = quarterCells({ values: [], statuses: [] }, objective.cycle, options.fiscal);
-  const header = [
-    'KR',
-    'Key result',
-    'Manager',
-    'Baseline',
-    'Target',
-    ...quarters.map((q) => q.quarter),
-  ];
-  lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => ' --- |').join('')}`);
-  for (const kr of objective.key_results) {
-    const unit = kr.unit ? ` ${markdownText(kr.unit)}` : '';
-    const cells = [
-      kr.ref,
-      markdownText(kr.text),
-      kr.manager ? markdownText(kr.manager) : '',
-      kr.baseline === null ? '' : `${exactNumber(kr.baseline)}${unit}`,
-      kr.target === null ? '' : `${exactNumber(kr.target)}${unit}`,
-      ...quarterCells(kr, objective.cycle, options.fiscal).map((cell) =>
-        cell.value !== null ? exactNumber(cell.value) : badge(cell.status),
-      ),
+  if (objective.key_results.length) {
+    const header = [
+      'KR',
+      'Key result',
+      'Manager',
+      'Baseline',
+      'Target',
+      ...quarterColumns(objective.cycle, options.fiscal),
     ];
-    lines.push(`| ${cells.join(' | ')} |`);
+    lines.push(`| ${header.join(' | ')} |`, `|${header.map(() => ' --- |').join('')}`);
+    for (const kr of objective.key_results) {
+      const unit = kr.unit ? markdownText(kr.unit) : null;
+      const cells = [
+        kr.ref,
+        markdownText(kr.text),
+        kr.manager ? markdownText(kr.manager) : '',
+        krFigure(
+          kr.baseline,
+          kr.baseline_text && markdownText(kr.baseline_text),
+          unit,
+          exactNumber,
+        ),
+        krFigure(kr.target, kr.target_text && markdownText(kr.target_text), unit, exactNumber),
+        ...quarterCells(kr, objective.cycle, options.fiscal).map((cell) =>
+          cell.text !== null
+            ? markdownText(cell.text)
+            : cell.value !== null
+              ? exactNumber(cell.value)
+              : badge(cell.status),
+        ),
+      ];
+      lines.push(`| ${cells.join(' | ')} |`);
+    }
+    lines.push('');
   }
-  lines.push('');
+  for (const table of objective.tables) {
+    if (table.caption) lines.push(`*${markdownText(table.caption)}*`, '');
+    lines.push(
+      `| ${table.columns.map(markdownText).join(' | ')} |`,
+      `|${table.columns.map(() => ' --- |').join('')}`,
+      ...table.rows.map((row) => `| ${row.map(markdownText).join(' | ')} |`),
+      '',
+    );
+  }
+  lines.push(...noteLines(objective.notes));
+  return lines;
+}
+
+function noteLines(notes: readonly QuarterNote[]): string[] {
+  const lines: string[] = [];
+  for (const kind of Object.keys(NOTE_HEADINGS) as CycleNoteKind[]) {
+    const ofKind = notes.filter((note) => note.kind === kind);
+    if (ofKind.length === 0) continue;
+    lines.push(`**${NOTE_HEADINGS[kind]}**`, '');
+    for (const note of ofKind)
+      lines.push(`- ${markdownText(note.text)}${note.on ? ` (${longDate(note.on)})` : ''}`);
+    lines.push('');
+  }
   return lines;
 }

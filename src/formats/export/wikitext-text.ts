@@ -5,6 +5,10 @@
 
 const entity = (char: string) => `&#${char.codePointAt(0)};`;
 
+/** Words the page reader takes for a status marker typed as text ("Yes Done", "N Postponed"). */
+const MARKER_WORDS =
+  /\b(?:Yes Done|Incomplete Partially done|In progress In progress|To do To do|N (?:Not done|Postponed|Stalled|Blocked|Cancelled))\b/gi;
+
 export interface WikiTextOptions {
   /** The text begins a line: list, indent, heading, table and rule markers must not start it. */
   lineStart?: boolean;
@@ -37,7 +41,26 @@ export function wikiText(text: string, options: WikiTextOptions = {}): string {
   if (options.title)
     out = out
       .replace(/ — /g, ' &#8212; ')
-      .replace(/^Dependencies on:/, (m) => entity(m) + m.slice(1));
+      .replace(/^Dependencies on:/, (m) => entity(m) + m.slice(1))
+      // What the page reader takes for a status marker, a task or a separator stays text.
+      .replace(MARKER_WORDS, (m) => entity(m) + m.slice(1))
+      .replace(
+        /\b(task|phab:)(\s?T\d)/gi,
+        (_, word: string, id: string) => entity(word) + word.slice(1) + id,
+      )
+      .replace(
+        /(^|[\s.,;:)])T(\d{4,9}\s*)$/,
+        (_, before: string, digits: string) => `${before}&#84;${digits}`,
+      )
+      .replace(/\s(is now|is|[-–:])$/, (m) => m.slice(0, 1) + entity(m.slice(1)) + m.slice(2))
+      .replace(/^[-–:]/, entity)
+      .replace(/^(\(stretch\)|\[stretch\]|\[multi-quarter\])/i, (m) => entity(m) + m.slice(1))
+      .replace(/\((?:continues, )?multi-quarter project\)/i, (m) => entity(m) + m.slice(1));
+  if (options.bold)
+    out = out.replace(
+      /^(Dependencies|Team Managers?|Managers?|Directors?|Delegates?)\b/i,
+      (m) => entity(m) + m.slice(1),
+    );
   if (options.lineStart) out = out.replace(/^[*#:;= -]/, entity);
   return out;
 }

@@ -4,16 +4,21 @@ import { slugify } from '../../domain/text.ts';
 import {
   exactNumber,
   goalGroups,
+  krFigure,
   longDate,
   monthRange,
   quarterCells,
+  quarterColumns,
   reportDate,
 } from '../quarter/layout.ts';
 import type {
+  CycleNoteKind,
   QuarterDocument,
   QuarterGoal,
   QuarterKeyResult,
+  QuarterNote,
   QuarterObjective,
+  QuarterTable,
   QuarterTeam,
 } from '../quarter/quarter-document.ts';
 import type { ExportOptions } from './export-options.ts';
@@ -28,6 +33,17 @@ import { wikiComment, wikiText } from './wikitext-text.ts';
 /** Heading line that marks the monthly notes of a team. */
 export const REPORTS_MARKER = "'''Monthly status'''";
 export const OBJECTIVES_HEADING = 'Objectives and key results';
+export const NOTES_HEADING = 'Wins, challenges and themes';
+/** The class that tells a key-result table from the other tables of an objective. */
+export const KEY_RESULTS_TABLE = '{| class="wikitable okrbot-key-results"';
+
+/** How each kind of dated note is headed on the page. */
+export const NOTE_HEADINGS: Readonly<Record<CycleNoteKind, string>> = {
+  delivered: 'Work delivered',
+  win: 'Supporting wins',
+  challenge: 'Challenges',
+  theme: 'Themes for the next quarter',
+};
 
 export function statusTemplate(status: Status): string {
   return `{{${formatStatus(status)}}}`;
@@ -49,6 +65,8 @@ export function renderWikitext(doc: QuarterDocument, options: ExportOptions): st
     lines.push(`== ${OBJECTIVES_HEADING} ==`, wikiComment('objectives'), '');
     for (const objective of doc.objectives) lines.push(...objectiveLines(objective, options));
   }
+  if (doc.notes.length)
+    lines.push(`== ${NOTES_HEADING} ==`, wikiComment('notes'), '', ...noteLines(doc.notes));
   const depth = teamDepths(doc.teams);
   for (const team of doc.teams)
     lines.push(...teamLines(team, depth.get(team.slug) ?? 0, doc, options));
@@ -73,8 +91,8 @@ function teamLines(
   options: ExportOptions,
 ): string[] {
   const marks = '='.repeat(Math.min(2 + depth, 6));
-  const meta: Record<string, unknown> = {};
-  if (team.slug !== slugify(team.name)) meta.slug = team.slug;
+  // The slug is always written: it is how a team renamed on the wiki stays the same team.
+  const meta: Record<string, unknown> = { slug: team.slug };
   const derived = slugify(team.name);
   const aliases = team.aliases.filter((alias) => alias !== derived);
   if (aliases.length) meta.aliases = aliases;
@@ -104,7 +122,8 @@ function teamLines(
       lines.push(
         `* ${reportDate(report)}${report.status ? ` - ${statusTemplate(report.status)}` : ''}${meta ? ` ${wikiComment('report', meta)}` : ''}`,
       );
-      for (const note of report.notes) lines.push(`** ${wikiText(note)}`);
+      for (const note of report.notes)
+        lines.push(`${'*'.repeat(note.level + 2)} ${wikiText(note.text, { lineStart: true })}`);
     }
     lines.push('');
   }
@@ -157,9 +176,8 @@ function goalLines(
   let line = `${stars} ${parts.join(' ')}`;
   if (goal.note) line += ` — ${wikiText(goal.note)}`;
 
-  const meta: Record<string, unknown> = {};
-  const own = ownKey(goal.key, parentKey);
-  if (own !== defaultKey(goal)) meta.key = own;
+  // The key is always written: it is how a goal keeps its history when people edit its line.
+  const meta: Record<string, unknown> = { key: ownKey(goal.key, parentKey) };
   if (goal.status_on && goal.status_on !== doc.cycle.starts_on) meta.on = goal.status_on;
   const earlier = goal.history.slice(0, -1);
   if (earlier.length)
@@ -187,21 +205,60 @@ function objectiveLines(objective: QuarterObjective, options: ExportOptions): st
       code: objective.code,
       cycle: objective.cycle,
       ...(objective.program !== null && { program: objective.program }),
+      ...(objective.kind !== 'objective' && { kind: objective.kind }),
     }),
   ];
   if (objective.manager)
     lines.push(`Objective Manager: ${wikiText(objective.manager, { listItem: true })}`);
+  if (objective.deliverables.length)
+    lines.push(
+      `Key deliverables: ${objective.deliverables.map((d) => wikiText(d, { listItem: true })).join(', ')}`,
+    );
+  if (objective.budget_fte !== null || objective.actual_fte !== null)
+    lines.push(
+      `Full-time equivalents: budget ${objective.budget_fte === null ? '?' : exactNumber(objective.budget_fte)}, actual ${objective.actual_fte === null ? '?' : exactNumber(objective.actual_fte)}`,
+    );
+  if (objective.target_cycle)
+    lines.push(`Target quarter for completion: ${wikiText(objective.target_cycle)}`);
   lines.push('');
   if (objective.description) lines.push(wikiText(objective.description, { lineStart: true }), '');
-  if (objective.key_results.length === 0) return lines;
-  const quarters = quarterCells({ values: [], statuses: [] }, objective.cycle, options.fiscal);
-  lines.push(
+  if (objective.key_results.length) {
+    const quarters = quarterColumns(objective.cycle, options.fiscal);
+    lines.push(KEY_RESULTS_TABLE, `! ${[...KR_COLUMNS, ...quarters].join(' !! ')}`);
+    for (const kr of objective.key_results)
+      lines.push('|-', ...keyResultCells(kr, objective, options));
+    lines.push('|}', '');
+  }
+  for (const table of objective.tables) lines.push(...tableLines(table));
+  if (objective.notes.length) lines.push(...noteLines(objective.notes));
+  return lines;
+}
+
+function tableLines(table: QuarterTable): string[] {
+  const cell = (text: string) => wikiText(text).replace(/^[-+}!]/, (c) => `&#${c.codePointAt(0)};`);
+  return [
     '{| class="wikitable"',
-    `! ${[...KR_COLUMNS, ...quarters.map((q) => q.quarter)].join(' !! ')}`,
-  );
-  for (const kr of objective.key_results)
-    lines.push('|-', ...keyResultCells(kr, objective, options));
-  lines.push('|}', '');
+    ...(table.caption !== null ? [`|+ ${cell(table.caption)}`] : []),
+    `! ${table.columns.map(cell).join(' !! ')}`,
+    ...table.rows.flatMap((row) => ['|-', `| ${row.map(cell).join(' || ')}`.trimEnd()]),
+    '|}',
+    '',
+  ];
+}
+
+/** Dated notes under a bold heading per kind, in the order the kinds are listed. */
+function noteLines(notes: readonly QuarterNote[]): string[] {
+  const lines: string[] = [];
+  for (const kind of Object.keys(NOTE_HEADINGS) as CycleNoteKind[]) {
+    const ofKind = notes.filter((note) => note.kind === kind);
+    if (ofKind.length === 0) continue;
+    lines.push(`'''${NOTE_HEADINGS[kind]}'''`);
+    for (const note of ofKind)
+      lines.push(
+        `* ${wikiText(note.text, { lineStart: true })}${note.on ? ` ${wikiComment('note', { on: note.on })}` : ''}`,
+      );
+    lines.push('');
+  }
   return lines;
 }
 
@@ -221,21 +278,29 @@ function keyResultCells(
     meta.statuses = kr.statuses.map((s) =>
       s.note === null ? [s.on, s.status] : [s.on, s.status, s.note],
     );
-  const number = (value: number | null) => (value === null ? '' : exactNumber(value));
+  if (kr.quarters.length) meta.quarters = kr.quarters.map((q) => [q.quarter, q.text]);
+  // Words ride along in the comment (the cell shows the number when there is one), so a
+  // baseline "4" in words stays words.
+  if (kr.baseline_text !== null) meta.baseline_text = kr.baseline_text;
+  if (kr.target_text !== null) meta.target_text = kr.target_text;
+  const figure = (value: number | null, words: string | null) =>
+    wikiText(krFigure(value, words, null, exactNumber));
   const cells = [
     `${kr.code}${Object.keys(meta).length ? ` ${wikiComment('kr', meta)}` : ''}`,
     wikiText(kr.text),
     kr.manager ? wikiText(kr.manager) : '',
-    number(kr.baseline),
-    number(kr.target),
+    figure(kr.baseline, kr.baseline_text),
+    figure(kr.target, kr.target_text),
     kr.unit ? wikiText(kr.unit) : '',
     kr.due ?? '',
     ...quarterCells(kr, objective.cycle, options.fiscal).map((cell) =>
-      cell.value !== null
-        ? exactNumber(cell.value)
-        : cell.status
-          ? statusTemplate(cell.status)
-          : '',
+      cell.text !== null
+        ? wikiText(cell.text)
+        : cell.value !== null
+          ? exactNumber(cell.value)
+          : cell.status
+            ? statusTemplate(cell.status)
+            : '',
     ),
   ];
   return cells.map((cell) => `| ${cell}`.trimEnd());

@@ -3,6 +3,7 @@ import { firstRow } from '../../db/rows.ts';
 import { keyResults, krMilestones, metricValues, objectives } from '../../db/schema/index.ts';
 import { formatCycle, parseCycle } from '../../domain/fiscal-calendar.ts';
 import { type ImportContext, instantOf, same } from './import-context.ts';
+import { importCycleNotes, importQuarterStatuses } from './import-cycle-notes.ts';
 import type { ObjectiveInput } from './quarter-file.ts';
 import { type DesiredEntry, syncStatusEntries } from './sync-status-entries.ts';
 
@@ -24,6 +25,18 @@ export async function importObjectives(
       title: input.title,
       description: input.description ?? null,
       managerId: input.manager ? (context.personIds.get(input.manager) as number) : null,
+      kind: input.kind ?? 'objective',
+      deliverables: input.deliverables ?? [],
+      budgetFte: input.budget_fte ?? null,
+      actualFte: input.actual_fte ?? null,
+      targetCycle: input.target_cycle
+        ? formatCycle(parseCycle(input.target_cycle) as never, context.fiscal)
+        : null,
+      tables: (input.tables ?? []).map((t) => ({
+        caption: t.caption ?? null,
+        columns: t.columns,
+        rows: t.rows,
+      })),
     };
     const [existing] = await tx
       .select()
@@ -41,17 +54,19 @@ export async function importObjectives(
       summary.add('objectives', 'created');
     } else {
       objectiveId = existing.id;
-      const changed = (Object.keys(fields) as (keyof typeof fields)[]).some(
-        (k) => !same(existing[k], fields[k]),
+      const changed = (Object.keys(fields) as (keyof typeof fields)[]).some((k) =>
+        k === 'tables' ? !sameJson(existing.tables, fields.tables) : !same(existing[k], fields[k]),
       );
       if (changed) await tx.update(objectives).set(fields).where(eq(objectives.id, objectiveId));
       summary.add('objectives', changed ? 'updated' : 'unchanged');
     }
+    await importCycleNotes(context, { cycleId, objectiveId }, input.notes ?? []);
 
     for (const kr of input.key_results) {
       const keyResultId = await upsertKeyResult(context, objectiveId, kr);
       await importMilestones(context, keyResultId, kr.milestones ?? []);
       await importValues(context, keyResultId, kr.values ?? []);
+      await importQuarterStatuses(context, keyResultId, kr.quarters ?? {});
       krStatuses.set(
         keyResultId,
         (kr.statuses ?? []).map((s) => ({
@@ -63,6 +78,21 @@ export async function importObjectives(
     }
   }
   await syncStatusEntries(context, 'keyResultId', krStatuses);
+}
+
+/** Equal as JSON whatever the order of keys (jsonb keeps its own order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort(([x], [y]) => x.localeCompare(y))
+              .map(([k, v]) => [k, canonical(v)]),
+          )
+        : value;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 async function upsertKeyResult(
@@ -77,6 +107,8 @@ async function upsertKeyResult(
     managerId: kr.manager ? (context.personIds.get(kr.manager) as number) : null,
     baseline: kr.baseline ?? null,
     target: kr.target ?? null,
+    baselineText: kr.baseline_text ?? null,
+    targetText: kr.target_text ?? null,
     unit: kr.unit ?? null,
     direction: kr.direction ?? 'up',
     dueOn: kr.due ?? null,

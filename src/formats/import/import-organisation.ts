@@ -79,6 +79,7 @@ export async function importPeople(
             name,
             email: details?.email ?? null,
             timeZone: details?.timezone ?? null,
+            wikiUser: details?.wiki_user ?? null,
           })
           .returning({ id: people.id }),
       );
@@ -95,6 +96,8 @@ export async function importPeople(
             details.email !== row.email && { email: details.email }),
           ...(details.timezone !== undefined &&
             details.timezone !== row.timeZone && { timeZone: details.timezone }),
+          ...(details.wiki_user !== undefined &&
+            details.wiki_user !== row.wikiUser && { wikiUser: details.wiki_user }),
         }
       : {};
     if (Object.keys(changes).length > 0) {
@@ -157,19 +160,21 @@ export async function importTeams(
     }
   }
   if (problems.length > 0) return new Map();
-  for (const { team, slug, aliases } of inputs) {
+  // The file's order is the page's order of its teams.
+  for (const [position, { team, slug, aliases }] of inputs.entries()) {
     const row = existing.get(slug);
     if (!row) {
-      await tx.insert(teams).values({ departmentId, slug, name: team.name, aliases });
+      await tx.insert(teams).values({ departmentId, slug, name: team.name, aliases, position });
       summary.add('teams', 'created');
     } else if (
       row.name !== team.name ||
       row.departmentId !== departmentId ||
-      row.aliases.join() !== aliases.join()
+      row.aliases.join() !== aliases.join() ||
+      row.position !== position
     ) {
       await tx
         .update(teams)
-        .set({ name: team.name, departmentId, aliases })
+        .set({ name: team.name, departmentId, aliases, position })
         .where(eq(teams.id, row.id));
       summary.add('teams', 'updated');
     } else {

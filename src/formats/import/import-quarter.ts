@@ -9,6 +9,7 @@ import {
   parseCycle,
 } from '../../domain/fiscal-calendar.ts';
 import type { ImportContext } from './import-context.ts';
+import { importCycleNotes } from './import-cycle-notes.ts';
 import { goalCycles, importGoals, planGoals } from './import-goals.ts';
 import { importObjectives } from './import-objectives.ts';
 import { importDepartment, importPeople, importTeams } from './import-organisation.ts';
@@ -60,6 +61,9 @@ export async function importQuarter(
     const planned = planGoals(file, { teamIds, fiscal: options.fiscal }, problems);
     const labels = [
       ...goalCycles(planned),
+      ...(file.notes?.length && file.cycle
+        ? [formatCycle(parseCycle(file.cycle) as never, options.fiscal)]
+        : []),
       ...(file.objectives ?? []).map((o) =>
         formatCycle(parseCycle(o.cycle) as never, options.fiscal),
       ),
@@ -78,6 +82,20 @@ export async function importQuarter(
     await importObjectives(context, file.objectives ?? []);
     await importGoals(context, file, planned);
     await importReports(context, file);
+    if (file.notes?.length) {
+      if (!file.cycle) problems.push('notes: the department\'s notes need the file\'s "cycle"');
+      else
+        await importCycleNotes(
+          context,
+          {
+            cycleId: context.cycleIds.get(
+              formatCycle(parseCycle(file.cycle) as never, options.fiscal),
+            ) as number,
+            objectiveId: null,
+          },
+          file.notes,
+        );
+    }
     await importSchedules(tx, department.id, file.schedules, summary);
     if (problems.length > 0) throw new QuarterFileError(name, problems);
     if (summary.changed) {

@@ -5,7 +5,7 @@ import { slugify } from '../../domain/text.ts';
 import { type ImportContext, instantOf, same } from './import-context.ts';
 import type { QuarterFile } from './quarter-file.ts';
 
-/** The dated monthly notes of each team. */
+/** The dated monthly notes of each team; a month may have several reports, one per day. */
 export async function importReports(context: ImportContext, file: QuarterFile): Promise<void> {
   const { tx, summary } = context;
   for (const team of file.teams ?? []) {
@@ -18,21 +18,22 @@ export async function importReports(context: ImportContext, file: QuarterFile): 
           .select()
           .from(statusReports)
           .where(and(eq(statusReports.teamId, teamId), inArray(statusReports.month, months)))
-      ).map((row) => [row.month, row]),
+      ).map((row) => [`${row.month}|${row.reportedOn ?? ''}`, row]),
     );
     for (const report of team.reports) {
-      const fields = { reportedOn: report.on ?? null, status: report.status ?? null };
-      let row = existing.get(report.month);
+      const reportedOn = report.on ?? null;
+      const status = report.status ?? null;
+      let row = existing.get(`${report.month}|${reportedOn ?? ''}`);
       if (!row) {
         row = firstRow(
           await tx
             .insert(statusReports)
-            .values({ teamId, month: report.month, ...fields })
+            .values({ teamId, month: report.month, reportedOn, status })
             .returning(),
         );
         summary.add('reports', 'created');
-      } else if (!same(row.reportedOn, fields.reportedOn) || !same(row.status, fields.status)) {
-        await tx.update(statusReports).set(fields).where(eq(statusReports.id, row.id));
+      } else if (!same(row.status, status)) {
+        await tx.update(statusReports).set({ status }).where(eq(statusReports.id, row.id));
         summary.add('reports', 'updated');
       } else {
         summary.add('reports', 'unchanged');
@@ -50,7 +51,7 @@ export async function importReports(context: ImportContext, file: QuarterFile): 
 async function importNotes(
   context: ImportContext,
   reportId: number,
-  notes: readonly string[],
+  notes: readonly { text: string; level: number }[],
   at: Date,
 ): Promise<void> {
   const { tx, summary } = context;
@@ -63,13 +64,13 @@ async function importNotes(
     ).map((row) => [row.position, row]),
   );
   const inserts: (typeof reportNotes.$inferInsert)[] = [];
-  for (const [position, text] of notes.entries()) {
+  for (const [position, { text, level }] of notes.entries()) {
     const row = existing.get(position);
     if (!row) {
-      inserts.push({ reportId, position, text, at, source: 'import' });
+      inserts.push({ reportId, position, text, level, at, source: 'import' });
       summary.add('report notes', 'created');
-    } else if (row.text !== text || row.at.getTime() !== at.getTime()) {
-      await tx.update(reportNotes).set({ text, at }).where(eq(reportNotes.id, row.id));
+    } else if (row.text !== text || row.level !== level || row.at.getTime() !== at.getTime()) {
+      await tx.update(reportNotes).set({ text, level, at }).where(eq(reportNotes.id, row.id));
       summary.add('report notes', 'updated');
     } else {
       summary.add('report notes', 'unchanged');

@@ -8,6 +8,8 @@ export const IMPORT_KINDS = [
   'key results',
   'milestones',
   'metric values',
+  'quarter statuses',
+  'notes',
   'goals',
   'dependencies',
   'status entries',

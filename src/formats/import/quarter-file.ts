@@ -11,6 +11,7 @@ import {
   chatTransportInfo,
   parseChatTransport,
 } from '../../domain/transports.ts';
+import { CYCLE_NOTE_KINDS } from '../quarter/quarter-document.ts';
 
 // The YAML format of seeds/README.md. Objects are strict so a misspelt field is an error,
 // not silently ignored data.
@@ -89,11 +90,27 @@ const goal: z.ZodType<GoalInput, unknown> = z.lazy(() =>
   }),
 );
 
+/** A note of a report: its text, or `{ text, level }` for one nested under the note before it. */
+const reportNote = z.union([
+  text().transform((value) => ({ text: value, level: 0 })),
+  z.strictObject({ text: text(), level: z.number().int().min(0).max(5).default(0) }),
+]);
+
 const report = z.strictObject({
   month,
   on: day.optional(),
   status: status.optional(),
-  notes: z.array(text()).default([]),
+  notes: z.array(reportNote).default([]),
+});
+
+const cycleNote = z.strictObject({
+  kind: z.enum(CYCLE_NOTE_KINDS),
+  on: day.optional(),
+  text: text(),
+});
+
+const quarterLabel = z.string().refine((value) => parseCycle(value)?.quarter !== undefined, {
+  message: 'expected a quarter such as "FY2020-21 Q4"',
 });
 
 const team = z.strictObject({
@@ -113,6 +130,8 @@ const keyResult = z.strictObject({
   manager: name.optional(),
   baseline: number.optional(),
   target: number.optional(),
+  baseline_text: text(500).optional(),
+  target_text: text(500).optional(),
   unit: name.optional(),
   direction: z.enum(['up', 'down']).optional(),
   due: day.optional(),
@@ -121,6 +140,14 @@ const keyResult = z.strictObject({
     .optional(),
   values: z.array(z.strictObject({ on: day, value: number, note: text().optional() })).optional(),
   statuses: z.array(dated).optional(),
+  /** A quarter's status as the review words it: `{ Q1: "On track", Q2: "0 (Q2)" }`. */
+  quarters: z.partialRecord(z.enum(['Q1', 'Q2', 'Q3', 'Q4']), text(500)).optional(),
+});
+
+const table = z.strictObject({
+  caption: text(500).optional(),
+  columns: z.array(text(500)).min(1),
+  rows: z.array(z.array(z.string().transform(cleanText))).default([]),
 });
 
 const objective = z.strictObject({
@@ -132,6 +159,13 @@ const objective = z.strictObject({
   title: text(MAX_TITLE),
   description: text().optional(),
   manager: name.optional(),
+  kind: z.enum(['objective', 'outcome']).optional(),
+  deliverables: z.array(text(500)).optional(),
+  budget_fte: number.optional(),
+  actual_fte: number.optional(),
+  target_cycle: quarterLabel.optional(),
+  tables: z.array(table).optional(),
+  notes: z.array(cycleNote).optional(),
   key_results: z.array(keyResult).default([]),
 });
 
@@ -140,6 +174,7 @@ const person = z.strictObject({
   handle: name.optional(),
   email: z.email('expected an email address').optional(),
   timezone: zone.optional(),
+  wiki_user: name.optional(),
 });
 
 const localTime = z.union([z.string(), z.number()]).transform((value, ctx) => {
@@ -207,6 +242,8 @@ export const quarterFileSchema = z.strictObject({
   people: z.array(person).optional(),
   teams: z.array(team).optional(),
   objectives: z.array(objective).optional(),
+  /** The department's notes of the file's `cycle`: supporting wins, challenges, themes. */
+  notes: z.array(cycleNote).optional(),
   schedules: schedulesSection.optional(),
 });
 

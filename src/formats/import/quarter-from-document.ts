@@ -24,6 +24,9 @@ function present(fields: Raw): Raw {
 const dated = (entry: { on: string; status: string; note: string | null }) =>
   present({ on: entry.on, status: entry.status, note: entry.note });
 
+const note = (entry: { kind: string; on: string | null; text: string }) =>
+  present({ kind: entry.kind, on: entry.on, text: entry.text });
+
 function goalFile(goal: QuarterGoal, parentKey: string | undefined): Raw {
   const own = ownKey(goal.key, parentKey);
   return present({
@@ -63,7 +66,7 @@ export function quarterFileFromDocument(doc: QuarterDocument): Raw {
             month: report.month,
             on: report.on,
             status: report.status,
-            notes: report.notes,
+            notes: report.notes.map((note) => (note.level === 0 ? note.text : note)),
           }),
         ),
       }),
@@ -76,6 +79,15 @@ export function quarterFileFromDocument(doc: QuarterDocument): Raw {
         title: objective.title,
         description: objective.description,
         manager: objective.manager,
+        kind: objective.kind === 'objective' ? undefined : objective.kind,
+        deliverables: objective.deliverables,
+        budget_fte: objective.budget_fte,
+        actual_fte: objective.actual_fte,
+        target_cycle: objective.target_cycle,
+        tables: objective.tables.map((table) =>
+          present({ caption: table.caption, columns: table.columns, rows: table.rows }),
+        ),
+        notes: objective.notes.map(note),
         key_results: objective.key_results.map((kr) =>
           present({
             code: kr.code,
@@ -83,6 +95,8 @@ export function quarterFileFromDocument(doc: QuarterDocument): Raw {
             manager: kr.manager,
             baseline: kr.baseline,
             target: kr.target,
+            baseline_text: kr.baseline_text,
+            target_text: kr.target_text,
             unit: kr.unit,
             direction: kr.direction,
             due: kr.due,
@@ -91,9 +105,13 @@ export function quarterFileFromDocument(doc: QuarterDocument): Raw {
             ),
             values: kr.values.map((v) => present({ on: v.on, value: v.value, note: v.note })),
             statuses: kr.statuses.map(dated),
+            quarters: kr.quarters.length
+              ? Object.fromEntries(kr.quarters.map((q) => [`Q${q.quarter}`, q.text]))
+              : undefined,
           }),
         ),
       }),
     ),
+    notes: doc.notes.map(note),
   });
 }

@@ -78,14 +78,16 @@ export function monthRange(startsOn: string, endsOn: string): string {
 export interface QuarterCell {
   /** `Q1` ... `Q4` of the objective's fiscal year. */
   quarter: string;
-  /** The last value recorded in the quarter, else the last status; neither when nothing was. */
+  /** The quarter's status in the review's words, when it gives one ("On track", "0 (Q2)"). */
+  text: string | null;
+  /** Else the last value recorded in the quarter, else the last status; neither when nothing was. */
   value: number | null;
   status: Status | null;
 }
 
 /** A key result's value (or status) at each quarter of its fiscal year: the review decks' columns. */
 export function quarterCells(
-  kr: Pick<QuarterKeyResult, 'values' | 'statuses'>,
+  kr: Pick<QuarterKeyResult, 'values' | 'statuses' | 'quarters'>,
   objectiveCycle: string,
   fiscal: FiscalSettings,
 ): QuarterCell[] {
@@ -94,10 +96,35 @@ export function quarterCells(
   return ([1, 2, 3, 4] as const).map((quarter) => {
     const { startsOn, endsBefore } = cycleDays({ fiscalYear: cycle.fiscalYear, quarter }, fiscal);
     const inQuarter = (on: string) => on >= startsOn && on < endsBefore;
-    const value = kr.values.filter((v) => inQuarter(v.on)).at(-1);
-    const status = value ? undefined : kr.statuses.filter((s) => inQuarter(s.on)).at(-1);
-    return { quarter: `Q${quarter}`, value: value?.value ?? null, status: status?.status ?? null };
+    const text = kr.quarters.find((q) => q.quarter === quarter)?.text ?? null;
+    const value = text === null ? kr.values.filter((v) => inQuarter(v.on)).at(-1) : undefined;
+    const status =
+      text === null && !value ? kr.statuses.filter((s) => inQuarter(s.on)).at(-1) : undefined;
+    return {
+      quarter: `Q${quarter}`,
+      text,
+      value: value?.value ?? null,
+      status: status?.status ?? null,
+    };
   });
+}
+
+/** The quarter columns of an objective's year, with nothing in them (table headers). */
+export function quarterColumns(objectiveCycle: string, fiscal: FiscalSettings): string[] {
+  return quarterCells({ values: [], statuses: [], quarters: [] }, objectiveCycle, fiscal).map(
+    (cell) => cell.quarter,
+  );
+}
+
+/** A key result's baseline or target as the page shows it: the number with its unit, or words. */
+export function krFigure(
+  value: number | null,
+  words: string | null,
+  unit: string | null,
+  format: (value: number) => string,
+): string {
+  if (value !== null) return `${format(value)}${unit ? ` ${unit}` : ''}`;
+  return words ?? '';
 }
 
 /** A number as an export writes it: exactly (a re-import must read the same value back). */

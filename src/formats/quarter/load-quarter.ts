@@ -13,6 +13,7 @@ import type { CycleRow, CycleStore } from '../../store/cycles.ts';
 import type { PeopleStore } from '../../store/people.ts';
 import type { EntryRow, QuarterRows, QuarterStore } from '../../store/quarter.ts';
 import {
+  type CycleNoteKind,
   type DatedStatus,
   type GoalSnapshot,
   QUARTER_FORMAT,
@@ -129,9 +130,12 @@ export function buildQuarter(
   const dependencies = groupBy(rows.dependencies, (d) => d.goalId);
   const goalEntries = groupBy(rows.goalEntries, (e) => e.subjectId);
   const children = groupBy(rows.goals, (g) => g.parentId ?? 0);
+  const removals = new Map(rows.removals.map((r) => [r.goalId, r]));
   const toGoal = (row: QuarterRows['goals'][number]): GoalSnapshot => {
-    const history = byDay(goalEntries.get(row.id) ?? [], zone);
+    const entries = goalEntries.get(row.id) ?? [];
+    const history = byDay(entries, zone);
     const current = history.at(-1);
+    const removal = removals.get(row.id);
     return {
       id: row.id,
       key: row.key,
@@ -147,6 +151,8 @@ export function buildQuarter(
       key_result: row.keyResult,
       depends_on: (dependencies.get(row.id) ?? []).map((d) => d.label),
       items: (children.get(row.id) ?? []).map(toGoal),
+      status_by: entries.at(-1)?.personName ?? null,
+      removal: removal ? { by: removal.by, on: dayIn(removal.at, zone) } : null,
     };
   };
   const topGoals = groupBy(
@@ -172,7 +178,7 @@ export function buildQuarter(
       month: report.month,
       on: report.reportedOn,
       status: report.status,
-      notes: (notes.get(report.id) ?? []).map((n) => n.text),
+      notes: (notes.get(report.id) ?? []).map((n) => ({ text: n.text, level: n.level })),
     })),
   }));
 
@@ -180,6 +186,13 @@ export function buildQuarter(
   const milestones = groupBy(rows.milestones, (m) => m.keyResultId);
   const values = groupBy(rows.values, (v) => v.keyResultId);
   const krEntries = groupBy(rows.keyResultEntries, (e) => e.subjectId);
+  const quarterStatuses = groupBy(rows.quarterStatuses, (q) => q.keyResultId);
+  const cycleNotes = groupBy(rows.cycleNotes, (n) => n.objectiveId ?? 0);
+  const note = (n: QuarterRows['cycleNotes'][number]) => ({
+    kind: n.kind as CycleNoteKind,
+    on: n.on,
+    text: n.text,
+  });
   const objectives: QuarterObjective[] = rows.objectives.map((objective) => ({
     code: objective.code,
     cycle: objective.cycle,
@@ -187,6 +200,13 @@ export function buildQuarter(
     title: objective.title,
     description: objective.description,
     manager: objective.manager,
+    kind: objective.kind as QuarterObjective['kind'],
+    deliverables: objective.deliverables,
+    budget_fte: toNumber(objective.budgetFte),
+    actual_fte: toNumber(objective.actualFte),
+    target_cycle: objective.targetCycle,
+    tables: objective.tables,
+    notes: (cycleNotes.get(objective.id) ?? []).map(note),
     key_results: (keyResults.get(objective.id) ?? []).map((kr): QuarterKeyResult => {
       const krValues = (values.get(kr.id) ?? []).map((v) => ({
         on: dayIn(v.at, zone),
@@ -201,6 +221,8 @@ export function buildQuarter(
         manager: kr.manager,
         baseline: kr.baseline,
         target: kr.target,
+        baseline_text: kr.baselineText,
+        target_text: kr.targetText,
         unit: kr.unit,
         direction: kr.direction,
         due: kr.dueOn,
@@ -210,6 +232,10 @@ export function buildQuarter(
           text: m.text,
         })),
         values: krValues,
+        quarters: (quarterStatuses.get(kr.id) ?? []).map((q) => ({
+          quarter: q.quarter,
+          text: q.text,
+        })),
         statuses,
         status: statuses.at(-1)?.status ?? null,
         value: krValues.at(-1)?.value ?? null,
@@ -235,8 +261,11 @@ export function buildQuarter(
     as_of: request.asOf.toISOString(),
     teams: teamSnapshots,
     objectives,
+    notes: (cycleNotes.get(0) ?? []).map(note),
   };
 }
+
+const toNumber = (value: number | null): number | null => (value === null ? null : Number(value));
 
 /**
  * A status history by day: the last entry of each day, oldest first. Pages and exports speak

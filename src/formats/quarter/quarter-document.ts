@@ -7,7 +7,9 @@ import { STATUSES, type Status } from '../../domain/status.ts';
 // the JSON format cannot drift from what the docs say. Field names follow the quarter-file YAML.
 
 export const QUARTER_FORMAT = 'okrbot-quarter';
-export const QUARTER_FORMAT_VERSION = 1;
+// Version 2: report notes are `{ text, level }` (nested notes), a month may hold several dated
+// reports, and objectives and key results carry what review decks say in words.
+export const QUARTER_FORMAT_VERSION = 2;
 
 export interface DatedStatus {
   on: string;
@@ -60,11 +62,39 @@ const goal: z.ZodType<QuarterGoal> = z.lazy(() =>
   }),
 );
 
+const reportNote = z.object({
+  text: z.string(),
+  level: z
+    .number()
+    .int()
+    .min(0)
+    .describe('0 for a note of the report, 1 under the note before it ...'),
+});
+
 const report = z.object({
   month: z.string().regex(/^\d{4}-\d{2}$/, 'expected a month written YYYY-MM'),
-  on: day.nullable().describe('The day the report was written, when known'),
-  status: status.nullable().describe('The marker beside the month'),
-  notes: z.array(z.string()),
+  on: day
+    .nullable()
+    .describe('The day the report was written, when known (a month may have several)'),
+  status: status.nullable().describe('The marker beside the date'),
+  notes: z.array(reportNote),
+});
+
+export const CYCLE_NOTE_KINDS = ['delivered', 'win', 'challenge', 'theme'] as const;
+export type CycleNoteKind = (typeof CYCLE_NOTE_KINDS)[number];
+
+const cycleNote = z.object({
+  kind: z
+    .enum(CYCLE_NOTE_KINDS)
+    .describe('delivered (work delivered), win, challenge, theme (for the next quarter)'),
+  on: day.nullable(),
+  text: z.string(),
+});
+
+const table = z.object({
+  caption: z.string().nullable(),
+  columns: z.array(z.string()),
+  rows: z.array(z.array(z.string())),
 });
 
 const team = z.object({
@@ -85,6 +115,11 @@ const keyResult = z.object({
   manager: z.string().nullable(),
   baseline: z.number().nullable(),
   target: z.number().nullable(),
+  baseline_text: z
+    .string()
+    .nullable()
+    .describe('The baseline in words ("4 at L1, 4 at L2", "TBD")'),
+  target_text: z.string().nullable().describe('The year goal in words ("Three recommendations")'),
   unit: z.string().nullable(),
   direction: z.enum(['up', 'down']).describe('Whether higher (up) or lower values are better'),
   due: day.nullable(),
@@ -94,6 +129,9 @@ const keyResult = z.object({
   values: z
     .array(z.object({ on: day, value: z.number(), note: z.string().nullable() }))
     .describe('Metric check-ins up to as_of, oldest first'),
+  quarters: z
+    .array(z.object({ quarter: z.number().int().min(1).max(4), text: z.string() }))
+    .describe("The status of a quarter of the objective's year, as the review words it"),
   statuses: z.array(datedStatus).describe('Status history by day, oldest first'),
   status: status.nullable().describe('Current status'),
   value: z.number().nullable().describe('Latest value'),
@@ -107,6 +145,15 @@ const objective = z.object({
   title: z.string(),
   description: z.string().nullable(),
   manager: z.string().nullable(),
+  kind: z
+    .enum(['objective', 'outcome'])
+    .describe('outcome: a department-level outcome whose key results are its metrics'),
+  deliverables: z.array(z.string()).describe("An outcome's key deliverables"),
+  budget_fte: z.number().nullable().describe('Full-time equivalents budgeted'),
+  actual_fte: z.number().nullable().describe('Full-time equivalents spent'),
+  target_cycle: z.string().nullable().describe('Target quarter for completion, e.g. FY2020-21 Q4'),
+  tables: z.array(table).describe('Other tables shown with it (an SLO table)'),
+  notes: z.array(cycleNote).describe('Work delivered, wins and challenges, dated when known'),
   key_results: z.array(keyResult),
 });
 
@@ -125,12 +172,17 @@ export const quarterDocumentSchema = z
     objectives: z
       .array(objective)
       .describe('Objectives of the quarter and of its fiscal year, with their key results'),
+    notes: z
+      .array(cycleNote)
+      .describe("The department's notes of the quarter: supporting wins, challenges, themes"),
   })
   .describe("A department's goals, key results and monthly notes for one quarter");
 
 export type QuarterDocument = z.infer<typeof quarterDocumentSchema>;
 export type QuarterTeam = QuarterDocument['teams'][number];
 export type QuarterReport = QuarterTeam['reports'][number];
+export type QuarterNote = QuarterDocument['notes'][number];
+export type QuarterTable = QuarterObjective['tables'][number];
 export type QuarterObjective = QuarterDocument['objectives'][number];
 export type QuarterKeyResult = QuarterObjective['key_results'][number];
 
@@ -140,6 +192,10 @@ export type QuarterKeyResult = QuarterObjective['key_results'][number];
 export interface GoalSnapshot extends QuarterGoal {
   id: number;
   items: GoalSnapshot[];
+  /** Who set the current status (a person's name), when known. */
+  status_by: string | null;
+  /** Someone removed the goal from the wiki page; it waits for an admin to confirm. */
+  removal: { by: string | null; on: string } | null;
 }
 
 export interface TeamSnapshot extends QuarterTeam {

@@ -35,6 +35,11 @@ export interface SchedulerOptions {
   clock: Clock;
   /** Told when runs queued messages, so the outbox looks at once. */
   onQueued?: () => void;
+  /**
+   * Called after a department's weekly digest ran (app/ publishes its wiki page from here);
+   * what it throws is logged and does not fail the run.
+   */
+  afterDigest?: (department: Department, due: Date) => Promise<void>;
   /** A run still `running` after this long lost its instance and is taken over. */
   runLeaseMs?: number;
   /** A failed run is tried again after this (up to three attempts in all). */
@@ -105,6 +110,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         `schedule run: ${detail}`,
       );
       if (summary.queued) options.onQueued?.();
+      if (ctx.schedule.kind === 'digest' && options.afterDigest)
+        await options
+          .afterDigest(ctx.department, ctx.due)
+          .catch((error: unknown) =>
+            logger.error(
+              { err: error, run: key },
+              'after the digest: publishing the wiki page failed',
+            ),
+          );
       return { ran: { key, due: ctx.due, state, detail }, summary };
     } catch (error) {
       const errorId = randomBytes(4).toString('hex');

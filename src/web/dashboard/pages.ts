@@ -1,6 +1,7 @@
 import { dayIn } from '../../domain/fiscal-calendar.ts';
 import { paths } from '../../features/dashboard-paths.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../../formats/export/export-quarter.ts';
+import { NOTES_HEADING } from '../../formats/export/wikitext.ts';
 import { longDate, monthRange } from '../../formats/quarter/layout.ts';
 import type { QuarterSnapshot } from '../../formats/quarter/quarter-document.ts';
 import { formatNumber, plural } from '../../reply/format.ts';
@@ -11,6 +12,7 @@ import type { StatusEntryRow } from '../../store/status-history.ts';
 import { type Html, html, joinHtml } from '../html.ts';
 import {
   badge,
+  notesBlock,
   objectiveSection,
   type RenderContext,
   statusSummary,
@@ -86,6 +88,7 @@ export function quarterPage(
       : html`<p class="muted">No team goals recorded for ${cycle.label}.</p>`
   }
 ${snapshot.objectives.length ? html`<h2 id="objectives">Objectives and key results</h2>${snapshot.objectives.map((o) => objectiveSection(o, ctx))}` : ''}
+${snapshot.notes.length ? html`<h2 id="notes">${NOTES_HEADING}</h2>${notesBlock(snapshot.notes)}` : ''}
 ${teamSections(snapshot, ctx)}`;
   return renderPage({
     title: `${department.name} — ${cycle.label}`,
