@@ -90,10 +90,16 @@ export async function teamAtStart(
   text: string,
   teams: TeamStore,
 ): Promise<{ team: TeamRow; rest: string } | undefined> {
-  const words = text.split(/\s+/);
+  const words = [...text.matchAll(/\S+/g)];
   for (let count = Math.min(3, words.length); count >= 1; count--) {
-    const team = await teams.find(words.slice(0, count).join(' '));
-    if (team) return { team, rest: words.slice(count).join(' ') };
+    const name = words.slice(0, count).map((word) => word[0]);
+    // A word without a letter or digit ("';") starts the rest: names are matched without
+    // punctuation, and it must not vanish into one.
+    if (name.some((word) => !/[\p{L}\p{N}]/u.test(word))) continue;
+    const team = await teams.find(name.join(' '));
+    const last = words[count - 1] as RegExpExecArray;
+    // The rest as typed: its spacing and line breaks are part of a note.
+    if (team) return { team, rest: text.slice(last.index + last[0].length).trim() };
   }
   return undefined;
 }

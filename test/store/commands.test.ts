@@ -162,6 +162,16 @@ describe.each(drivers())('chat commands on the demo data (%s)', (driver) => {
     expect(text).toContain('"blorfed" is not a status');
   });
 
+  it('stores a note as typed, a first word of punctuation included', async () => {
+    const { text } = await ask("note analytics '; drop table goals; --");
+    expect(text).toContain("Analytics report for 2019-08: '; drop table goals; --");
+    const lines = await ask('note analytics first line\n  second line');
+    expect(lines.text).toContain('first line');
+    expect((await ask('status analytics')).text).toContain("'; drop table goals; --");
+    await ask('undo');
+    await ask('undo');
+  });
+
   it('records the status typed after the ref, and keeps every word after it as the note', async () => {
     const blocked = await ask('set T226089 blocked waiting on hardware');
     expect(blocked.text).toContain('Blocked (note: waiting on hardware)');
