@@ -531,8 +531,9 @@ export async function confirmProposals(
   return summarise(results);
 }
 
-const DONE = /^(?:done|end|finish(?:ed)?|that'?s all|bye|\.)$/i;
-const CANCEL = /^(?:cancel|abort|stop)$/i;
+// Alone on a line, these end the exchange ("Done." too); with a goal they are a status ("3 done").
+const DONE = /^(?:(?:done|end|finish(?:ed)?|that'?s (?:all|it)|bye)[.!]*|\.)$/i;
+const CANCEL = /^(?:cancel|abort|stop)[.!]*$/i;
 
 /** The words of a line as the reader reads them, to tell a yes or a no. */
 function answerOf(text: string): boolean | undefined {

@@ -282,7 +282,12 @@ export async function resolveTarget(
       const goal = list[target.number - 1];
       return goal
         ? { goal }
-        : { error: `there is no goal ${target.number}; the list has ${list.length}` };
+        : {
+            error:
+              list.length === 0
+                ? `there is no goal ${target.number}: the list is empty`
+                : `there ${list.length === 1 ? 'is only 1 goal' : `are only ${list.length} goals`} in the list, so no goal ${target.number}`,
+          };
     }
     case 'task': {
       const inList = list.find((goal) => goal.taskIds.includes(target.taskId));

@@ -435,6 +435,77 @@ describe('Slack', () => {
       expect(entries[0]?.n).toBe(1);
       expect((await statusOf('T226089'))?.status).toBe('in_progress');
     });
+    it('asks before recording a line it is not sure of, and records it once when Record is clicked', async () => {
+      const before = (await statusOf('T210313'))?.status;
+      const since = fake.calls.length;
+      await post(
+        events,
+        sign(
+          eventEnvelope({
+            type: 'message',
+            channel_type: 'im',
+            channel: dm,
+            user: NURIA,
+            text: 'T210313 done I think\nT211248 stalled? or blocked',
+            ts: `${Number(ts) + 7}`,
+            thread_ts: ts,
+          }),
+          'application/json',
+        ),
+      );
+      const question = await fake.waitFor(
+        'chat.postMessage',
+        (call) => call.body.thread_ts === ts && blocksText(call).includes('okr_proposal_record'),
+        { since },
+      );
+      expect(blocksText(question)).toContain('sounds unsure');
+      expect(blocksText(question)).toContain('Stalled or Blocked?');
+      // Nothing is recorded until the manager says so.
+      expect((await statusOf('T210313'))?.status).toBe(before);
+      const [unsure, twoStatuses] = (question.body.blocks as { block_id?: string }[])
+        .flatMap((block) => (block.block_id?.startsWith('proposal:') ? [block.block_id] : []))
+        .map((block) => block.slice('proposal:'.length));
+      const where = { channel: dm, ts: String(question.answer?.ts), threadTs: ts };
+      const click = (action: string, value: string | undefined, user = NURIA) =>
+        blockAction(user, { type: 'button', action_id: action, value }, where);
+
+      // Someone else's click decides nothing.
+      const refused = await fake.next(
+        'chat.postMessage',
+        () => send(click('okr_proposal_record', unsure, GILLES)),
+        answerPost,
+      );
+      expect(blocksText(refused)).toContain('Only the person who wrote the reply');
+      expect((await statusOf('T210313'))?.status).toBe(before);
+
+      const recorded = await fake.next(
+        'chat.postMessage',
+        () => send(click('okr_proposal_record', unsure)),
+        answerPost,
+      );
+      expect(recorded.body.thread_ts).toBe(ts);
+      expect(blocksText(recorded)).toContain('✓ T210313');
+      expect((await statusOf('T210313'))?.status).toBe('done');
+      // A second click (or another instance receiving the same one) records nothing more.
+      const again = await fake.next(
+        'chat.postMessage',
+        () => send(click('okr_proposal_record', unsure)),
+        answerPost,
+      );
+      expect(blocksText(again)).toContain('Already recorded');
+      const skipped = await fake.next(
+        'chat.postMessage',
+        () => send(click('okr_proposal_skip', twoStatuses)),
+        answerPost,
+      );
+      expect(blocksText(skipped)).toContain('is not recorded');
+      const entries = await rows<{ n: number }>(
+        sql`select count(*)::int as n from status_entries e join goals g on g.id = e.goal_id
+            where 'T210313' = any(g.task_ids) and e.status = 'done'`,
+      );
+      expect(entries[0]?.n).toBe(1);
+      expect((await statusOf('T211248'))?.status).not.toBe('stalled');
+    });
   });
 
   it('publishes the App Home with the person’s teams, what they owe and update buttons', async () => {

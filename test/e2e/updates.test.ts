@@ -75,6 +75,31 @@ describe('updating goals from the shell chat', () => {
     expect(out).not.toContain('survey responses are in\n\n(Sub-teams');
   });
 
+  it('asks before recording a line it is not sure of: yes records it, no drops it', async () => {
+    const reply = [
+      'update analytics',
+      'T217057 done I think',
+      'yes',
+      'T159170 stalled? or blocked',
+      'no',
+      'Done.',
+      'status T217057',
+      'status T159170',
+    ].join('\n');
+    const result = await runCli(['start'], env({ OKRBOT_AS: 'nuria-ruiz' }), `${reply}\n`);
+    expect(result.code).toBe(0);
+    const out = result.stdout;
+    expect(out).toContain('? "T217057 done I think"');
+    expect(out).toContain('"I think" sounds unsure');
+    expect(out).toContain('✓ T217057 New zookeeper cluster for tier-2: In progress → Done');
+    expect(out).toContain('Stalled or Blocked?');
+    expect(out).toContain('Not recorded. Write the line again as you mean it.');
+    expect(out).toContain('Update of Analytics finished: 1 change recorded.');
+    expect(out).toMatch(/2019-08-28 +\[Done\] +Nuria Ruiz/);
+    // T159170 keeps its imported history: nothing of the dropped proposal was recorded.
+    expect(out.slice(out.indexOf('T159170 — '))).not.toContain('Nuria Ruiz');
+  });
+
   it('names key results whose milestones passed unmet', async () => {
     const result = await runCli(
       ['start'],

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../src/app/services.ts';
 import type { CommandContext, Services } from '../../src/core/command.ts';
@@ -65,7 +66,14 @@ class Rollback extends Error {}
 describe('the reply corpus', () => {
   let database: TestDatabase;
   let services: Services;
-  const verdicts: { row: Row; verdict: Verdict; got: Recorded; marks: string }[] = [];
+  const verdicts: {
+    row: Row;
+    verdict: Verdict;
+    got: Recorded;
+    marks: string;
+    proposed: boolean;
+  }[] = [];
+  let apply: (line: string) => Promise<{ got: Recorded; proposed: boolean }>;
 
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
@@ -91,31 +99,34 @@ describe('the reply corpus', () => {
     const authority = await authorityOf(ctx, services);
     // Rows a line writes have ids above these (a rolled-back line leaves none behind).
     const before = await high(database.db);
-    for (const row of corpus) {
+    /** Applies one line in a transaction rolled back afterwards: what it recorded, and whether it asked. */
+    const applyLine = async (line: string) => {
       let got: Recorded = { statuses: [], metrics: [], notes: [] };
       let marks = '';
+      let proposed = false;
       await database.db
         .transaction(async (tx) => {
           const deps = createServices(tx as Db);
           const goals = numbered.map((goal) => ({ ...goal }));
-          const result = await applyReply(
-            row.line,
-            { team, goals, authority, pending: [] },
-            ctx,
-            deps,
-          );
+          const result = await applyReply(line, { team, goals, authority, pending: [] }, ctx, deps);
           marks = result.reply.blocks
             .flatMap((b) =>
               b.kind === 'list' ? b.items.map((i) => String(i.content[0]).trim()) : [],
             )
             .join('');
+          proposed = result.proposals.length > 0;
           got = await recordedSince(tx as Db, before);
           throw new Rollback();
         })
         .catch((error) => {
           if (!(error instanceof Rollback)) throw error;
         });
-      verdicts.push({ row, verdict: judge(row, got), got, marks });
+      return { got, marks, proposed };
+    };
+    apply = applyLine;
+    for (const row of corpus) {
+      const { got, marks, proposed } = await applyLine(row.line);
+      verdicts.push({ row, verdict: judge(row, got), got, marks, proposed });
     }
   });
   afterAll(async () => {
@@ -169,6 +180,57 @@ describe('the reply corpus', () => {
     expect(verdicts.filter((v) => v.verdict === 'else').map((v) => v.row.line)).toEqual([]);
     expect(all.meant / all.clear).toBeGreaterThanOrEqual(0.95);
     expect(all.leaked / all.unclear).toBeLessThanOrEqual(0.02);
+  });
+
+  it('records nothing of a line it proposes until the manager confirms it', async () => {
+    const nothing = (got: Recorded) =>
+      got.statuses.length + got.metrics.length + got.notes.length === 0;
+    // Every line of the corpus the reader asked about (one line is one reading)...
+    const asked = verdicts.filter((v) => v.proposed);
+    expect(asked.length).toBeGreaterThan(100);
+    expect(asked.filter((v) => !nothing(v.got)).map((v) => v.row.line)).toEqual([]);
+    // ...and lines made of a goal, a status and something that makes it uncertain.
+    const doubtful = fc.constantFrom(
+      '?',
+      'I think',
+      'probably',
+      'maybe',
+      'or blocked',
+      'or stalled?',
+      'if legal signs',
+      'ich glaube',
+      'quizás',
+      'peut-être',
+      '多分',
+      'mostly',
+      'sort of',
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 9 }),
+        fc.constantFrom(
+          'done',
+          'in progress',
+          'blocked',
+          'stalled',
+          'postponed',
+          'erledigt',
+          '完了',
+        ),
+        doubtful,
+        fc.boolean(),
+        async (goal, status, doubt, doubtFirst) => {
+          // "blocked or blocked" is no alternative.
+          fc.pre(!doubt.includes(status));
+          const line = doubtFirst ? `${doubt} ${goal} ${status}` : `${goal} ${status} ${doubt}`;
+          const { got, proposed } = await apply(line);
+          if (proposed) expect(nothing(got), line).toBe(true);
+          // An uncertain line is asked about or refused, never recorded as it stands.
+          expect(nothing(got), line).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
 

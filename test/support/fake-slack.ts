@@ -13,6 +13,8 @@ export interface SlackCall {
   body: Record<string, unknown>;
   headers: IncomingMessage['headers'];
   at: number;
+  /** What the fake answered (a post's `ts`, say); set before any wait sees the call. */
+  answer?: Record<string, unknown>;
 }
 
 export interface FakeUser {
@@ -300,7 +302,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       : path.replace(/^\/api\//, '');
     const call: SlackCall = { method, body, headers: request.headers, at: Date.now() };
     calls.push(call);
-    for (const check of [...waiters]) check();
+    // Waits see a call once it is answered, with what it was answered.
+    response.on('close', () => {
+      for (const check of [...waiters]) check();
+    });
     const limit = fake.postsPerSecond;
     if (method === 'chat.postMessage' && limit !== undefined) {
       const now = Date.now();
@@ -335,10 +340,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       response.end('failure');
       return;
     }
+    call.answer = (
+      method.startsWith('respond:') ? { ok: true } : answer(method, body, fake)
+    ) as Record<string, unknown>;
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(
-      JSON.stringify(method.startsWith('respond:') ? { ok: true } : answer(method, body, fake)),
-    );
+    response.end(JSON.stringify(call.answer));
   });
   server.on('upgrade', (request, stream, head) => {
     sockets.handleUpgrade(request, stream, head, (ws) => sockets.emit('connection', ws, request));

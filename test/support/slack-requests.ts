@@ -67,13 +67,16 @@ export function interaction(payload: Record<string, unknown>): string {
 export function blockAction(
   user: string,
   action: Record<string, unknown>,
-  message?: { channel: string; ts: string },
+  message?: { channel: string; ts: string; threadTs?: string },
 ): string {
   return interaction({
     type: 'block_actions',
     user: { id: user },
     ...(message
-      ? { channel: { id: message.channel }, message: { ts: message.ts, type: 'message' } }
+      ? {
+          channel: { id: message.channel },
+          message: { ts: message.ts, thread_ts: message.threadTs, type: 'message' },
+        }
       : {}),
     actions: [{ action_ts: '1', ...action }],
   });
