@@ -1,7 +1,40 @@
-// How the reply parser's cost grows with line length: linear work means the time per
-// character stays flat from 250 to 2,000 characters. Usage: npx tsx bench/reply-parser.ts
-import { MAX_REPLY_LINE, parseReplyLine } from '../src/domain/reply-parser.ts';
+// What the reply parser costs: the median time per line over the reply corpus, read with the
+// corpus team's goals as a manager's prompt gives them (the design's target: under 1 ms), and how
+// the cost grows with line length (linear work keeps the time per character flat from 250 to
+// 2,000 characters). Usage: npx tsx bench/reply-parser.ts
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { MAX_REPLY_LINE, parseReplyLine, type ReadContext } from '../src/domain/reply-parser.ts';
 import { median } from './stats.ts';
+
+const FIXTURES = new URL('../test/fixtures/replies/', import.meta.url);
+const corpusLines = readFileSync(new URL('corpus.jsonl', FIXTURES), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => (JSON.parse(line) as { line: string }).line);
+const team = parse(readFileSync(new URL('corpus-team.yaml', FIXTURES), 'utf8')) as {
+  teams: { goals: { title: string; tasks?: string[] }[] }[];
+};
+const context: ReadContext = {
+  goals: team.teams[0].goals.map((goal) => ({ title: goal.title, taskIds: goal.tasks ?? [] })),
+};
+
+function corpusFigures(): string {
+  for (const line of corpusLines) parseReplyLine(line, context);
+  const perLine = corpusLines.map((line) => {
+    const start = performance.now();
+    for (let i = 0; i < 20; i++) parseReplyLine(line, context);
+    return (performance.now() - start) / 20;
+  });
+  const sorted = [...perLine].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const chars = corpusLines.map((line) => line.length).sort((a, b) => a - b);
+  return (
+    `reply corpus, ${corpusLines.length} lines (median ${chars[chars.length >> 1]} characters, ` +
+    `longest ${chars[chars.length - 1]}): median ${(median(perLine) * 1000).toFixed(0)} µs per line, ` +
+    `p95 ${(at(0.95) * 1000).toFixed(0)} µs, slowest ${(sorted[sorted.length - 1] * 1000).toFixed(0)} µs\n`
+  );
+}
 
 const WORDS = [
   'blokced porgress compelted wiating stlaled pasued',
@@ -31,6 +64,7 @@ for (const word of WORDS) {
   }
   rows.push(`${JSON.stringify(word).padEnd(52)} ${perChar.join('  ')}`);
 }
+process.stdout.write(corpusFigures());
 process.stdout.write(
   `reply parser, median time per character by line length\n${rows.join('\n')}\n`,
 );

@@ -108,6 +108,10 @@ const MAX_TARGETS = 10;
 const MAX_TITLE_WORDS = 12;
 
 const V = VOCABULARY;
+/** Words in the longest "all on track" / "nothing changed" phrase: a longer head is never one. */
+const LONGEST_ALL_PHRASE = Math.max(
+  ...[...V.allOnTrack, ...V.nothingChanged].map((key) => key.split(' ').length),
+);
 
 /** Every non-blank line of a reply, in order, each with what it means. */
 export function parseReply(text: string, context: ReadContext = {}): ParsedLine[] {
@@ -342,7 +346,7 @@ function wholeLine(tokens: readonly Token[], line: string): ReplyItem | undefine
     return { kind: 'greeting' };
   // "all on track", "all on track, no blockers", "nothing changed this month: budget".
   const [head = []] = parts;
-  for (let n = head.length; n > 0; n--) {
+  for (let n = Math.min(head.length, LONGEST_ALL_PHRASE); n > 0; n--) {
     const key = phraseKey(head, 0, n);
     const all = V.allOnTrack.has(key);
     if (!all && !V.nothingChanged.has(key)) continue;
