@@ -4,6 +4,7 @@ import {
   type PromptContent,
   type PromptDeps,
   promptSession,
+  recordAnswer,
 } from './prompt-content.ts';
 import { createReplyExchange } from './reply-exchange.ts';
 
@@ -17,6 +18,8 @@ export function createPromptExchange(content: PromptContent, deps: PromptDeps): 
     session,
     (text, ctx) => answerPrompt(content, text, ctx, deps, session),
     deps,
+    // A line recorded on a yes answers the prompt as much as one recorded at once.
+    (ctx) => recordAnswer(content.prompt.id, ctx, deps),
   );
   return { handle: exchange.handle, prompt: content.prompt };
 }

@@ -549,6 +549,8 @@ export function createReplyExchange(
   session: ReplySession,
   answer: (text: string, ctx: CommandContext) => Promise<ReplyResult>,
   deps: UpdateDeps,
+  /** Called when a yes recorded something, as `answer` does for what it records itself. */
+  confirmed: (ctx: CommandContext) => Promise<void> = async () => {},
 ): Exchange {
   let recorded = 0;
   return {
@@ -582,9 +584,10 @@ export function createReplyExchange(
             done: false,
             reply: reply(paragraph('Not recorded. Write the line again as you mean it.')),
           };
-        const confirmed = await confirmProposals(pending, session, ctx, deps);
-        recorded += confirmed.recorded;
-        return { done: false, reply: confirmed.reply };
+        const result = await confirmProposals(pending, session, ctx, deps);
+        recorded += result.recorded;
+        if (result.recorded > 0) await confirmed(ctx);
+        return { done: false, reply: result.reply };
       }
       const answered = await answer(text, ctx);
       session.pending = answered.proposals.map((p) => p.pending);

@@ -119,6 +119,29 @@ describe('IRC prompts', () => {
     await nuria.quit();
   });
 
+  it('asks before recording a line it is not sure of, and records it on her yes', async () => {
+    const nuria = await connect({ port: network.port, nick: 'nuria', sasl: NURIA });
+    const message = await promptFor('2019-09', '2019-08-28T10:00:00Z');
+    expect((await outbox.deliver(message)).ok).toBe(true);
+    await nuria.waitFor(fromBot('monthly update for September 2019'));
+
+    nuria.say('okrbot', 'T217057 done I think');
+    await nuria.waitFor(fromBot('"I think" sounds unsure'));
+    await nuria.waitFor(fromBot('yes'));
+    await nuria.roundTrip('okrbot');
+    // Proposed, not recorded: nothing is ticked and the month is not answered yet.
+    expect(nuria.received.some((m) => m.from === 'okrbot' && m.text.includes('✓'))).toBe(false);
+    expect((await promptOf(message))?.answeredAt).toBeNull();
+
+    nuria.say('okrbot', 'yes');
+    const echo = await nuria.waitFor(fromBot('✓ T217057'));
+    expect(echo.text).toContain('In progress → Done');
+    expect((await promptOf(message))?.answeredAt).not.toBeNull();
+    nuria.say('okrbot', 'done');
+    await nuria.waitFor(fromBot('Update of Analytics finished: 1 change recorded'));
+    await nuria.quit();
+  });
+
   it('reaches a manager who was offline when she next appears, exactly once', async () => {
     const message = await promptFor('2019-06', '2019-08-28T10:00:00Z');
     outbox.outcomes.length = 0;
