@@ -16,7 +16,10 @@ const team = parse(readFileSync(new URL('corpus-team.yaml', FIXTURES), 'utf8')) 
   teams: { goals: { title: string; tasks?: string[] }[] }[];
 };
 const context: ReadContext = {
-  goals: team.teams[0].goals.map((goal) => ({ title: goal.title, taskIds: goal.tasks ?? [] })),
+  goals: (team.teams[0]?.goals ?? []).map((goal) => ({
+    title: goal.title,
+    taskIds: goal.tasks ?? [],
+  })),
 };
 
 function corpusFigures(): string {
@@ -27,12 +30,14 @@ function corpusFigures(): string {
     return (performance.now() - start) / 20;
   });
   const sorted = [...perLine].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
   const chars = corpusLines.map((line) => line.length).sort((a, b) => a - b);
+  const micro = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
   return (
     `reply corpus, ${corpusLines.length} lines (median ${chars[chars.length >> 1]} characters, ` +
-    `longest ${chars[chars.length - 1]}): median ${(median(perLine) * 1000).toFixed(0)} µs per line, ` +
-    `p95 ${(at(0.95) * 1000).toFixed(0)} µs, slowest ${(sorted[sorted.length - 1] * 1000).toFixed(0)} µs\n`
+    `longest ${chars.at(-1)}): median ${micro(median(perLine))} per line, ` +
+    `p95 ${micro(at(0.95))}, slowest ${micro(at(1))}\n`
   );
 }
 
