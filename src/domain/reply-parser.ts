@@ -1,5 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import { findMentions, hasMeaning, type Mention, statusOf } from './reply-mentions.ts';
+import { partsPerGoal } from './reply-per-goal.ts';
 import { asciiDigits, foldWord, type Token, tokenize } from './reply-tokens.ts';
 import { readValue, type ValueRead } from './reply-values.ts';
 import { type Meaning, phraseKey, VOCABULARY } from './reply-vocabulary.ts';
@@ -118,7 +119,9 @@ export function parseReply(text: string, context: ReadContext = {}): ParsedLine[
   const lines = text.split(/\r?\n|\r/).filter((line) => line.trim() !== '');
   const parsed = lines
     .slice(0, MAX_REPLY_LINES)
-    .map((line) => ({ line, item: parseReplyLine(line, context) }));
+    .flatMap(
+      (line) => readPerGoal(line, context) ?? [{ line, item: parseReplyLine(line, context) }],
+    );
   if (lines.length > MAX_REPLY_LINES) {
     parsed.push({
       line: `(${lines.length - MAX_REPLY_LINES} more lines)`,
@@ -130,6 +133,49 @@ export function parseReply(text: string, context: ReadContext = {}): ParsedLine[
     });
   }
   return parsed;
+}
+
+/**
+ * "3 done, 4 blocked": a line that names several goals, each with its own status or value, read
+ * part by part when every part reads as one goal's status or value, each about another goal
+ * ("6 postponed, 6 in progress" stays one unsure line, "1 done, 2 weeks early" one status).
+ */
+function readPerGoal(line: string, context: ReadContext): ParsedLine[] | undefined {
+  const whole = parseReplyLine(line, context);
+  // "T208612 done, KR2 2050" reads whole as a status with the rest as its note.
+  if (!['proposal', 'unknown', 'status', 'metric'].includes(whole.kind)) return undefined;
+  const parts = partsPerGoal(readableLine(line), context.goals?.length ?? 0);
+  if (!parts) return undefined;
+  const read = parts.map((part) => ({ line: part, item: parseReplyLine(part, context) }));
+  const goals = read.map((part) => goalOf(part.item, context));
+  if (goals.some((goal) => goal === undefined) || new Set(goals).size !== goals.length)
+    return undefined;
+  return read;
+}
+
+/** The one goal or key result a status or value (or its proposal) is about, as a key. */
+function goalOf(item: ReplyItem, context: ReadContext): string | undefined {
+  const reading = item.kind === 'proposal' ? item.reading : item;
+  const targets =
+    reading.kind === 'status' ? reading.targets : reading.kind === 'metric' ? [reading.target] : [];
+  const [target] = targets;
+  if (!target || targets.length !== 1) return undefined;
+  switch (target.kind) {
+    case 'number':
+      return `goal ${target.number}`;
+    case 'title':
+      return target.number === undefined ? undefined : `goal ${target.number}`;
+    case 'task': {
+      const index = (context.goals ?? []).findIndex((goal) =>
+        goal.taskIds?.some((id) => id.toUpperCase() === target.taskId.toUpperCase()),
+      );
+      return index < 0 ? `task ${target.taskId.toUpperCase()}` : `goal ${index + 1}`;
+    }
+    case 'goal':
+      return `id ${target.goalId}`;
+    case 'key-result':
+      return `kr ${target.objectiveCode ?? ''}-${target.code}`;
+  }
 }
 
 export function parseReplyLine(raw: string, context: ReadContext = {}): ReplyItem {
@@ -286,13 +332,20 @@ function allButOne(
     V.everyGoal.has(phraseKey(head, 0, 1)) ||
     V.everyGoal.has(phraseKey(head, 0, 2));
   if (!saysAll) return undefined;
+  const giveTheirOwnLines = () =>
+    unknown(line, 'give the exceptions their own lines, e.g. "all on track" then "3 blocked"');
+  // "all goals except 7 on track", "every goal but 3 done": the status after the exception is
+  // what the others are, and the exception's own is not said.
+  if (!V.allOnTrack.has(key)) return giveTheirOwnLines();
   let from = at + 1;
   if (tokens[from]?.text === 'for' || tokens[from]?.text === 'from') from++;
   const rest = tokens[from];
   if (!rest) return undefined;
   const item = readLine(line.slice(rest.start), context);
+  // An exception to "on track" that reads as on track says nothing of its own.
+  if (item.kind === 'status' && item.status === 'in_progress') return giveTheirOwnLines();
   if (item.kind === 'status' || item.kind === 'proposal') return item;
-  return unknown(line, 'give the exceptions their own lines, e.g. "all on track" then "3 blocked"');
+  return giveTheirOwnLines();
 }
 
 // --- whole lines ----------------------------------------------------------------------------

@@ -107,6 +107,8 @@ export interface Vocabulary {
   /** Phrases meaning a goal moves again (only for one that was Blocked or Stalled). */
   readonly resumptions: ReadonlySet<string>;
   readonly goalWords: ReadonlySet<string>;
+  /** "and", "und", "y", ...: what joins two goals' parts of one line. */
+  readonly and: ReadonlySet<string>;
   readonly everyGoal: ReadonlySet<string>;
   readonly determiners: ReadonlySet<string>;
   readonly noteTarget: ReadonlySet<string>;
@@ -210,6 +212,7 @@ export function buildVocabulary(source: unknown): Vocabulary {
     noteLabels: phraseSet(vocabulary.noteLabels),
     resumptions: phraseSet(vocabulary.resumptions),
     goalWords: phraseSet(vocabulary.goalWords),
+    and: phraseSet(vocabulary.and),
     everyGoal: phraseSet(vocabulary.everyGoal),
     determiners: phraseSet(vocabulary.determiners),
     noteTarget: phraseSet(vocabulary.noteTarget),

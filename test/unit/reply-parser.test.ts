@@ -83,7 +83,45 @@ describe('the reply reader', () => {
     });
   });
 
+  it('reads a line that gives several goals each their own status part by part', () => {
+    const parts = (text: string) =>
+      parseReply(text, { goals: GOALS }).map(({ line, item }) => ({ line, item }));
+    expect(parts('1 done, 3 blocked on legal')).toMatchObject([
+      { line: '1 done', item: { kind: 'status', status: 'done', targets: [{ number: 1 }] } },
+      {
+        line: '3 blocked on legal',
+        item: { kind: 'status', status: 'blocked', targets: [{ number: 3 }], note: 'on legal' },
+      },
+    ]);
+    expect(parts('goal 1 is done and goal 2 is in progress').map((p) => p.item)).toMatchObject([
+      { status: 'done', targets: [{ number: 1 }] },
+      { status: 'in_progress', targets: [{ number: 2 }] },
+    ]);
+    // Unsure in one part: that part alone is asked about.
+    expect(parts('1 done; 2 stalled I think').map((p) => p.item.kind)).toEqual([
+      'status',
+      'proposal',
+    ]);
+    // One goal twice, or a number that is not a goal: the line is read whole.
+    expect(parts('1 postponed, 1 in progress')).toMatchObject([{ item: { kind: 'proposal' } }]);
+    expect(parts('1 done, 2 weeks early')).toMatchObject([
+      { item: { kind: 'status', status: 'done', targets: [{ number: 1 }], note: '2 weeks early' } },
+    ]);
+  });
+
+  it('never reads the status of "all the others" as the exception\'s', () => {
+    for (const line of ['all goals except 3 on track', 'every goal but 2 done'])
+      expect(read(line).kind, line).toBe('unknown');
+    expect(read('all on track except 3, blocked on legal')).toMatchObject({
+      kind: 'status',
+      status: 'blocked',
+      targets: [{ number: 3 }],
+    });
+  });
+
   it('takes the status that holds now, and the rest of the line as its note', () => {
+    expect(read('2 was done but reopened after a bug')).toMatchObject({ status: 'in_progress' });
+    expect(read('2 got reopened')).toMatchObject({ kind: 'status', status: 'in_progress' });
     expect(read('3 was stalled in July, done now')).toMatchObject({
       status: 'done',
       note: 'was stalled in July',
