@@ -10,6 +10,7 @@ import {
   positiveNumber,
   wholeNumber,
 } from '../../runtime/env-fields.ts';
+import { type AccessConfig, accessConfig, accessProblems } from '../../web/access-config.ts';
 import { type WikiConfig, wikiConfig } from '../../wiki/wiki-config.ts';
 import { AVAILABLE_TRANSPORTS, type TransportSettings } from '../transports.ts';
 
@@ -59,7 +60,7 @@ const schema = z.object({
     true,
   ).transform((value) => value ?? 'https://phabricator.wikimedia.org/'),
   PORT: wholeNumber(0, 65535, 3000, 'expected a TCP port from 1 to 65535 (0 picks a free one)'),
-  HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
+  HOST: optionalText,
 
   OKRBOT_INSTANCE_ID: optionalText.refine(
     (value) => value === undefined || /^[\w.:@/-]{1,100}$/.test(value),
@@ -154,7 +155,10 @@ export interface OutboxConfig {
 export interface HttpConfig {
   /** 0 picks a free port (tests). */
   readonly port: number;
+  /** Default: 127.0.0.1 for the shell demo, 0.0.0.0 when Slack or IRC is configured. */
   readonly host: string;
+  /** Who may read the dashboard, /metrics and the detail of /healthz. */
+  readonly access: AccessConfig;
 }
 
 /** Every variable that was wrong, each with what was expected. */
@@ -178,12 +182,19 @@ export function loadConfig(env: Env): Config {
     ...transport.read(env, base),
   }));
   const wiki = readSection(wikiConfig, env, base);
+  // A chat network makes okrbot a service: its pages are then for others to reach.
+  const serving = transports.some((t) => t.id !== 'shell' && t.settings !== undefined);
+  const host = (parsed.success && parsed.data.HOST) || (serving ? '0.0.0.0' : '127.0.0.1');
+  const accessBase = { serving, host };
+  const access = readSection(accessConfig, env, accessBase);
   const problems = [
     ...(parsed.success ? [] : envProblems(parsed.error.issues, env)),
     ...transports.flatMap((transport) => transport.problems),
     ...wiki.problems,
+    ...access.problems,
+    ...accessProblems(env, accessBase),
   ];
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success || !access.settings || problems.length > 0) throw new ConfigError(problems);
   const value = parsed.data;
   return Object.freeze({
     databaseUrl: value.DATABASE_URL,
@@ -196,7 +207,7 @@ export function loadConfig(env: Env): Config {
     staleDays: value.OKRBOT_STALE_DAYS,
     now: value.OKRBOT_NOW ? new Date(value.OKRBOT_NOW) : undefined,
     logLevel: value.LOG_LEVEL as Config['logLevel'],
-    http: Object.freeze({ port: value.PORT, host: value.HOST }),
+    http: Object.freeze({ port: value.PORT, host, access: access.settings }),
     publicUrl: value.OKRBOT_PUBLIC_URL?.replace(/\/+$/, ''),
     taskUrl: value.OKRBOT_TASK_URL,
     transports: Object.freeze(
@@ -224,6 +235,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     now: config.now?.toISOString() ?? '(system clock)',
     logLevel: config.logLevel,
     http: `${config.http.host}:${config.http.port}`,
+    access: accessConfig.describe(config.http.access),
     publicUrl: config.publicUrl ?? '(none)',
     taskUrl: config.taskUrl,
     ...Object.fromEntries(
