@@ -19,6 +19,7 @@ import { ConfigError, describeConfig, loadConfig } from '../config/load-config.t
 import { doctorCommand } from './doctor-command.ts';
 import { ExportUsageError, exportCommand } from './export-command.ts';
 import { deliveriesCommand, OperatorUsageError, runCommand } from './operator-commands.ts';
+import { personCommand } from './person-command.ts';
 import { WikiUsageError, wikiCommand } from './wiki-command.ts';
 
 const USAGE = `Usage: okrbot [command]
@@ -38,6 +39,11 @@ Commands:
                    or all; messages already sent are never sent again; running bots send them
   deliveries [--why HANDLE]
                    what okrbot sent, skipped or failed to send (for one person, and why)
+  person export HANDLE [--output FILE]
+                   everything okrbot keeps about one person, as JSON (audited)
+  person erase HANDLE [--remove-notes] --yes
+                   erase a person: name, email and chat accounts removed, their history kept
+                   as "A former member" (--remove-notes: without the notes they wrote); audited
   doctor           the state of the database: where it is, its lock, what a killed process left,
                    whether it opens, its migrations and size; exit code 0 when nothing is wrong
   wiki publish CYCLE [--department D] [--dry-run]
@@ -74,6 +80,8 @@ export async function main(
         return await runCommand(rest, env);
       case 'deliveries':
         return await deliveriesCommand(rest, env);
+      case 'person':
+        return await personCommand(rest, env);
       case 'doctor':
         return await doctorCommand(env);
       case 'wiki':
