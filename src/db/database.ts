@@ -38,6 +38,11 @@ export interface Database {
    * 0002); resolves once listening. The embedded database serves one process: nothing to hear.
    */
   listenForChanges(onChange: (table: string) => void): Promise<void>;
+  /**
+   * The embedded database only: its whole data directory as a gzipped tar, taken between two
+   * queries (PGlite runs one at a time), after a checkpoint so it needs no WAL replay.
+   */
+  dumpDataDir?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -126,6 +131,10 @@ async function openPglite(
     driver: 'pglite',
     location: inMemory ? 'embedded (in memory)' : `embedded (${dataDir})`,
     async listenForChanges() {},
+    async dumpDataDir() {
+      await client.exec('checkpoint');
+      return client.dumpDataDir('gzip');
+    },
     async close() {
       await client.close();
       await unlock();
