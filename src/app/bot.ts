@@ -346,6 +346,7 @@ export function databaseOptions(config: Config, logger: Logger): OpenOptions {
     cacheDir: config.cacheDir ?? DEFAULT_CACHE_DIR,
     logger,
     crashAt: config.crashAt,
+    fsync: config.embeddedFsync,
   };
 }
 

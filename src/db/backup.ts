@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { lockDataDir } from './data-dir-lock.ts';
-import type { Database } from './database.ts';
+import { durablePgliteOptions } from './pglite-durability.ts';
 
 // Backups of both databases. The embedded one is dumped by PGlite itself (its data directory
 // as a tar) from the process that holds its lock; Postgres by pg_dump, in its custom format,
@@ -27,14 +27,11 @@ export async function backupKind(file: string): Promise<BackupKind | undefined> 
   }
 }
 
-/** Writes an open embedded database's backup; the file appears whole or not at all. */
-export async function backupEmbedded(database: Database, file: string): Promise<number> {
-  if (!database.dumpDataDir) throw new BackupError('this database is not the embedded one');
-  const bytes = Buffer.from(await (await database.dumpDataDir()).arrayBuffer());
+/** Writes a backup (an open embedded database's dump); the file appears whole or not at all. */
+export async function writeBackup(bytes: Buffer, file: string): Promise<void> {
   const partial = `${file}.partial`;
   await writeFile(partial, bytes, { mode: 0o600 });
   await keep(partial, file);
-  return bytes.length;
 }
 
 /**
@@ -52,7 +49,11 @@ export async function restoreEmbedded(file: string, dataDir: string): Promise<vo
   try {
     const { PGlite } = await import('@electric-sql/pglite');
     const blob = new Blob([await readFile(file)]);
-    const client = await PGlite.create(dataDir, { loadDataDir: blob });
+    // Durable: the restored files are on the disk before this says so.
+    const client = await PGlite.create(dataDir, {
+      ...(await durablePgliteOptions(PGlite, dataDir)),
+      loadDataDir: blob,
+    });
     await client.close();
   } catch (error) {
     // Nothing half-restored stays behind to be taken for a database.

@@ -1,17 +1,19 @@
 import { stat } from 'node:fs/promises';
 import {
   BackupError,
-  backupEmbedded,
   backupKind,
   backupPostgres,
   restoreEmbedded,
   restorePostgres,
+  writeBackup,
 } from '../../db/backup.ts';
-import { connectDatabase } from '../../db/database.ts';
+import { requestBackup } from '../../db/backup-socket.ts';
+import { DataDirLockedError } from '../../db/data-dir-lock.ts';
+import { connectDatabase, type Database } from '../../db/database.ts';
 import { redact } from '../../runtime/config-section.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { databaseOptions } from '../bot.ts';
-import { loadConfig } from '../config/load-config.ts';
+import { type Config, loadConfig } from '../config/load-config.ts';
 import { OperatorUsageError } from './operator-commands.ts';
 
 // `okrbot backup FILE` and `okrbot restore FILE`, for the database the configuration names.
@@ -27,15 +29,31 @@ export async function backupCommand(
     process.stdout.write(`Backed up ${redact(config.databaseUrl)} to ${file} (pg_dump).\n`);
     return 0;
   }
-  // Opened as it is (no migrations): the backup is of the database as it was left. Its lock
-  // refuses while an okrbot runs on it.
-  const database = await connectDatabase(databaseOptions(config, createLogger(config.logLevel)));
+  const bytes = await dumpEmbedded(config);
+  await writeBackup(bytes, file);
+  process.stdout.write(
+    `Backed up the embedded database in ${config.dataDir} to ${file} (${(bytes.length / 1e6).toFixed(1)} MB).\n`,
+  );
+  return 0;
+}
+
+/**
+ * The embedded database's dump: taken here when no okrbot runs on it (opened as it is, no
+ * migrations), else asked of the okrbot that holds it.
+ */
+async function dumpEmbedded(config: Config): Promise<Buffer> {
+  let database: Database;
   try {
-    const bytes = await backupEmbedded(database, file);
-    process.stdout.write(
-      `Backed up the embedded database in ${config.dataDir} to ${file} (${(bytes / 1e6).toFixed(1)} MB).\n`,
-    );
-    return 0;
+    database = await connectDatabase(databaseOptions(config, createLogger(config.logLevel)));
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    const bytes = await requestBackup(config.dataDir);
+    if (!bytes) throw error;
+    return bytes;
+  }
+  try {
+    if (!database.dumpDataDir) throw new BackupError('this database is not the embedded one');
+    return Buffer.from(await (await database.dumpDataDir()).arrayBuffer());
   } finally {
     await database.close();
   }

@@ -25,6 +25,7 @@ const schema = z.object({
   ),
   OKRBOT_DATA_DIR: optionalText.transform((value) => value ?? './data'),
   OKRBOT_CACHE_DIR: optionalText,
+  OKRBOT_EMBEDDED_FSYNC: flag(true),
   OKRBOT_TIMEZONE: optionalText
     .transform((value) => value ?? 'UTC')
     .refine(isValidTimeZone, {
@@ -114,6 +115,8 @@ export interface Config {
   readonly dataDir: string;
   /** Cache of the migrated empty embedded database; undefined means the default place. */
   readonly cacheDir: string | undefined;
+  /** The embedded database's commits wait for the disk (fsync), not only for the kernel. */
+  readonly embeddedFsync: boolean;
   readonly timeZone: string;
   readonly fiscalYearStartMonth: number;
   readonly demo: boolean;
@@ -200,6 +203,7 @@ export function loadConfig(env: Env): Config {
     databaseUrl: value.DATABASE_URL,
     dataDir: value.OKRBOT_DATA_DIR,
     cacheDir: value.OKRBOT_CACHE_DIR,
+    embeddedFsync: value.OKRBOT_EMBEDDED_FSYNC,
     timeZone: value.OKRBOT_TIMEZONE,
     fiscalYearStartMonth: value.OKRBOT_FISCAL_YEAR_START,
     demo: value.OKRBOT_DEMO,
@@ -228,7 +232,9 @@ export function loadConfig(env: Env): Config {
 /** The configuration as it may be logged. */
 export function describeConfig(config: Config): Record<string, unknown> {
   return {
-    database: config.databaseUrl ? redact(config.databaseUrl) : `embedded (${config.dataDir})`,
+    database: config.databaseUrl
+      ? redact(config.databaseUrl)
+      : `embedded (${config.dataDir}${config.embeddedFsync ? '' : ', fsync off'})`,
     timeZone: config.timeZone,
     fiscalYearStartMonth: config.fiscalYearStartMonth,
     demo: config.demo,
