@@ -174,7 +174,8 @@ describe('okrbot person export and erase', () => {
     const again = await runCli(['person', 'export', 'nuria-ruiz'], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('nobody has the handle "nuria-ruiz"');
-  });
+    // A dozen okrbot runs and a scan of every column: a generous deadline for a loaded machine.
+  }, 300_000);
 
   it('erases with --remove-notes: the notes they wrote go, their status changes stay', async () => {
     await shell(
@@ -196,7 +197,7 @@ describe('okrbot person export and erase', () => {
     expect(status).toContain('Blocked');
     expect(status).not.toContain('waiting on hardware');
     expect(status).not.toMatch(/gilles|dubuc/i);
-  });
+  }, 120_000);
 });
 
 /** Raw SQL text for the checks above (no user input reaches it). */
