@@ -46,6 +46,20 @@ export async function serveBackups(
   dump: () => Promise<Blob>,
   logger: Logger | undefined,
 ): Promise<() => Promise<void>> {
+  try {
+    return await listenForBackups(dataDir, dump, logger);
+  } catch (err) {
+    // The database works without it; only `okrbot backup` beside this process will not.
+    logger?.warn({ err }, 'okrbot backup cannot ask this process for a backup');
+    return async () => {};
+  }
+}
+
+async function listenForBackups(
+  dataDir: string,
+  dump: () => Promise<Blob>,
+  logger: Logger | undefined,
+): Promise<() => Promise<void>> {
   const path = await socketPath(dataDir);
   if (!(await privateDirectory(path))) {
     logger?.warn(
@@ -75,10 +89,7 @@ export async function serveBackups(
     await listen(server, path);
   } catch (error) {
     // A socket left by a killed okrbot: this process holds the lock now, so it is stale.
-    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
-      logger?.warn({ err: error }, 'okrbot backup cannot ask this process for a backup');
-      return async () => {};
-    }
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     await rm(path, { force: true });
     await listen(server, path);
   }
