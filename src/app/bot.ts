@@ -21,6 +21,7 @@ import { createScheduler, type Scheduler } from '../jobs/scheduler/scheduler.ts'
 import { type Clock, type OffsetClock, pinnedClock, startOffsetClock } from '../runtime/clock.ts';
 import { createHttpServer, type HttpServer, PortInUseError } from '../runtime/http-server.ts';
 import { createMetrics, type Metrics } from '../runtime/metrics.ts';
+import { createAccessGuard, readersOnly } from '../web/access.ts';
 import { featuredQuarter, registerDashboard } from '../web/dashboard/routes.ts';
 import { registerOperations } from '../web/operations.ts';
 import { publishesAfterDigest, type WikiConfig } from '../wiki/wiki-config.ts';
@@ -210,14 +211,17 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
     host: config.http.host,
     logger,
   });
+  // Slack's route (its adapter registers it) is outside these rules: its signature is its check.
+  const access = createAccessGuard(config.http.access, logger);
   registerOperations(http, {
     db: bot.database.db,
     metrics: bot.metrics,
     logger,
     adapters: chatAdapters,
+    operator: access.operator,
     ...(scheduling && { lastTick: () => bot.scheduler.lastTickAt }),
   });
-  registerDashboard(http, {
+  registerDashboard(readersOnly(http, access), {
     services: bot.services,
     clock: bot.clock,
     fiscal: bot.fiscal,
@@ -342,6 +346,7 @@ export function databaseOptions(config: Config, logger: Logger): OpenOptions {
     cacheDir: config.cacheDir ?? DEFAULT_CACHE_DIR,
     logger,
     crashAt: config.crashAt,
+    fsync: config.embeddedFsync,
   };
 }
 

@@ -5,10 +5,12 @@ import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Logger } from 'pino';
 import type { CrashPoint } from '../runtime/crash-point.ts';
+import { serveBackups } from './backup-socket.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { DATA_CHANNEL } from './data-version.ts';
 import { MIGRATIONS_FOLDER } from './migrations-folder.ts';
 import { crashSeamExtension } from './pglite-crash-seam.ts';
+import { durablePgliteOptions } from './pglite-durability.ts';
 import {
   CREATING_MARKER,
   clearDataDir,
@@ -38,6 +40,11 @@ export interface Database {
    * 0002); resolves once listening. The embedded database serves one process: nothing to hear.
    */
   listenForChanges(onChange: (table: string) => void): Promise<void>;
+  /**
+   * The embedded database only: its whole data directory as a gzipped tar, consistent (taken
+   * while no other transaction is open, after a checkpoint).
+   */
+  dumpDataDir?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -56,6 +63,11 @@ export interface OpenOptions {
   onQuery?: (query: string) => void;
   /** Test seam (OKRBOT_CRASH_AT); only `postmaster-pid` concerns the database. */
   crashAt?: CrashPoint | undefined;
+  /**
+   * The embedded database in a directory: a commit returns once it is on the disk (fsync), not
+   * only in the kernel (pglite-durability.ts). Default true.
+   */
+  fsync?: boolean;
 }
 
 /** Opens the database and brings its schema up to date. */
@@ -88,7 +100,7 @@ async function migrated(
 }
 
 async function openPglite(
-  { dataDir, cacheDir, logger, onQuery, crashAt }: OpenOptions,
+  { dataDir, cacheDir, logger, onQuery, crashAt, fsync = true }: OpenOptions,
   migrateOnOpen: boolean,
 ): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
@@ -105,6 +117,7 @@ async function openPglite(
     PGlite,
     logger,
     extensions: crashAt === 'postmaster-pid' ? { crashSeam: crashSeamExtension(logger) } : {},
+    fsync,
   };
   let client: PGlite;
   try {
@@ -121,12 +134,23 @@ async function openPglite(
   }
   const [{ drizzle }, { migrate }] = await modules;
   const db = drizzle({ client, schema, logger: queryLogger(onQuery) });
+  const dumpDataDir = () =>
+    // In a transaction of its own: one another query had open has finished (PGlite runs one
+    // at a time), and none starts until the copy is taken.
+    client.transaction(async (tx) => {
+      await tx.exec('checkpoint');
+      return client.dumpDataDir('gzip');
+    });
+  // `okrbot backup` run beside this process asks it for the copy (backup-socket.ts).
+  const stopServing = inMemory ? async () => {} : await serveBackups(dataDir, dumpDataDir, logger);
   const database: Database = {
     db,
     driver: 'pglite',
     location: inMemory ? 'embedded (in memory)' : `embedded (${dataDir})`,
     async listenForChanges() {},
+    dumpDataDir,
     async close() {
+      await stopServing();
       await client.close();
       await unlock();
     },
@@ -144,6 +168,8 @@ interface Engine {
   logger: Logger | undefined;
   extensions: NonNullable<PGliteOptions['extensions']>;
   onStderr?: (line: string) => boolean;
+  /** Whether commits in a data directory wait for the disk. */
+  fsync: boolean;
 }
 
 /**
@@ -190,14 +216,19 @@ async function startInDataDir(
 }
 
 async function createPglite(
-  { PGlite: PGliteClass, logger, extensions, onStderr }: Engine,
+  { PGlite: PGliteClass, logger, extensions, onStderr, fsync }: Engine,
   dataDir: string | undefined,
   template: Blob | undefined,
 ): Promise<PGlite> {
-  const options = { extensions, ...(onStderr && { onStderr }) };
-  if (!template) return PGliteClass.create(dataDir, options);
+  // Made for each start: a file system serves one PGlite.
+  const options = async () => ({
+    extensions,
+    ...(onStderr && { onStderr }),
+    ...(dataDir && fsync && (await durablePgliteOptions(PGliteClass, dataDir))),
+  });
+  if (!template) return PGliteClass.create(dataDir, await options());
   try {
-    return await PGliteClass.create(dataDir, { ...options, loadDataDir: template });
+    return await PGliteClass.create(dataDir, { ...(await options()), loadDataDir: template });
   } catch (error) {
     // A damaged template must not stop the bot: clear what it unpacked and start from scratch.
     logger?.warn(
@@ -205,7 +236,7 @@ async function createPglite(
       'could not use the cached database template; creating the database from scratch',
     );
     if (dataDir) await clearDataDir(dataDir);
-    return PGliteClass.create(dataDir, options);
+    return PGliteClass.create(dataDir, await options());
   }
 }
 

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { ChatAdapter } from '../core/chat-adapter.ts';
@@ -5,8 +6,10 @@ import type { Db } from '../db/database.ts';
 import type { HttpServer } from '../runtime/http-server.ts';
 import type { Metrics } from '../runtime/metrics.ts';
 import { createDeliveryStatsStore, WAITING_STATES } from '../store/delivery-stats.ts';
+import { refuse } from './access.ts';
 
-// /healthz for load balancers and process managers, /metrics for Prometheus.
+// /healthz for load balancers and process managers, /metrics for Prometheus. Probes get the
+// bare answer (its status code says it all); the detail and the metrics are for operators.
 
 export interface OperationsDeps {
   db: Db;
@@ -16,6 +19,8 @@ export interface OperationsDeps {
   adapters: () => readonly ChatAdapter[];
   /** When the scheduler last ticked, once there is one. */
   lastTick?: () => Date | undefined;
+  /** Whether a request may read /metrics and the detail of /healthz (the access rules). */
+  operator: (request: IncomingMessage) => boolean;
   /** How long the database may take to answer `select 1` before it counts as down. */
   databaseTimeoutMs?: number;
 }
@@ -114,15 +119,17 @@ export function registerGauges(deps: OperationsDeps): void {
 
 export function registerOperations(http: HttpServer, deps: OperationsDeps): void {
   registerGauges(deps);
-  http.route(['GET', 'HEAD'], '/healthz', async (_request, response) => {
+  http.route(['GET', 'HEAD'], '/healthz', async (request, response) => {
     const health = await checkHealth(deps);
     response.writeHead(health.status === 'ok' ? 200 : 503, {
       'content-type': 'application/json; charset=utf-8',
       'cache-control': 'no-store',
     });
-    response.end(`${JSON.stringify(health, null, 2)}\n`);
+    const shown = deps.operator(request) ? health : { status: health.status };
+    response.end(`${JSON.stringify(shown, null, 2)}\n`);
   });
-  http.route(['GET', 'HEAD'], '/metrics', async (_request, response) => {
+  http.route(['GET', 'HEAD'], '/metrics', async (request, response) => {
+    if (!deps.operator(request)) return refuse(response, true);
     const body = await deps.metrics.render();
     response.writeHead(200, {
       'content-type': 'text/plain; version=0.0.4; charset=utf-8',

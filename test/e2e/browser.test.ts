@@ -1,35 +1,24 @@
-import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../src/app/services.ts';
 import { importDemo } from '../../src/formats/import/demo.ts';
 import { registerDashboard } from '../../src/web/dashboard/routes.ts';
+import { hasChromium, launchChromium } from '../support/chromium.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { startTestServer } from '../support/http-fixture.ts';
 import { exportOptions, fiscal } from '../support/quarter-export.ts';
 import { REFERENCE_TEAMS } from '../support/reference-teams.ts';
 
-// Debian's chromium, driven by playwright-core (which downloads no browser). In CI a missing
-// browser fails the suite (.ci/run installs it); on a developer's machine the test says why it
-// did not run.
-const CHROMIUM = '/usr/bin/chromium';
 /** What the page function uses of the browser (this file is typed for Node, without the DOM). */
 type BrowserGlobals = { getComputedStyle(element: unknown): { backgroundColor: string } };
 const ARTIFACTS = new URL('../../test-results/', import.meta.url);
-const hasChromium = await access(CHROMIUM).then(
-  () => true,
-  () => false,
-);
-if (!hasChromium && process.env.CI)
-  throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium`);
 
 describe.runIf(hasChromium)('the dashboard in headless Chromium', () => {
   let database: TestDatabase;
   let server: { url: string; close(): Promise<void> };
   let browser: BrowserContext;
-  let profile: string;
+  let closeBrowser: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     database = await createTestDatabase('pglite');
@@ -44,26 +33,13 @@ describe.runIf(hasChromium)('the dashboard in headless Chromium', () => {
         taskUrl: exportOptions.taskUrl,
       }),
     );
-    profile = await mkdtemp(join(tmpdir(), 'okrbot-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-      viewport: { width: 412, height: 915 },
-    });
+    ({ browser, close: closeBrowser } = await launchChromium());
     await mkdir(ARTIFACTS, { recursive: true });
   });
   afterAll(async () => {
-    await browser?.close();
+    await closeBrowser?.();
     await server?.close();
     await database?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it('opens the quarter page, finds every team and a goal with its status, then a key result', async () => {

@@ -28,6 +28,7 @@ describe.runIf(drivers().includes('postgres'))('the outbox through the Slack ada
       OKRBOT_DEMO: '0',
       PORT: '0',
       HOST: '127.0.0.1',
+      OKRBOT_WEB_ACCESS: 'public',
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: fake.apiUrl,

@@ -102,6 +102,7 @@ describe('Slack', () => {
       OKRBOT_NOW: '2019-08-28T12:00:00Z',
       PORT: '0',
       HOST: '127.0.0.1',
+      OKRBOT_WEB_ACCESS: 'public',
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: fake.apiUrl,
@@ -793,6 +794,7 @@ describe('Slack in Socket Mode', () => {
       SLACK_API_URL: fake.apiUrl,
       PORT: '0',
       HOST: '127.0.0.1',
+      OKRBOT_WEB_ACCESS: 'public',
       OKRBOT_SCHEDULER: 'off',
     });
     bot = await createBot(config, pino({ level: 'silent' }));

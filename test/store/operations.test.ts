@@ -57,6 +57,7 @@ describe.each(drivers())('/healthz and /metrics (%s)', (driver) => {
         metrics,
         logger: silentLogger,
         adapters: () => adapters,
+        operator: () => true,
         lastTick: () => tick,
       }),
     );
@@ -190,6 +191,7 @@ describe('/healthz when the database stops', () => {
         metrics: createMetrics(),
         logger: silentLogger,
         adapters: () => [],
+        operator: () => true,
       }),
     );
     try {
@@ -221,6 +223,7 @@ describe('/healthz when the database stops', () => {
           metrics: createMetrics(),
           logger: silentLogger,
           adapters: () => [],
+          operator: () => true,
           databaseTimeoutMs: 500,
         }),
       );

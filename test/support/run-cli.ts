@@ -12,8 +12,20 @@ export interface CliResult {
 /** The environment a user would have: none of the runner's okrbot or database settings. */
 function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const { PATH, HOME, TMPDIR } = process.env;
-  // PORT 0: bots started side by side by the tests never fight over a port.
-  return { PATH, HOME, TMPDIR, LOG_LEVEL: 'info', PORT: '0', ...env };
+  // PORT 0: bots started side by side by the tests never fight over a port. Their pages are for
+  // the tests alone, on loopback: public (test/e2e/web-access.test.ts tries the other settings).
+  // Their data is thrown away, so no fsync at each commit (it costs seconds on a loaded machine;
+  // test/store/embedded-durability.test.ts covers the durable default).
+  return {
+    PATH,
+    HOME,
+    TMPDIR,
+    LOG_LEVEL: 'info',
+    PORT: '0',
+    OKRBOT_WEB_ACCESS: 'public',
+    OKRBOT_EMBEDDED_FSYNC: '0',
+    ...env,
+  };
 }
 
 /** Starts `okrbot ARGS` as a child process, the way `npm start` does. */

@@ -105,6 +105,7 @@ describe('loadConfig', () => {
       IRC_SASL_PASSWORD: 'pw',
       IRC_CHANNELS: '#okr, #analytics',
       PORT: '0',
+      OKRBOT_WEB_ACCESS: 'public',
     });
     expect(config.transports.slack).toMatchObject({
       apiUrl: 'http://127.0.0.1:9999/api/',
@@ -122,11 +123,18 @@ describe('loadConfig', () => {
       formatting: true,
     });
     expect(
-      loadConfig({ IRC_HOST: 'irc.example.org', IRC_FORMATTING: '0' }).transports.irc?.formatting,
+      loadConfig({ IRC_HOST: 'irc.example.org', IRC_FORMATTING: '0', OKRBOT_WEB_ACCESS: 'public' })
+        .transports.irc?.formatting,
     ).toBe(false);
     expect(config.http.port).toBe(0);
     expect(loadConfig({}).transports).toMatchObject({ slack: undefined, irc: undefined });
-    expect(loadConfig({}).http).toEqual({ port: 3000, host: '0.0.0.0' });
+    // A service listens everywhere; the shell demo keeps its pages to this machine.
+    expect(config.http.host).toBe('0.0.0.0');
+    expect(loadConfig({}).http).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      access: { dashboard: { mode: 'public' }, metricsToken: undefined },
+    });
   });
 
   it('explains settings that need each other, and channel names that would inject IRC', () => {
@@ -175,7 +183,11 @@ describe('loadConfig', () => {
 
   it('describes each transport, with its secrets redacted, and the ones that are off', () => {
     const described = describeConfig(
-      loadConfig({ SLACK_BOT_TOKEN: 'xoxb-secret-token', SLACK_APP_TOKEN: 'xapp-1' }),
+      loadConfig({
+        SLACK_BOT_TOKEN: 'xoxb-secret-token',
+        SLACK_APP_TOKEN: 'xapp-1',
+        OKRBOT_WEB_ACCESS: 'public',
+      }),
     );
     expect(described).toMatchObject({
       slack: { mode: 'socket', botToken: 'xoxb***' },
@@ -238,5 +250,62 @@ describe('loadConfig', () => {
         ],
       }),
     );
+  });
+});
+
+describe('the access settings', () => {
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+  };
+
+  it('reads the sign-in proxy and the metrics token', () => {
+    const config = loadConfig({
+      IRC_HOST: 'irc.example.org',
+      OKRBOT_WEB_ACCESS: 'Proxy',
+      OKRBOT_WEB_PROXY_HEADER: 'X-Auth-Request-Email',
+      OKRBOT_WEB_TRUSTED_PROXIES: '10.0.0.0/8, ::1',
+      OKRBOT_METRICS_TOKEN: '0123456789abcdef',
+    });
+    expect(config.http.access).toEqual({
+      dashboard: {
+        mode: 'proxy',
+        header: 'x-auth-request-email',
+        trustedProxies: ['10.0.0.0/8', '::1'],
+      },
+      metricsToken: '0123456789abcdef',
+    });
+    expect(describeConfig(config).access).toEqual({
+      dashboard: 'through a sign-in proxy (x-auth-request-email from 10.0.0.0/8, ::1)',
+      metrics: 'bearer token',
+    });
+    expect(JSON.stringify(describeConfig(config))).not.toContain('0123456789abcdef');
+  });
+
+  it('explains what is missing or wrong', () => {
+    expect(problems({ IRC_HOST: 'irc.example.org' })).toEqual([
+      expect.stringMatching(/^OKRBOT_WEB_ACCESS: is required: Slack or IRC is configured/),
+    ]);
+    expect(problems({ OKRBOT_WEB_ACCESS: 'proxy' })).toEqual([
+      expect.stringMatching(
+        /^OKRBOT_WEB_TRUSTED_PROXIES: is required with OKRBOT_WEB_ACCESS=proxy/,
+      ),
+    ]);
+    expect(
+      problems({
+        OKRBOT_WEB_ACCESS: 'open',
+        OKRBOT_WEB_TRUSTED_PROXIES: '10.0.0.0/33,proxy.local',
+        OKRBOT_METRICS_TOKEN: 'short',
+      }),
+    ).toEqual([
+      expect.stringMatching(/^OKRBOT_WEB_ACCESS: expected public .* or proxy/),
+      expect.stringContaining('(not "10.0.0.0/33", "proxy.local")'),
+      expect.stringMatching(/^OKRBOT_METRICS_TOKEN: expected a secret of at least 16 characters/),
+      expect.stringMatching(/are set but OKRBOT_WEB_ACCESS is not proxy/),
+    ]);
   });
 });

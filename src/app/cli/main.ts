@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AdapterStartError } from '../../core/chat-adapter.ts';
 import { UnknownPersonError } from '../../core/identity.ts';
+import { BackupError } from '../../db/backup.ts';
 import { DataDirLockedError } from '../../db/data-dir-lock.ts';
 import { migratePgliteClient, openDatabase } from '../../db/database.ts';
 import { EmbeddedDatabaseError } from '../../db/pglite-recovery.ts';
@@ -16,9 +17,11 @@ import { MediaWikiError } from '../../wiki/mediawiki-client.ts';
 import { WikiPageError } from '../../wiki/publish-page.ts';
 import { createBot, databaseOptions, startFrontends } from '../bot.ts';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
+import { backupCommand, restoreCommand } from './backup-command.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { ExportUsageError, exportCommand } from './export-command.ts';
 import { deliveriesCommand, OperatorUsageError, runCommand } from './operator-commands.ts';
+import { personCommand } from './person-command.ts';
 import { WikiUsageError, wikiCommand } from './wiki-command.ts';
 
 const USAGE = `Usage: okrbot [command]
@@ -38,6 +41,15 @@ Commands:
                    or all; messages already sent are never sent again; running bots send them
   deliveries [--why HANDLE]
                    what okrbot sent, skipped or failed to send (for one person, and why)
+  person export HANDLE [--output FILE]
+                   everything okrbot keeps about one person, as JSON (audited)
+  person erase HANDLE [--remove-notes] --yes
+                   erase a person: name, email and chat accounts removed, their history kept
+                   as "A former member" (--remove-notes: without the notes they wrote); audited
+  backup FILE      a consistent copy of the database: the embedded one's data directory (stop
+                   okrbot first), or Postgres through pg_dump
+  restore FILE     a backup into an empty data directory (OKRBOT_DATA_DIR) or an empty
+                   Postgres database (DATABASE_URL, through pg_restore)
   doctor           the state of the database: where it is, its lock, what a killed process left,
                    whether it opens, its migrations and size; exit code 0 when nothing is wrong
   wiki publish CYCLE [--department D] [--dry-run]
@@ -74,6 +86,12 @@ export async function main(
         return await runCommand(rest, env);
       case 'deliveries':
         return await deliveriesCommand(rest, env);
+      case 'backup':
+        return await backupCommand(rest, env);
+      case 'restore':
+        return await restoreCommand(rest, env);
+      case 'person':
+        return await personCommand(rest, env);
       case 'doctor':
         return await doctorCommand(env);
       case 'wiki':
@@ -103,6 +121,10 @@ export async function main(
     if (error instanceof WikiUsageError) {
       process.stderr.write(`okrbot wiki: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof BackupError) {
+      process.stderr.write(`okrbot ${command}: ${error.message}\n`);
+      return 1;
     }
     if (error instanceof WikiPageError || error instanceof MediaWikiError) {
       process.stderr.write(`okrbot wiki: ${error.message}\n`);

@@ -10,6 +10,7 @@ import {
   positiveNumber,
   wholeNumber,
 } from '../../runtime/env-fields.ts';
+import { type AccessConfig, accessConfig, accessProblems } from '../../web/access-config.ts';
 import { type WikiConfig, wikiConfig } from '../../wiki/wiki-config.ts';
 import { AVAILABLE_TRANSPORTS, type TransportSettings } from '../transports.ts';
 
@@ -24,6 +25,7 @@ const schema = z.object({
   ),
   OKRBOT_DATA_DIR: optionalText.transform((value) => value ?? './data'),
   OKRBOT_CACHE_DIR: optionalText,
+  OKRBOT_EMBEDDED_FSYNC: flag(true),
   OKRBOT_TIMEZONE: optionalText
     .transform((value) => value ?? 'UTC')
     .refine(isValidTimeZone, {
@@ -59,7 +61,7 @@ const schema = z.object({
     true,
   ).transform((value) => value ?? 'https://phabricator.wikimedia.org/'),
   PORT: wholeNumber(0, 65535, 3000, 'expected a TCP port from 1 to 65535 (0 picks a free one)'),
-  HOST: optionalText.transform((value) => value ?? '0.0.0.0'),
+  HOST: optionalText,
 
   OKRBOT_INSTANCE_ID: optionalText.refine(
     (value) => value === undefined || /^[\w.:@/-]{1,100}$/.test(value),
@@ -113,6 +115,8 @@ export interface Config {
   readonly dataDir: string;
   /** Cache of the migrated empty embedded database; undefined means the default place. */
   readonly cacheDir: string | undefined;
+  /** The embedded database's commits wait for the disk (fsync), not only for the kernel. */
+  readonly embeddedFsync: boolean;
   readonly timeZone: string;
   readonly fiscalYearStartMonth: number;
   readonly demo: boolean;
@@ -154,7 +158,10 @@ export interface OutboxConfig {
 export interface HttpConfig {
   /** 0 picks a free port (tests). */
   readonly port: number;
+  /** Default: 127.0.0.1 for the shell demo, 0.0.0.0 when Slack or IRC is configured. */
   readonly host: string;
+  /** Who may read the dashboard, /metrics and the detail of /healthz. */
+  readonly access: AccessConfig;
 }
 
 /** Every variable that was wrong, each with what was expected. */
@@ -178,17 +185,25 @@ export function loadConfig(env: Env): Config {
     ...transport.read(env, base),
   }));
   const wiki = readSection(wikiConfig, env, base);
+  // A chat network makes okrbot a service: its pages are then for others to reach.
+  const serving = transports.some((t) => t.id !== 'shell' && t.settings !== undefined);
+  const host = (parsed.success && parsed.data.HOST) || (serving ? '0.0.0.0' : '127.0.0.1');
+  const accessBase = { serving, host };
+  const access = readSection(accessConfig, env, accessBase);
   const problems = [
     ...(parsed.success ? [] : envProblems(parsed.error.issues, env)),
     ...transports.flatMap((transport) => transport.problems),
     ...wiki.problems,
+    ...access.problems,
+    ...accessProblems(env, accessBase),
   ];
-  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success || !access.settings || problems.length > 0) throw new ConfigError(problems);
   const value = parsed.data;
   return Object.freeze({
     databaseUrl: value.DATABASE_URL,
     dataDir: value.OKRBOT_DATA_DIR,
     cacheDir: value.OKRBOT_CACHE_DIR,
+    embeddedFsync: value.OKRBOT_EMBEDDED_FSYNC,
     timeZone: value.OKRBOT_TIMEZONE,
     fiscalYearStartMonth: value.OKRBOT_FISCAL_YEAR_START,
     demo: value.OKRBOT_DEMO,
@@ -196,7 +211,7 @@ export function loadConfig(env: Env): Config {
     staleDays: value.OKRBOT_STALE_DAYS,
     now: value.OKRBOT_NOW ? new Date(value.OKRBOT_NOW) : undefined,
     logLevel: value.LOG_LEVEL as Config['logLevel'],
-    http: Object.freeze({ port: value.PORT, host: value.HOST }),
+    http: Object.freeze({ port: value.PORT, host, access: access.settings }),
     publicUrl: value.OKRBOT_PUBLIC_URL?.replace(/\/+$/, ''),
     taskUrl: value.OKRBOT_TASK_URL,
     transports: Object.freeze(
@@ -217,13 +232,16 @@ export function loadConfig(env: Env): Config {
 /** The configuration as it may be logged. */
 export function describeConfig(config: Config): Record<string, unknown> {
   return {
-    database: config.databaseUrl ? redact(config.databaseUrl) : `embedded (${config.dataDir})`,
+    database: config.databaseUrl
+      ? redact(config.databaseUrl)
+      : `embedded (${config.dataDir}${config.embeddedFsync ? '' : ', fsync off'})`,
     timeZone: config.timeZone,
     fiscalYearStartMonth: config.fiscalYearStartMonth,
     demo: config.demo,
     now: config.now?.toISOString() ?? '(system clock)',
     logLevel: config.logLevel,
     http: `${config.http.host}:${config.http.port}`,
+    access: accessConfig.describe(config.http.access),
     publicUrl: config.publicUrl ?? '(none)',
     taskUrl: config.taskUrl,
     ...Object.fromEntries(

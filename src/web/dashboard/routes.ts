@@ -75,7 +75,8 @@ function redirect(response: ServerResponse, location: string): void {
   response.end();
 }
 
-export function registerDashboard(http: HttpServer, deps: DashboardDeps): void {
+/** `http` applies the access rules (web/access.ts: readersOnly) to the routes registered here. */
+export function registerDashboard(http: Pick<HttpServer, 'route'>, deps: DashboardDeps): void {
   // `/` is both the index (exact) and the prefix every other dashboard path falls under.
   http.route(['GET', 'HEAD'], '/', async (_request, response, url) => {
     let segments: string[];
