@@ -213,6 +213,7 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
   });
   // Slack's route (its adapter registers it) is outside these rules: its signature is its check.
   const access = createAccessGuard(config.http.access, logger);
+  if (access.closed) logger.warn(`the dashboard's pages are closed: ${access.closed}`);
   registerOperations(http, {
     db: bot.database.db,
     metrics: bot.metrics,

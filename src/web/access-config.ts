@@ -13,7 +13,12 @@ export type DashboardAccess =
    * Only requests from a trusted sign-in proxy (oauth2-proxy, an SSO gateway) that name the
    * signed-in user in `header`.
    */
-  | { readonly mode: 'proxy'; readonly header: string; readonly trustedProxies: readonly string[] };
+  | { readonly mode: 'proxy'; readonly header: string; readonly trustedProxies: readonly string[] }
+  /**
+   * Nobody: okrbot is reachable by others and nobody chose who reads its pages. The bot itself
+   * runs (chat, Slack's route, the bare /healthz); the pages say what to set.
+   */
+  | { readonly mode: 'closed'; readonly reason: string };
 
 export interface AccessConfig {
   readonly dashboard: DashboardAccess;
@@ -96,7 +101,8 @@ export const accessConfig = defineConfigSection({
     return [];
   },
 
-  read(values): AccessConfig {
+  read(values, base: AccessBase): AccessConfig {
+    const reason = closedReason(values.OKRBOT_WEB_ACCESS, base);
     const dashboard: DashboardAccess =
       values.OKRBOT_WEB_ACCESS === 'proxy'
         ? Object.freeze({
@@ -104,7 +110,9 @@ export const accessConfig = defineConfigSection({
             header: values.OKRBOT_WEB_PROXY_HEADER,
             trustedProxies: Object.freeze(values.OKRBOT_WEB_TRUSTED_PROXIES),
           })
-        : Object.freeze({ mode: 'public' });
+        : reason
+          ? Object.freeze({ mode: 'closed', reason })
+          : Object.freeze({ mode: 'public' });
     return Object.freeze({ dashboard, metricsToken: values.OKRBOT_METRICS_TOKEN });
   },
 
@@ -112,25 +120,23 @@ export const accessConfig = defineConfigSection({
     dashboard:
       config.dashboard.mode === 'proxy'
         ? `through a sign-in proxy (${config.dashboard.header} from ${config.dashboard.trustedProxies.join(', ')})`
-        : 'public',
+        : config.dashboard.mode === 'closed'
+          ? 'closed until OKRBOT_WEB_ACCESS is set'
+          : 'public',
     metrics: config.metricsToken ? 'bearer token' : 'as the dashboard',
   }),
 });
 
 /**
- * The one rule read needs the rest of the configuration for: an okrbot others can reach must say
- * who reads its dashboard, since it shows every goal, note and person.
+ * Why the pages stay closed, if they do: an okrbot others can reach must be told who reads its
+ * dashboard, since it shows every goal, note and person. Until then it runs, and its pages say
+ * this (refusing to start would stop a working bot at an upgrade for a page nobody asked for).
  */
-export function accessProblems(
-  env: Readonly<Record<string, string | undefined>>,
-  base: AccessBase,
-): string[] {
-  if (env.OKRBOT_WEB_ACCESS?.trim()) return [];
-  if (!base.serving && isLoopback(base.host)) return [];
+function closedReason(access: string | undefined, base: AccessBase): string | undefined {
+  if (access !== undefined) return undefined;
+  if (!base.serving && isLoopback(base.host)) return undefined;
   const why = base.serving
     ? 'Slack or IRC is configured, so okrbot serves its pages to whoever reaches its port'
     : `HOST=${base.host} serves the pages beyond this machine`;
-  return [
-    `OKRBOT_WEB_ACCESS: is required: ${why}, and they show every goal, note and person. Set OKRBOT_WEB_ACCESS=proxy behind a sign-in proxy (with OKRBOT_WEB_TRUSTED_PROXIES; see "Access" in README.md), or OKRBOT_WEB_ACCESS=public if everyone may read them`,
-  ];
+  return `${why}, and they show every goal, note and person. Set OKRBOT_WEB_ACCESS=proxy behind a sign-in proxy (with OKRBOT_WEB_TRUSTED_PROXIES; see "Access" in README.md), or OKRBOT_WEB_ACCESS=public if everyone may read them`;
 }

@@ -14,6 +14,8 @@ export interface AccessGuard {
   reader(request: IncomingMessage): string | undefined;
   /** Whether the request may read /metrics and the detail of /healthz. */
   operator(request: IncomingMessage): boolean;
+  /** Why nobody may read the pages, when okrbot was not told who may. */
+  closed: string | undefined;
 }
 
 const MAX_USER_LENGTH = 256;
@@ -35,6 +37,7 @@ export function createAccessGuard(config: AccessConfig, logger: Logger): AccessG
 
   const reader = (request: IncomingMessage): string | undefined => {
     if (dashboard.mode === 'public') return 'anyone';
+    if (dashboard.mode === 'closed') return undefined;
     const value = request.headers[dashboard.header];
     const user = (Array.isArray(value) ? value[0] : value)?.trim();
     if (!user || user.length > MAX_USER_LENGTH) return undefined;
@@ -53,6 +56,7 @@ export function createAccessGuard(config: AccessConfig, logger: Logger): AccessG
 
   return {
     reader,
+    closed: dashboard.mode === 'closed' ? dashboard.reason : undefined,
     operator(request) {
       if (!expected) return reader(request) !== undefined;
       const [scheme, token] = (request.headers.authorization ?? '').split(' ');
@@ -70,17 +74,19 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
-/** The answer to a request without credentials. */
-export function refuse(response: ServerResponse, bearer: boolean): void {
-  response.writeHead(401, {
+/** The answer to a request without credentials (`closed`: nobody chose who may read the pages). */
+export function refuse(response: ServerResponse, bearer: boolean, closed?: string): void {
+  response.writeHead(closed ? 403 : 401, {
     'content-type': 'text/plain; charset=utf-8',
     'cache-control': 'no-store',
     ...(bearer && { 'www-authenticate': 'Bearer realm="okrbot"' }),
   });
   response.end(
-    bearer
-      ? 'This needs Authorization: Bearer <OKRBOT_METRICS_TOKEN> (without a token set, the same sign-in as the dashboard).\n'
-      : 'Sign in first: these pages are served through the sign-in proxy.\n',
+    closed
+      ? `These pages are closed: ${closed}.\n`
+      : bearer
+        ? 'This needs Authorization: Bearer <OKRBOT_METRICS_TOKEN> (without a token set, the same sign-in as the dashboard).\n'
+        : 'Sign in first: these pages are served through the sign-in proxy.\n',
   );
 }
 
@@ -93,7 +99,7 @@ export function readersOnly(http: HttpServer, guard: AccessGuard): Pick<HttpServ
     route(methods, path, handler: RouteHandler) {
       http.route(methods, path, (request, response, url) =>
         guard.reader(request) === undefined
-          ? refuse(response, false)
+          ? refuse(response, false, guard.closed)
           : handler(request, response, url),
       );
     },

@@ -10,7 +10,7 @@ import {
   positiveNumber,
   wholeNumber,
 } from '../../runtime/env-fields.ts';
-import { type AccessConfig, accessConfig, accessProblems } from '../../web/access-config.ts';
+import { type AccessConfig, accessConfig } from '../../web/access-config.ts';
 import { type WikiConfig, wikiConfig } from '../../wiki/wiki-config.ts';
 import { AVAILABLE_TRANSPORTS, type TransportSettings } from '../transports.ts';
 
@@ -195,7 +195,6 @@ export function loadConfig(env: Env): Config {
     ...transports.flatMap((transport) => transport.problems),
     ...wiki.problems,
     ...access.problems,
-    ...accessProblems(env, accessBase),
   ];
   if (!parsed.success || !access.settings || problems.length > 0) throw new ConfigError(problems);
   const value = parsed.data;
