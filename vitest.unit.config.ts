@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts'],
+    // The property tests run hundreds of cases: a deadline for a busy machine, not a measure.
+    testTimeout: 60_000,
     expect: { poll: { timeout: 15_000 } },
   },
 });
