@@ -198,16 +198,11 @@ export function startOfWeekIn(instant: Date, zone: string): Date {
 }
 
 /** The digest's week so far and its month, in a zone: changes from Monday, reports of the month. */
-export function digestPeriod(
-  now: Date,
-  zone: string,
-): { from: Date; month: Month; monthStart: Date; monthEnd: Date } {
+export function digestPeriod(now: Date, zone: string): { from: Date; month: Month } {
   const month = dayIn(now, zone).slice(0, 7);
   return {
     from: startOfWeekIn(now, zone),
     month,
-    monthStart: startOfDayIn(`${month}-01`, zone),
-    monthEnd: startOfDayIn(nextMonth(month), zone),
   };
 }
 

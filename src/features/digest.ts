@@ -31,10 +31,7 @@ export async function departmentDigest(
   department: Department,
   ctx: Pick<CommandContext, 'now' | 'fiscal' | 'rules' | 'publicUrl'>,
   deps: DigestDeps,
-  period: { from: Date; month: string; monthStart: Date; monthEnd: Date } = digestPeriod(
-    ctx.now,
-    department.timeZone,
-  ),
+  period: { from: Date; month: string } = digestPeriod(ctx.now, department.timeZone),
 ): Promise<Block[]> {
   const zone = department.timeZone;
   const quarter = await deps.cycles.find(cycleAt(ctx.now, ctx.fiscal, zone));

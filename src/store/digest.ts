@@ -10,6 +10,7 @@ import type {
   statusEntries,
   teams,
 } from '../db/schema/index.ts';
+import { teamAnswered } from './team-answers.ts';
 
 // What a department's weekly digest is made of. Every part is one set-based query over the
 // department, so a digest costs the same number of queries for ten teams or a thousand.
@@ -21,11 +22,8 @@ export interface DigestWindow {
   /** Changes and notes from `from` up to `to`. */
   from: Date;
   to: Date;
-  /** `YYYY-MM`: teams without a report for it are named. */
+  /** `YYYY-MM` in the department's zone: teams without a report for it are named. */
   month: string;
-  /** Where that month begins and ends in the department's zone. */
-  monthStart: Date;
-  monthEnd: Date;
 }
 
 type StatusEntry = typeof statusEntries.$inferSelect;
@@ -128,17 +126,13 @@ export function createDigestStore(db: Db) {
               where t.department_id = ${dept} and g.cycle_id = ${cycle} and cur.status in ('blocked', 'stalled')
               order by t.name, g.position`,
         ),
-        // A team has reported for the month when its report has a note or a goal got a status in it.
+        // One meaning of a team's answer for the month (see team-answers.ts), as of `to`.
         queryRows<{ name: TeamName }>(
           db,
-          sql`select t.name from teams t
+          sql`select t.name from teams t join departments d on d.id = t.department_id
               where t.department_id = ${dept} and t.archived_at is null
                 and exists (select 1 from goals g where g.team_id = t.id and g.cycle_id = ${cycle})
-                and not exists (select 1 from status_reports r join report_notes n on n.report_id = r.id
-                                where r.team_id = t.id and r.month = ${window.month})
-                and not exists (select 1 from status_entries se join goals g on g.id = se.goal_id
-                                where g.team_id = t.id and se.at >= ${window.monthStart.toISOString()}::timestamptz
-                                  and se.at < ${window.monthEnd.toISOString()}::timestamptz and se.at <= ${to})
+                and not ${teamAnswered(sql`t.id`, sql`${window.month}::text`, sql`d.time_zone`, to)}
               order by t.name`,
         ),
       ]);

@@ -82,7 +82,7 @@ describe.each(drivers())('operator views and commands (%s)', (driver) => {
     expect(story).toMatch(/`?prompt:alpha:ana-berlin:2026-11`?: sent/);
     await queryRows(database.db, sql`update prompts set answered_at = '2026-11-22T10:00:00Z'`);
     expect(await why('ana-berlin', '2026-11-23T12:00:00Z')).toContain(
-      'Answered 2026-11-22 11:00 Europe/Berlin, so no more reminders.',
+      'Answered 2026-11-22 11:00 Europe/Berlin on slack by Ana Berlin (a reply to the prompt), so no more reminders.',
     );
   });
 
