@@ -64,6 +64,9 @@ export interface NudgeItem {
 export const nudgeKey = (item: NudgeItem, day: Day, handle: string) =>
   `nudge:${item.kind === 'goal' ? `goal-${item.id}` : `kr-${item.id}`}:${day}:${handle}`;
 
+/** `nudges:{date}:{person}`: a person's nudges of one day, several items in one message. */
+export const dailyNudgesKey = (day: Day, handle: string) => `nudges:${day}:${handle}`;
+
 // --- send slots (outbox_pace) ---------------------------------------------------------------
 
 export const paceKey = {

@@ -17,7 +17,12 @@ export type NudgeSubject = { goalId: number } | { keyResultId: number };
 type Nudge = typeof nudges.$inferSelect;
 type Team = typeof teams.$inferSelect;
 
-export type NudgeRow = Pick<Nudge, 'goalId' | 'keyResultId' | 'level' | 'sentAt' | 'snoozed'>;
+export type NudgeRow = Pick<Nudge, 'goalId' | 'keyResultId' | 'level' | 'sentAt' | 'snoozed'> & {
+  /** Its message was delivered: only such a nudge can have been ignored. */
+  reached: boolean;
+  /** Its message is still on its way (queued, being sent, or to be retried). */
+  underway: boolean;
+};
 
 export type KeyResultOwners = Pick<typeof keyResults.$inferSelect, 'managerId'> & {
   objectiveManagerId: (typeof objectives.$inferSelect)['managerId'];
@@ -50,11 +55,13 @@ export function createNudgeStore(db: Db) {
       if (goalIds.length + keyResultIds.length === 0) return [];
       const rows = await queryRows<RawRow<NudgeRow>>(
         db,
-        sql`select goal_id as "goalId", key_result_id as "keyResultId", level, sent_at as "sentAt", snoozed
-            from nudges
-            where (goal_id in (${idList(goalIds)}) or key_result_id in (${idList(keyResultIds)}))
-              and sent_at > ${since.toISOString()}::timestamptz
-            order by sent_at, id`,
+        sql`select n.goal_id as "goalId", n.key_result_id as "keyResultId", n.level, n.sent_at as "sentAt",
+                   n.snoozed, coalesce(d.state = 'sent', false) as reached,
+                   coalesce(d.state in ('pending', 'sending', 'failed'), false) as underway
+            from nudges n left join deliveries d on d.id = n.delivery_id
+            where (n.goal_id in (${idList(goalIds)}) or n.key_result_id in (${idList(keyResultIds)}))
+              and n.sent_at > ${since.toISOString()}::timestamptz
+            order by n.sent_at, n.id`,
       );
       return rows.map((row) => ({ ...row, sentAt: new Date(row.sentAt) }));
     },
