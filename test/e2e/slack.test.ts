@@ -382,6 +382,51 @@ describe('Slack', () => {
       });
     });
 
+    it('says "saved" when a form\'s confirmation cannot be shown, and records the same form again once', async () => {
+      const goal = await goalId('T210313');
+      const metadata = JSON.stringify({
+        teamId: (await bot.services.teams.find('analytics'))?.id,
+        goalId: goal,
+        promptId,
+        channel: dm,
+        threadTs: ts,
+      });
+      const form = (id: string) =>
+        viewSubmission(NURIA, {
+          id,
+          callbackId: 'okr_note',
+          metadata,
+          values: { note: { note: { value: 'vendor call on Friday' } } },
+        });
+      const notes = async () =>
+        (
+          await rows<{ count: number }>(
+            sql`select count(*)::int as count from status_entries where note = 'vendor call on Friday'`,
+          )
+        )[0]?.count;
+      // Slack fails the confirmation in the prompt's thread once.
+      fake.fail(
+        'chat.postMessage',
+        { error: 'internal_error' },
+        {
+          when: (call) => call.body.thread_ts === ts,
+        },
+      );
+      const saved = await fake.next(
+        'chat.postMessage',
+        () => send(form('V0SAME1')),
+        (call) => answerPost(call) && call.body.channel === NURIA,
+      );
+      expect(blocksText(saved)).toContain('Saved; the confirmation could not be shown');
+      expect(blocksText(saved)).not.toContain('try again');
+      expect(blocksText(saved)).toContain('vendor call on Friday');
+      expect(await notes()).toBe(1);
+      // Submitted again from a new form, the same content: told so, not recorded twice.
+      const again = await fake.next('chat.postMessage', () => send(form('V0SAME2')), answerPost);
+      expect(blocksText(again)).toContain('saved already');
+      expect(await notes()).toBe(1);
+    });
+
     it('refuses a form note longer than the limit in the form itself', async () => {
       const response = await send(
         viewSubmission(NURIA, {
