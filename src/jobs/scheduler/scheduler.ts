@@ -6,6 +6,7 @@ import {
   MAX_LOOKBACK_DAYS,
   type ScheduleKind,
 } from '../../domain/schedules.ts';
+import type { ChatTransport } from '../../domain/transports.ts';
 import type { Department } from '../../features/lookups.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import { withTimeLimit } from '../../runtime/time-limit.ts';
@@ -49,10 +50,14 @@ export interface SchedulerOptions {
 export interface Scheduler {
   /** One tick at `now` (the clock's when omitted); what it ran, for logs and tests. */
   tick(now?: Date): Promise<TickReport>;
-  /** Runs a schedule now for some departments (all when none is named): `okrbot run`. */
+  /**
+   * Runs a schedule now for some departments (all when none is named): `okrbot run`. Messages
+   * are queued for `transports` when given (what the running instances send on), else for the
+   * scheduler's own.
+   */
   runNow(
     kind: ScheduleKind | 'reminders',
-    options: { departments?: readonly string[]; at?: Date },
+    options: { departments?: readonly string[]; at?: Date; transports?: readonly ChatTransport[] },
   ): Promise<{ department: string; summary: RunSummary }[]>;
   /** Ticks once now and then at the start of every minute on the clock, until stopped. */
   start(): void;
@@ -92,11 +97,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     runId: number | null,
     key: string,
     ctx: RunContext,
+    jobDeps: JobDeps = deps,
   ): Promise<{ ran: TickReport['ran'][number]; summary: RunSummary }> => {
     const started = performance.now();
     try {
       const job = JOBS[ctx.schedule.kind] as (c: RunContext, d: JobDeps) => Promise<RunSummary>;
-      const summary = await job(ctx, deps);
+      const summary = await job(ctx, jobDeps);
       const detail = describeSummary(summary);
       const state = ctx.late ? 'late' : 'done';
       if (runId !== null) await store.schedules.finish(runId, state, detail);
@@ -291,12 +297,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   return {
     tick,
-    async runNow(kind, { departments: wanted, at }) {
+    async runNow(kind, { departments: wanted, at, transports }) {
       const now = at ?? options.clock.now();
+      const runDeps = transports ? { ...deps, transports } : deps;
       const all = await store.teams.departments();
       const chosen = wanted?.length ? all.filter((d) => wanted.includes(d.slug)) : all;
       if (kind === 'reminders') {
-        const summary = await runReminders(now, deps, { departmentIds: chosen.map((d) => d.id) });
+        const summary = await runReminders(now, runDeps, {
+          departmentIds: chosen.map((d) => d.id),
+        });
         if (summary.queued) options.onQueued?.();
         return [{ department: chosen.map((d) => d.slug).join(', '), summary }];
       }
@@ -312,6 +321,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           runId,
           key,
           contextOf(department, schedule, now, now, runId, '*'),
+          runDeps,
         );
         results.push({ department: department.slug, summary });
       }
