@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { queryRows, type RawRow } from '../db/rows.ts';
+import { idList, queryRows, type RawRow } from '../db/rows.ts';
 import type { changeSource } from '../db/schema/enums.ts';
 
 // One meaning of "the team answered this month", wherever it is asked (reminders, the outbox
@@ -87,6 +87,17 @@ export function createTeamAnswerStore(db: Db) {
   };
   return {
     first,
+
+    /** Which of some teams answered for the month (`YYYY-MM` in `zone`). */
+    async answered(teamIds: readonly number[], month: string, zone: string): Promise<Set<number>> {
+      if (teamIds.length === 0) return new Set();
+      const rows = await queryRows<{ id: number }>(
+        db,
+        sql`select t.id from teams t where t.id in (${idList(teamIds)})
+              and ${teamAnswered(sql`t.id`, sql`${month}::text`, sql`${zone}::text`)}`,
+      );
+      return new Set(rows.map((row) => row.id));
+    },
 
     /** The first answer of a prompt's team for the prompt's month (the department's zone). */
     async forPrompt(promptId: number): Promise<TeamAnswer | undefined> {

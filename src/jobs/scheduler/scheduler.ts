@@ -227,6 +227,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       report.ran.push(ran);
     }
     await takeOver(now, departments, schedules, report);
+    await promptAgain(now, departments, schedules);
     const reminders = await runReminders(now, deps);
     if (reminders.queued || reminders.skipped)
       logger.info({ at: now.toISOString() }, `reminders: ${describeSummary(reminders)}`);
@@ -280,6 +281,44 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         contextOf(department, schedule, run.dueAt, now, run.id, key.zone ?? department.timeZone),
       );
       report.ran.push(ran);
+    }
+  };
+
+  /**
+   * Prompt runs inside their catch-up window that left someone skipped run again: whoever became
+   * reachable since (linked, back from away, reactivated) gets the month's prompt once, without
+   * an operator. What was queued or sent keeps its key; only skips can turn into prompts.
+   */
+  const promptAgain = async (
+    now: Date,
+    departments: Department[],
+    schedules: Map<number, DepartmentSchedules>,
+  ) => {
+    const since = new Date(now.getTime() - MAX_LOOKBACK_DAYS * DAY_MS);
+    for (const run of await store.schedules.promptRunsWithSkips(since)) {
+      const key = parseRunKey(run.scheduleKey);
+      const department = departments.find((d) => d.slug === key?.department);
+      const schedule = department ? schedules.get(department.id)?.prompt : undefined;
+      if (!key?.zone || key.manual || !department || !schedule?.enabled) continue;
+      if (now.getTime() - run.dueAt.getTime() > schedule.catchUpSeconds * 1000) continue;
+      try {
+        const summary = await runPrompts(
+          {
+            ...contextOf(department, schedule, run.dueAt, now, run.id, key.zone),
+            schedule,
+            again: true,
+          },
+          deps,
+        );
+        if (summary.queued === 0) continue;
+        logger.info(
+          { run: run.scheduleKey, due: run.dueAt.toISOString() },
+          `prompt run again for people now reachable: ${describeSummary(summary)}`,
+        );
+        options.onQueued?.();
+      } catch (error) {
+        logger.warn({ err: error, run: run.scheduleKey }, 'prompting the newly reachable failed');
+      }
     }
   };
 
