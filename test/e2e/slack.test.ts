@@ -629,6 +629,55 @@ describe('Slack', () => {
     expect(text).toContain('@\u2060here');
   });
 
+  /** Someone in the quarter files without a Slack account yet, given an email. */
+  const unlinkedWithEmail = async (email: string) => {
+    const [person] = await rows<{ handle: string }>(
+      sql`update people set email = ${email} where id = (
+            select p.id from people p where p.email is null
+              and not exists (select 1 from identities i where i.person_id = p.id)
+            order by p.id limit 1)
+          returning handle`,
+    );
+    return person?.handle as string;
+  };
+
+  it('links a new workspace member by email as they join (team_join)', async () => {
+    const handle = await unlinkedWithEmail('newcomer@example.org');
+    await post(
+      events,
+      sign(
+        eventEnvelope({
+          type: 'team_join',
+          user: {
+            id: 'U0NEWCOMER',
+            tz: 'Europe/Berlin',
+            profile: { email: 'Newcomer@example.org' },
+          },
+        }),
+        'application/json',
+      ),
+    );
+    await expect
+      .poll(async () => (await bot.services.people.findByIdentity('slack', 'U0NEWCOMER'))?.handle)
+      .toBe(handle);
+    expect((await bot.services.people.findByHandle(handle))?.timeZone).toBe('Europe/Berlin');
+  });
+
+  it('looks a user up again soon after users.info failed in passing, not ten minutes later', async () => {
+    const handle = await unlinkedWithEmail('late@example.org');
+    fake.users.push({ id: 'U0LATE', email: 'late@example.org' });
+    fake.fail('users.info', { status: 500 }, { when: (call) => call.body.user === 'U0LATE' });
+    const first = await command('whoami', 'U0LATE');
+    expect(blocksText(first.answer)).not.toContain(handle);
+    // The next command a few seconds on finds them (waited for, not slept through).
+    await expect
+      .poll(async () => blocksText((await command('whoami', 'U0LATE')).answer), {
+        timeout: 30_000,
+        interval: 1_000,
+      })
+      .toContain(handle);
+  });
+
   it('marks a deactivated user so prompts stop, and answers 429 with its Retry-After', async () => {
     await post(
       events,
