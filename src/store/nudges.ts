@@ -66,6 +66,27 @@ export function createNudgeStore(db: Db) {
       return rows.map((row) => ({ ...row, sentAt: new Date(row.sentAt) }));
     },
 
+    /**
+     * The monthly prompts and reminders on their way or sent to some people, of prompts due
+     * after `since`: when each is due is the prompt's due instant plus the reminder's days.
+     */
+    async promptMessages(
+      personIds: readonly number[],
+      since: Date,
+    ): Promise<{ personId: number; dueAt: Date; reminder: number }[]> {
+      if (personIds.length === 0) return [];
+      const rows = await queryRows<{ personId: number; dueAt: string; reminder: number }>(
+        db,
+        sql`select d.person_id as "personId", p.due_at as "dueAt",
+                   coalesce((d.payload->>'reminder')::int, 0) as reminder
+            from deliveries d join prompts p on p.id = (d.payload->>'promptId')::int
+            where d.kind in ('prompt', 'reminder') and d.person_id in (${idList(personIds)})
+              and d.state not in ('skipped', 'dead')
+              and p.due_at > ${since.toISOString()}::timestamptz`,
+      );
+      return rows.map((row) => ({ ...row, dueAt: new Date(row.dueAt) }));
+    },
+
     async record(
       rows: readonly (NudgeSubject & Pick<Nudge, 'level' | 'deliveryId' | 'sentAt' | 'snoozed'>)[],
     ): Promise<void> {

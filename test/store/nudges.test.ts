@@ -220,7 +220,6 @@ teams:
       - { title: Keep the lights on, tasks: [T900001], status: In progress, status_on: 2026-09-01 }
       - { title: Replace the router, tasks: [T900002], status: In progress, status_on: 2026-09-01 }
 schedules:
-  prompt: { enabled: false }
   digest: { enabled: false }
 `;
 
@@ -238,6 +237,7 @@ describe.each(drivers())('nudges to one person on one day (%s)', (driver) => {
     ]);
   });
   afterAll(() => database?.close());
+  beforeEach(() => resetOperations(database.db));
 
   it('come as one message listing the items, and escalate as one message too', async () => {
     const adapter = createRecordingAdapter('slack');
@@ -268,5 +268,21 @@ describe.each(drivers())('nudges to one person on one day (%s)', (driver) => {
       { level: 1, count: 4 },
       { level: 2, count: 2 },
     ]);
+  });
+
+  it('wait a day when the monthly prompt reaches the person that day: one message a day', async () => {
+    await testScheduler(services, { transports: ['slack'] }).tick(new Date('2026-11-20T10:00:30Z'));
+    const toCid = (await outboxRows(database.db)).filter((r) => r.handle === 'cid-child');
+    expect(toCid.map((r) => [r.key, r.state, new Date(r.notBefore).toISOString(), r.note])).toEqual(
+      [
+        ['prompt:core:cid-child:2026-11', 'pending', expect.any(String), null],
+        [
+          'nudges:2026-11-20:cid-child',
+          'pending',
+          '2026-11-21T10:00:00.000Z',
+          'held a day: the monthly prompt or a reminder went to them today (one message a day)',
+        ],
+      ],
+    );
   });
 });

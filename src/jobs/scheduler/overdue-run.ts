@@ -2,6 +2,7 @@ import { promptRecipients } from '../../domain/delegation.ts';
 import { type Day, dayIn } from '../../domain/fiscal-calendar.ts';
 import { dailyNudgesKey, nudgeKey } from '../../domain/keys.ts';
 import { assess, type Finding, NUDGE_INTERVAL_DAYS, nudgeLevel } from '../../domain/overdue.ts';
+import { daysLater } from '../../domain/schedules.ts';
 import { findingItem } from '../../features/findings.ts';
 import {
   code,
@@ -215,7 +216,24 @@ export async function runOverdue(ctx: RunContext<'overdue'>, deps: JobDeps): Pro
       .flat()
       .map((p) => [p.id, p.handle]),
   );
-  const rows = mergePerPerson(planned, handles, today, zone);
+  const merged = mergePerPerson(planned, handles, today, zone);
+  // One message a day: whoever gets the monthly prompt or a reminder today has their nudges
+  // tomorrow at this hour (reminders and prompts come first in a tick; see scheduler.ts).
+  const prompted = await promptedToday(
+    merged.flatMap((r) => (r.transport !== null && r.personId !== null ? [r.personId] : [])),
+    ctx,
+    deps,
+  );
+  const tomorrow = daysLater(ctx.due, 1, zone);
+  const rows = merged.map((row) =>
+    row.transport !== null && row.personId !== null && prompted.has(row.personId)
+      ? {
+          ...row,
+          notBefore: tomorrow,
+          note: 'held a day: the monthly prompt or a reminder went to them today (one message a day)',
+        }
+      : row,
+  );
   const written = await store.outbox.enqueue(rows);
   tally(summary, written);
   await store.nudges.record(
@@ -234,6 +252,29 @@ export async function runOverdue(ctx: RunContext<'overdue'>, deps: JobDeps): Pro
   const escalated = planned.filter((p) => p.level === 3 && !p.snoozed).length;
   if (escalated) summary.notes.push(`${escalated} escalated into the digest`);
   return summary;
+}
+
+/** Which of some people the monthly prompt or a reminder is due to today (the department's day). */
+async function promptedToday(
+  personIds: readonly number[],
+  ctx: RunContext<'overdue'>,
+  { store }: JobDeps,
+): Promise<Set<number>> {
+  const zone = ctx.department.timeZone;
+  const today = dayIn(ctx.due, zone);
+  const reminders =
+    (await store.schedules.effective([ctx.department.id])).get(ctx.department.id)?.prompt.settings
+      .reminders ?? [];
+  const since = daysLater(ctx.due, -(Math.max(0, ...reminders) + 1), zone);
+  const messages = await store.nudges.promptMessages([...new Set(personIds)], since);
+  return new Set(
+    messages
+      .filter((m) => {
+        const days = m.reminder > 0 ? reminders[m.reminder - 1] : 0;
+        return days !== undefined && dayIn(daysLater(m.dueAt, days, zone), zone) === today;
+      })
+      .map((m) => m.personId),
+  );
 }
 
 function daysBetween(from: Day, to: Day): number {

@@ -189,6 +189,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           })),
         ),
     );
+    // Reminders, then prompts (the first of the plans), before the overdue check: a person's
+    // nudges wait a day when the prompt or a reminder reaches them today.
+    const reminders = await runReminders(now, deps);
+    if (reminders.queued || reminders.skipped)
+      logger.info({ at: now.toISOString() }, `reminders: ${describeSummary(reminders)}`);
+    if (reminders.queued) options.onQueued?.();
     const lastDue = await store.schedules.lastDue(plans.map((p) => p.key));
     for (const plan of plans) {
       const window = plan.schedule.catchUpSeconds * 1000;
@@ -228,10 +234,6 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
     await takeOver(now, departments, schedules, report);
     await promptAgain(now, departments, schedules);
-    const reminders = await runReminders(now, deps);
-    if (reminders.queued || reminders.skipped)
-      logger.info({ at: now.toISOString() }, `reminders: ${describeSummary(reminders)}`);
-    if (reminders.queued) options.onQueued?.();
     await store.outbox.prunePace();
     // This process's own time: /healthz and /metrics report when it last ticked, not the clock's
     // (pinned) instant.
