@@ -6,9 +6,11 @@ import type { changeSource } from '../db/schema/enums.ts';
 // One meaning of "the team answered this month", wherever it is asked (reminders, the outbox
 // before a reminder leaves, the digest's "Teams without a report", `deliveries why`): any status,
 // value or report note recorded that month for the team's goals or key results by one of its
-// managers or delegates, through any transport, form, command or App Home; an entry from an
-// import or the wiki page (the team's own page); or a reply that answered one of the month's
-// prompts. "All on track" and "nothing changed" record a report note, so they count too.
+// managers or delegates, through any transport, form, command or App Home; a monthly report
+// note from an import or the wiki page (the team's own report, whoever typed it); or a reply
+// that answered one of the month's prompts. "All on track" and "nothing changed" record a
+// report note, so they count too. Statuses an import dates in the month are the page's state,
+// not an answer: they do not count unless a manager or delegate is their author.
 
 export type AnswerKind = 'status' | 'value' | 'note' | 'reply';
 
@@ -38,8 +40,7 @@ function answers(team: SQL, month: SQL, zone: SQL, upTo?: SQL): SQL {
   const to = upTo ? sql`least(${monthEnd(month, zone)}, ${upTo})` : monthEnd(month, zone);
   const inMonth = (at: SQL) => sql`${at} >= ${from} and ${at} < ${to}`;
   const byTeam = (alias: SQL) =>
-    sql`(${alias}.person_id in (select tatr.person_id from team_roles tatr where tatr.team_id = ${team})
-         or ${alias}.source in ('import', 'wiki'))`;
+    sql`${alias}.person_id in (select tatr.person_id from team_roles tatr where tatr.team_id = ${team})`;
   const teamKeyResults = sql`(select tak.key_result_id from goals tak where tak.team_id = ${team} and tak.key_result_id is not null)`;
   return sql`
     select tase.at, 'status' as kind, coalesce(tag.task_ids[1], 'G' || tag.id) as ref, tase.source::text as source, tase.person_id
@@ -56,7 +57,8 @@ function answers(team: SQL, month: SQL, zone: SQL, upTo?: SQL): SQL {
     union all
     select tan.at, 'note', null, tan.source::text, tan.person_id
       from report_notes tan join status_reports tar on tar.id = tan.report_id
-      where tar.team_id = ${team} and ${inMonth(sql`tan.at`)} and ${byTeam(sql`tan`)}
+      where tar.team_id = ${team} and ${inMonth(sql`tan.at`)}
+        and (${byTeam(sql`tan`)} or tan.source in ('import', 'wiki'))
     union all
     select tap.answered_at, 'reply', null, tap.transport::text, tap.person_id
       from prompts tap
