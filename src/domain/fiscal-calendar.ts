@@ -221,6 +221,12 @@ const MONTHS = [
   'December',
 ];
 
+/** `2019-08` → `2019-07`. */
+export function previousMonth(month: string): string {
+  const [year, number] = month.split('-').map(Number) as [number, number];
+  return number === 1 ? `${year - 1}-12` : `${year}-${String(number - 1).padStart(2, '0')}`;
+}
+
 /** `2019-08` → `August 2019`. */
 export function monthName(month: string): string {
   const [year, number] = month.split('-');

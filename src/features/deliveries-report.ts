@@ -1,5 +1,11 @@
 import type { Services } from '../core/command.ts';
-import { dayIn, monthName, nextMonth, startOfDayIn } from '../domain/fiscal-calendar.ts';
+import {
+  dayIn,
+  monthName,
+  nextMonth,
+  previousMonth,
+  startOfDayIn,
+} from '../domain/fiscal-calendar.ts';
 import { formatRunKey, promptDeliveryKey, reminderKey } from '../domain/keys.ts';
 import { daysLater, promptInstant } from '../domain/schedules.ts';
 import { CHAT_TRANSPORT_NAMES } from '../domain/transports.ts';
@@ -149,11 +155,6 @@ export async function explainPerson(
       : paragraph('Nothing was ever sent to them or skipped for them.'),
   );
   return reply(...blocks);
-}
-
-function previousMonth(month: string): string {
-  const [year, number] = month.split('-').map(Number) as [number, number];
-  return number === 1 ? `${year - 1}-12` : `${year}-${String(number - 1).padStart(2, '0')}`;
 }
 
 /** What happened, or will, to one month's prompt of one team for a manager, and why. */

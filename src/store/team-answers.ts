@@ -71,6 +71,17 @@ export function teamAnswered(team: SQL, month: SQL, zone: SQL, upTo?: SQL): SQL 
   return sql`exists (${answers(team, month, zone, upTo)})`;
 }
 
+/** A team's month: its first answer, if any, and how many reminders its prompts took. */
+export interface Participation {
+  teamName: string;
+  teamSlug: string;
+  month: string;
+  /** Whether anyone of the team was sent the month's prompt. */
+  prompted: boolean;
+  answer: TeamAnswer | undefined;
+  reminders: number;
+}
+
 export function createTeamAnswerStore(db: Db) {
   /** The team's first answer for the month (`YYYY-MM` in `zone`), if it answered. */
   const first = async (
@@ -89,6 +100,43 @@ export function createTeamAnswerStore(db: Db) {
   };
   return {
     first,
+
+    /** Every team of a department (not archived) for each month (`YYYY-MM`), by team name. */
+    async participation(departmentId: number, months: readonly string[]): Promise<Participation[]> {
+      if (months.length === 0) return [];
+      const rows = await queryRows<
+        RawRow<Omit<Participation, 'answer'> & Partial<TeamAnswer> & { at: string | null }>
+      >(
+        db,
+        sql`select t.name as "teamName", t.slug as "teamSlug", m.month,
+                   exists (select 1 from prompts p where p.team_id = t.id and p.month = m.month) as prompted,
+                   coalesce((select max(p.reminders_sent) from prompts p where p.team_id = t.id and p.month = m.month), 0)::int as reminders,
+                   a.at, a.kind, a.ref, a.source, pe.name as "personName"
+            from teams t join departments d on d.id = t.department_id
+            cross join (values ${sql.join(
+              months.map((month) => sql`(${month}::text)`),
+              sql`, `,
+            )}) as m(month)
+            left join lateral (select x.* from (${answers(sql`t.id`, sql`m.month`, sql`d.time_zone`)}) x
+                               order by x.at, x.kind limit 1) a on true
+            left join people pe on pe.id = a.person_id
+            where t.department_id = ${departmentId} and t.archived_at is null
+            order by t.name, m.month`,
+      );
+      return rows.map(({ at, kind, ref, source, personName, ...row }) => ({
+        ...row,
+        answer:
+          at && kind
+            ? {
+                at: new Date(at),
+                kind,
+                ref: ref ?? null,
+                source: source ?? null,
+                personName: personName ?? null,
+              }
+            : undefined,
+      }));
+    },
 
     /** Which of some teams answered for the month (`YYYY-MM` in `zone`). */
     async answered(teamIds: readonly number[], month: string, zone: string): Promise<Set<number>> {

@@ -2,11 +2,20 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, Services } from '../../src/core/command.ts';
 import { queryRows } from '../../src/db/rows.ts';
+import { registerDashboard } from '../../src/web/dashboard/routes.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
 import { testDispatcher } from '../support/dispatcher.ts';
+import { startTestServer } from '../support/http-fixture.ts';
 import { createManualClock, type ManualClock } from '../support/manual-clock.ts';
 import { createRecordingAdapter, type RecordingAdapter } from '../support/recording-adapter.ts';
-import { importYaml, link, servicesOf, testScheduler, testWorker } from '../support/scheduling.ts';
+import {
+  fiscal,
+  importYaml,
+  link,
+  servicesOf,
+  testScheduler,
+  testWorker,
+} from '../support/scheduling.ts';
 
 // Issue 13's simulated month: a department of 20 teams through November 2026, day by day on the
 // test's clock (nothing sleeps). The prompt comes on the 1st at 10:00 with reminders 3 and 6 days
@@ -189,5 +198,38 @@ describe.each(drivers())('a simulated month of 20 teams (%s)', (driver) => {
       { level: 2, reached: 2 },
       { level: 3, reached: 0 },
     ]);
+  });
+
+  it('shows the month on the participation page, by team', async () => {
+    const server = await startTestServer((http) =>
+      registerDashboard(http, {
+        services,
+        clock: () => new Date('2026-11-30T12:00:00Z'),
+        fiscal,
+        taskUrl: 'https://tasks.example.org/',
+      }),
+    );
+    try {
+      const response = await fetch(`${server.url}/participation/sim`);
+      expect(response.status).toBe(200);
+      const page = await response.text();
+      expect(page).toContain('<th>November 2026</th>');
+      expect(page).toContain('<th>June 2026</th>');
+      // 12 teams answered: the 8 prompt answerers and the 4 late ones; all 20 were asked.
+      expect(page).toContain('<td>12 of 20 (60%)</td>');
+      expect(page).toMatch(
+        /<th scope="row">Team 01<\/th>(<td[^>]*>[^<]*<\/td>){5}<td>✓ 2026-11-01 · slack · Manager 01<\/td>/,
+      );
+      expect(page).toMatch(
+        /<th scope="row">Team 09<\/th>(<td[^>]*>[^<]*<\/td>){5}<td>✓ 2026-11-05 · slack · Manager 09 · after 1 reminder<\/td>/,
+      );
+      // A team that did not answer names nobody.
+      expect(page).toMatch(
+        /<th scope="row">Team 13<\/th>(<td[^>]*>[^<]*<\/td>){5}<td class="muted">no answer<\/td>/,
+      );
+      expect(page).not.toContain('Manager 13');
+    } finally {
+      await server.close();
+    }
   });
 });
