@@ -158,5 +158,13 @@ describe.each(drivers())('what counts as the team answering this month (%s)', (d
     expect(story).toContain(
       "Answered 2026-11-24 11:00 Europe/Berlin on slack by Ana Berlin (a note in Alpha's report), so no more reminders.",
     );
+    // The manager's own record, in `whoami`.
+    const whoami = renderText(
+      (await testDispatcher(services, '2026-11-27T12:00:00Z')(
+        'whoami',
+        await actor('del-egate'),
+      )) as never,
+    );
+    expect(whoami).toContain('Alpha, November 2026: answered 2026-11-24 by Ana Berlin');
   });
 });
