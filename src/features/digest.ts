@@ -146,6 +146,15 @@ export async function departmentDigest(
           : 'No team has goals this quarter.',
     ),
   );
+  // Participation by team, never by person: how many of the teams asked have answered.
+  if (facts.teamsAsked > 0) {
+    const answered = facts.teamsAsked - facts.notReported.length;
+    blocks.push(
+      context(
+        `Answered for ${monthName}: ${answered} of ${facts.teamsAsked} teams (${Math.round((answered / facts.teamsAsked) * 100)}%)`,
+      ),
+    );
+  }
   return blocks;
 }
 

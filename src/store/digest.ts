@@ -63,6 +63,8 @@ export interface DigestFacts {
     dependsOn: (typeof goalDependencies.$inferSelect)['label'][];
   }[];
   notReported: TeamName[];
+  /** Teams with goals in the quarter: those the month's report is asked of. */
+  teamsAsked: number;
 }
 
 export function createDigestStore(db: Db) {
@@ -75,7 +77,7 @@ export function createDigestStore(db: Db) {
       const current = sql`left join lateral (
           select se.status from status_entries se where se.goal_id = g.id and se.at <= ${to}
           order by se.at desc, se.id desc limit 1) cur on true`;
-      const [counts, changes, notes, blocked, notReported] = await Promise.all([
+      const [counts, changes, notes, blocked, reporting] = await Promise.all([
         queryRows<DigestFacts['counts'][number]>(
           db,
           sql`select cur.status, count(*)::int as count
@@ -127,12 +129,12 @@ export function createDigestStore(db: Db) {
               order by t.name, g.position`,
         ),
         // One meaning of a team's answer for the month (see team-answers.ts), as of `to`.
-        queryRows<{ name: TeamName }>(
+        queryRows<{ name: TeamName; answered: boolean }>(
           db,
-          sql`select t.name from teams t join departments d on d.id = t.department_id
+          sql`select t.name, ${teamAnswered(sql`t.id`, sql`${window.month}::text`, sql`d.time_zone`, to)} as answered
+              from teams t join departments d on d.id = t.department_id
               where t.department_id = ${dept} and t.archived_at is null
                 and exists (select 1 from goals g where g.team_id = t.id and g.cycle_id = ${cycle})
-                and not ${teamAnswered(sql`t.id`, sql`${window.month}::text`, sql`d.time_zone`, to)}
               order by t.name`,
         ),
       ]);
@@ -141,7 +143,8 @@ export function createDigestStore(db: Db) {
         changes: changes.map((c) => ({ ...c, at: new Date(c.at) })),
         notes: notes.map((n) => ({ ...n, at: new Date(n.at) })),
         blocked,
-        notReported: notReported.map((row) => row.name),
+        notReported: reporting.filter((row) => !row.answered).map((row) => row.name),
+        teamsAsked: reporting.length,
       };
     },
   };

@@ -147,6 +147,7 @@ describe.each(drivers())('what counts as the team answering this month (%s)', (d
       )) as never,
     );
     expect(digest).not.toMatch(/Teams without a report[^\n]*\n\n[^\n]*Alpha/);
+    expect(digest).toContain('Answered for November 2026: 1 of 1 teams (100%)');
     const story = renderText(
       await explainPerson(
         (await services.people.findByHandle('ana-berlin')) as never,
