@@ -5,7 +5,7 @@ import { code, errorReply } from '../src/reply/document.ts';
 
 type Deps = Pick<
   Services,
-  'people' | 'teams' | 'outbox' | 'schedules' | 'promptRuns' | 'deliveryStats'
+  'people' | 'teams' | 'outbox' | 'schedules' | 'promptRuns' | 'deliveryStats' | 'teamAnswers'
 >;
 
 export const deliveriesCommand = defineCommand<Deps>({

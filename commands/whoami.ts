@@ -1,12 +1,12 @@
 import { defineCommand, type Services } from '../src/core/command.ts';
 import { promptRecipients } from '../src/domain/delegation.ts';
-import { dayIn } from '../src/domain/fiscal-calendar.ts';
+import { dayIn, monthName } from '../src/domain/fiscal-calendar.ts';
 import { LOCAL_TRANSPORT } from '../src/domain/transports.ts';
 import { unlinkedReason } from '../src/features/updates.ts';
 import { code, heading, type Line, list, paragraph, reply } from '../src/reply/document.ts';
 import type { RoleRow } from '../src/store/people.ts';
 
-type Deps = Pick<Services, 'people' | 'teams'>;
+type Deps = Pick<Services, 'people' | 'teams' | 'teamAnswers'>;
 
 /** While someone is away: who gets each of their teams' prompts, or that they wait. */
 async function whoAnswers(
@@ -33,6 +33,25 @@ async function whoAnswers(
     );
   }
   return parts.join(' ') || 'Nudges wait until you are back.';
+}
+
+/** The person's own record: whether each of their teams answered this month, when and by whom. */
+async function thisMonth(roles: RoleRow[], now: Date, deps: Deps): Promise<Line[]> {
+  const lines: Line[] = [];
+  for (const slug of new Set(roles.map((r) => r.teamSlug))) {
+    const team = await deps.teams.find(slug);
+    if (!team) continue;
+    const month = dayIn(now, team.timeZone).slice(0, 7);
+    const answer = await deps.teamAnswers.first(team.id, month, team.timeZone);
+    lines.push([
+      `${team.name}, ${monthName(month)}: ${
+        answer
+          ? `answered ${dayIn(answer.at, team.timeZone)}${answer.personName ? ` by ${answer.personName}` : ''}`
+          : 'no answer yet'
+      }`,
+    ]);
+  }
+  return lines;
 }
 
 export const whoamiCommand = defineCommand<Deps>({
@@ -83,6 +102,7 @@ export const whoamiCommand = defineCommand<Deps>({
         ? `Chat accounts: ${identities.map((i) => `${i.transport} ${i.workspace ? `${i.workspace}/` : ''}${i.externalId}`).join(', ')}`
         : 'Chat accounts: none linked',
     ]);
+    facts.push(...(await thisMonth(roles, ctx.now, deps)));
     return reply(
       heading(`${person.name} (${actor.transport})`),
       list(facts.map((content) => ({ content }))),

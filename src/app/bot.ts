@@ -65,12 +65,18 @@ export interface Bot {
 }
 
 /** The composition root: opens the database, loads demo data when empty, wires the commands. */
-export async function createBot(config: Config, logger: Logger): Promise<Bot> {
+export async function createBot(
+  config: Config,
+  logger: Logger,
+  /** False for a process that only queues (`okrbot run`): it does not say it delivers. */
+  { delivers = true }: { delivers?: boolean } = {},
+): Promise<Bot> {
   const started = performance.now();
   const version = createDataVersion();
   const database = await openDatabase({
     ...databaseOptions(config, logger),
     onQuery: version.observe,
+    announce: delivers ? configuredTransports(config) : [],
   });
   let time: OffsetClock | undefined;
   try {

@@ -45,8 +45,16 @@ export interface Database {
    * while no other transaction is open, after a checkpoint).
    */
   dumpDataDir?: () => Promise<Blob>;
+  /**
+   * The chat transports other running okrbot processes on this database send on (what they
+   * `announce`): an `okrbot run` queues for these. The embedded database serves one process.
+   */
+  othersSendOn(): Promise<string[]>;
   close(): Promise<void>;
 }
+
+/** Before the transports a process announces in its connections' application_name. */
+const SENDS = 'sends:';
 
 // Any constant works; it only has to be the same for every okrbot instance on one database.
 const MIGRATION_LOCK_ID = 0x6f6b72; // "okr"
@@ -68,6 +76,11 @@ export interface OpenOptions {
    * only in the kernel (pglite-durability.ts). Default true.
    */
   fsync?: boolean;
+  /**
+   * The chat transports this process delivers on (it runs an outbox worker for them): its
+   * Postgres connections name them, so `othersSendOn` elsewhere sees them.
+   */
+  announce?: readonly string[];
 }
 
 /** Opens the database and brings its schema up to date. */
@@ -149,6 +162,9 @@ async function openPglite(
     location: inMemory ? 'embedded (in memory)' : `embedded (${dataDir})`,
     async listenForChanges() {},
     dumpDataDir,
+    async othersSendOn() {
+      return [];
+    },
     async close() {
       await stopServing();
       await client.close();
@@ -253,13 +269,13 @@ export async function migratePgliteClient(client: PGlite): Promise<void> {
 
 async function openPostgres(
   url: string,
-  { logger, onQuery }: OpenOptions,
+  { logger, onQuery, announce }: OpenOptions,
   migrateOnOpen: boolean,
 ): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   // Each process names its connections, so it can tell its own writes' notifications.
-  const name = `okrbot ${process.pid} ${randomBytes(4).toString('hex')}`;
+  const name = `okrbot ${process.pid} ${randomBytes(4).toString('hex')}${announce?.length ? ` ${SENDS}${announce.join(',')}` : ''}`;
   const client = postgres(url, {
     max: 10,
     onnotice: () => {},
@@ -275,6 +291,13 @@ async function openPostgres(
         const space = payload.indexOf(' ');
         if (payload.slice(space + 1) !== name) onChange(payload.slice(0, space));
       });
+    },
+    async othersSendOn() {
+      const rows = await client<{ name: string }[]>`
+        select distinct application_name as name from pg_stat_activity
+        where datname = current_database() and application_name like ${`okrbot % ${SENDS}%`}
+          and application_name <> ${name}`;
+      return [...new Set(rows.flatMap((r) => r.name.split(SENDS)[1]?.split(',') ?? []))];
     },
     close: () => client.end({ timeout: 5 }),
   };

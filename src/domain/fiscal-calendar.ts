@@ -198,16 +198,11 @@ export function startOfWeekIn(instant: Date, zone: string): Date {
 }
 
 /** The digest's week so far and its month, in a zone: changes from Monday, reports of the month. */
-export function digestPeriod(
-  now: Date,
-  zone: string,
-): { from: Date; month: Month; monthStart: Date; monthEnd: Date } {
+export function digestPeriod(now: Date, zone: string): { from: Date; month: Month } {
   const month = dayIn(now, zone).slice(0, 7);
   return {
     from: startOfWeekIn(now, zone),
     month,
-    monthStart: startOfDayIn(`${month}-01`, zone),
-    monthEnd: startOfDayIn(nextMonth(month), zone),
   };
 }
 
@@ -225,6 +220,12 @@ const MONTHS = [
   'November',
   'December',
 ];
+
+/** `2019-08` → `2019-07`. */
+export function previousMonth(month: string): string {
+  const [year, number] = month.split('-').map(Number) as [number, number];
+  return number === 1 ? `${year - 1}-12` : `${year}-${String(number - 1).padStart(2, '0')}`;
+}
 
 /** `2019-08` → `August 2019`. */
 export function monthName(month: string): string {

@@ -64,6 +64,9 @@ export interface NudgeItem {
 export const nudgeKey = (item: NudgeItem, day: Day, handle: string) =>
   `nudge:${item.kind === 'goal' ? `goal-${item.id}` : `kr-${item.id}`}:${day}:${handle}`;
 
+/** `nudges:{date}:{person}`: a person's nudges of one day, several items in one message. */
+export const dailyNudgesKey = (day: Day, handle: string) => `nudges:${day}:${handle}`;
+
 // --- send slots (outbox_pace) ---------------------------------------------------------------
 
 export const paceKey = {
@@ -82,6 +85,13 @@ export const inboundKey = {
   trigger: (triggerId: string) => `trigger:${triggerId}`,
   /** A submitted form, in the version submitted. */
   view: (viewId: string, hash: string) => `view:${viewId}:${hash}`,
+  /**
+   * A form's content for what it answers (a prompt, else its subject that day), by one user:
+   * submitting the same again (a new form, after a confirmation that did not show) records
+   * nothing twice.
+   */
+  formContent: (callbackId: string, scope: string, user: string, digest: string) =>
+    `form:${callbackId}:${scope}:${user}:${digest}`,
   /** A message with its server-given id (several instances read one channel). */
   message: (messageId: string) => messageId,
 };

@@ -1,12 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import {
-  type Day,
-  dayIn,
-  type Month,
-  nextDay,
-  nextMonth,
-  startOfDayIn,
-} from './fiscal-calendar.ts';
+import { type Day, dayIn, type Month, nextDay } from './fiscal-calendar.ts';
 
 // When the monthly prompt, the weekly digest and the daily overdue check fall due. Pure: due
 // instants are enumerated one per calendar period (month, week, day) in a zone and turned into
@@ -194,17 +187,12 @@ export function daysLater(instant: Date, days: number, zone: string): Date {
  * The week a scheduled digest reports on: the seven days up to its due instant (so consecutive
  * digests neither overlap nor leave a gap), with the month that week began in.
  */
-export function digestWeek(
-  due: Date,
-  zone: string,
-): { from: Date; month: Month; monthStart: Date; monthEnd: Date } {
+export function digestWeek(due: Date, zone: string): { from: Date; month: Month } {
   const from = daysLater(due, -7, zone);
   const month = dayIn(from, zone).slice(0, 7);
   return {
     from,
     month,
-    monthStart: startOfDayIn(`${month}-01`, zone),
-    monthEnd: startOfDayIn(nextMonth(month), zone),
   };
 }
 

@@ -30,6 +30,7 @@ export const paths = {
     `/kr/${segment(cycleSlug(cycleLabel))}/${segment(ref)}`,
   chart: (cycleLabel: string, ref: string, extension: 'svg' | 'png') =>
     `${paths.keyResult(cycleLabel, ref)}.${extension}`,
+  participation: (department: string) => `/participation/${segment(department)}`,
   stylesheet: () => '/assets/okrbot.css',
 };
 

@@ -1,5 +1,11 @@
 import type { Services } from '../core/command.ts';
-import { dayIn, monthName, nextMonth, startOfDayIn } from '../domain/fiscal-calendar.ts';
+import {
+  dayIn,
+  monthName,
+  nextMonth,
+  previousMonth,
+  startOfDayIn,
+} from '../domain/fiscal-calendar.ts';
 import { formatRunKey, promptDeliveryKey, reminderKey } from '../domain/keys.ts';
 import { daysLater, promptInstant } from '../domain/schedules.ts';
 import { CHAT_TRANSPORT_NAMES } from '../domain/transports.ts';
@@ -18,6 +24,7 @@ import {
 import { formatMoment, plural } from '../reply/format.ts';
 import type { DeliveryRow, DeliveryState } from '../store/outbox/index.ts';
 import type { PersonRow } from '../store/people.ts';
+import type { TeamAnswer } from '../store/team-answers.ts';
 import type { TeamRow } from '../store/teams.ts';
 
 // "Why was I not reminded?": what okrbot sent, skipped or failed to send to a person, and for
@@ -26,7 +33,7 @@ import type { TeamRow } from '../store/teams.ts';
 
 export type DeliveriesDeps = Pick<
   Services,
-  'people' | 'teams' | 'outbox' | 'schedules' | 'promptRuns' | 'deliveryStats'
+  'people' | 'teams' | 'outbox' | 'schedules' | 'promptRuns' | 'deliveryStats' | 'teamAnswers'
 >;
 
 const TIMELINE = 25;
@@ -150,11 +157,6 @@ export async function explainPerson(
   return reply(...blocks);
 }
 
-function previousMonth(month: string): string {
-  const [year, number] = month.split('-').map(Number) as [number, number];
-  return number === 1 ? `${year - 1}-12` : `${year}-${String(number - 1).padStart(2, '0')}`;
-}
-
 /** What happened, or will, to one month's prompt of one team for a manager, and why. */
 async function promptStory(
   person: PersonRow,
@@ -190,8 +192,9 @@ async function promptStory(
   if (delivery.state !== 'sent') return parts.join(' ');
   const prompt = await deps.promptRuns.find({ teamId: team.id, personId: person.id, month });
   if (!prompt) return parts.join(' ');
-  if (prompt.answeredAt) {
-    parts.push(`Answered ${formatMoment(prompt.answeredAt, zone)}, so no more reminders.`);
+  const answer = await deps.teamAnswers.first(team.id, month, team.timeZone);
+  if (answer) {
+    parts.push(`${describeAnswer(answer, team, zone)}, so no more reminders.`);
     return parts.join(' ');
   }
   const monthEnd = startOfDayIn(nextMonth(month), team.timeZone);
@@ -212,6 +215,30 @@ async function promptStory(
     parts.push('The month ended unanswered: the report is late, and the digest names the team.');
   return parts.join(' ');
 }
+
+/** "Answered 2026-11-22 11:00 UTC on slack by Ana Berlin (a status of T208612)". */
+function describeAnswer(answer: TeamAnswer, team: TeamRow, zone: string): string {
+  const what = {
+    status: `a status of ${answer.ref}`,
+    value: `a value of ${answer.ref}`,
+    note: `a note in ${team.name}'s report`,
+    reply: 'a reply to the prompt',
+  }[answer.kind];
+  return [
+    `Answered ${formatMoment(answer.at, zone)}`,
+    answer.source ? ` ${SOURCE_WORDS[answer.source] ?? `on ${answer.source}`}` : '',
+    answer.personName ? ` by ${answer.personName}` : '',
+    ` (${what})`,
+  ].join('');
+}
+
+/** How a source reads after "Answered <when>". */
+const SOURCE_WORDS: Partial<Record<NonNullable<TeamAnswer['source']>, string>> = {
+  import: 'in an import',
+  wiki: 'on the wiki page',
+  web: 'on the dashboard',
+  system: 'by okrbot',
+};
 
 /** Counts by state, the latest problems and the latest schedule runs. */
 export async function deliveriesOverview(zone: string, deps: DeliveriesDeps): Promise<Reply> {

@@ -31,10 +31,7 @@ export async function departmentDigest(
   department: Department,
   ctx: Pick<CommandContext, 'now' | 'fiscal' | 'rules' | 'publicUrl'>,
   deps: DigestDeps,
-  period: { from: Date; month: string; monthStart: Date; monthEnd: Date } = digestPeriod(
-    ctx.now,
-    department.timeZone,
-  ),
+  period: { from: Date; month: string } = digestPeriod(ctx.now, department.timeZone),
 ): Promise<Block[]> {
   const zone = department.timeZone;
   const quarter = await deps.cycles.find(cycleAt(ctx.now, ctx.fiscal, zone));
@@ -149,6 +146,15 @@ export async function departmentDigest(
           : 'No team has goals this quarter.',
     ),
   );
+  // Participation by team, never by person: how many of the teams asked have answered.
+  if (facts.teamsAsked > 0) {
+    const answered = facts.teamsAsked - facts.notReported.length;
+    blocks.push(
+      context(
+        `Answered for ${monthName}: ${answered} of ${facts.teamsAsked} teams (${Math.round((answered / facts.teamsAsked) * 100)}%)`,
+      ),
+    );
+  }
   return blocks;
 }
 

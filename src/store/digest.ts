@@ -10,6 +10,7 @@ import type {
   statusEntries,
   teams,
 } from '../db/schema/index.ts';
+import { teamAnswered } from './team-answers.ts';
 
 // What a department's weekly digest is made of. Every part is one set-based query over the
 // department, so a digest costs the same number of queries for ten teams or a thousand.
@@ -21,11 +22,8 @@ export interface DigestWindow {
   /** Changes and notes from `from` up to `to`. */
   from: Date;
   to: Date;
-  /** `YYYY-MM`: teams without a report for it are named. */
+  /** `YYYY-MM` in the department's zone: teams without a report for it are named. */
   month: string;
-  /** Where that month begins and ends in the department's zone. */
-  monthStart: Date;
-  monthEnd: Date;
 }
 
 type StatusEntry = typeof statusEntries.$inferSelect;
@@ -65,6 +63,8 @@ export interface DigestFacts {
     dependsOn: (typeof goalDependencies.$inferSelect)['label'][];
   }[];
   notReported: TeamName[];
+  /** Teams with goals in the quarter: those the month's report is asked of. */
+  teamsAsked: number;
 }
 
 export function createDigestStore(db: Db) {
@@ -77,7 +77,7 @@ export function createDigestStore(db: Db) {
       const current = sql`left join lateral (
           select se.status from status_entries se where se.goal_id = g.id and se.at <= ${to}
           order by se.at desc, se.id desc limit 1) cur on true`;
-      const [counts, changes, notes, blocked, notReported] = await Promise.all([
+      const [counts, changes, notes, blocked, reporting] = await Promise.all([
         queryRows<DigestFacts['counts'][number]>(
           db,
           sql`select cur.status, count(*)::int as count
@@ -128,17 +128,13 @@ export function createDigestStore(db: Db) {
               where t.department_id = ${dept} and g.cycle_id = ${cycle} and cur.status in ('blocked', 'stalled')
               order by t.name, g.position`,
         ),
-        // A team has reported for the month when its report has a note or a goal got a status in it.
-        queryRows<{ name: TeamName }>(
+        // One meaning of a team's answer for the month (see team-answers.ts), as of `to`.
+        queryRows<{ name: TeamName; answered: boolean }>(
           db,
-          sql`select t.name from teams t
+          sql`select t.name, ${teamAnswered(sql`t.id`, sql`${window.month}::text`, sql`d.time_zone`, to)} as answered
+              from teams t join departments d on d.id = t.department_id
               where t.department_id = ${dept} and t.archived_at is null
                 and exists (select 1 from goals g where g.team_id = t.id and g.cycle_id = ${cycle})
-                and not exists (select 1 from status_reports r join report_notes n on n.report_id = r.id
-                                where r.team_id = t.id and r.month = ${window.month})
-                and not exists (select 1 from status_entries se join goals g on g.id = se.goal_id
-                                where g.team_id = t.id and se.at >= ${window.monthStart.toISOString()}::timestamptz
-                                  and se.at < ${window.monthEnd.toISOString()}::timestamptz and se.at <= ${to})
               order by t.name`,
         ),
       ]);
@@ -147,7 +143,8 @@ export function createDigestStore(db: Db) {
         changes: changes.map((c) => ({ ...c, at: new Date(c.at) })),
         notes: notes.map((n) => ({ ...n, at: new Date(n.at) })),
         blocked,
-        notReported: notReported.map((row) => row.name),
+        notReported: reporting.filter((row) => !row.answered).map((row) => row.name),
+        teamsAsked: reporting.length,
       };
     },
   };

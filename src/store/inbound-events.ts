@@ -1,4 +1,4 @@
-import { lt } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { inboundEvents } from '../db/schema/index.ts';
 import type { ChatTransport } from '../domain/transports.ts';
@@ -16,6 +16,13 @@ export function createInboundEventStore(db: Db) {
         .onConflictDoNothing()
         .returning({ eventId: inboundEvents.eventId });
       return rows.length === 1;
+    },
+
+    /** Forgets one id: what it claimed was not done after all, so it may come again. */
+    async release(transport: ChatTransport, eventId: string): Promise<void> {
+      await db
+        .delete(inboundEvents)
+        .where(and(eq(inboundEvents.transport, transport), eq(inboundEvents.eventId, eventId)));
     },
 
     /** Forgets ids older than any redelivery can be (chats retry for minutes, not days). */

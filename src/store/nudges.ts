@@ -17,7 +17,12 @@ export type NudgeSubject = { goalId: number } | { keyResultId: number };
 type Nudge = typeof nudges.$inferSelect;
 type Team = typeof teams.$inferSelect;
 
-export type NudgeRow = Pick<Nudge, 'goalId' | 'keyResultId' | 'level' | 'sentAt' | 'snoozed'>;
+export type NudgeRow = Pick<Nudge, 'goalId' | 'keyResultId' | 'level' | 'sentAt' | 'snoozed'> & {
+  /** Its message was delivered: only such a nudge can have been ignored. */
+  reached: boolean;
+  /** Its message is still on its way (queued, being sent, or to be retried). */
+  underway: boolean;
+};
 
 export type KeyResultOwners = Pick<typeof keyResults.$inferSelect, 'managerId'> & {
   objectiveManagerId: (typeof objectives.$inferSelect)['managerId'];
@@ -50,13 +55,36 @@ export function createNudgeStore(db: Db) {
       if (goalIds.length + keyResultIds.length === 0) return [];
       const rows = await queryRows<RawRow<NudgeRow>>(
         db,
-        sql`select goal_id as "goalId", key_result_id as "keyResultId", level, sent_at as "sentAt", snoozed
-            from nudges
-            where (goal_id in (${idList(goalIds)}) or key_result_id in (${idList(keyResultIds)}))
-              and sent_at > ${since.toISOString()}::timestamptz
-            order by sent_at, id`,
+        sql`select n.goal_id as "goalId", n.key_result_id as "keyResultId", n.level, n.sent_at as "sentAt",
+                   n.snoozed, coalesce(d.state = 'sent', false) as reached,
+                   coalesce(d.state in ('pending', 'sending', 'failed'), false) as underway
+            from nudges n left join deliveries d on d.id = n.delivery_id
+            where (n.goal_id in (${idList(goalIds)}) or n.key_result_id in (${idList(keyResultIds)}))
+              and n.sent_at > ${since.toISOString()}::timestamptz
+            order by n.sent_at, n.id`,
       );
       return rows.map((row) => ({ ...row, sentAt: new Date(row.sentAt) }));
+    },
+
+    /**
+     * The monthly prompts and reminders on their way or sent to some people, of prompts due
+     * after `since`: when each is due is the prompt's due instant plus the reminder's days.
+     */
+    async promptMessages(
+      personIds: readonly number[],
+      since: Date,
+    ): Promise<{ personId: number; dueAt: Date; reminder: number }[]> {
+      if (personIds.length === 0) return [];
+      const rows = await queryRows<{ personId: number; dueAt: string; reminder: number }>(
+        db,
+        sql`select d.person_id as "personId", p.due_at as "dueAt",
+                   coalesce((d.payload->>'reminder')::int, 0) as reminder
+            from deliveries d join prompts p on p.id = (d.payload->>'promptId')::int
+            where d.kind in ('prompt', 'reminder') and d.person_id in (${idList(personIds)})
+              and d.state not in ('skipped', 'dead')
+              and p.due_at > ${since.toISOString()}::timestamptz`,
+      );
+      return rows.map((row) => ({ ...row, dueAt: new Date(row.dueAt) }));
     },
 
     async record(

@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import { instant, queryRows, type RawRow } from '../db/rows.ts';
 import { type departments, type people, prompts, type teams } from '../db/schema/index.ts';
 import type { ChatTransport } from '../domain/transports.ts';
+import { teamAnswered } from './team-answers.ts';
 
 // What the monthly prompt run and the reminders need, a department at a time and in a fixed
 // number of queries, so a run for a thousand teams stays a handful of statements.
@@ -84,8 +85,9 @@ export function createPromptRunStore(db: Db) {
     },
 
     /**
-     * Prompts that went out (the adapter recorded where), are unanswered, were due after
-     * `since`, and have had fewer than `maxReminders` reminders.
+     * Prompts that went out (the adapter recorded where), whose team has not answered for the
+     * month (see team-answers.ts), were due after `since`, and have had fewer than
+     * `maxReminders` reminders.
      */
     async awaitingReminders(since: Date, maxReminders: number): Promise<AwaitingReminder[]> {
       if (maxReminders === 0) return [];
@@ -98,7 +100,8 @@ export function createPromptRunStore(db: Db) {
                    pe.deactivated_at as "deactivatedAt"
             from prompts p join teams t on t.id = p.team_id join departments d on d.id = t.department_id
             join people pe on pe.id = p.person_id
-            where p.answered_at is null and p.conversation_id is not null
+            where p.conversation_id is not null
+              and not ${teamAnswered(sql`p.team_id`, sql`p.month`, sql`d.time_zone`)}
               and p.due_at > ${since.toISOString()}::timestamptz and p.reminders_sent < ${maxReminders}
             order by p.id`,
       );

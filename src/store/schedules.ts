@@ -236,6 +236,25 @@ export function createScheduleStore(db: Db) {
       }));
     },
 
+    /**
+     * Scheduled prompt runs due after `since` that finished leaving someone's prompt skipped:
+     * the cause may be gone (linked, back, reactivated) while the run can still catch up.
+     */
+    async promptRunsWithSkips(
+      since: Date,
+    ): Promise<Pick<RunRow, 'id' | 'scheduleKey' | 'dueAt'>[]> {
+      const rows = await queryRows<RawRow<Pick<RunRow, 'id' | 'scheduleKey' | 'dueAt'>>>(
+        db,
+        sql`select r.id, r.schedule_key as "scheduleKey", r.due_at as "dueAt" from schedule_runs r
+            where r.schedule_key like 'prompt:%' and r.state in ('done', 'late')
+              and r.due_at > ${since.toISOString()}::timestamptz
+              and exists (select 1 from deliveries d where d.run_id = r.id and d.kind = 'prompt'
+                          and d.state = 'skipped')
+            order by r.due_at`,
+      );
+      return rows.map((row) => ({ ...row, dueAt: new Date(row.dueAt) }));
+    },
+
     /** Runs of some schedule keys (or key prefixes ending in `:`; all runs when none), newest first. */
     async runs(keys: readonly string[], limit = 20): Promise<RunRow[]> {
       const rows = await db

@@ -17,6 +17,7 @@ import { createProposalStore } from './proposals.ts';
 import { createQuarterStore } from './quarter.ts';
 import { createReportStore } from './reports.ts';
 import { createScheduleStore } from './schedules.ts';
+import { createTeamAnswerStore } from './team-answers.ts';
 import { createTeamStore } from './teams.ts';
 import { createTrackingStore } from './tracking.ts';
 import { createWikiPageStore } from './wiki-pages.ts';
@@ -44,6 +45,7 @@ export function createStore(db: Db, clock: Clock = systemClock) {
     quarter: createQuarterStore(db),
     reports: createReportStore(db),
     schedules: createScheduleStore(db),
+    teamAnswers: createTeamAnswerStore(db),
     teams: createTeamStore(db),
     tracking: createTrackingStore(db),
     wikiPages: createWikiPageStore(db),

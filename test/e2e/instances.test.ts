@@ -291,10 +291,39 @@ schedules:
       OKRBOT_DEMO: '0',
       OKRBOT_NOW: '2019-08-21T12:00:00Z',
     });
+    // The demo's imported page has Analytics' August report already: the team has answered.
     expect(why.stdout).toMatch(
-      /Analytics, August 2019: prompt sent .* on slack \(message \d+\.\d+\)\. Reminder 1 due 2019-08-23 10:00 UTC if still unanswered\./,
+      /Analytics, August 2019: prompt sent .* on slack \(message \d+\.\d+\)\. Answered 2019-08-01 00:00 UTC in an import \(a note in Analytics's report\), so no more reminders\./,
     );
   }, 150_000);
+
+  it('`okrbot run` without chat variables queues for what the running instances send on; with none running it records nothing', async () => {
+    await setUp(ORGANISATION.replace('prompt: { enabled: false }', 'prompt: { day: 20 }'));
+    const shell = { DATABASE_URL: url, OKRBOT_DEMO: '0' };
+    const run = () => runCli(['run', 'prompt', '--at', '2026-11-20T09:00:00Z'], shell);
+    const alone = await run();
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain('nothing can deliver');
+    expect(await outboxRows(database.db)).toEqual([]);
+    expect((await runRows(database.db)).filter((r) => r.key.startsWith('manual:'))).toEqual([]);
+    // A Thursday: nothing of its own is due for the running instance.
+    const instance = start({ OKRBOT_NOW: '2026-11-05T12:00:00Z' });
+    await waitForTick(instance);
+    const handed = await run();
+    expect(handed.code).toBe(0);
+    expect(handed.stdout).toContain('prompt tech: 1 queued, 0 skipped');
+    expect(handed.stdout).toContain('Queued for slack, which the running okrbot instances send on');
+    await waitFor('the prompt sent by the running instance', async () =>
+      (await sentState('prompt')).includes('sent'),
+    );
+    const [prompt] = await outboxRows(database.db, 'prompt');
+    expect(prompt).toMatchObject({
+      key: 'prompt:alpha:ana-berlin:2026-11',
+      transport: 'slack',
+      skipReason: null,
+    });
+    expect(keysSent()).toContain('prompt:alpha:ana-berlin:2026-11');
+  });
 
   it('explains to the operator what was sent, and runs a schedule on demand', async () => {
     await setUp(ORGANISATION.replace('prompt: { enabled: false }', 'prompt: { day: 20 }'));

@@ -383,6 +383,51 @@ describe('Slack', () => {
       });
     });
 
+    it('says "saved" when a form\'s confirmation cannot be shown, and records the same form again once', async () => {
+      const goal = await goalId('T210313');
+      const metadata = JSON.stringify({
+        teamId: (await bot.services.teams.find('analytics'))?.id,
+        goalId: goal,
+        promptId,
+        channel: dm,
+        threadTs: ts,
+      });
+      const form = (id: string) =>
+        viewSubmission(NURIA, {
+          id,
+          callbackId: 'okr_note',
+          metadata,
+          values: { note: { note: { value: 'vendor call on Friday' } } },
+        });
+      const notes = async () =>
+        (
+          await rows<{ count: number }>(
+            sql`select count(*)::int as count from status_entries where note = 'vendor call on Friday'`,
+          )
+        )[0]?.count;
+      // Slack fails the confirmation in the prompt's thread once.
+      fake.fail(
+        'chat.postMessage',
+        { error: 'internal_error' },
+        {
+          when: (call) => call.body.thread_ts === ts,
+        },
+      );
+      const saved = await fake.next(
+        'chat.postMessage',
+        () => send(form('V0SAME1')),
+        (call) => answerPost(call) && call.body.channel === NURIA,
+      );
+      expect(blocksText(saved)).toContain('Saved; the confirmation could not be shown');
+      expect(blocksText(saved)).not.toContain('try again');
+      expect(blocksText(saved)).toContain('vendor call on Friday');
+      expect(await notes()).toBe(1);
+      // Submitted again from a new form, the same content: told so, not recorded twice.
+      const again = await fake.next('chat.postMessage', () => send(form('V0SAME2')), answerPost);
+      expect(blocksText(again)).toContain('saved already');
+      expect(await notes()).toBe(1);
+    });
+
     it('refuses a form note longer than the limit in the form itself', async () => {
       const response = await send(
         viewSubmission(NURIA, {
@@ -583,6 +628,55 @@ describe('Slack', () => {
     expect(text).toContain('&lt;!channel&gt;');
     expect(text).not.toMatch(/@here/);
     expect(text).toContain('@\u2060here');
+  });
+
+  /** Someone in the quarter files without a Slack account yet, given an email. */
+  const unlinkedWithEmail = async (email: string) => {
+    const [person] = await rows<{ handle: string }>(
+      sql`update people set email = ${email} where id = (
+            select p.id from people p where p.email is null
+              and not exists (select 1 from identities i where i.person_id = p.id)
+            order by p.id limit 1)
+          returning handle`,
+    );
+    return person?.handle as string;
+  };
+
+  it('links a new workspace member by email as they join (team_join)', async () => {
+    const handle = await unlinkedWithEmail('newcomer@example.org');
+    await post(
+      events,
+      sign(
+        eventEnvelope({
+          type: 'team_join',
+          user: {
+            id: 'U0NEWCOMER',
+            tz: 'Europe/Berlin',
+            profile: { email: 'Newcomer@example.org' },
+          },
+        }),
+        'application/json',
+      ),
+    );
+    await expect
+      .poll(async () => (await bot.services.people.findByIdentity('slack', 'U0NEWCOMER'))?.handle)
+      .toBe(handle);
+    expect((await bot.services.people.findByHandle(handle))?.timeZone).toBe('Europe/Berlin');
+  });
+
+  it('looks a user up again soon after users.info failed in passing, not ten minutes later', async () => {
+    const handle = await unlinkedWithEmail('late@example.org');
+    fake.users.push({ id: 'U0LATE', email: 'late@example.org' });
+    fake.fail('users.info', { status: 500 }, { when: (call) => call.body.user === 'U0LATE' });
+    const first = await command('whoami', 'U0LATE');
+    expect(blocksText(first.answer)).not.toContain(handle);
+    // The next command a few seconds on finds them (waited for, not slept through).
+    await expect
+      .poll(async () => blocksText((await command('whoami', 'U0LATE')).answer), {
+        timeout: 30_000,
+        interval: 1_000,
+      })
+      .toContain(handle);
   });
 
   it('marks a deactivated user so prompts stop, and answers 429 with its Retry-After', async () => {

@@ -5,6 +5,7 @@ import { queryRows } from '../../src/db/rows.ts';
 import { renderText } from '../../src/reply/render-text.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
 import { testDispatcher } from '../support/dispatcher.ts';
+import { createRecordingAdapter } from '../support/recording-adapter.ts';
 import {
   importYaml,
   link,
@@ -12,6 +13,7 @@ import {
   resetOperations,
   servicesOf,
   testScheduler,
+  testWorker,
 } from '../support/scheduling.ts';
 
 const OPS = `
@@ -67,13 +69,21 @@ describe.each(drivers())('overdue nudges (%s)', (driver) => {
   beforeEach(async () => {
     await resetOperations(database.db);
     await queryRows(database.db, sql`delete from snoozes`);
+    await queryRows(database.db, sql`delete from status_entries where source <> 'import'`);
   });
 
-  /** Runs the daily check from one day to another; the key result's nudges, in order. */
-  async function daily(from: string, days: number) {
-    const scheduler = testScheduler(services);
-    for (let i = 0; i < days; i++)
+  /**
+   * Runs the daily check from one day to another, each day's messages delivered (to Slack; an
+   * IRC account gets nothing, as if never linked); the key result's nudges, in order.
+   */
+  async function daily(from: string, days: number, each?: (day: number) => Promise<void>) {
+    const scheduler = testScheduler(services, { transports: ['slack'] });
+    const worker = testWorker(services, [createRecordingAdapter('slack')]);
+    for (let i = 0; i < days; i++) {
+      await each?.(i);
       await scheduler.tick(new Date(Date.parse(`${from}T10:00:30Z`) + i * 86_400_000));
+      await worker.drain();
+    }
     return (await outboxRows(database.db, 'nudge')).filter((n) => n.key.startsWith('nudge:kr-'));
   }
 
@@ -89,14 +99,10 @@ describe.each(drivers())('overdue nudges (%s)', (driver) => {
   it('nudges at most weekly and escalates: KR manager twice, team manager twice, then the digest', async () => {
     const nudges = await daily('2026-11-02', 29);
     expect(nudges.map((n) => [n.key, n.handle, n.state])).toEqual([
-      [
-        expect.stringMatching(/^nudge:kr-\d+:2026-11-02:kim-krmanager$/),
-        'kim-krmanager',
-        'pending',
-      ],
-      [expect.stringMatching(/:2026-11-09:kim-krmanager$/), 'kim-krmanager', 'pending'],
-      [expect.stringMatching(/:2026-11-16:mia-manager$/), 'mia-manager', 'pending'],
-      [expect.stringMatching(/:2026-11-23:mia-manager$/), 'mia-manager', 'pending'],
+      [expect.stringMatching(/^nudge:kr-\d+:2026-11-02:kim-krmanager$/), 'kim-krmanager', 'sent'],
+      [expect.stringMatching(/:2026-11-09:kim-krmanager$/), 'kim-krmanager', 'sent'],
+      [expect.stringMatching(/:2026-11-16:mia-manager$/), 'mia-manager', 'sent'],
+      [expect.stringMatching(/:2026-11-23:mia-manager$/), 'mia-manager', 'sent'],
     ]);
     expect(await levels()).toEqual([
       ['2026-11-02', 1, false],
@@ -144,31 +150,139 @@ describe.each(drivers())('overdue nudges (%s)', (driver) => {
       ['2026-11-09', 'skipped', 'OPS-KR1 is snoozed until the end of 2026-11-19'],
       ['2026-11-16', 'skipped', 'OPS-KR1 is snoozed until the end of 2026-11-19'],
       // Snoozed nudges are not ignored ones: after the snooze, the KR manager again.
-      ['2026-11-23', 'pending', null],
+      ['2026-11-23', 'sent', null],
     ]);
     expect(nudges.at(-1)?.handle).toBe('kim-krmanager');
   });
 
-  it('skips an away KR manager with the reason, and counts it toward escalation', async () => {
+  it('skips an away KR manager with the reason every day, and never counts it as ignored', async () => {
     const kim = await services.people.findByHandle('kim-krmanager');
-    await services.admin.setAway(kim?.id as number, new Date('2026-12-31T00:00:00Z'), {
-      personId: null,
-      at: new Date(),
-      source: 'shell',
-    });
+    const change = { personId: null, at: new Date(), source: 'shell' as const };
+    await services.admin.setAway(kim?.id as number, new Date('2026-11-20T00:00:00Z'), change);
     try {
-      const nudges = await daily('2026-11-02', 15);
-      expect(nudges.map((n) => [n.handle, n.state, n.skipReason])).toEqual([
-        ['kim-krmanager', 'skipped', 'away until the end of 2026-12-30'],
-        ['kim-krmanager', 'skipped', 'away until the end of 2026-12-30'],
-        ['mia-manager', 'pending', null],
+      const nudges = await daily('2026-11-16', 5);
+      expect(nudges.map((n) => [n.key.split(':')[2], n.handle, n.state, n.skipReason])).toEqual([
+        ['2026-11-16', 'kim-krmanager', 'skipped', 'away until the end of 2026-11-19'],
+        ['2026-11-17', 'kim-krmanager', 'skipped', 'away until the end of 2026-11-19'],
+        ['2026-11-18', 'kim-krmanager', 'skipped', 'away until the end of 2026-11-19'],
+        ['2026-11-19', 'kim-krmanager', 'skipped', 'away until the end of 2026-11-19'],
+        // Back: the first nudge that reaches her, and nobody was told she ignored anything.
+        ['2026-11-20', 'kim-krmanager', 'sent', null],
+      ]);
+      expect((await levels()).map(([, level]) => level)).toEqual([1, 1, 1, 1, 1]);
+    } finally {
+      await services.admin.setAway(kim?.id as number, null, change);
+    }
+  });
+
+  it('escalates only after two delivered nudges: an unlinked KR manager is tried daily until linked', async () => {
+    // Kim's only account is on IRC, which this okrbot does not send on: as good as unlinked.
+    const unlinkKim = () =>
+      queryRows(database.db, sql`delete from identities where external_id in ('U0KIM0001', 'kim')`);
+    await unlinkKim();
+    await link(services, [['kim-krmanager', 'irc', 'kim']]);
+    try {
+      const nudges = await daily('2026-11-02', 25, async (day) => {
+        if (day === 10) await link(services, [['kim-krmanager', 'slack', 'U0KIM0001']]);
+      });
+      const kept = nudges.map((n) => [n.key.split(':')[2], n.handle, n.state]);
+      expect(
+        kept
+          .slice(0, 10)
+          .every(([, handle, state]) => handle === 'kim-krmanager' && state === 'skipped'),
+      ).toBe(true);
+      expect(nudges[0]?.skipReason).toBe('only has a irc account, and okrbot sends on slack');
+      expect(kept.slice(10)).toEqual([
+        ['2026-11-12', 'kim-krmanager', 'sent'],
+        ['2026-11-19', 'kim-krmanager', 'sent'],
+        // Two delivered and not acted on: now, and only now, the team manager hears of it.
+        ['2026-11-26', 'mia-manager', 'sent'],
       ]);
     } finally {
-      await services.admin.setAway(kim?.id as number, null, {
-        personId: null,
-        at: new Date(),
-        source: 'shell',
-      });
+      await unlinkKim();
+      await link(services, [['kim-krmanager', 'slack', 'U0KIM0001']]);
     }
+  });
+});
+
+const PLATFORM = `
+department: Platform
+department_slug: platform
+timezone: UTC
+cycle: FY2026-27 Q2
+teams:
+  - name: Platform
+    managers: [Pat Parent]
+  - name: Core
+    parent: Platform
+    managers: [Cid Child]
+    goals:
+      - { title: Keep the lights on, tasks: [T900001], status: In progress, status_on: 2026-09-01 }
+      - { title: Replace the router, tasks: [T900002], status: In progress, status_on: 2026-09-01 }
+schedules:
+  digest: { enabled: false }
+`;
+
+describe.each(drivers())('nudges to one person on one day (%s)', (driver) => {
+  let database: TestDatabase;
+  let services: Services;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(driver);
+    services = servicesOf(database.db);
+    await importYaml(database.db, PLATFORM);
+    await link(services, [
+      ['pat-parent', 'slack', 'U0PAT0001'],
+      ['cid-child', 'slack', 'U0CID0001'],
+    ]);
+  });
+  afterAll(() => database?.close());
+  beforeEach(() => resetOperations(database.db));
+
+  it('come as one message listing the items, and escalate as one message too', async () => {
+    const adapter = createRecordingAdapter('slack');
+    const scheduler = testScheduler(services, { transports: ['slack'] });
+    const worker = testWorker(services, [adapter]);
+    for (let i = 0; i < 15; i++) {
+      await scheduler.tick(new Date(Date.parse('2026-11-02T10:00:30Z') + i * 86_400_000));
+      await worker.drain();
+    }
+    expect(adapter.keys()).toEqual([
+      'nudges:2026-11-02:cid-child',
+      'nudges:2026-11-09:cid-child',
+      'nudges:2026-11-16:pat-parent',
+    ]);
+    const content = adapter.sent.at(-1)?.message.content;
+    const text = content?.type === 'document' ? renderText(content.reply) : '';
+    expect(text).toContain('2 items need an update');
+    expect(text).toContain('No recent update: T900001');
+    expect(text).toContain('No recent update: T900002');
+    expect(text).toContain(
+      'You get this as a manager of the team above Core: its managers have not acted on two nudges.',
+    );
+    const levels = await queryRows<{ level: number; count: number }>(
+      database.db,
+      sql`select level, count(*)::int as count from nudges group by level order by level`,
+    );
+    expect(levels).toEqual([
+      { level: 1, count: 4 },
+      { level: 2, count: 2 },
+    ]);
+  });
+
+  it('wait a day when the monthly prompt reaches the person that day: one message a day', async () => {
+    await testScheduler(services, { transports: ['slack'] }).tick(new Date('2026-11-20T10:00:30Z'));
+    const toCid = (await outboxRows(database.db)).filter((r) => r.handle === 'cid-child');
+    expect(toCid.map((r) => [r.key, r.state, new Date(r.notBefore).toISOString(), r.note])).toEqual(
+      [
+        ['prompt:core:cid-child:2026-11', 'pending', expect.any(String), null],
+        [
+          'nudges:2026-11-20:cid-child',
+          'pending',
+          '2026-11-21T10:00:00.000Z',
+          'held a day: the monthly prompt or a reminder went to them today (one message a day)',
+        ],
+      ],
+    );
   });
 });

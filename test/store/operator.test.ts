@@ -74,7 +74,7 @@ describe.each(drivers())('operator views and commands (%s)', (driver) => {
     const story = await why('ana-berlin', '2026-11-21T12:00:00Z');
     expect(story).toContain('Chat accounts: slack U0ANA0001. Manager of Alpha.');
     expect(story).toMatch(
-      /Alpha, November 2026: prompt sent \S+ \S+ \S+ on slack \(message m1\)\. Reminder 1 due 2026-11-23 10:00 Europe\/Berlin if still unanswered\. Reminder 2 due 2026-11-26 10:00 Europe\/Berlin if still unanswered\./,
+      /Alpha, November 2026: prompt sent \S+ \S+ \S+ on slack \(message m\d\)\. Reminder 1 due 2026-11-23 10:00 Europe\/Berlin if still unanswered\. Reminder 2 due 2026-11-26 10:00 Europe\/Berlin if still unanswered\./,
     );
     expect(story).toMatch(
       /Alpha, October 2026: due 2026-10-20 10:00 Europe\/Berlin, but no prompt run was recorded then/,
@@ -82,7 +82,7 @@ describe.each(drivers())('operator views and commands (%s)', (driver) => {
     expect(story).toMatch(/`?prompt:alpha:ana-berlin:2026-11`?: sent/);
     await queryRows(database.db, sql`update prompts set answered_at = '2026-11-22T10:00:00Z'`);
     expect(await why('ana-berlin', '2026-11-23T12:00:00Z')).toContain(
-      'Answered 2026-11-22 11:00 Europe/Berlin, so no more reminders.',
+      'Answered 2026-11-22 11:00 Europe/Berlin on slack by Ana Berlin (a reply to the prompt), so no more reminders.',
     );
   });
 

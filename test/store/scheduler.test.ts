@@ -5,6 +5,7 @@ import { openDatabase } from '../../src/db/database.ts';
 import { queryRows } from '../../src/db/rows.ts';
 import type { TickReport } from '../../src/jobs/scheduler/scheduler.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
+import { testDispatcher } from '../support/dispatcher.ts';
 import { createManualClock } from '../support/manual-clock.ts';
 import { createRecordingAdapter } from '../support/recording-adapter.ts';
 import {
@@ -388,6 +389,66 @@ describe.each(drivers())('the scheduler (%s)', (driver) => {
         (p) => p.key === 'prompt:beta:dan-default:2026-11',
       );
       expect(dan).toMatchObject({ state: 'pending', skipReason: null });
+    });
+
+    it('prompts a manager linked after the run at the next tick, once, inside the catch-up window', async () => {
+      const unlinkDan = () =>
+        queryRows(database.db, sql`delete from identities where external_id = 'U0DAN0001'`);
+      const danPrompt = async () =>
+        (await outboxRows(database.db, 'prompt'))
+          .filter((p) => p.key === 'prompt:beta:dan-default:2026-11')
+          .map((p) => [p.state, p.skipReason]);
+      await unlinkDan();
+      try {
+        const scheduler = testScheduler(services);
+        await scheduler.tick(at('2026-11-20T09:00:30Z'));
+        expect(await danPrompt()).toEqual([
+          ['skipped', 'no chat account linked (an admin links one with `person link`)'],
+        ]);
+        await scheduler.tick(at('2026-11-20T09:01:30Z'));
+        expect((await danPrompt())[0]?.[0]).toBe('skipped');
+        // Linked a minute later (an admin, or Slack's email lookup): the next tick prompts him.
+        await link(services, [['dan-default', 'slack', 'U0DAN0001']]);
+        await scheduler.tick(at('2026-11-20T09:02:30Z'));
+        expect(await danPrompt()).toEqual([['pending', null]]);
+        await scheduler.tick(at('2026-11-20T09:03:30Z'));
+        expect(await danPrompt()).toEqual([['pending', null]]);
+        expect(
+          (await outboxRows(database.db, 'prompt')).filter((p) => p.handle === 'dan-default'),
+        ).toHaveLength(2);
+      } finally {
+        await unlinkDan();
+        await link(services, [['dan-default', 'slack', 'U0DAN0001']]);
+      }
+    });
+
+    it('does not prompt a manager linked after the run when the team answered meanwhile', async () => {
+      const unlinkDan = () =>
+        queryRows(database.db, sql`delete from identities where external_id = 'U0DAN0001'`);
+      await unlinkDan();
+      try {
+        const scheduler = testScheduler(services);
+        await scheduler.tick(at('2026-11-20T09:00:30Z'));
+        const sue = await services.people.findByHandle('sue-sydney');
+        const dispatch = testDispatcher(services, '2026-11-20T10:00:00Z');
+        const answer = await dispatch('note beta waiting on the vendor', {
+          person: sue,
+          isAdmin: false,
+          transport: 'slack',
+          label: 'sue-sydney',
+        });
+        expect(answer?.tone).toBe('info');
+        await link(services, [['dan-default', 'slack', 'U0DAN0001']]);
+        await scheduler.tick(at('2026-11-20T10:01:30Z'));
+        const dan = (await outboxRows(database.db, 'prompt')).find(
+          (p) => p.key === 'prompt:beta:dan-default:2026-11',
+        );
+        expect(dan?.state).toBe('skipped');
+      } finally {
+        await queryRows(database.db, sql`delete from report_notes where source = 'slack'`);
+        await unlinkDan();
+        await link(services, [['dan-default', 'slack', 'U0DAN0001']]);
+      }
     });
 
     it('reminds 3 and 6 days later at the local hour, until the prompt is answered', async () => {

@@ -18,7 +18,7 @@ describe('the Slack app manifest', () => {
     ])
       expect(new URL(url).pathname).toBe(SLACK_EVENTS_PATH);
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(
-      expect.arrayContaining(['app_home_opened', 'message.im', 'user_change']),
+      expect.arrayContaining(['app_home_opened', 'message.im', 'user_change', 'team_join']),
     );
     expect(manifest.features.app_home).toMatchObject({
       home_tab_enabled: true,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { suggest } from '../../domain/text.ts';
-import { CHAT_TRANSPORT_NAMES } from '../../domain/transports.ts';
+import { CHAT_TRANSPORT_NAMES, CHAT_TRANSPORTS } from '../../domain/transports.ts';
 import { deliveriesOverview, explainPerson } from '../../features/deliveries-report.ts';
 import { describeSummary } from '../../jobs/scheduler/job-context.ts';
 import { renderText } from '../../reply/render-text.ts';
@@ -50,7 +50,7 @@ export async function runCommand(args: readonly string[], env: NodeJS.ProcessEnv
       `--at ${at}: expected an ISO 8601 instant such as 2019-08-26T09:00:00Z`,
     );
   const config = loadConfig(env);
-  const bot = await createBot(config, createLogger(config.logLevel));
+  const bot = await createBot(config, createLogger(config.logLevel), { delivers: false });
   try {
     const known = await bot.services.teams.departments();
     const departments: string[] = [];
@@ -64,8 +64,20 @@ export async function runCommand(args: readonly string[], env: NodeJS.ProcessEnv
       }
       departments.push(found.slug);
     }
+    // Without chat variables here, the run is queued for what the running instances send on
+    // (they share this database and its outbox), never recorded as skipped for want of them.
+    const own = configuredTransports(config);
+    const others = own.length ? [] : await bot.database.othersSendOn();
+    const transports = own.length ? own : CHAT_TRANSPORTS.filter((t) => others.includes(t));
+    if (transports.length === 0) {
+      process.stderr.write(
+        `okrbot run: nothing can deliver: no chat transport is configured here (${CHAT_TRANSPORT_NAMES}) and no running okrbot instance on this database sends on one. Nothing was run or recorded; start okrbot with Slack or IRC, or run this where they are configured.\n`,
+      );
+      return 1;
+    }
     const results = await bot.scheduler.runNow(kind as (typeof RUNNABLE)[number], {
       departments,
+      transports,
       ...(at ? { at: new Date(at) } : {}),
     });
     for (const { department, summary } of results)
@@ -73,9 +85,9 @@ export async function runCommand(args: readonly string[], env: NodeJS.ProcessEnv
         `${kind} ${department || '(no departments)'}: ${describeSummary(summary)}\n`,
       );
     process.stdout.write(
-      configuredTransports(config).length === 0
-        ? `No chat transport is configured (${CHAT_TRANSPORT_NAMES}), so every message to a person is recorded as skipped.\n`
-        : 'Queued messages are sent by the running okrbot instances.\n',
+      own.length
+        ? 'Queued messages are sent by the running okrbot instances.\n'
+        : `Queued for ${transports.join(' and ')}, which the running okrbot instances send on; they send them.\n`,
     );
     return results.some((r) => r.summary.notes.some((n) => n.startsWith('failed'))) ? 1 : 0;
   } finally {

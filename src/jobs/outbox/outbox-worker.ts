@@ -7,7 +7,7 @@ import type { Metrics } from '../../runtime/metrics.ts';
 import { withTimeLimit } from '../../runtime/time-limit.ts';
 import type { Claimed, OutboxStore } from '../../store/outbox/index.ts';
 import type { PromptRunStore } from '../../store/prompt-runs.ts';
-import type { PromptStore } from '../../store/prompts.ts';
+import type { TeamAnswerStore } from '../../store/team-answers.ts';
 import type { OutboxHooks } from './outbox-hooks.ts';
 
 // The outbox worker: claims one delivery at a time with its send slot, waits for the slot,
@@ -18,7 +18,7 @@ import type { OutboxHooks } from './outbox-hooks.ts';
 // transport that cannot tell.
 
 export interface OutboxWorkerOptions {
-  store: { outbox: OutboxStore; prompts: PromptStore; promptRuns: PromptRunStore };
+  store: { outbox: OutboxStore; promptRuns: PromptRunStore; teamAnswers: TeamAnswerStore };
   adapters: readonly ChatAdapter[];
   hooks: OutboxHooks;
   instanceId: string;
@@ -140,8 +140,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       content: delivery.content,
     };
     if (message.content.type === 'prompt' && message.content.reminder > 0) {
-      const prompt = await store.prompts.get(message.content.promptId);
-      if (prompt?.answeredAt) {
+      // The team may have answered anywhere since the reminder was queued.
+      if (await store.teamAnswers.forPrompt(message.content.promptId)) {
         await record(delivery.key, () =>
           store.outbox.markSkipped(claim, instanceId, 'answered before the reminder went out'),
         );

@@ -39,6 +39,11 @@ export interface RunContext<K extends ScheduleKind = ScheduleKind> {
   /** Prompt runs: the zone whose managers are due, or `*` for all of them (a manual run). */
   zone: string;
   late: boolean;
+  /**
+   * A prompt run done before, run again for people who became reachable since: teams that
+   * answered the month meanwhile are not asked.
+   */
+  again?: boolean;
 }
 
 /** What a run did, for its schedule_runs row and the operator. */

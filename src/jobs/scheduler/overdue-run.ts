@@ -1,7 +1,8 @@
 import { promptRecipients } from '../../domain/delegation.ts';
 import { type Day, dayIn } from '../../domain/fiscal-calendar.ts';
-import { nudgeKey } from '../../domain/keys.ts';
+import { dailyNudgesKey, nudgeKey } from '../../domain/keys.ts';
 import { assess, type Finding, NUDGE_INTERVAL_DAYS, nudgeLevel } from '../../domain/overdue.ts';
+import { daysLater } from '../../domain/schedules.ts';
 import { findingItem } from '../../features/findings.ts';
 import {
   code,
@@ -11,6 +12,7 @@ import {
   paragraph,
   type Reply,
   reply,
+  strong,
 } from '../../reply/document.ts';
 import type { NudgeRow, NudgeSubject } from '../../store/nudges.ts';
 import type { NewDelivery } from '../../store/outbox/index.ts';
@@ -149,10 +151,14 @@ export async function runOverdue(ctx: RunContext<'overdue'>, deps: JobDeps): Pro
     };
   };
 
-  /** The level a nudge goes at: the computed one, or the next that has anyone to write to. */
+  /**
+   * The level a nudge goes at: the computed one, or the next that has anyone to write to. Only
+   * nudges that reached someone and were then not acted on count as ignored.
+   */
   const recipients = (item: Item, past: NudgeRow[]): Recipients => {
     const ignored = past.filter(
-      (n) => !n.snoozed && (item.lastUpdateAt === null || n.sentAt > item.lastUpdateAt),
+      (n) =>
+        !n.snoozed && n.reached && (item.lastUpdateAt === null || n.sentAt > item.lastUpdateAt),
     ).length;
     for (let level = nudgeLevel(ignored); level < 3; level++) {
       const found = recipientsAt(item, level as 1 | 2);
@@ -168,14 +174,19 @@ export async function runOverdue(ctx: RunContext<'overdue'>, deps: JobDeps): Pro
   const everyone = [...managersOf.values(), ...delegatesOf.values()].flat().map((p) => p.id);
   const accounts = await store.outbox.accounts([...new Set([...everyone, ...individualIds])]);
 
-  const planned: { item: Item; level: 1 | 2 | 3; snoozed: boolean; rows: NewDelivery[] }[] = [];
+  const planned: Planned[] = [];
   for (const { item, findings } of flagged) {
     const past = pastOf(item);
-    const last = past.at(-1);
+    // A nudge that reached nobody (skipped, dead) does not hold the next one back: tomorrow's
+    // run tries again. One delivered or on its way, a snooze, or a digest item keeps the pace.
+    const last = past.filter((n) => n.snoozed || n.level === 3 || n.reached || n.underway).at(-1);
     if (last && daysBetween(dayIn(last.sentAt, zone), today) < NUDGE_INTERVAL_DAYS) continue;
     const to = recipients(item, past);
     const snoozed = item.snoozedUntil !== null && item.snoozedUntil > now;
-    const content = { type: 'document', reply: nudgeReply(item, findings, zone, to.why) } as const;
+    const content = {
+      type: 'document',
+      reply: nudgeReply([{ item, findings, why: to.why }], zone),
+    } as const;
     const rows: NewDelivery[] = [];
     for (const person of to.people) {
       const key = nudgeKey(item, today, person.handle);
@@ -197,42 +208,152 @@ export async function runOverdue(ctx: RunContext<'overdue'>, deps: JobDeps): Pro
           runId,
         ),
       );
-    planned.push({ item, level: to.level, snoozed, rows });
+    planned.push({ item, findings, why: to.why, level: to.level, snoozed, rows });
   }
 
-  const written = await store.outbox.enqueue(planned.flatMap((p) => p.rows));
+  const handles = new Map(
+    [...managersOf.values(), ...delegatesOf.values(), ...individuals.values()]
+      .flat()
+      .map((p) => [p.id, p.handle]),
+  );
+  const merged = mergePerPerson(planned, handles, today, zone);
+  // One message a day: whoever gets the monthly prompt or a reminder today has their nudges
+  // tomorrow at this hour (reminders and prompts come first in a tick; see scheduler.ts).
+  const prompted = await promptedToday(
+    merged.flatMap((r) => (r.transport !== null && r.personId !== null ? [r.personId] : [])),
+    ctx,
+    deps,
+  );
+  const tomorrow = daysLater(ctx.due, 1, zone);
+  const rows = merged.map((row) =>
+    row.transport !== null && row.personId !== null && prompted.has(row.personId)
+      ? {
+          ...row,
+          notBefore: tomorrow,
+          note: 'held a day: the monthly prompt or a reminder went to them today (one message a day)',
+        }
+      : row,
+  );
+  const written = await store.outbox.enqueue(rows);
   tally(summary, written);
   await store.nudges.record(
-    planned.map((p) => ({
-      ...subjectOf(p.item),
-      level: p.level,
-      deliveryId: p.rows[0] ? (written.get(p.rows[0].key)?.id ?? null) : null,
-      sentAt: now,
-      snoozed: p.snoozed,
-    })),
+    planned.map((p) => {
+      // The nudge is the message that can reach someone, if any: its fate decides escalation.
+      const carrier = p.rows.find((r) => r.transport !== null) ?? p.rows[0];
+      return {
+        ...subjectOf(p.item),
+        level: p.level,
+        deliveryId: carrier ? (written.get(carrier.key)?.id ?? null) : null,
+        sentAt: now,
+        snoozed: p.snoozed,
+      };
+    }),
   );
   const escalated = planned.filter((p) => p.level === 3 && !p.snoozed).length;
   if (escalated) summary.notes.push(`${escalated} escalated into the digest`);
   return summary;
 }
 
+/** Which of some people the monthly prompt or a reminder is due to today (the department's day). */
+async function promptedToday(
+  personIds: readonly number[],
+  ctx: RunContext<'overdue'>,
+  { store }: JobDeps,
+): Promise<Set<number>> {
+  const zone = ctx.department.timeZone;
+  const today = dayIn(ctx.due, zone);
+  const reminders =
+    (await store.schedules.effective([ctx.department.id])).get(ctx.department.id)?.prompt.settings
+      .reminders ?? [];
+  const since = daysLater(ctx.due, -(Math.max(0, ...reminders) + 1), zone);
+  const messages = await store.nudges.promptMessages([...new Set(personIds)], since);
+  return new Set(
+    messages
+      .filter((m) => {
+        const days = m.reminder > 0 ? reminders[m.reminder - 1] : 0;
+        return days !== undefined && dayIn(daysLater(m.dueAt, days, zone), zone) === today;
+      })
+      .map((m) => m.personId),
+  );
+}
+
 function daysBetween(from: Day, to: Day): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-function nudgeReply(item: Item, findings: Finding[], zone: string, why: string): Reply {
-  const overdue = findings.some((f) => f.kind === 'overdue');
+interface Nudged {
+  item: Item;
+  findings: Finding[];
+  /** Why the recipient gets it, in the nudge's own words. */
+  why: string;
+}
+
+interface Planned extends Nudged {
+  level: 1 | 2 | 3;
+  snoozed: boolean;
+  rows: NewDelivery[];
+}
+
+/**
+ * A person's nudges of the day as one message: two or more items that can go out to the same
+ * person become one delivery listing them (keyed per person and day), and each item's row
+ * becomes that delivery. Skip records stay one per item, with their reasons.
+ */
+function mergePerPerson(
+  planned: Planned[],
+  handles: ReadonlyMap<number, string>,
+  today: Day,
+  zone: string,
+): NewDelivery[] {
+  const byPerson = new Map<number, { row: NewDelivery; nudged: Nudged }[]>();
+  for (const p of planned)
+    for (const row of p.rows)
+      if (row.transport !== null && row.personId !== null)
+        byPerson.set(row.personId, [...(byPerson.get(row.personId) ?? []), { row, nudged: p }]);
+  const merged = new Map<NewDelivery, NewDelivery>();
+  for (const [personId, sends] of byPerson) {
+    const [first] = sends;
+    if (!first || sends.length < 2) continue;
+    const one: NewDelivery = {
+      ...first.row,
+      key: dailyNudgesKey(today, handles.get(personId) as string),
+      content: {
+        type: 'document',
+        reply: nudgeReply(
+          sends.map((s) => s.nudged),
+          zone,
+        ),
+      },
+    };
+    for (const { row } of sends) merged.set(row, one);
+  }
+  for (const p of planned) p.rows = p.rows.map((row) => merged.get(row) ?? row);
+  return [...new Set(planned.flatMap((p) => p.rows))];
+}
+
+/** One item's nudge, or several items for one person in one message. */
+function nudgeReply(nudged: readonly Nudged[], zone: string): Reply {
+  const title = ({ item, findings }: Nudged) =>
+    `${findings.some((f) => f.kind === 'overdue') ? 'Overdue' : 'No recent update'}: ${item.ref}`;
+  const findingsOf = ({ item, findings }: Nudged) =>
+    list(findings.map((finding) => findingItem(item, finding, zone)));
+  const single = nudged.length === 1 ? nudged[0] : undefined;
+  const ref = single?.item.ref ?? '<ref>';
   return reply(
-    heading(`${overdue ? 'Overdue' : 'No recent update'}: ${item.ref}`),
-    list(findings.map((finding) => findingItem(item, finding, zone))),
+    heading(single ? title(single) : `${nudged.length} items need an update`),
+    ...(single
+      ? [findingsOf(single)]
+      : nudged.flatMap((n) => [paragraph(strong(title(n))), findingsOf(n)])),
     paragraph(
       'Record where it stands with ',
-      code(`set ${item.ref} <status> [note]`),
-      ...(item.kind === 'key-result' ? [', ', code(`metric ${item.ref} <value>`)] : []),
+      code(`set ${ref} <status> [note]`),
+      ...(nudged.some((n) => n.item.kind === 'key-result')
+        ? [', ', code(`metric ${ref} <value>`)]
+        : []),
       ', or pause these nudges with ',
-      code(`snooze ${item.ref} 2w`),
+      code(`snooze ${ref} 2w`),
       '.',
     ),
-    context(why),
+    ...[...new Set(nudged.map((n) => n.why))].map((why) => context(why)),
   );
 }

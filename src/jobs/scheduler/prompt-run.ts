@@ -48,11 +48,20 @@ export async function runPrompts(ctx: RunContext<'prompt'>, deps: JobDeps): Prom
     store.people.members(teamIds, 'manager'),
     store.people.members(teamIds, 'delegate'),
   ]);
+  // Run again for the newly reachable: a team that answered the month meanwhile is not asked.
+  const answered = ctx.again
+    ? await store.teamAnswers.answered(
+        teamIds,
+        dayIn(due, department.timeZone).slice(0, 7),
+        department.timeZone,
+      )
+    : new Set<number>();
   const planned = new Map<string, Planned>();
   const skips: NewDelivery[] = [];
   const promptContent = { type: 'prompt', promptId: 0, reminder: 0 } as const;
 
   for (const team of teams) {
+    if (answered.has(team.id)) continue;
     const delegates = (delegatesOf.get(team.id) ?? []).filter((d) => !d.deactivatedAt);
     for (const manager of managersOf.get(team.id) ?? []) {
       const zone = manager.timeZone ?? department.timeZone;

@@ -6,6 +6,7 @@ import {
   MAX_LOOKBACK_DAYS,
   type ScheduleKind,
 } from '../../domain/schedules.ts';
+import type { ChatTransport } from '../../domain/transports.ts';
 import type { Department } from '../../features/lookups.ts';
 import type { Clock } from '../../runtime/clock.ts';
 import { withTimeLimit } from '../../runtime/time-limit.ts';
@@ -49,10 +50,14 @@ export interface SchedulerOptions {
 export interface Scheduler {
   /** One tick at `now` (the clock's when omitted); what it ran, for logs and tests. */
   tick(now?: Date): Promise<TickReport>;
-  /** Runs a schedule now for some departments (all when none is named): `okrbot run`. */
+  /**
+   * Runs a schedule now for some departments (all when none is named): `okrbot run`. Messages
+   * are queued for `transports` when given (what the running instances send on), else for the
+   * scheduler's own.
+   */
   runNow(
     kind: ScheduleKind | 'reminders',
-    options: { departments?: readonly string[]; at?: Date },
+    options: { departments?: readonly string[]; at?: Date; transports?: readonly ChatTransport[] },
   ): Promise<{ department: string; summary: RunSummary }[]>;
   /** Ticks once now and then at the start of every minute on the clock, until stopped. */
   start(): void;
@@ -92,11 +97,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     runId: number | null,
     key: string,
     ctx: RunContext,
+    jobDeps: JobDeps = deps,
   ): Promise<{ ran: TickReport['ran'][number]; summary: RunSummary }> => {
     const started = performance.now();
     try {
       const job = JOBS[ctx.schedule.kind] as (c: RunContext, d: JobDeps) => Promise<RunSummary>;
-      const summary = await job(ctx, deps);
+      const summary = await job(ctx, jobDeps);
       const detail = describeSummary(summary);
       const state = ctx.late ? 'late' : 'done';
       if (runId !== null) await store.schedules.finish(runId, state, detail);
@@ -183,6 +189,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           })),
         ),
     );
+    // Reminders, then prompts (the first of the plans), before the overdue check: a person's
+    // nudges wait a day when the prompt or a reminder reaches them today.
+    const reminders = await runReminders(now, deps);
+    if (reminders.queued || reminders.skipped)
+      logger.info({ at: now.toISOString() }, `reminders: ${describeSummary(reminders)}`);
+    if (reminders.queued) options.onQueued?.();
     const lastDue = await store.schedules.lastDue(plans.map((p) => p.key));
     for (const plan of plans) {
       const window = plan.schedule.catchUpSeconds * 1000;
@@ -221,10 +233,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       report.ran.push(ran);
     }
     await takeOver(now, departments, schedules, report);
-    const reminders = await runReminders(now, deps);
-    if (reminders.queued || reminders.skipped)
-      logger.info({ at: now.toISOString() }, `reminders: ${describeSummary(reminders)}`);
-    if (reminders.queued) options.onQueued?.();
+    await promptAgain(now, departments, schedules);
     await store.outbox.prunePace();
     // This process's own time: /healthz and /metrics report when it last ticked, not the clock's
     // (pinned) instant.
@@ -277,6 +286,44 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   };
 
+  /**
+   * Prompt runs inside their catch-up window that left someone skipped run again: whoever became
+   * reachable since (linked, back from away, reactivated) gets the month's prompt once, without
+   * an operator. What was queued or sent keeps its key; only skips can turn into prompts.
+   */
+  const promptAgain = async (
+    now: Date,
+    departments: Department[],
+    schedules: Map<number, DepartmentSchedules>,
+  ) => {
+    const since = new Date(now.getTime() - MAX_LOOKBACK_DAYS * DAY_MS);
+    for (const run of await store.schedules.promptRunsWithSkips(since)) {
+      const key = parseRunKey(run.scheduleKey);
+      const department = departments.find((d) => d.slug === key?.department);
+      const schedule = department ? schedules.get(department.id)?.prompt : undefined;
+      if (!key?.zone || key.manual || !department || !schedule?.enabled) continue;
+      if (now.getTime() - run.dueAt.getTime() > schedule.catchUpSeconds * 1000) continue;
+      try {
+        const summary = await runPrompts(
+          {
+            ...contextOf(department, schedule, run.dueAt, now, run.id, key.zone),
+            schedule,
+            again: true,
+          },
+          deps,
+        );
+        if (summary.queued === 0) continue;
+        logger.info(
+          { run: run.scheduleKey, due: run.dueAt.toISOString() },
+          `prompt run again for people now reachable: ${describeSummary(summary)}`,
+        );
+        options.onQueued?.();
+      } catch (error) {
+        logger.warn({ err: error, run: run.scheduleKey }, 'prompting the newly reachable failed');
+      }
+    }
+  };
+
   const safeTick = () => {
     if (ticking) return ticking;
     ticking = withTimeLimit(tick(), TICK_LIMIT_MS, 'scheduler tick')
@@ -291,12 +338,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   return {
     tick,
-    async runNow(kind, { departments: wanted, at }) {
+    async runNow(kind, { departments: wanted, at, transports }) {
       const now = at ?? options.clock.now();
+      const runDeps = transports ? { ...deps, transports } : deps;
       const all = await store.teams.departments();
       const chosen = wanted?.length ? all.filter((d) => wanted.includes(d.slug)) : all;
       if (kind === 'reminders') {
-        const summary = await runReminders(now, deps, { departmentIds: chosen.map((d) => d.id) });
+        const summary = await runReminders(now, runDeps, {
+          departmentIds: chosen.map((d) => d.id),
+        });
         if (summary.queued) options.onQueued?.();
         return [{ department: chosen.map((d) => d.slug).join(', '), summary }];
       }
@@ -312,6 +362,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           runId,
           key,
           contextOf(department, schedule, now, now, runId, '*'),
+          runDeps,
         );
         results.push({ department: department.slug, summary });
       }

@@ -146,4 +146,9 @@ export function registerEvents(app: App, slack: SlackContext): void {
   app.event('user_change', async ({ event }) => {
     await slack.identity.userChanged(event.user as unknown as SlackUser);
   });
+
+  // Someone new in the workspace whose email the quarter files give is linked as they arrive.
+  app.event('team_join', async ({ event }) => {
+    await slack.identity.userChanged(event.user as unknown as SlackUser);
+  });
 }

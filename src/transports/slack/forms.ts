@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { App, types } from '@slack/bolt';
 import type { CommandContext } from '../../core/command.ts';
+import { dayIn } from '../../domain/fiscal-calendar.ts';
 import { inboundKey } from '../../domain/keys.ts';
 import { recordAnswer } from '../../features/prompt-content.ts';
 import { prepareTeamUpdate } from '../../features/team-update.ts';
@@ -238,6 +239,28 @@ async function submitKeyResult(
   };
 }
 
+/** What a form answers: its prompt, else its subject on the day (a form sent twice that day). */
+function submissionScope(origin: FormOrigin, day: string): string {
+  if (origin.promptId !== undefined) return `prompt-${origin.promptId}`;
+  const subject =
+    origin.keyResultId !== undefined
+      ? `kr-${origin.keyResultId}`
+      : origin.goalId !== undefined
+        ? `goal-${origin.goalId}`
+        : `team-${origin.teamId}`;
+  return `${subject}:${day}`;
+}
+
+/** A form's content, whatever order Slack lists its fields in. */
+function formDigest(form: FormValues): string {
+  const sorted = (values: ReadonlyMap<string, string>) =>
+    [...values].sort(([a], [b]) => a.localeCompare(b));
+  return createHash('sha256')
+    .update(JSON.stringify([sorted(form.statuses), sorted(form.notes), form.value ?? null]))
+    .digest('hex')
+    .slice(0, 32);
+}
+
 const SUBMIT = {
   [VIEW.update]: submitUpdate,
   [VIEW.note]: submitNote,
@@ -268,12 +291,30 @@ export function registerForms(app: App, slack: SlackContext): void {
         return;
       }
       const { ctx } = await slack.as(body.user.id);
+      const same = inboundKey.formContent(
+        callbackId,
+        submissionScope(origin, dayIn(ctx.now, ctx.timeZone)),
+        body.user.id,
+        formDigest(form),
+      );
+      if (!(await slack.deps.inboundEvents.claim('slack', same))) {
+        await confirm(
+          slack,
+          origin,
+          body.user.id,
+          reply(paragraph('That was saved already, exactly as submitted: nothing recorded twice.')),
+        ).catch(() => {});
+        return;
+      }
+      let answer: Reply;
       try {
-        const { reply: answer, recorded } = await submit(slack, ctx, origin, form);
-        if (recorded && origin.promptId !== undefined)
+        const submitted = await submit(slack, ctx, origin, form);
+        answer = submitted.reply;
+        if (submitted.recorded && origin.promptId !== undefined)
           await recordAnswer(origin.promptId, ctx, slack.deps);
-        await confirm(slack, origin, body.user.id, answer);
       } catch (error) {
+        // Not saved: the same content may be sent again.
+        await slack.deps.inboundEvents.release('slack', same).catch(() => {});
         const errorId = randomBytes(4).toString('hex');
         slack.logger.error(
           { err: error, errorId, form: callbackId, error_code: slackErrorCode(error) },
@@ -287,6 +328,27 @@ export function registerForms(app: App, slack: SlackContext): void {
             `Sorry, saving the form failed unexpectedly (error id ${errorId}); nothing after the failure was recorded. Please try again.`,
           ),
         ).catch(() => {});
+        return;
+      }
+      try {
+        await confirm(slack, origin, body.user.id, answer);
+      } catch (error) {
+        // Saved: the user must not be invited to submit again. A direct message says so.
+        slack.logger.warn(
+          { err: error, form: callbackId, error_code: slackErrorCode(error) },
+          'form saved, but its confirmation could not be posted',
+        );
+        await slack
+          .post(
+            body.user.id,
+            reply(
+              paragraph('Saved; the confirmation could not be shown where you submitted it:'),
+              ...answer.blocks,
+            ),
+          )
+          .catch((err) =>
+            slack.logger.warn({ err }, 'the saved form could not be confirmed by DM either'),
+          );
       }
     });
   }

@@ -13,6 +13,7 @@ import {
   AdapterStartError,
   type ChatAdapter,
 } from '../../core/chat-adapter.ts';
+import { systemClock } from '../../runtime/clock.ts';
 import { createSlackDelivery } from './deliver.ts';
 import { registerEvents } from './events.ts';
 import { registerForms } from './forms.ts';
@@ -71,6 +72,21 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
   // Socket Mode's connection; HTTP mode has none of its own to lose.
   let socketUp = !config.appToken;
   let reconnects = 0;
+  let linking = new AbortController();
+
+  /** Email linking at start, again after passing failures (30 s doubling to an hour), until done. */
+  const linkByEmailUntilDone = async () => {
+    for (let wait = 30_000; !linking.signal.aborted; wait = Math.min(wait * 2, 3_600_000)) {
+      try {
+        const { linked, retry } = await identity.linkByEmail();
+        if (linked) logger.info({ linked }, 'Slack users linked by email');
+        if (!retry) return;
+      } catch (err) {
+        logger.warn({ err }, 'linking Slack users by email failed; trying again later');
+      }
+      await systemClock.sleep(wait, linking.signal);
+    }
+  };
 
   return {
     transport: 'slack',
@@ -170,14 +186,14 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
         { workspace, mode: config.appToken ? 'socket' : `HTTP ${SLACK_EVENTS_PATH}` },
         'Slack connected',
       );
-      // People with an email in the quarter files are linked without anyone typing `person link`.
-      void identity
-        .linkByEmail()
-        .then((linked) => linked && logger.info({ linked }, 'Slack users linked by email'))
-        .catch((err) => logger.warn({ err }, 'linking Slack users by email failed'));
+      // People with an email in the quarter files are linked without anyone typing `person link`;
+      // lookups that failed for a passing reason are tried again with backoff.
+      linking = new AbortController();
+      void linkByEmailUntilDone();
     },
 
     async stop() {
+      linking.abort();
       if (app && config.appToken) await app.stop();
       app = undefined;
     },

@@ -22,14 +22,20 @@ export interface SlackIdentity {
   actor(userId: string): Promise<Actor>;
   /** The actor found earlier, while no person, identity or role changed since; no lookup. */
   known(userId: string): Actor | undefined;
-  /** Links every person with an email and no Slack account yet, by lookupByEmail. */
-  linkByEmail(): Promise<number>;
-  /** A `user_change` event: time zone, deactivation. */
+  /**
+   * Links every person with an email and no Slack account yet, by lookupByEmail; `retry` says
+   * whether some lookups failed for a passing reason (so linking should run again later).
+   */
+  linkByEmail(): Promise<{ linked: number; retry: boolean }>;
+  /** A `user_change` or `team_join` event: linked by email when new; time zone, deactivation. */
   userChanged(user: SlackUser): Promise<void>;
 }
 
 // How long a user who matches nobody is not looked up again.
 const UNKNOWN_TTL_MS = 10 * 60_000;
+// After a failed lookup (Slack unreachable, a 5xx), the next try waits this, doubling each time
+// up to UNKNOWN_TTL_MS: one passing failure must not leave a manager read-only for ten minutes.
+const RETRY_FIRST_MS = 2_000;
 
 export function createSlackIdentity(options: {
   client: WebClient;
@@ -41,6 +47,7 @@ export function createSlackIdentity(options: {
 }): SlackIdentity {
   const { client, store, logger, version } = options;
   const unknownUntil = new Map<string, number>();
+  const failures = new Map<string, number>();
   const actors = new Map<string, { actor: Actor; version: number }>();
   const remember = (userId: string, actor: Actor, at: number) => {
     actors.set(userId, { actor, version: at });
@@ -82,13 +89,22 @@ export function createSlackIdentity(options: {
         }
       } catch (error) {
         logger.warn({ user: userId, error: slackErrorCode(error) }, 'users.info failed');
+        const failed = (failures.get(userId) ?? 0) + 1;
+        failures.set(userId, failed);
+        unknownUntil.set(
+          userId,
+          Date.now() + Math.min(RETRY_FIRST_MS * 2 ** (failed - 1), UNKNOWN_TTL_MS),
+        );
+        return actor;
       }
+      failures.delete(userId);
       unknownUntil.set(userId, Date.now() + UNKNOWN_TTL_MS);
       return remember(userId, actor, at);
     },
 
     async linkByEmail() {
       let linked = 0;
+      let retry = false;
       for (const person of await store.people.unlinkedWithEmail('slack')) {
         try {
           const { user } = await withRateLimit(() =>
@@ -98,11 +114,13 @@ export function createSlackIdentity(options: {
         } catch (error) {
           // users_not_found is the common answer: that person is not in this workspace.
           const code = slackErrorCode(error);
-          if (code !== 'users_not_found')
+          if (code !== 'users_not_found') {
             logger.warn({ handle: person.handle, error: code }, 'users.lookupByEmail failed');
+            retry = true;
+          }
         }
       }
-      return linked;
+      return { linked, retry };
     },
 
     async userChanged(user) {

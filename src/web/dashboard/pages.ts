@@ -1,4 +1,4 @@
-import { dayIn } from '../../domain/fiscal-calendar.ts';
+import { dayIn, monthName } from '../../domain/fiscal-calendar.ts';
 import { paths } from '../../features/dashboard-paths.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../../formats/export/export-quarter.ts';
 import { NOTES_HEADING } from '../../formats/export/wikitext.ts';
@@ -9,6 +9,7 @@ import type { GoalRow } from '../../store/goals.ts';
 import type { MetricValueRow, MilestoneRow } from '../../store/key-results.ts';
 import type { DepartmentCycleRow, KeyResultPageRow } from '../../store/quarter.ts';
 import type { StatusEntryRow } from '../../store/status-history.ts';
+import type { Participation } from '../../store/team-answers.ts';
 import { type Html, html, joinHtml } from '../html.ts';
 import {
   badge,
@@ -61,9 +62,49 @@ export function departmentPage(
   return renderPage({
     title: department.name,
     crumbs: [{ label: department.name }],
-    body: cycles.length
-      ? html`<h2>Quarters and years</h2>${cycleLinks(department.slug, cycles)}`
-      : html`<p>${department.name} has no goals or objectives yet.</p>`,
+    body: html`${
+      cycles.length
+        ? html`<h2>Quarters and years</h2>${cycleLinks(department.slug, cycles)}`
+        : html`<p>${department.name} has no goals or objectives yet.</p>`
+    }<p><a href="${paths.participation(department.slug)}">Participation</a>: which teams answered each month.</p>`,
+  });
+}
+
+/**
+ * Which teams answered each month, when, how and after how many reminders, and the
+ * department's response rate. By team only: a team that did not answer names nobody.
+ */
+export function participationPage(
+  department: Department,
+  months: readonly string[],
+  rows: readonly Participation[],
+  zone: string,
+): string {
+  const teams = [...new Set(rows.map((r) => r.teamName))];
+  const cell = (team: string, month: string) => {
+    const row = rows.find((r) => r.teamName === team && r.month === month);
+    if (!row?.answer) return html`<td class="muted">${row?.prompted ? 'no answer' : '—'}</td>`;
+    const { answer } = row;
+    return html`<td>✓ ${dayIn(answer.at, zone)}${answer.source ? ` · ${answer.source}` : ''}${answer.personName ? ` · ${answer.personName}` : ''}${row.reminders ? ` · after ${plural(row.reminders, 'reminder')}` : ''}</td>`;
+  };
+  const rate = (month: string) => {
+    const asked = rows.filter((r) => r.month === month && (r.prompted || r.answer));
+    const answered = asked.filter((r) => r.answer).length;
+    return asked.length
+      ? `${answered} of ${asked.length} (${Math.round((answered / asked.length) * 100)}%)`
+      : '—';
+  };
+  return renderPage({
+    title: `${department.name} — participation`,
+    crumbs: [
+      { label: department.name, href: paths.department(department.slug) },
+      { label: 'Participation' },
+    ],
+    body: teams.length
+      ? html`<table class="participation"><thead><tr><th>Team</th>${months.map((m) => html`<th>${monthName(m)}</th>`)}</tr></thead>
+<tbody>${teams.map((team) => html`<tr><th scope="row">${team}</th>${months.map((m) => cell(team, m))}</tr>`)}
+<tr class="rate"><th scope="row">Response rate</th>${months.map((m) => html`<td>${rate(m)}</td>`)}</tr></tbody></table>`
+      : html`<p>${department.name} has no teams yet.</p>`,
   });
 }
 

@@ -8,6 +8,7 @@ import {
   formatCycle,
   parseCycle,
   previousDay,
+  previousMonth,
 } from '../../domain/fiscal-calendar.ts';
 import { parseRef } from '../../domain/refs.ts';
 import { suggest } from '../../domain/text.ts';
@@ -31,6 +32,7 @@ import {
   indexPage,
   keyResultPage,
   notFoundPage,
+  participationPage,
   quarterPage,
   teamPage,
   yearPage,
@@ -42,7 +44,10 @@ import { STYLESHEET } from './styles.ts';
 // server; the paths below it are matched here (src/dashboard/urls.ts builds them).
 
 export interface DashboardDeps {
-  services: Pick<Services, 'teams' | 'cycles' | 'quarter' | 'people' | 'keyResults' | 'goals'>;
+  services: Pick<
+    Services,
+    'teams' | 'cycles' | 'quarter' | 'people' | 'keyResults' | 'goals' | 'teamAnswers'
+  >;
   clock: () => Date;
   fiscal: FiscalSettings;
   taskUrl: string;
@@ -98,6 +103,8 @@ async function route(segments: string[], response: ServerResponse, deps: Dashboa
       'cache-control': 'public, max-age=3600',
     });
   if (rest.length === 0) {
+    if (first === 'participation' && second !== undefined && third === undefined)
+      return showParticipation(second, response, deps);
     if (first === 'teams' && second !== undefined) return showTeam(second, third, response, deps);
     if (first === 'kr' && second !== undefined && third !== undefined)
       return showKeyResult(second, third, response, deps);
@@ -155,6 +162,19 @@ async function findDepartmentOr404(name: string, response: ServerResponse, deps:
     ),
   );
   return undefined;
+}
+
+/** How many months the participation page shows, the current one last. */
+const PARTICIPATION_MONTHS = 6;
+
+async function showParticipation(name: string, response: ServerResponse, deps: DashboardDeps) {
+  const department = await findDepartmentOr404(name, response, deps);
+  if (!department) return;
+  if (name !== department.slug) return redirect(response, paths.participation(department.slug));
+  const months = [dayIn(deps.clock(), department.timeZone).slice(0, 7)];
+  while (months.length < PARTICIPATION_MONTHS) months.unshift(previousMonth(months[0] as string));
+  const rows = await deps.services.teamAnswers.participation(department.id, months);
+  send(response, 200, participationPage(department, months, rows, department.timeZone));
 }
 
 async function showDepartment(
