@@ -25,6 +25,11 @@ export interface HttpServer {
   listen(): Promise<string>;
   /** The base address once listening (`http://127.0.0.1:3000`). */
   readonly url: string | undefined;
+  /**
+   * The first step of a stop: no new connections, idle kept-alive ones closed, and those with a
+   * request in progress closed once it is answered; the requests in progress finish.
+   */
+  stopListening(): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +50,7 @@ export function createHttpServer(options: {
   const routes: Route[] = [];
   let server: Server | undefined;
   let url: string | undefined;
+  let stopping = false;
 
   const find = (path: string): Route[] => {
     const exact = routes.filter((route) => route.path === path);
@@ -57,6 +63,8 @@ export function createHttpServer(options: {
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    // A stopping server answers what it was sent and lets the client go elsewhere for more.
+    if (stopping) response.shouldKeepAlive = false;
     const requestUrl = new URL(request.url ?? '/', 'http://okrbot.invalid');
     const candidates = find(requestUrl.pathname);
     const route = candidates.find((r) => r.methods.includes(request.method ?? 'GET'));
@@ -102,12 +110,19 @@ export function createHttpServer(options: {
       url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       return url;
     },
+    stopListening() {
+      if (!server || stopping) return;
+      stopping = true;
+      server.close();
+      server.closeIdleConnections();
+    },
     async close() {
       if (!server) return;
       const closing = server;
       server = undefined;
       await new Promise<void>((resolve) => {
-        closing.close(() => resolve());
+        if (closing.listening) closing.close(() => resolve());
+        else resolve();
         // Keep-alive connections (chat webhooks, browsers) would hold the close open.
         closing.closeAllConnections();
       });

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
 import { AdapterStartError } from '../../core/chat-adapter.ts';
 import { UnknownPersonError } from '../../core/identity.ts';
 import { DataDirLockedError } from '../../db/data-dir-lock.ts';
@@ -14,11 +13,12 @@ import { createLogger } from '../../runtime/logger.ts';
 import { PACKAGE_ROOT } from '../../runtime/package-root.ts';
 import { MediaWikiError } from '../../wiki/mediawiki-client.ts';
 import { WikiPageError } from '../../wiki/publish-page.ts';
-import { createBot, databaseOptions, startFrontends } from '../bot.ts';
+import { createBot, databaseOptions, type Frontends, startFrontends } from '../bot.ts';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { ExportUsageError, exportCommand } from './export-command.ts';
 import { deliveriesCommand, OperatorUsageError, runCommand } from './operator-commands.ts';
+import { listenForStopSignals } from './stop-signals.ts';
 import { WikiUsageError, wikiCommand } from './wiki-command.ts';
 
 const USAGE = `Usage: okrbot [command]
@@ -124,43 +124,34 @@ export async function main(
   }
 }
 
+/**
+ * Runs the bot until SIGTERM or SIGINT, or until an adapter asks to stop (the local chat's input
+ * ended or its operator quit); then stops the adapters and closes the database.
+ */
 async function start(env: NodeJS.ProcessEnv): Promise<number> {
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
   logger.debug({ config: describeConfig(config) }, 'configuration');
-  const bot = await createBot(config, logger);
+  const signals = listenForStopSignals(logger, config.stopTimeoutMs);
   try {
-    const frontends = await startFrontends(bot);
+    const bot = await createBot(config, logger);
+    signals.started();
+    let frontends: Frontends | undefined;
     try {
-      await untilStopped(frontends.stopRequested, logger);
-      return 0;
+      // A signal during start-up: the database is open and consistent; it is closed at once.
+      if (!signals.requested) {
+        frontends = await startFrontends(bot);
+        await Promise.race([frontends.stopRequested, signals.signalled]);
+        signals.stopping();
+      }
     } finally {
-      await frontends.stop();
+      await frontends?.stop();
+      await bot.stop();
     }
+    logger.info('stopped cleanly');
+    return 0;
   } finally {
-    await bot.stop();
-  }
-}
-
-/**
- * Resolves on SIGTERM or SIGINT, or when an adapter asks to stop (the local chat's input ended
- * or its operator quit), so the bot stops its adapters and closes the database.
- */
-async function untilStopped(requested: Promise<void>, logger: Logger): Promise<void> {
-  let stop: (signal: NodeJS.Signals) => void = () => {};
-  const signalled = new Promise<void>((resolve) => {
-    stop = (signal) => {
-      logger.info({ signal }, 'stopping');
-      resolve();
-    };
-  });
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  try {
-    await Promise.race([requested, signalled]);
-  } finally {
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
+    signals.stopped();
   }
 }
 

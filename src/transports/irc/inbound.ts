@@ -80,8 +80,10 @@ export function createInbound(deps: InboundDeps): (event: MessageEvent) => void 
     const command = commandIn(cleanText(event.message), isPrivate, own, fold);
     if (command === undefined) return;
     const key = fold(event.nick);
-    const run = (chains.get(key) ?? Promise.resolve())
-      .then(() => answer(event, command, isPrivate))
+    const previous = chains.get(key) ?? Promise.resolve();
+    // Taken on from now (waiting its turn included): a stopping okrbot answers it first.
+    const run = context.work
+      .run(() => previous.then(() => answer(event, command, isPrivate)))
       .catch((error: unknown) => {
         const errorId = randomBytes(4).toString('hex');
         log.error({ err: error, errorId }, 'IRC: a message could not be answered');
