@@ -249,6 +249,59 @@ schedules:
     }
   });
 
+  it('one of three instances stopped with SIGTERM mid-fan-out: 0 lost, 0 repeated, no lease waited out', {
+    timeout: 150_000,
+  }, async () => {
+    const size = 200;
+    const teams = Array.from(
+      { length: size },
+      (_, i) => `  - { name: Team ${i}, managers: [Manager ${i}], goals: [{ title: Goal ${i} }] }`,
+    ).join('\n');
+    await setUp(
+      `
+department: Wide
+department_slug: wide
+timezone: UTC
+cycle: FY2026-27 Q2
+teams:
+${teams}
+schedules:
+  digest: { enabled: false }
+  overdue: { enabled: false }
+`,
+      Array.from(
+        { length: size },
+        (_, i) => [`manager-${i}`, 'slack', `U0MGR${String(i).padStart(4, '0')}`] as const,
+      ),
+    );
+    // A lease far longer than the test: a claim the stopped instance kept would never be sent.
+    const env = {
+      OKRBOT_NOW: '2026-11-20T10:00:10Z',
+      OKRBOT_OUTBOX_RATE: '20',
+      OKRBOT_OUTBOX_LEASE: '3600',
+    };
+    const stopped = start({ ...env, OKRBOT_INSTANCE_ID: 'a' });
+    await waitFor('the fan-out under way', () => keysSent().length >= 20);
+    // Slack asks for a pause: the instance holds the messages it claimed until it is over.
+    const since = (fake as FakeSlack).calls.length;
+    fake?.fail('chat.postMessage', { status: 429, retryAfter: 30 });
+    await fake?.waitFor('chat.postMessage', undefined, { since });
+    for (const id of ['b', 'c']) start({ ...env, OKRBOT_INSTANCE_ID: id });
+    const signalled = performance.now();
+    stopped.child.kill('SIGTERM');
+    // Well before the pause is over: what it held was given back, not waited for.
+    expect(await stopped.exited).toEqual({ code: 0, signal: null });
+    expect(performance.now() - signalled).toBeLessThan(8000);
+    expect(stopped.stderr()).toContain('stopped cleanly');
+    expect(keysSent().length).toBeLessThan(size);
+    await waitFor('every prompt sent', () => new Set(keysSent()).size === size, 90_000);
+    await Promise.all(instances.map((instance) => instance.stop()));
+    expect(keysSent()).toHaveLength(size);
+    const rows = await outboxRows(database.db, 'prompt');
+    expect(rows.filter((r) => r.state !== 'sent')).toEqual([]);
+    expect(rows).toHaveLength(size);
+  });
+
   it('acceptance: two instances on the demo data prompt each manager once, one killed mid-run', async () => {
     url = await createPostgresDatabase();
     database = await openDatabase({ url, dataDir: 'unused' });
