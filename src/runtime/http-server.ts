@@ -42,11 +42,32 @@ export class PortInUseError extends Error {
   }
 }
 
+/**
+ * What one client may hold of the server. A client that sends its headers slowly (or never) is
+ * cut off after `headersTimeout`, one that sends its body slowly after `requestTimeout`, and
+ * connections beyond `maxConnections` are closed as they arrive, so slow clients can neither run
+ * the process out of file descriptors nor keep Slack and /healthz waiting for long.
+ */
+export interface HttpLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
+}
+
+/** Slack's requests and page loads send their headers in milliseconds; ulimit -n is often 1024. */
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConnections: 512,
+};
+
 export function createHttpServer(options: {
   port: number;
   host: string;
   logger: Logger;
+  limits?: Partial<HttpLimits>;
 }): HttpServer {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   const routes: Route[] = [];
   let server: Server | undefined;
   let url: string | undefined;
@@ -97,7 +118,16 @@ export function createHttpServer(options: {
       return url;
     },
     async listen() {
-      const created = createServer((request, response) => void handle(request, response));
+      const created = createServer(
+        {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          // How often the timeouts are checked (Node's default, 30 s, would let them overrun).
+          connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+        },
+        (request, response) => void handle(request, response),
+      );
+      created.maxConnections = limits.maxConnections;
       await new Promise<void>((resolve, reject) => {
         created.once('error', (error: NodeJS.ErrnoException) =>
           reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port) : error),
