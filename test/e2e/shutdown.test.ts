@@ -14,7 +14,8 @@ import { post, SIGNING_SECRET, sign, slashCommand } from '../support/slack-reque
 
 // SIGTERM as `docker stop` and systemd send it: the process stops taking work, finishes what it
 // took (Slack commands already acknowledged are answered and stored), closes its adapters and its
-// database, and exits 0 within STOP_BOUND_MS.
+// database, and exits 0 within STOP_BOUND_MS. And the bound on the work it takes on at once: a
+// command beyond it is answered "busy" in its acknowledgement.
 
 /** The documented bound (README, "Stopping"): OKRBOT_STOP_TIMEOUT's default. */
 const STOP_BOUND_MS = 8000;
@@ -43,7 +44,7 @@ async function signalAndTime(instance: Instance, signal: NodeJS.Signals) {
   return { ...exit, ms: performance.now() - sent };
 }
 
-describe.runIf(drivers().includes('postgres'))('stopping an instance on Postgres', () => {
+describe.runIf(drivers().includes('postgres'))('one Slack instance on Postgres', () => {
   let url: string | undefined;
   let database: Database | undefined;
   let fake: FakeSlack | undefined;
@@ -60,7 +61,8 @@ describe.runIf(drivers().includes('postgres'))('stopping an instance on Postgres
     url = undefined;
   });
 
-  it('answers and stores 40 acknowledged Slack commands, then exits 0 within the bound', async () => {
+  /** An instance on a new database with Ana (U0ANA0001) managing Alpha, and a fake Slack. */
+  async function startBot(env: Record<string, string> = {}) {
     url = await createPostgresDatabase();
     database = await openDatabase({ url, dataDir: 'unused' });
     await importYaml(database.db, ORGANISATION);
@@ -75,38 +77,68 @@ describe.runIf(drivers().includes('postgres'))('stopping an instance on Postgres
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,
       HOST: '127.0.0.1',
+      ...env,
     });
     instance = bot;
     await waitFor('Slack connected', () => bot.stderr().includes('outbox running'));
-    const events = `${addressOf(bot)}/slack/events`;
-    const acks = await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
+    return { bot, slack, db: database.db };
+  }
+
+  /** `count` signed `/okr note alpha <prefix> i` from Ana at once; their acknowledgements. */
+  const notes = (bot: Instance, slack: FakeSlack, prefix: string, count: number) =>
+    Promise.all(
+      Array.from({ length: count }, (_, i) =>
         post(
-          events,
+          `${addressOf(bot)}/slack/events`,
           sign(
-            slashCommand(`note alpha shutdown note ${i}`, {
+            slashCommand(`note alpha ${prefix} ${i}`, {
               user: 'U0ANA0001',
-              responseUrl: slack.responseUrl(`note-${i}`),
+              responseUrl: slack.responseUrl(`${prefix}-${i}`),
             }),
             FORM,
           ),
         ),
       ),
     );
+
+  it('answers and stores 40 acknowledged Slack commands, then exits 0 within the bound', async () => {
+    const { bot, slack, db } = await startBot();
+    const acks = await notes(bot, slack, 'shutdown note', 40);
     expect(acks.map((ack) => ack.status)).toEqual(Array(40).fill(200));
     // Every command is acknowledged; most are still being worked on.
     const exit = await signalAndTime(bot, 'SIGTERM');
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.ms).toBeLessThan(STOP_BOUND_MS);
-    const answers = Array.from({ length: 40 }, (_, i) => slack.callsOf(`respond:note-${i}`));
+    const answers = Array.from({ length: 40 }, (_, i) =>
+      slack.callsOf(`respond:shutdown note-${i}`),
+    );
     expect(answers.map((calls) => calls.length)).toEqual(Array(40).fill(1));
     for (const [call] of answers) expect(JSON.stringify(call?.body)).not.toContain('failed');
-    const notes = await queryRows<{ text: string }>(
-      database.db,
+    const stored = await queryRows<{ text: string }>(
+      db,
       sql`select n.text from report_notes n where n.text like 'shutdown note %'`,
     );
-    expect(notes).toHaveLength(40);
+    expect(stored).toHaveLength(40);
     expect(bot.stderr()).toContain('stopped cleanly');
+  }, 60_000);
+
+  it('answers "busy" in the acknowledgement beyond OKRBOT_WORK_LIMIT, and every other command as usual', async () => {
+    const { bot, slack, db } = await startBot({ OKRBOT_WORK_LIMIT: '2' });
+    const acks = await notes(bot, slack, 'flood', 40);
+    expect(acks.map((ack) => ack.status)).toEqual(Array(40).fill(200));
+    const busy = acks.flatMap((ack, i) => (ack.text.includes('okrbot is busy') ? [i] : []));
+    // 40 at once against a bound of 2: most wait for nothing, they are told at once.
+    expect(busy.length).toBeGreaterThan(0);
+    const taken = acks.flatMap((_, i) => (busy.includes(i) ? [] : [i]));
+    for (const i of taken) await slack.waitFor(`respond:flood-${i}`);
+    for (const i of busy) expect(slack.callsOf(`respond:flood-${i}`)).toEqual([]);
+    const stored = await queryRows<{ text: string }>(
+      db,
+      sql`select n.text from report_notes n where n.text like 'flood %'`,
+    );
+    expect(stored.map((row) => row.text).sort()).toEqual(taken.map((i) => `flood ${i}`).sort());
+    const metrics = await (await fetch(`${addressOf(bot)}/metrics`)).text();
+    expect(metrics).toContain(`okrbot_busy_refusals_total{transport="slack"} ${busy.length}`);
   }, 60_000);
 });
 
