@@ -84,6 +84,10 @@ export function registerDashboard(http: HttpServer, deps: DashboardDeps): void {
     } catch {
       return send(response, 400, notFoundPage('That address is not valid.', []));
     }
+    // No name has a NUL (Postgres refuses one in text): such an address names nothing, and it
+    // must not reach the database.
+    if (segments.some((segment) => segment.includes('\0')))
+      return send(response, 404, notFoundPage('There is no such page.', []));
     await route(segments, response, deps);
   });
 }
