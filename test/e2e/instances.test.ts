@@ -1,8 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/database.ts';
 import { queryRows } from '../../src/db/rows.ts';
+import { isoWeek } from '../../src/domain/schedules.ts';
 import { importDemo } from '../../src/formats/import/demo.ts';
 import { createPostgresDatabase, drivers, dropPostgresDatabase } from '../support/databases.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
@@ -247,6 +249,50 @@ schedules:
     } finally {
       await fresh.close();
     }
+  });
+
+  it('two instances whose process clocks are 90 s apart run the digest once, when it is due by the database clock', {
+    timeout: 240_000,
+  }, async () => {
+    // The next whole minute at least 75 s away (this machine's clock is the database's): both
+    // instances are up before the one 45 s ahead would reach it on its own clock.
+    const due = new Date(Math.ceil((Date.now() + 75_000) / 60_000) * 60_000);
+    const weekday = due.getUTCDay() === 0 ? 7 : due.getUTCDay();
+    const time = due.toISOString().slice(11, 16);
+    await setUp(
+      ORGANISATION.replace('timezone: Europe/Berlin', 'timezone: UTC').replace(
+        '  digest:\n',
+        `  digest:\n    weekday: ${weekday}\n    time: "${time}"\n`,
+      ),
+    );
+    // A process clock 45 s ahead and one 45 s behind; no OKRBOT_NOW: the schedules run on the
+    // database's clock.
+    const skewed = (ms: number) => ({
+      NODE_OPTIONS: `--import ${fileURLToPath(new URL('../support/skewed-clock.mjs', import.meta.url))}`,
+      CLOCK_SKEW_MS: String(ms),
+    });
+    start({ ...skewed(45_000), OKRBOT_INSTANCE_ID: 'ahead' });
+    start({ ...skewed(-45_000), OKRBOT_INSTANCE_ID: 'behind' });
+    await waitFor(
+      'three digests sent',
+      async () => {
+        const states = await sentState('digest');
+        return states.length === 3 && states.every((s) => s === 'sent');
+      },
+      180_000,
+    );
+    await Promise.all(instances.map((instance) => instance.stop()));
+    const key = (i: number) => `digest:tech:${isoWeek(due, 'UTC')}:slack:C0DIGEST${i}`;
+    expect(keysSent().sort()).toEqual([key(1), key(2), key(3)]);
+    // Nothing left early: the instance ahead waited for the instant on the database's clock.
+    for (const post of fake?.posts() ?? []) expect(post.at).toBeGreaterThanOrEqual(due.getTime());
+    const runs = await queryRows<{ dueAt: Date; startedAt: Date; state: string }>(
+      database.db,
+      sql`select due_at as "dueAt", started_at as "startedAt", state from schedule_runs
+          where schedule_key = 'digest:tech' and due_at = ${due.toISOString()}::timestamptz`,
+    );
+    expect(runs.map((r) => r.state)).toEqual(['done']);
+    expect(new Date(runs[0]?.startedAt ?? 0).getTime()).toBeGreaterThanOrEqual(due.getTime());
   });
 
   it('one of three instances stopped with SIGTERM mid-fan-out: 0 lost, 0 repeated, no lease waited out', {
