@@ -8,6 +8,7 @@ import { EmbeddedDatabaseError } from '../../db/pglite-recovery.ts';
 import { buildPgliteTemplate, DEFAULT_CACHE_DIR } from '../../db/pglite-template.ts';
 import { importQuarterFile } from '../../formats/import/import-quarter.ts';
 import { QuarterFileError } from '../../formats/import/quarter-file.ts';
+import { isDiskFull } from '../../runtime/disk-full.ts';
 import { PortInUseError } from '../../runtime/http-server.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { PACKAGE_ROOT } from '../../runtime/package-root.ts';
@@ -108,6 +109,11 @@ export async function main(
       process.stderr.write(`okrbot wiki: ${error.message}\n`);
       return 1;
     }
+    if (isDiskFull(error)) {
+      // One line the operator can act on, not a stack with the SQL and its parameters.
+      process.stderr.write(`okrbot: ${diskFullAdvice(env)}\n`);
+      return 1;
+    }
     if (
       error instanceof ConfigError ||
       error instanceof QuarterFileError ||
@@ -153,6 +159,12 @@ async function start(env: NodeJS.ProcessEnv): Promise<number> {
   } finally {
     signals.stopped();
   }
+}
+
+function diskFullAdvice(env: NodeJS.ProcessEnv): string {
+  return env.DATABASE_URL
+    ? "the database server's disk is full: Postgres could not write. Free some space on it, then try again."
+    : `the disk is full: the embedded database in ${env.OKRBOT_DATA_DIR || './data'} could not be written. Free some space there (or set OKRBOT_DATA_DIR to a bigger disk), then start again.`;
 }
 
 async function migrate(env: NodeJS.ProcessEnv): Promise<number> {

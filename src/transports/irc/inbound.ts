@@ -4,6 +4,7 @@ import type { AdapterContext } from '../../core/adapter-context.ts';
 import { inboundKey } from '../../domain/keys.ts';
 import { cleanText } from '../../domain/text.ts';
 import { errorReply } from '../../reply/document.ts';
+import { diskFullText, isDiskFull } from '../../runtime/disk-full.ts';
 import type { AccountTracker } from './accounts.ts';
 import { serverFold } from './casemapping.ts';
 import {
@@ -87,7 +88,9 @@ export function createInbound(deps: InboundDeps): (event: MessageEvent) => void 
       .catch((error: unknown) => {
         const errorId = randomBytes(4).toString('hex');
         log.error({ err: error, errorId }, 'IRC: a message could not be answered');
-        const text = `Sorry, that failed unexpectedly (error id ${errorId}). Please try again or report the id.`;
+        const text = isDiskFull(error)
+          ? diskFullText(errorId)
+          : `Sorry, that failed unexpectedly (error id ${errorId}). Please try again or report the id.`;
         output.sendLogged(event.nick, output.render(errorReply(text), event.nick), 'NOTICE');
       })
       .finally(() => {
