@@ -225,6 +225,7 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
     ...(scheduling && { lastTick: () => bot.scheduler.lastTickAt }),
   });
   registerDashboard(http, {
+    version: bot.version,
     services: bot.services,
     clock: bot.clock,
     fiscal: bot.fiscal,

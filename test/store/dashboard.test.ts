@@ -9,7 +9,7 @@ import { renderText } from '../../src/reply/render-text.ts';
 import { registerDashboard } from '../../src/web/dashboard/routes.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
 import { testDispatcher } from '../support/dispatcher.ts';
-import { startTestServer } from '../support/http-fixture.ts';
+import { changingVersion, startTestServer } from '../support/http-fixture.ts';
 import { exportOptions, fiscal } from '../support/quarter-export.ts';
 import { REFERENCE_TEAMS } from '../support/reference-teams.ts';
 
@@ -45,6 +45,7 @@ teams:
     services = createServices(database.db);
     server = await startTestServer((http) =>
       registerDashboard(http, {
+        version: changingVersion(),
         services,
         clock: () => now,
         fiscal,
