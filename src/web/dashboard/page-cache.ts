@@ -1,10 +1,12 @@
 import type { DataVersion } from '../../db/data-version.ts';
 
-// Rendered dashboard pages, kept while the data under them is unchanged, and a bound on how many
-// are rendered at once. On the embedded database every query runs on the process's one thread:
-// 64 page loads rendering together kept Slack's acknowledgements waiting for seconds. With the
-// cache a flood of the same pages costs one render each; with the bound, pages that must be
-// rendered wait their turn without holding the thread, and Slack's requests go between them.
+// Rendered dashboard pages, kept while the data under them is unchanged, a bound on how many are
+// rendered at once, and one page served per turn of the event loop. On the embedded database
+// every query runs on the process's one thread: 64 page loads together kept Slack's
+// acknowledgements waiting for seconds. With the cache a flood of the same pages costs one render
+// each; with the bound, pages that must be rendered wait without holding the thread; and with the
+// turns, a request that arrives (Slack's, /healthz) is read and answered between two pages, not
+// after every page that arrived with it.
 
 /** What a page answered: replayed as it was for the next request of the same address. */
 export interface RenderedPage {
@@ -44,6 +46,18 @@ export function createPageCache(version: DataVersion, options: PageCacheOptions 
   let bytes = 0;
   let running = 0;
   const waiting: (() => void)[] = [];
+  const turns: (() => void)[] = [];
+
+  /** Lets one waiting page go per turn of the event loop (setImmediate runs after its I/O). */
+  const nextTurn = () => {
+    turns.shift()?.();
+    if (turns.length) setImmediate(nextTurn);
+  };
+  const myTurn = () =>
+    new Promise<void>((resolve) => {
+      turns.push(resolve);
+      if (turns.length === 1) setImmediate(nextTurn);
+    });
 
   const forget = (key: string) => {
     const entry = kept.get(key);
@@ -68,10 +82,11 @@ export function createPageCache(version: DataVersion, options: PageCacheOptions 
     const page = await inTurn(renderPage);
     // Kept only when nothing was written while it was made, and never a server error.
     if (page.status < 500 && version.current() === before) {
-      const size = Buffer.byteLength(page.body);
+      // Encoded once, not at every request that is served it.
+      const body = Buffer.from(page.body);
       forget(key);
-      kept.set(key, { ...page, version: before, expires: now() + ttlMs, bytes: size });
-      bytes += size;
+      kept.set(key, { ...page, body, version: before, expires: now() + ttlMs, bytes: body.length });
+      bytes += body.length;
       // Oldest first in a Map: drop the oldest beyond the limit.
       for (const oldest of kept.keys()) {
         if (bytes <= maxBytes) break;
@@ -83,6 +98,7 @@ export function createPageCache(version: DataVersion, options: PageCacheOptions 
 
   return {
     async page(key, renderPage) {
+      await myTurn();
       const entry = kept.get(key);
       if (entry && entry.version === version.current() && entry.expires > now()) return entry;
       forget(key);
