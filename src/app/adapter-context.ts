@@ -3,6 +3,7 @@ import type { AdapterContext } from '../core/adapter-context.ts';
 import type { Services } from '../core/command.ts';
 import type { Dispatch } from '../core/dispatch.ts';
 import { actorResolver } from '../core/identity.ts';
+import type { RunningWork } from '../core/running-work.ts';
 import type { DataVersion } from '../db/data-version.ts';
 import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
 import { type ChatTransport, isChatTransport, type TransportId } from '../domain/transports.ts';
@@ -24,6 +25,7 @@ export interface AdapterContextParts {
   dataVersion: DataVersion;
   http: HttpServer | undefined;
   chatTransports: readonly ChatTransport[];
+  work: RunningWork;
   personOnline(personId: number): void;
   requestStop(): void;
 }
@@ -45,6 +47,7 @@ export function createAdapterContext(
       isChatTransport(transport)
         ? services.inboundEvents.claim(transport, id)
         : Promise.resolve(true),
+    work: parts.work,
     personOnline: parts.personOnline,
     requestStop: parts.requestStop,
     logger: parts.logger.child({ transport }),

@@ -4,6 +4,7 @@ import { createAnswerCache } from '../core/answer-cache.ts';
 import { type Adapter, type ChatAdapter, isChatAdapter } from '../core/chat-adapter.ts';
 import type { Services } from '../core/command.ts';
 import { createDispatcher, type Dispatch } from '../core/dispatch.ts';
+import { createRunningWork } from '../core/running-work.ts';
 import { databaseNow } from '../db/clock.ts';
 import { createDataVersion, type DataVersion } from '../db/data-version.ts';
 import { type Database, type OpenOptions, openDatabase } from '../db/database.ts';
@@ -196,6 +197,12 @@ export interface Frontends {
   readonly scheduling: boolean;
   /** Resolves when an adapter asks okrbot to stop (the local chat ended). */
   readonly stopRequested: Promise<void>;
+  /**
+   * Stops taking work (no new connections, no claims), finishes what was taken (commands
+   * acknowledged, the scheduler's tick, messages handed to an adapter) and gives back the
+   * messages claimed but not sent, then stops the adapters and the HTTP server. Running commands
+   * get most of OKRBOT_STOP_TIMEOUT; the database stays open for them (the bot's stop closes it).
+   */
   stop(): Promise<void>;
 }
 
@@ -229,6 +236,7 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
     ...(scheduling && { lastTick: () => bot.scheduler.lastTickAt }),
   });
   registerDashboard(readersOnly(http, access), {
+    version: bot.version,
     services: bot.services,
     clock: bot.clock,
     fiscal: bot.fiscal,
@@ -240,11 +248,18 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
   });
   // Made once the adapters exist: it sends through them.
   let worker: OutboxWorker | undefined;
+  const work = createRunningWork(config.workLimit);
   const stopHousekeeping = startHousekeeping(bot.services, logger, bot.time);
   const stop = async () => {
     stopHousekeeping();
-    await bot.scheduler.stop();
-    await worker?.stop();
+    http?.stopListening();
+    const [finished] = await Promise.all([
+      // Most of the stop's time, so the adapters and the database still close in it.
+      work.settled(config.stopTimeoutMs * 0.75),
+      bot.scheduler.stop(),
+      worker?.stop(),
+    ]);
+    if (!finished) logger.warn({ running: work.size }, 'stopping with chat commands still running');
     for (const adapter of [...adapters].reverse())
       await adapter.stop().catch((err) => logger.warn({ err }, 'adapter did not stop cleanly'));
     await http?.close();
@@ -271,6 +286,7 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
       dataVersion: bot.version,
       http,
       chatTransports,
+      work,
       // Someone the outbox found offline is back: their messages go now.
       personOnline: (personId: number) => void bot.outbox.personOnline(personId),
       requestStop,

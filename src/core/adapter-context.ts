@@ -10,6 +10,7 @@ import type { Adapter } from './chat-adapter.ts';
 import type { Actor, Services } from './command.ts';
 import type { Dispatch } from './dispatch.ts';
 import type { ResolveActor } from './identity.ts';
+import type { RunningWork } from './running-work.ts';
 
 // The receiving half of the seam: what every adapter is started with, bound to its transport by
 // the composition root. An adapter verifies who wrote (its protocol's business), asks `actor`
@@ -43,6 +44,11 @@ export interface AdapterContext {
   claimInbound(id: string): Promise<boolean>;
   /** Someone a delivery found offline is seen again: the outbox retries their messages now. */
   personOnline(personId: number): void;
+  /**
+   * The chat work this process has taken on: an adapter runs what it accepted inside it, so a
+   * stopping process finishes it first, and refuses new commands ("busy") beyond its bound.
+   */
+  readonly work: RunningWork;
   /** Stops okrbot, as SIGTERM does (the local chat's input ended, or its operator quit). */
   requestStop(): void;
   readonly logger: Logger;

@@ -4,6 +4,7 @@ import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
 import { DEFAULT_RULES, type Rules } from '../domain/overdue.ts';
 import { cleanText, excerpt, suggest } from '../domain/text.ts';
 import { code, errorReply, type Reply } from '../reply/document.ts';
+import { diskFullText, isDiskFull } from '../runtime/disk-full.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import type { Actor, CommandContext, Exchange, Services } from './command.ts';
 import { resolveCommand } from './command-path.ts';
@@ -73,7 +74,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
     const errorId = randomBytes(4).toString('hex');
     logger.error({ err: error, errorId, command: what, actor: actor.label }, 'command failed');
     return errorReply(
-      `Sorry, "${what}" failed unexpectedly (error id ${errorId}). The error is logged; please try again or report the id.`,
+      isDiskFull(error)
+        ? diskFullText(errorId)
+        : `Sorry, "${what}" failed unexpectedly (error id ${errorId}). The error is logged; please try again or report the id.`,
     );
   };
 

@@ -5,6 +5,7 @@ import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Logger } from 'pino';
 import type { CrashPoint } from '../runtime/crash-point.ts';
+import { DiskFullError, isDiskFull } from '../runtime/disk-full.ts';
 import { serveBackups } from './backup-socket.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { DATA_CHANNEL } from './data-version.ts';
@@ -220,8 +221,14 @@ async function startInDataDir(
     const template = fresh && cacheDir ? await readPgliteTemplate(cacheDir) : undefined;
     client = await createPglite({ ...engine, onStderr: stderr.onStderr }, dataDir, template);
   } catch (error) {
-    // Emscripten's abort message ends with advice meant for PGlite's own developers.
-    const reason = (error as Error).message.replace(/\.? Build with -sASSERTIONS.*$/, '');
+    if (isDiskFull(error) || stderr.lines().some((line) => isDiskFull({ message: line })))
+      throw new DiskFullError({ cause: error });
+    // Emscripten's abort message ends with advice meant for PGlite's own developers (and its
+    // file system's errors have no message at all).
+    const reason = String((error as Error)?.message || error).replace(
+      /\.? Build with -sASSERTIONS.*$/,
+      '',
+    );
     throw new EmbeddedDatabaseError(dataDir, `PGlite did not start (${reason})`, {
       said: stderr.lines(),
       removed,
@@ -246,6 +253,8 @@ async function createPglite(
   try {
     return await PGliteClass.create(dataDir, { ...(await options()), loadDataDir: template });
   } catch (error) {
+    // A full disk is no damaged template: starting from scratch would fill it again.
+    if (isDiskFull(error)) throw error;
     // A damaged template must not stop the bot: clear what it unpacked and start from scratch.
     logger?.warn(
       { err: error },

@@ -25,6 +25,11 @@ export interface HttpServer {
   listen(): Promise<string>;
   /** The base address once listening (`http://127.0.0.1:3000`). */
   readonly url: string | undefined;
+  /**
+   * The first step of a stop: no new connections, idle kept-alive ones closed, and those with a
+   * request in progress closed once it is answered; the requests in progress finish.
+   */
+  stopListening(): void;
   close(): Promise<void>;
 }
 
@@ -37,14 +42,36 @@ export class PortInUseError extends Error {
   }
 }
 
+/**
+ * What one client may hold of the server. A client that sends its headers slowly (or never) is
+ * cut off after `headersTimeout`, one that sends its body slowly after `requestTimeout`, and
+ * connections beyond `maxConnections` are closed as they arrive, so slow clients can neither run
+ * the process out of file descriptors nor keep Slack and /healthz waiting for long.
+ */
+export interface HttpLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
+}
+
+/** Slack's requests and page loads send their headers in milliseconds; ulimit -n is often 1024. */
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConnections: 512,
+};
+
 export function createHttpServer(options: {
   port: number;
   host: string;
   logger: Logger;
+  limits?: Partial<HttpLimits>;
 }): HttpServer {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   const routes: Route[] = [];
   let server: Server | undefined;
   let url: string | undefined;
+  let stopping = false;
 
   const find = (path: string): Route[] => {
     const exact = routes.filter((route) => route.path === path);
@@ -57,6 +84,8 @@ export function createHttpServer(options: {
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    // A stopping server answers what it was sent and lets the client go elsewhere for more.
+    if (stopping) response.shouldKeepAlive = false;
     const requestUrl = new URL(request.url ?? '/', 'http://okrbot.invalid');
     const candidates = find(requestUrl.pathname);
     const route = candidates.find((r) => r.methods.includes(request.method ?? 'GET'));
@@ -89,7 +118,16 @@ export function createHttpServer(options: {
       return url;
     },
     async listen() {
-      const created = createServer((request, response) => void handle(request, response));
+      const created = createServer(
+        {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          // How often the timeouts are checked (Node's default, 30 s, would let them overrun).
+          connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+        },
+        (request, response) => void handle(request, response),
+      );
+      created.maxConnections = limits.maxConnections;
       await new Promise<void>((resolve, reject) => {
         created.once('error', (error: NodeJS.ErrnoException) =>
           reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port) : error),
@@ -102,12 +140,19 @@ export function createHttpServer(options: {
       url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       return url;
     },
+    stopListening() {
+      if (!server || stopping) return;
+      stopping = true;
+      server.close();
+      server.closeIdleConnections();
+    },
     async close() {
       if (!server) return;
       const closing = server;
       server = undefined;
       await new Promise<void>((resolve) => {
-        closing.close(() => resolve());
+        if (closing.listening) closing.close(() => resolve());
+        else resolve();
         // Keep-alive connections (chat webhooks, browsers) would hold the close open.
         closing.closeAllConnections();
       });

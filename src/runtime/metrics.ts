@@ -100,6 +100,10 @@ export function createMetrics() {
       'okrbot_adapter_reconnects_total',
       'Reconnections of a chat adapter after a lost connection',
     ),
+    busyRefusals: new Counter(
+      'okrbot_busy_refusals_total',
+      'Chat commands answered "busy" because OKRBOT_WORK_LIMIT commands were running',
+    ),
     /** Adds a gauge computed at scrape time. */
     gauge(source: GaugeSource): void {
       gauges.push(source);
@@ -110,6 +114,7 @@ export function createMetrics() {
         ...metrics.promptsSent.render(),
         ...metrics.repliesRecorded.render(),
         ...metrics.adapterReconnects.render(),
+        ...metrics.busyRefusals.render(),
       ];
       for (const gauge of gauges) {
         lines.push(`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`);

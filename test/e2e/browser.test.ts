@@ -6,7 +6,7 @@ import { importDemo } from '../../src/formats/import/demo.ts';
 import { registerDashboard } from '../../src/web/dashboard/routes.ts';
 import { hasChromium, launchChromium } from '../support/chromium.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
-import { startTestServer } from '../support/http-fixture.ts';
+import { changingVersion, startTestServer } from '../support/http-fixture.ts';
 import { exportOptions, fiscal } from '../support/quarter-export.ts';
 import { REFERENCE_TEAMS } from '../support/reference-teams.ts';
 
@@ -27,6 +27,7 @@ describe.runIf(hasChromium)('the dashboard in headless Chromium', () => {
     const now = new Date('2021-01-15T12:00:00Z');
     server = await startTestServer((http) =>
       registerDashboard(http, {
+        version: changingVersion(),
         services,
         clock: () => now,
         fiscal,

@@ -1,8 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/database.ts';
 import { queryRows } from '../../src/db/rows.ts';
+import { isoWeek } from '../../src/domain/schedules.ts';
 import { importDemo } from '../../src/formats/import/demo.ts';
 import { createPostgresDatabase, drivers, dropPostgresDatabase } from '../support/databases.ts';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.ts';
@@ -247,6 +249,103 @@ schedules:
     } finally {
       await fresh.close();
     }
+  });
+
+  it('two instances whose process clocks are 90 s apart run the digest once, when it is due by the database clock', {
+    timeout: 240_000,
+  }, async () => {
+    // The next whole minute at least 75 s away (this machine's clock is the database's): both
+    // instances are up before the one 45 s ahead would reach it on its own clock.
+    const due = new Date(Math.ceil((Date.now() + 75_000) / 60_000) * 60_000);
+    const weekday = due.getUTCDay() === 0 ? 7 : due.getUTCDay();
+    const time = due.toISOString().slice(11, 16);
+    await setUp(
+      ORGANISATION.replace('timezone: Europe/Berlin', 'timezone: UTC').replace(
+        '  digest:\n',
+        `  digest:\n    weekday: ${weekday}\n    time: "${time}"\n`,
+      ),
+    );
+    // A process clock 45 s ahead and one 45 s behind; no OKRBOT_NOW: the schedules run on the
+    // database's clock.
+    const skewed = (ms: number) => ({
+      NODE_OPTIONS: `--import ${fileURLToPath(new URL('../support/skewed-clock.mjs', import.meta.url))}`,
+      CLOCK_SKEW_MS: String(ms),
+    });
+    start({ ...skewed(45_000), OKRBOT_INSTANCE_ID: 'ahead' });
+    start({ ...skewed(-45_000), OKRBOT_INSTANCE_ID: 'behind' });
+    await waitFor(
+      'three digests sent',
+      async () => {
+        const states = await sentState('digest');
+        return states.length === 3 && states.every((s) => s === 'sent');
+      },
+      180_000,
+    );
+    await Promise.all(instances.map((instance) => instance.stop()));
+    const key = (i: number) => `digest:tech:${isoWeek(due, 'UTC')}:slack:C0DIGEST${i}`;
+    expect(keysSent().sort()).toEqual([key(1), key(2), key(3)]);
+    // Nothing left early: the instance ahead waited for the instant on the database's clock.
+    for (const post of fake?.posts() ?? []) expect(post.at).toBeGreaterThanOrEqual(due.getTime());
+    const runs = await queryRows<{ dueAt: Date; startedAt: Date; state: string }>(
+      database.db,
+      sql`select due_at as "dueAt", started_at as "startedAt", state from schedule_runs
+          where schedule_key = 'digest:tech' and due_at = ${due.toISOString()}::timestamptz`,
+    );
+    expect(runs.map((r) => r.state)).toEqual(['done']);
+    expect(new Date(runs[0]?.startedAt ?? 0).getTime()).toBeGreaterThanOrEqual(due.getTime());
+  });
+
+  it('one of three instances stopped with SIGTERM mid-fan-out: 0 lost, 0 repeated, no lease waited out', {
+    timeout: 150_000,
+  }, async () => {
+    const size = 200;
+    const teams = Array.from(
+      { length: size },
+      (_, i) => `  - { name: Team ${i}, managers: [Manager ${i}], goals: [{ title: Goal ${i} }] }`,
+    ).join('\n');
+    await setUp(
+      `
+department: Wide
+department_slug: wide
+timezone: UTC
+cycle: FY2026-27 Q2
+teams:
+${teams}
+schedules:
+  digest: { enabled: false }
+  overdue: { enabled: false }
+`,
+      Array.from(
+        { length: size },
+        (_, i) => [`manager-${i}`, 'slack', `U0MGR${String(i).padStart(4, '0')}`] as const,
+      ),
+    );
+    // A lease far longer than the test: a claim the stopped instance kept would never be sent.
+    const env = {
+      OKRBOT_NOW: '2026-11-20T10:00:10Z',
+      OKRBOT_OUTBOX_RATE: '20',
+      OKRBOT_OUTBOX_LEASE: '3600',
+    };
+    const stopped = start({ ...env, OKRBOT_INSTANCE_ID: 'a' });
+    await waitFor('the fan-out under way', () => keysSent().length >= 20);
+    // Slack asks for a pause: the instance holds the messages it claimed until it is over.
+    const since = (fake as FakeSlack).calls.length;
+    fake?.fail('chat.postMessage', { status: 429, retryAfter: 30 });
+    await fake?.waitFor('chat.postMessage', undefined, { since });
+    for (const id of ['b', 'c']) start({ ...env, OKRBOT_INSTANCE_ID: id });
+    const signalled = performance.now();
+    stopped.child.kill('SIGTERM');
+    // Well before the pause is over: what it held was given back, not waited for.
+    expect(await stopped.exited).toEqual({ code: 0, signal: null });
+    expect(performance.now() - signalled).toBeLessThan(8000);
+    expect(stopped.stderr()).toContain('stopped cleanly');
+    expect(keysSent().length).toBeLessThan(size);
+    await waitFor('every prompt sent', () => new Set(keysSent()).size === size, 90_000);
+    await Promise.all(instances.map((instance) => instance.stop()));
+    expect(keysSent()).toHaveLength(size);
+    const rows = await outboxRows(database.db, 'prompt');
+    expect(rows.filter((r) => r.state !== 'sent')).toEqual([]);
+    expect(rows).toHaveLength(size);
   });
 
   it('acceptance: two instances on the demo data prompt each manager once, one killed mid-run', async () => {

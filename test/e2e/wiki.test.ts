@@ -9,7 +9,7 @@ import { createLogger } from '../../src/runtime/logger.ts';
 import { registerDashboard } from '../../src/web/dashboard/routes.ts';
 import { createMediaWikiClient } from '../../src/wiki/mediawiki-client.ts';
 import { createWikiPublisher } from '../../src/wiki/wiki-publisher.ts';
-import { startTestServer } from '../support/http-fixture.ts';
+import { changingVersion, startTestServer } from '../support/http-fixture.ts';
 import { REFERENCE_TEAMS } from '../support/reference-teams.ts';
 import { runCli } from '../support/run-cli.ts';
 import {
@@ -258,6 +258,7 @@ describe.runIf(wikiInstalled)('the goals page on a real MediaWiki', () => {
       // The person's edits, as the dashboard shows them: who set the status, and what waits.
       const dashboard = await startTestServer((http) =>
         registerDashboard(http, {
+          version: changingVersion(),
           services: bot.services,
           clock: bot.clock,
           fiscal: bot.fiscal,

@@ -9,7 +9,7 @@ import { renderText } from '../../src/reply/render-text.ts';
 import { registerDashboard } from '../../src/web/dashboard/routes.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
 import { testDispatcher } from '../support/dispatcher.ts';
-import { startTestServer } from '../support/http-fixture.ts';
+import { changingVersion, startTestServer } from '../support/http-fixture.ts';
 import { exportOptions, fiscal } from '../support/quarter-export.ts';
 import { REFERENCE_TEAMS } from '../support/reference-teams.ts';
 
@@ -45,6 +45,7 @@ teams:
     services = createServices(database.db);
     server = await startTestServer((http) =>
       registerDashboard(http, {
+        version: changingVersion(),
         services,
         clock: () => now,
         fiscal,
@@ -226,6 +227,9 @@ teams:
     expect(kr.status).toBe(404);
     expect(kr.text).toContain('<a href="/kr/FY2020-21/TCB-KR2">TCB-KR2 (FY2020-21)</a>');
     expect((await page('/nothing/here/at/all')).status).toBe(404);
+    // A NUL names nothing and never reaches the database (Postgres would refuse it: a 500).
+    for (const path of ['/%00', '/technology%00/FY2019-20-Q1', '/teams/%00analytics', '/kr/%00/x'])
+      expect((await page(path)).status, path).toBe(404);
     expect((await fetch(`${server.url}/technology`, { method: 'POST' })).status).toBe(405);
   });
 

@@ -5,7 +5,7 @@ import { queryRows } from '../../src/db/rows.ts';
 import { registerDashboard } from '../../src/web/dashboard/routes.ts';
 import { createTestDatabase, drivers, type TestDatabase } from '../support/databases.ts';
 import { testDispatcher } from '../support/dispatcher.ts';
-import { startTestServer } from '../support/http-fixture.ts';
+import { changingVersion, startTestServer } from '../support/http-fixture.ts';
 import { createManualClock, type ManualClock } from '../support/manual-clock.ts';
 import { createRecordingAdapter, type RecordingAdapter } from '../support/recording-adapter.ts';
 import {
@@ -203,6 +203,7 @@ describe.each(drivers())('a simulated month of 20 teams (%s)', (driver) => {
   it('shows the month on the participation page, by team', async () => {
     const server = await startTestServer((http) =>
       registerDashboard(http, {
+        version: changingVersion(),
         services,
         clock: () => new Date('2026-11-30T12:00:00Z'),
         fiscal,

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { type AdapterContextParts, createAdapterContext } from '../../src/app/adapter-context.ts';
 import type { AdapterContext } from '../../src/core/adapter-context.ts';
 import type { Services } from '../../src/core/command.ts';
+import { createRunningWork } from '../../src/core/running-work.ts';
 import { createDataVersion } from '../../src/db/data-version.ts';
 import type { TransportId } from '../../src/domain/transports.ts';
 import { TEST_NOW, testDispatcher } from './dispatcher.ts';
@@ -27,6 +28,7 @@ export function testAdapterContext(
     dataVersion: createDataVersion(),
     http: undefined,
     chatTransports: [],
+    work: createRunningWork(100),
     personOnline: () => {},
     requestStop: () => {},
     ...parts,

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import type { DataVersion } from '../../src/db/data-version.ts';
 import { createHttpServer, type HttpServer } from '../../src/runtime/http-server.ts';
 
 const logger = pino({ level: 'silent' });
@@ -14,3 +15,12 @@ export async function startTestServer(
 }
 
 export { logger as silentLogger };
+
+/**
+ * A data version that moves at every look, for dashboards over a database the test writes to
+ * directly (no query hook sees those writes): no page is ever served from memory.
+ */
+export function changingVersion(): DataVersion {
+  let version = 0;
+  return { current: () => ++version, bump: () => {}, observe: () => {} };
+}

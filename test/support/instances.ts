@@ -11,14 +11,19 @@ export interface Instance {
   stop(): Promise<void>;
 }
 
-export function startInstance(args: string[], env: Record<string, string>): Instance {
+export function startInstance(
+  args: string[],
+  env: Record<string, string>,
+  options: { keepStdin?: boolean } = {},
+): Instance {
   const child = spawnCli(args, env);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   child.stdout.resume();
-  child.stdin.end();
+  // Closed, the local chat's input ends at once; kept open, it waits for lines as on a terminal.
+  if (!options.keepStdin) child.stdin.end();
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -49,7 +54,7 @@ export async function waitFor(
 }
 
 /** The instance's HTTP address, once it said where its dashboard is. */
-function addressOf(instance: Instance): string | undefined {
+export function addressOf(instance: Instance): string | undefined {
   return /"address":"(http:\/\/[^"]+)"[^\n]*"msg":"dashboard at /.exec(instance.stderr())?.[1];
 }
 

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
 import { AdapterStartError } from '../../core/chat-adapter.ts';
 import { UnknownPersonError } from '../../core/identity.ts';
 import { BackupError } from '../../db/backup.ts';
@@ -10,18 +9,20 @@ import { EmbeddedDatabaseError } from '../../db/pglite-recovery.ts';
 import { buildPgliteTemplate, DEFAULT_CACHE_DIR } from '../../db/pglite-template.ts';
 import { importQuarterFile } from '../../formats/import/import-quarter.ts';
 import { QuarterFileError } from '../../formats/import/quarter-file.ts';
+import { isDiskFull } from '../../runtime/disk-full.ts';
 import { PortInUseError } from '../../runtime/http-server.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import { PACKAGE_ROOT } from '../../runtime/package-root.ts';
 import { MediaWikiError } from '../../wiki/mediawiki-client.ts';
 import { WikiPageError } from '../../wiki/publish-page.ts';
-import { createBot, databaseOptions, startFrontends } from '../bot.ts';
+import { createBot, databaseOptions, type Frontends, startFrontends } from '../bot.ts';
 import { ConfigError, describeConfig, loadConfig } from '../config/load-config.ts';
 import { backupCommand, restoreCommand } from './backup-command.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { ExportUsageError, exportCommand } from './export-command.ts';
 import { deliveriesCommand, OperatorUsageError, runCommand } from './operator-commands.ts';
 import { personCommand } from './person-command.ts';
+import { listenForStopSignals } from './stop-signals.ts';
 import { WikiUsageError, wikiCommand } from './wiki-command.ts';
 
 const USAGE = `Usage: okrbot [command]
@@ -130,6 +131,11 @@ export async function main(
       process.stderr.write(`okrbot wiki: ${error.message}\n`);
       return 1;
     }
+    if (isDiskFull(error)) {
+      // One line the operator can act on, not a stack with the SQL and its parameters.
+      process.stderr.write(`okrbot: ${diskFullAdvice(env)}\n`);
+      return 1;
+    }
     if (
       error instanceof ConfigError ||
       error instanceof QuarterFileError ||
@@ -146,44 +152,41 @@ export async function main(
   }
 }
 
+/**
+ * Runs the bot until SIGTERM or SIGINT, or until an adapter asks to stop (the local chat's input
+ * ended or its operator quit); then stops the adapters and closes the database.
+ */
 async function start(env: NodeJS.ProcessEnv): Promise<number> {
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
   logger.debug({ config: describeConfig(config) }, 'configuration');
-  const bot = await createBot(config, logger);
+  const signals = listenForStopSignals(logger, config.stopTimeoutMs);
   try {
-    const frontends = await startFrontends(bot);
+    const bot = await createBot(config, logger);
+    signals.started();
+    let frontends: Frontends | undefined;
     try {
-      await untilStopped(frontends.stopRequested, logger);
-      return 0;
+      // A signal during start-up: the database is open and consistent; it is closed at once.
+      if (!signals.requested) {
+        frontends = await startFrontends(bot);
+        await Promise.race([frontends.stopRequested, signals.signalled]);
+        signals.stopping();
+      }
     } finally {
-      await frontends.stop();
+      await frontends?.stop();
+      await bot.stop();
     }
+    logger.info('stopped cleanly');
+    return 0;
   } finally {
-    await bot.stop();
+    signals.stopped();
   }
 }
 
-/**
- * Resolves on SIGTERM or SIGINT, or when an adapter asks to stop (the local chat's input ended
- * or its operator quit), so the bot stops its adapters and closes the database.
- */
-async function untilStopped(requested: Promise<void>, logger: Logger): Promise<void> {
-  let stop: (signal: NodeJS.Signals) => void = () => {};
-  const signalled = new Promise<void>((resolve) => {
-    stop = (signal) => {
-      logger.info({ signal }, 'stopping');
-      resolve();
-    };
-  });
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  try {
-    await Promise.race([requested, signalled]);
-  } finally {
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
-  }
+function diskFullAdvice(env: NodeJS.ProcessEnv): string {
+  return env.DATABASE_URL
+    ? "the database server's disk is full: Postgres could not write. Free some space on it, then try again."
+    : `the disk is full: the embedded database in ${env.OKRBOT_DATA_DIR || './data'} could not be written. Free some space there (or set OKRBOT_DATA_DIR to a bigger disk), then start again.`;
 }
 
 async function migrate(env: NodeJS.ProcessEnv): Promise<number> {

@@ -88,6 +88,18 @@ const schema = z.object({
     60,
     'expected seconds after which an unfinished send is taken over, from 1 to 3600',
   ),
+  OKRBOT_STOP_TIMEOUT: wholeNumber(
+    1,
+    600,
+    8,
+    'expected seconds a stopping okrbot may take to finish its running work and close, from 1 to 600',
+  ),
+  OKRBOT_WORK_LIMIT: wholeNumber(
+    1,
+    100_000,
+    100,
+    'expected how many chat commands one instance works on at once before answering "busy" (e.g. 100)',
+  ),
   OKRBOT_CRASH_AT: optionalText.refine(
     (value) => value === undefined || (CRASH_POINTS as readonly string[]).includes(value),
     { message: `expected ${CRASH_POINTS.join(', ')} (a test seam: leave it unset)` },
@@ -140,6 +152,13 @@ export interface Config {
   /** `auto`: schedules run when a chat transport is configured. */
   readonly scheduler: 'auto' | 'on' | 'off';
   readonly outbox: OutboxConfig;
+  /**
+   * How long a stop (SIGTERM, SIGINT) may take: running commands finish, claims are released,
+   * adapters and the database close; past it the process exits 1.
+   */
+  readonly stopTimeoutMs: number;
+  /** Chat commands one instance works on at once; beyond, a command is answered "busy". */
+  readonly workLimit: number;
   /** Test seam: kill the process at this point (an outbox send, the database's start). */
   readonly crashAt: CrashPoint | undefined;
   /** Publishing the quarter pages to a MediaWiki; undefined when WIKI_API_URL is unset. */
@@ -223,6 +242,8 @@ export function loadConfig(env: Env): Config {
       channelIntervalMs: value.OKRBOT_OUTBOX_CHANNEL_INTERVAL * 1000,
       leaseMs: value.OKRBOT_OUTBOX_LEASE * 1000,
     }),
+    stopTimeoutMs: value.OKRBOT_STOP_TIMEOUT * 1000,
+    workLimit: value.OKRBOT_WORK_LIMIT,
     crashAt: value.OKRBOT_CRASH_AT as CrashPoint | undefined,
     wiki: wiki.settings,
   });
@@ -256,6 +277,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
       channelIntervalMs: config.outbox.channelIntervalMs,
       leaseMs: config.outbox.leaseMs,
     },
+    stopTimeoutMs: config.stopTimeoutMs,
+    workLimit: config.workLimit,
     ...(config.crashAt ? { crashAt: config.crashAt } : {}),
     wiki: config.wiki ? wikiConfig.describe(config.wiki) : '(off)',
   };

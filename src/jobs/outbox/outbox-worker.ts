@@ -43,7 +43,10 @@ export interface OutboxWorkerOptions {
 
 export interface OutboxWorker {
   start(): void;
-  /** Stops claiming, and waits for the messages in flight to be sent and recorded. */
+  /**
+   * Stops claiming; the messages already handed to their adapter are sent and recorded, the
+   * others (waiting for their send slot or a transport's Retry-After) are given back at once.
+   */
   stop(): Promise<void>;
   /** Sends everything that may go now, then resolves (tests, `okrbot run --send`). */
   drain(): Promise<void>;
@@ -76,6 +79,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   /** A wake-up came while the loop was busy: the claim it made may have missed the new work. */
   let woken = false;
   let crashed = false;
+  /** Aborted by stop: claims still waiting for their slot are given back instead of sent. */
+  let stopping = new AbortController();
   /** A transport's Retry-After, for the messages this worker already holds (others see the database). */
   const pausedUntil = new Map<string, number>();
 
@@ -125,11 +130,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const send = async ({ delivery, slot }: Claimed) => {
     const adapter = adapters.get(delivery.transport as ChatAdapter['transport']) as ChatAdapter;
     const claim = { id: delivery.id, attempts: delivery.attempts };
-    await clock.sleep(slot.getTime() - now());
+    const { signal } = stopping;
+    await clock.sleep(slot.getTime() - now(), signal);
     for (;;) {
       const until = pausedUntil.get(adapter.transport) ?? 0;
-      if (until <= now()) break;
-      await clock.sleep(until - now());
+      if (until <= now() || signal.aborted) break;
+      await clock.sleep(until - now(), signal);
+    }
+    if (signal.aborted) {
+      await record(delivery.key, () => store.outbox.release(claim, instanceId));
+      return;
     }
     const message: OutboundMessage = {
       key: delivery.key,
@@ -321,11 +331,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     start() {
       if (running || transports.length === 0) return;
       running = true;
+      stopping = new AbortController();
       options.hooks.onWake(wake);
       loop = run();
     },
     async stop() {
       running = false;
+      stopping.abort();
       options.hooks.onWake(undefined);
       wake();
       await loop;

@@ -6,6 +6,7 @@ import { enqueueing } from './enqueue.ts';
 import { failing } from './fail.ts';
 import { pacing } from './pace.ts';
 import { reading } from './read.ts';
+import { releasing } from './release.ts';
 import { waking } from './wake.ts';
 
 // The outbox: every outgoing message is first a row with an idempotency key, then sent once by
@@ -30,6 +31,7 @@ export function createOutboxStore(db: Db, clock: Clock) {
     ...claiming(context),
     ...completing(context),
     ...failing(context),
+    ...releasing(context),
     ...pacing(context),
     ...waking(context),
     ...reading(context),

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/database.ts';
 import { deliveries } from '../../db/schema/index.ts';
 import type { DeliveryRow } from './delivery.ts';
@@ -14,7 +15,7 @@ export async function settle(
   db: Db,
   claim: Claim,
   instanceId: string,
-  values: Partial<typeof deliveries.$inferInsert>,
+  values: PgUpdateSetSource<typeof deliveries>,
 ): Promise<boolean> {
   const rows = await db
     .update(deliveries)

@@ -4,6 +4,7 @@ import type { AdapterContext } from '../../core/adapter-context.ts';
 import { inboundKey } from '../../domain/keys.ts';
 import { cleanText } from '../../domain/text.ts';
 import { errorReply } from '../../reply/document.ts';
+import { diskFullText, isDiskFull } from '../../runtime/disk-full.ts';
 import type { AccountTracker } from './accounts.ts';
 import { serverFold } from './casemapping.ts';
 import {
@@ -80,12 +81,16 @@ export function createInbound(deps: InboundDeps): (event: MessageEvent) => void 
     const command = commandIn(cleanText(event.message), isPrivate, own, fold);
     if (command === undefined) return;
     const key = fold(event.nick);
-    const run = (chains.get(key) ?? Promise.resolve())
-      .then(() => answer(event, command, isPrivate))
+    const previous = chains.get(key) ?? Promise.resolve();
+    // Taken on from now (waiting its turn included): a stopping okrbot answers it first.
+    const run = context.work
+      .run(() => previous.then(() => answer(event, command, isPrivate)))
       .catch((error: unknown) => {
         const errorId = randomBytes(4).toString('hex');
         log.error({ err: error, errorId }, 'IRC: a message could not be answered');
-        const text = `Sorry, that failed unexpectedly (error id ${errorId}). Please try again or report the id.`;
+        const text = isDiskFull(error)
+          ? diskFullText(errorId)
+          : `Sorry, that failed unexpectedly (error id ${errorId}). Please try again or report the id.`;
         output.sendLogged(event.nick, output.render(errorReply(text), event.nick), 'NOTICE');
       })
       .finally(() => {

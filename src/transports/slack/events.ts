@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import { inboundKey } from '../../domain/keys.ts';
 import { answerPrompt, promptContent } from '../../features/prompt-content.ts';
 import { errorReply, paragraph, type Reply } from '../../reply/document.ts';
+import { diskFullText, isDiskFull } from '../../runtime/disk-full.ts';
 import type { PromptRow } from '../../store/prompts.ts';
 import { homeView } from './app-home.ts';
 import { askAboutProposals } from './proposals.ts';
@@ -127,7 +128,9 @@ export function registerEvents(app: App, slack: SlackContext): void {
         .post(
           message.channel,
           errorReply(
-            `Sorry, that failed unexpectedly (error id ${errorId}); nothing after the failure was recorded. Please try again.`,
+            isDiskFull(error)
+              ? diskFullText(errorId)
+              : `Sorry, that failed unexpectedly (error id ${errorId}); nothing after the failure was recorded. Please try again.`,
           ),
           message.thread_ts,
         )

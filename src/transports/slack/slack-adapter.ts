@@ -32,6 +32,9 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 // much bigger is refused with 413 before it is read.
 const BODY_LIMIT = 1024 * 1024;
 
+/** A command's answer when this instance has as much running as OKRBOT_WORK_LIMIT allows. */
+export const BUSY = 'okrbot is busy right now; try again in a moment.';
+
 /** Bolt's logger interface on top of the bot's pino logger. */
 function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: 'bolt' });
@@ -157,6 +160,23 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
         receiver,
         logger: log,
         clientOptions,
+      });
+      // Every request is work taken on until its listener is done (for a command, until its
+      // answer reached the response_url, well after the ack). Beyond the bound a command is told
+      // at once, in its ack, to try again; events are already acknowledged when they get here,
+      // and clicks are few, so those are taken on anyway.
+      created.use(async (args) => {
+        const finished = context.work.begin();
+        if (finished !== 'busy') {
+          try {
+            await args.next();
+          } finally {
+            finished();
+          }
+        } else if ('command' in args) {
+          context.metrics.busyRefusals.inc({ transport: 'slack' });
+          await args.ack({ response_type: 'ephemeral', text: BUSY });
+        } else await context.work.run(args.next);
       });
       // Requests from another workspace than the token's are not ours to answer.
       created.use(async ({ context, next }) => {

@@ -4,6 +4,7 @@ import type { CommandRegistry } from '../../core/command.ts';
 import { inboundKey } from '../../domain/keys.ts';
 import { teamToUpdate } from '../../features/team-update.ts';
 import { errorReply, type Reply } from '../../reply/document.ts';
+import { diskFullText, isDiskFull } from '../../runtime/disk-full.ts';
 import { openUpdateForm } from './forms.ts';
 import { renderSlack } from './render-blocks.ts';
 import { slackErrorCode } from './slack-api.ts';
@@ -141,7 +142,9 @@ export function registerSlashCommand(app: App, slack: SlackContext): void {
         '/okr failed',
       );
       const sorry = errorReply(
-        `Sorry, that failed unexpectedly (error id ${errorId}). The error is logged; please try again or report the id.`,
+        isDiskFull(error)
+          ? diskFullText(errorId)
+          : `Sorry, that failed unexpectedly (error id ${errorId}). The error is logged; please try again or report the id.`,
       );
       await answer(slack, respond, where, sorry, false).catch((err) =>
         slack.logger.warn({ err }, 'could not tell the user about the failure'),

@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import type { Services } from '../../core/command.ts';
+import type { DataVersion } from '../../db/data-version.ts';
 import {
   type Cycle,
   cycleAt,
@@ -27,6 +27,7 @@ import { chartPng } from '../charts/chart-png.ts';
 import { type KeyResultChart, renderKeyResultChart } from '../charts/kr-chart.ts';
 import { trusted } from '../html.ts';
 import { renderContext } from './components.ts';
+import { createPageCache, type RenderedPage } from './page-cache.ts';
 import {
   departmentPage,
   indexPage,
@@ -51,6 +52,14 @@ export interface DashboardDeps {
   clock: () => Date;
   fiscal: FiscalSettings;
   taskUrl: string;
+  /** Moves when the data changes: rendered pages are kept until it does (see page-cache.ts). */
+  version: DataVersion;
+}
+
+/** Where a page is written: recorded, then sent and kept (see registerDashboard). */
+interface PageOut {
+  writeHead(status: number, headers: Record<string, string>): void;
+  end(body?: string | Buffer): void;
 }
 
 // No scripts anywhere, styles only from our own stylesheet: even a markup bug cannot run code.
@@ -61,7 +70,7 @@ const HTML_HEADERS = {
 };
 
 function send(
-  response: ServerResponse,
+  response: PageOut,
   status: number,
   body: string | Buffer,
   headers: Record<string, string> = HTML_HEADERS,
@@ -75,13 +84,33 @@ function send(
   response.end(body);
 }
 
-function redirect(response: ServerResponse, location: string): void {
+function redirect(response: PageOut, location: string): void {
   response.writeHead(302, { location, 'cache-control': 'no-cache' });
   response.end();
 }
 
+/** Renders a page into a record of what it wrote. */
+async function renderInto(segments: string[], deps: DashboardDeps): Promise<RenderedPage> {
+  const page: RenderedPage = { status: 500, headers: {}, body: '' };
+  await route(
+    segments,
+    {
+      writeHead(status, headers) {
+        page.status = status;
+        page.headers = headers;
+      },
+      end(body) {
+        page.body = body ?? '';
+      },
+    },
+    deps,
+  );
+  return page;
+}
+
 /** `http` applies the access rules (web/access.ts: readersOnly) to the routes registered here. */
 export function registerDashboard(http: Pick<HttpServer, 'route'>, deps: DashboardDeps): void {
+  const pages = createPageCache(deps.version);
   // `/` is both the index (exact) and the prefix every other dashboard path falls under.
   http.route(['GET', 'HEAD'], '/', async (_request, response, url) => {
     let segments: string[];
@@ -90,11 +119,19 @@ export function registerDashboard(http: Pick<HttpServer, 'route'>, deps: Dashboa
     } catch {
       return send(response, 400, notFoundPage('That address is not valid.', []));
     }
-    await route(segments, response, deps);
+    // No name has a NUL (Postgres refuses one in text): such an address names nothing, and it
+    // must not reach the database.
+    if (segments.some((segment) => segment.includes('\0')))
+      return send(response, 404, notFoundPage('There is no such page.', []));
+    // Pages are of their clock's day and age: one kept from another minute is not this one.
+    const minute = deps.clock().toISOString().slice(0, 16);
+    const page = await pages.page(`${minute} ${url.pathname}`, () => renderInto(segments, deps));
+    response.writeHead(page.status, page.headers);
+    response.end(page.body);
   });
 }
 
-async function route(segments: string[], response: ServerResponse, deps: DashboardDeps) {
+async function route(segments: string[], response: PageOut, deps: DashboardDeps) {
   const [first, second, third, ...rest] = segments;
   if (first === undefined) return showIndex(response, deps);
   if (first === 'assets' && second === 'okrbot.css' && third === undefined)
@@ -128,7 +165,7 @@ export function featuredQuarter(
   return withGoals.find((c) => c.startsOn <= today) ?? withGoals.at(-1);
 }
 
-async function showIndex(response: ServerResponse, deps: DashboardDeps) {
+async function showIndex(response: PageOut, deps: DashboardDeps) {
   const { teams, quarter } = deps.services;
   const departments = await teams.departments();
   const listed = await Promise.all(
@@ -141,7 +178,7 @@ async function showIndex(response: ServerResponse, deps: DashboardDeps) {
   send(response, 200, indexPage(listed, await teams.list()));
 }
 
-async function findDepartmentOr404(name: string, response: ServerResponse, deps: DashboardDeps) {
+async function findDepartmentOr404(name: string, response: PageOut, deps: DashboardDeps) {
   const department = await deps.services.teams.findDepartment(name);
   if (department) return department;
   const all = await deps.services.teams.departments();
@@ -167,7 +204,7 @@ async function findDepartmentOr404(name: string, response: ServerResponse, deps:
 /** How many months the participation page shows, the current one last. */
 const PARTICIPATION_MONTHS = 6;
 
-async function showParticipation(name: string, response: ServerResponse, deps: DashboardDeps) {
+async function showParticipation(name: string, response: PageOut, deps: DashboardDeps) {
   const department = await findDepartmentOr404(name, response, deps);
   if (!department) return;
   if (name !== department.slug) return redirect(response, paths.participation(department.slug));
@@ -180,7 +217,7 @@ async function showParticipation(name: string, response: ServerResponse, deps: D
 async function showDepartment(
   name: string,
   cycleSegment: string | undefined,
-  response: ServerResponse,
+  response: PageOut,
   deps: DashboardDeps,
 ) {
   const department = await findDepartmentOr404(name, response, deps);
@@ -254,7 +291,7 @@ async function showDepartment(
 async function showTeam(
   name: string,
   cycleSegment: string | undefined,
-  response: ServerResponse,
+  response: PageOut,
   deps: DashboardDeps,
 ) {
   const { teams, cycles, goals } = deps.services;
@@ -344,7 +381,7 @@ async function showTeam(
 async function showKeyResult(
   cycleSegment: string,
   refSegment: string,
-  response: ServerResponse,
+  response: PageOut,
   deps: DashboardDeps,
 ) {
   const extension = /\.(svg|png)$/.exec(refSegment)?.[1] as 'svg' | 'png' | undefined;
