@@ -83,6 +83,7 @@ const link: Subcommand<Deps> = {
 
 export const personCommand = defineCommand<Deps>({
   name: 'person',
+  takesChatIds: true,
   summary: `Admin: adds people and links their chat accounts (${CHAT_TRANSPORTS.map((id) => chatTransportInfo(id).name).join(' or ')})`,
   usage: `${add.usage} | ${link.usage}`,
   examples: [],

@@ -180,6 +180,7 @@ const SUBCOMMANDS = [
 
 export const scheduleCommand = defineCommand<Deps>({
   name: 'schedule',
+  takesChatIds: true,
   summary:
     "A department's schedules: the monthly prompt, the weekly digest (and its channels), the daily overdue check",
   usage: 'schedule [department] [prompt|digest|overdue ...]',

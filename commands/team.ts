@@ -230,6 +230,7 @@ const channel: Subcommand<Deps> = {
 
 export const teamCommand = defineCommand<Deps>({
   name: 'team',
+  takesChatIds: true,
   summary: 'Admin: adds and renames teams, manages their managers, delegates and channels',
   usage: 'team add|rename|manager|delegate|channel ...',
   examples: [],

@@ -215,6 +215,7 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
     metrics: bot.metrics,
     logger,
     adapters: chatAdapters,
+    transports: chatTransports,
     ...(scheduling && { lastTick: () => bot.scheduler.lastTickAt }),
   });
   registerDashboard(http, {

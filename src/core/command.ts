@@ -99,6 +99,12 @@ export interface Command<Deps = Services> extends Description {
    * with a channel on request (`public`, where a transport offers it).
    */
   readOnly?: boolean;
+  /**
+   * Its arguments name chat accounts and channels by id (`person link`, `team channel add`): a
+   * transport whose users paste mentions and channel links hands over the ids they stand for,
+   * not the names they show.
+   */
+  takesChatIds?: boolean;
   /** The table of its paths; the longest path the words start with runs. */
   subcommands?: readonly Subcommand<Deps>[];
   /**

@@ -6,7 +6,10 @@ import type { HttpServer } from '../runtime/http-server.ts';
 import type { Metrics } from '../runtime/metrics.ts';
 import { createDeliveryStatsStore, WAITING_STATES } from '../store/delivery-stats.ts';
 
-// /healthz for load balancers and process managers, /metrics for Prometheus.
+// /healthz for load balancers and readiness probes: ready once the database answers and every
+// configured chat adapter is connected with its routes mounted (503 before, during start-up
+// too). /livez for liveness probes and process supervisors: the process is serving HTTP, so
+// restarting it would not help. /metrics for Prometheus.
 
 export interface OperationsDeps {
   db: Db;
@@ -14,6 +17,8 @@ export interface OperationsDeps {
   logger: Logger;
   /** The running chat adapters (read on each request: they may start after the server). */
   adapters: () => readonly ChatAdapter[];
+  /** The chat transports configured: one without a running adapter is not ready yet. */
+  transports?: readonly string[];
   /** When the scheduler last ticked, once there is one. */
   lastTick?: () => Date | undefined;
   /** How long the database may take to answer `select 1` before it counts as down. */
@@ -62,10 +67,18 @@ export async function checkHealth(deps: OperationsDeps): Promise<Health> {
     deps.db,
     deps.databaseTimeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS,
   );
-  const adapters = deps.adapters().map((adapter) => ({
-    transport: adapter.transport,
-    ...adapter.health(),
-  }));
+  const running = deps.adapters();
+  const adapters = [
+    ...running.map((adapter) => ({ transport: adapter.transport, ...adapter.health() })),
+    ...(deps.transports ?? [])
+      .filter((transport) => !running.some((adapter) => adapter.transport === transport))
+      .map((transport) => ({
+        transport,
+        connected: false,
+        detail: 'starting: not connected yet',
+        reconnects: 0,
+      })),
+  ];
   const healthy = database.ok && adapters.every((adapter) => adapter.connected);
   return {
     status: healthy ? 'ok' : 'unhealthy',
@@ -121,6 +134,13 @@ export function registerOperations(http: HttpServer, deps: OperationsDeps): void
       'cache-control': 'no-store',
     });
     response.end(`${JSON.stringify(health, null, 2)}\n`);
+  });
+  http.route(['GET', 'HEAD'], '/livez', (_request, response) => {
+    response.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    response.end('{"status":"alive"}\n');
   });
   http.route(['GET', 'HEAD'], '/metrics', async (_request, response) => {
     const body = await deps.metrics.render();

@@ -58,6 +58,8 @@ export interface FakeSlack {
   responseUrl(id: string): string;
   /** The next `times` (default 1) calls of `method` that match `when` (default: any) fail as given. */
   fail(method: string, failure: Failure, options?: { when?: CallMatch; times?: number }): void;
+  /** Calls of `method` wait unanswered until the returned function is called (a slow Slack). */
+  hold(method: string): () => void;
   /** The calls of `method` so far that match. */
   callsOf(method: string, match?: CallMatch): SlackCall[];
   /**
@@ -108,6 +110,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const bucket = { tokens: 0, at: 0 };
   let rateLimited = 0;
   const failures: { method: string; failure: Failure; when: CallMatch; times: number }[] = [];
+  const held = new Map<string, Promise<void>>();
   /** Waits in progress: each checks the calls again whenever one arrives. */
   const waiters = new Set<() => void>();
   const matching = (method: string, match: CallMatch = () => true, since = 0) =>
@@ -252,6 +255,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     fail(method, failure, { when = () => true, times = 1 } = {}) {
       failures.push({ method, failure, when, times });
     },
+    hold(method) {
+      let release = () => {};
+      held.set(
+        method,
+        new Promise<void>((resolve) => {
+          release = () => {
+            held.delete(method);
+            resolve();
+          };
+        }),
+      );
+      return release;
+    },
     callsOf: (method, match) => matching(method, match),
     async next(method, action, match) {
       const since = calls.length;
@@ -306,6 +322,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     response.on('close', () => {
       for (const check of [...waiters]) check();
     });
+    await held.get(method);
     const limit = fake.postsPerSecond;
     if (method === 'chat.postMessage' && limit !== undefined) {
       const now = Date.now();

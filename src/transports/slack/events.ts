@@ -9,7 +9,7 @@ import { askAboutProposals } from './proposals.ts';
 import { slackErrorCode, withRateLimit } from './slack-api.ts';
 import type { SlackContext } from './slack-context.ts';
 import type { SlackUser } from './slack-identity.ts';
-import { fromSlackText } from './slack-text.ts';
+import { commandFromSlack, fromSlackText } from './slack-text.ts';
 
 // Events API: messages to the bot (commands in its DM, answers in a prompt's thread), the App
 // Home, and profile changes. Slack redelivers an event it thinks was lost, so each event id is
@@ -84,7 +84,11 @@ async function onMessage(slack: SlackContext, event: MessageEvent): Promise<void
   // shell, threads included (an earlier prompt's thread, after a reminder replaced it).
   if (event.channel_type !== 'im') return;
   const actor = await slack.identity.actor(event.user);
-  const { reply, prompt } = await slack.context.answer(text, actor);
+  const line = commandFromSlack(event.text ?? '', slack.deps.registry);
+  const { reply, prompt } = await slack.context.answer(line, actor);
+  // An account just linked takes its time zone from the Slack profile.
+  if (slack.deps.registry.find(line.split(/\s+/)[0] ?? '')?.takesChatIds)
+    await slack.identity.readProfiles();
   // An answer to a prompt goes to its thread, when the prompt is in this conversation.
   const promptThread =
     prompt?.conversationId === event.channel ? (prompt.messageId ?? undefined) : undefined;

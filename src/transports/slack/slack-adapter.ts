@@ -174,7 +174,11 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
       void identity
         .linkByEmail()
         .then((linked) => linked && logger.info({ linked }, 'Slack users linked by email'))
-        .catch((err) => logger.warn({ err }, 'linking Slack users by email failed'));
+        // People linked while okrbot was not running take their time zones now.
+        .then(() => identity.readProfiles())
+        .catch((err) =>
+          logger.warn({ err }, 'linking Slack users or reading their profiles failed'),
+        );
     },
 
     async stop() {

@@ -26,6 +26,11 @@ export interface SlackIdentity {
   linkByEmail(): Promise<number>;
   /** A `user_change` event: time zone, deactivation. */
   userChanged(user: SlackUser): Promise<void>;
+  /**
+   * Reads the profile (users.info) of every linked person with no time zone yet, as after a
+   * `person link`: their time zone, or that the account is deactivated. How many were read.
+   */
+  readProfiles(): Promise<number>;
 }
 
 // How long a user who matches nobody is not looked up again.
@@ -103,6 +108,20 @@ export function createSlackIdentity(options: {
         }
       }
       return linked;
+    },
+
+    async readProfiles() {
+      let read = 0;
+      for (const userId of await store.people.accountsWithoutTimeZone('slack')) {
+        try {
+          const { user } = await withRateLimit(() => client.users.info({ user: userId }));
+          if (user?.id) await this.userChanged(user as SlackUser);
+          read++;
+        } catch (error) {
+          logger.warn({ user: userId, error: slackErrorCode(error) }, 'users.info failed');
+        }
+      }
+      return read;
     },
 
     async userChanged(user) {

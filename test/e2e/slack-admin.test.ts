@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Bot, createBot, type Frontends, startFrontends } from '../../src/app/bot.ts';
+import { loadConfig } from '../../src/app/config/load-config.ts';
+import { type FakeSlack, type SlackCall, startFakeSlack } from '../support/fake-slack.ts';
+import { captureLogs } from '../support/log-capture.ts';
+import { post, SIGNING_SECRET, sign, slashCommand } from '../support/slack-requests.ts';
+
+// A Slack admin's work through Bolt's real HTTP receiver, signed requests and the fake Web API:
+// people and channels named as Slack names them (mentions, channel links), time zones from
+// profiles.
+
+const FORM = 'application/x-www-form-urlencoded';
+const NURIA = 'U0NURIA';
+const GREG = 'U0GREG0001';
+const TECH = 'C0TECH0001';
+
+describe('Slack admin', () => {
+  let fake: FakeSlack;
+  let bot: Bot;
+  let frontends: Frontends;
+  let events: string;
+  let responses = 0;
+
+  /** `/okr <text>` as a user; the answer at its response_url (or in the acknowledgement). */
+  async function command(text: string, user = NURIA): Promise<string> {
+    const id = `r${++responses}`;
+    const ack = await post(
+      events,
+      sign(slashCommand(text, { user, responseUrl: fake.responseUrl(id) }), FORM),
+    );
+    const answer: SlackCall['body'] = ack.text
+      ? JSON.parse(ack.text)
+      : (await fake.waitFor(`respond:${id}`)).body;
+    return JSON.stringify(answer.blocks ?? answer.text);
+  }
+
+  beforeAll(async () => {
+    fake = await startFakeSlack();
+    fake.users = [
+      { id: NURIA, tz: 'Europe/Madrid' },
+      { id: GREG, tz: 'Europe/Berlin' },
+    ];
+    const config = loadConfig({
+      OKRBOT_DATA_DIR: 'memory://',
+      OKRBOT_NOW: '2019-08-28T12:00:00Z',
+      OKRBOT_ADMINS: 'nuria-ruiz',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      OKRBOT_SCHEDULER: 'off',
+    });
+    bot = await createBot(config, captureLogs().logger);
+    const nuria = await bot.services.people.findByHandle('nuria-ruiz');
+    await bot.services.admin.linkIdentity(nuria?.id as number, 'slack', NURIA, {
+      personId: null,
+      at: new Date(),
+      source: 'slack',
+    });
+    frontends = await startFrontends(bot);
+    events = `${frontends.http?.url}/slack/events`;
+  });
+
+  afterAll(async () => {
+    await frontends?.stop();
+    await bot?.stop();
+    await fake?.close();
+  });
+
+  it('links a person by the mention Slack sends, with or without its label, in their profile’s time zone', async () => {
+    expect(await command(`person link greg-grossmeier slack <@${GREG}|greg>`)).toContain(
+      `Greg Grossmeier is now linked to the Slack user ${GREG}.`,
+    );
+    const greg = await bot.services.people.findByIdentity('slack', GREG);
+    expect(greg?.handle).toBe('greg-grossmeier');
+    // The link took the time zone of Greg's Slack profile: prompts come at his local hour.
+    expect(greg?.timeZone).toBe('Europe/Berlin');
+    expect(fake.callsOf('users.info', (call) => call.body.user === GREG)).toHaveLength(1);
+    // The bare form (no label) names the same account: linked already, to the same person.
+    expect(await command(`person link greg-grossmeier slack <@${GREG}>`)).toContain(
+      'is now linked',
+    );
+  });
+
+  it('adds a digest channel by the channel link Slack sends, with or without its name', async () => {
+    expect(
+      await command(`schedule technology digest channel add slack <#${TECH}|tech-okrs>`),
+    ).toContain(`Technology's weekly digest now goes to ${TECH} (slack) too.`);
+    expect(await command(`schedule technology digest channel add slack <#${TECH}>`)).toContain(
+      `Nothing to do: ${TECH} (slack) already is a digest channel`,
+    );
+  });
+});
+
+describe('Slack readiness', () => {
+  it('answers /healthz 503 until Slack is connected and its route mounted; /livez 200 throughout', async () => {
+    const fake = await startFakeSlack();
+    // Slack is slow to answer auth.test: the adapter is still starting.
+    const release = fake.hold('auth.test');
+    const logs = captureLogs();
+    const bot = await createBot(
+      loadConfig({
+        OKRBOT_DATA_DIR: 'memory://',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: fake.apiUrl,
+        OKRBOT_SCHEDULER: 'off',
+      }),
+      logs.logger,
+    );
+    const starting = startFrontends(bot);
+    // Awaited below; a failed start must fail the test there, not as an unhandled rejection.
+    starting.catch(() => {});
+    try {
+      const [listening] = await logs.waitFor((line) => typeof line.address === 'string');
+      const address = listening?.address as string;
+      // A held call is seen once it is answered: poll for its arrival instead.
+      await expect.poll(() => fake.callsOf('auth.test').length).toBe(1);
+      const early = await fetch(`${address}/healthz`);
+      expect(early.status).toBe(503);
+      const body = (await early.json()) as { status: string; checks: { adapters: unknown[] } };
+      expect(body.status).toBe('unhealthy');
+      expect(body.checks.adapters).toEqual([
+        { transport: 'slack', connected: false, detail: expect.any(String), reconnects: 0 },
+      ]);
+      expect((await fetch(`${address}/livez`)).status).toBe(200);
+      // What a probe keeps away: Slack's route is not there yet.
+      expect((await fetch(`${address}/slack/events`, { method: 'POST' })).status).not.toBe(200);
+      release();
+      const frontends = await starting;
+      const ready = await fetch(`${address}/healthz`);
+      expect(ready.status).toBe(200);
+      expect(((await ready.json()) as { status: string }).status).toBe('ok');
+      expect((await fetch(`${address}/livez`)).status).toBe(200);
+      expect(frontends.adapters).toHaveLength(1);
+    } finally {
+      release();
+      await (await starting.catch(() => undefined))?.stop();
+      await bot.stop();
+      await fake.close();
+    }
+  });
+});
