@@ -21,6 +21,11 @@ export interface Actor {
    * such a sender may read, and is told to identify before changing anything.
    */
   anonymous?: boolean;
+  /**
+   * Set when the chat reports the account deactivated (Slack's `deleted`): the person behind
+   * it is not trusted to act any more, so the actor has none, may read, and is told why.
+   */
+  deactivated?: boolean;
 }
 
 /**

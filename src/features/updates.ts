@@ -43,6 +43,12 @@ export function changeOf(ctx: CommandContext): Change {
 
 /** Why an actor without a person may not change anything, and what to do about it. */
 export function unlinkedReason(actor: Actor): Line {
+  if (actor.deactivated)
+    return [
+      'Your chat account is deactivated, so you can read but not change anything. An admin can link another account with ',
+      code('person link'),
+      '.',
+    ];
   if (actor.anonymous)
     return [
       'You are not identified with NickServ, so you can read but not change anything. Identify first (',

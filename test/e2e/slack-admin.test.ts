@@ -1,9 +1,17 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bot, createBot, type Frontends, startFrontends } from '../../src/app/bot.ts';
 import { loadConfig } from '../../src/app/config/load-config.ts';
+import { queryRows } from '../../src/db/rows.ts';
 import { type FakeSlack, type SlackCall, startFakeSlack } from '../support/fake-slack.ts';
-import { captureLogs } from '../support/log-capture.ts';
-import { post, SIGNING_SECRET, sign, slashCommand } from '../support/slack-requests.ts';
+import { type CapturedLogs, captureLogs } from '../support/log-capture.ts';
+import {
+  eventEnvelope,
+  post,
+  SIGNING_SECRET,
+  sign,
+  slashCommand,
+} from '../support/slack-requests.ts';
 
 // A Slack admin's work through Bolt's real HTTP receiver, signed requests and the fake Web API:
 // people and channels named as Slack names them (mentions, channel links), time zones from
@@ -19,15 +27,22 @@ describe('Slack admin', () => {
   let bot: Bot;
   let frontends: Frontends;
   let events: string;
+  let logs: CapturedLogs;
   let responses = 0;
+
+  /** A slash command's form, with fields changed as another workspace or app would send them. */
+  const commandBody = (text: string, user: string, id: string, fields: Record<string, string>) => {
+    const form = new URLSearchParams(
+      slashCommand(text, { user, responseUrl: fake.responseUrl(id) }),
+    );
+    for (const [name, value] of Object.entries(fields)) form.set(name, value);
+    return form.toString();
+  };
 
   /** `/okr <text>` as a user; the answer at its response_url (or in the acknowledgement). */
   async function command(text: string, user = NURIA): Promise<string> {
     const id = `r${++responses}`;
-    const ack = await post(
-      events,
-      sign(slashCommand(text, { user, responseUrl: fake.responseUrl(id) }), FORM),
-    );
+    const ack = await post(events, sign(commandBody(text, user, id, {}), FORM));
     const answer: SlackCall['body'] = ack.text
       ? JSON.parse(ack.text)
       : (await fake.waitFor(`respond:${id}`)).body;
@@ -49,9 +64,11 @@ describe('Slack admin', () => {
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: fake.apiUrl,
+      SLACK_APP_ID: 'A0OKR',
       OKRBOT_SCHEDULER: 'off',
     });
-    bot = await createBot(config, captureLogs().logger);
+    logs = captureLogs();
+    bot = await createBot(config, logs.logger);
     const nuria = await bot.services.people.findByHandle('nuria-ruiz');
     await bot.services.admin.linkIdentity(nuria?.id as number, 'slack', NURIA, {
       personId: null,
@@ -66,6 +83,38 @@ describe('Slack admin', () => {
     await frontends?.stop();
     await bot?.stop();
     await fake?.close();
+  });
+
+  const notes = async (text: string) =>
+    (
+      await queryRows<{ n: number }>(
+        bot.database.db,
+        sql`select count(*)::int as n from report_notes where text = ${text}`,
+      )
+    )[0]?.n;
+
+  it('refuses signed requests from another workspace, a foreign org-wide install and another app', async () => {
+    const foreign: Record<string, string>[] = [
+      { team_id: 'T0ELSEWHERE' },
+      // The request of issue 19: it claims an org-wide install of an org okrbot does not serve.
+      { team_id: 'T0ELSEWHERE', enterprise_id: 'E0OTHER', is_enterprise_install: 'true' },
+      { api_app_id: 'A0OTHERAPP' },
+    ];
+    for (const [n, fields] of foreign.entries()) {
+      const refused = logs.lines.filter((l) => l.msg === 'foreign Slack request refused').length;
+      const id = `foreign${n}`;
+      const ack = await post(
+        events,
+        sign(commandBody(`note analytics from elsewhere ${n}`, NURIA, id, fields), FORM),
+      );
+      expect(ack).toEqual({ status: 200, text: '' });
+      await logs.waitFor((l) => l.msg === 'foreign Slack request refused', refused + 1);
+      expect(await notes(`from elsewhere ${n}`)).toBe(0);
+      expect(fake.callsOf(`respond:${id}`)).toHaveLength(0);
+    }
+    // The same request from this workspace and app is answered.
+    expect(await command('note analytics from here')).toContain('Note added');
+    expect(await notes('from here')).toBe(1);
   });
 
   it('links a person by the mention Slack sends, with or without its label, in their profile’s time zone', async () => {
@@ -90,6 +139,19 @@ describe('Slack admin', () => {
     expect(await command(`schedule technology digest channel add slack <#${TECH}>`)).toContain(
       `Nothing to do: ${TECH} (slack) already is a digest channel`,
     );
+  });
+
+  it('takes write access from a user Slack reports deleted, at once', async () => {
+    expect(await command('note release-engineering before leaving', GREG)).toContain('Note added');
+    const event = eventEnvelope({ type: 'user_change', user: { id: GREG, deleted: true } });
+    expect((await post(events, sign(event, 'application/json'))).status).toBe(200);
+    await expect
+      .poll(async () => (await bot.services.people.findByIdentity('slack', GREG))?.deactivatedAt)
+      .toBeInstanceOf(Date);
+    expect(await command('note release-engineering after leaving', GREG)).toContain(
+      'Your chat account is deactivated',
+    );
+    expect(await notes('after leaving')).toBe(0);
   });
 });
 

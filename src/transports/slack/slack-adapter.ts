@@ -23,6 +23,7 @@ import type { SlackConfig } from './slack-config.ts';
 import { createSlackContext } from './slack-context.ts';
 import { createSlackIdentity } from './slack-identity.ts';
 import { registerSlashCommand } from './slash-command.ts';
+import { registerWorkspaceGate, servedBy } from './workspace-gate.ts';
 
 /** Where Slack sends events, commands and interactions in HTTP mode. */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -88,6 +89,15 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
         );
       }
       workspace = `${auth.team ?? auth.team_id} as @${auth.user}`;
+      const served = servedBy(config, { teamId: auth.team_id, enterpriseId: auth.enterprise_id });
+      // A token of another workspace or org than the one configured serves the wrong people.
+      if (
+        (config.teamId && !auth.is_enterprise_install && auth.team_id !== config.teamId) ||
+        (config.enterpriseId && auth.enterprise_id !== config.enterpriseId)
+      )
+        throw new AdapterStartError(
+          `SLACK_BOT_TOKEN belongs to workspace ${auth.team_id ?? '?'}${auth.enterprise_id ? ` of org ${auth.enterprise_id}` : ''}, not to the configured ${[config.teamId, config.enterpriseId].filter(Boolean).join(' / ')}: check SLACK_TEAM_ID, SLACK_ENTERPRISE_ID and the token.`,
+        );
       const log = boltLogger(logger);
       const clientOptions = {
         slackApiUrl: config.apiUrl,
@@ -142,19 +152,7 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
         logger: log,
         clientOptions,
       });
-      // Requests from another workspace than the token's are not ours to answer.
-      created.use(async ({ context, next }) => {
-        if (
-          context.teamId &&
-          auth.team_id &&
-          context.teamId !== auth.team_id &&
-          !context.isEnterpriseInstall
-        ) {
-          logger.warn({ team: context.teamId }, 'request from another Slack workspace ignored');
-          return;
-        }
-        await next();
-      });
+      registerWorkspaceGate(created, served, logger);
       registerEvents(created, slack);
       registerSlashCommand(created, slack);
       registerPromptActions(created, slack);

@@ -76,6 +76,13 @@ export function createSlackIdentity(options: {
       const label = `slack:${userId}`;
       const at = version.current();
       const actor = await options.resolve(userId, label);
+      // Slack said the account was deleted: whoever still holds it does not act for the person.
+      if (actor.person?.deactivatedAt)
+        return remember(
+          userId,
+          { ...actor, person: undefined, isAdmin: false, label, deactivated: true },
+          at,
+        );
       if (actor.person) return remember(userId, actor, at);
       if ((unknownUntil.get(userId) ?? 0) > Date.now()) return actor;
       try {
