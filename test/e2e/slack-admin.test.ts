@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bot, createBot, type Frontends, startFrontends } from '../../src/app/bot.ts';
 import { loadConfig } from '../../src/app/config/load-config.ts';
 import { queryRows } from '../../src/db/rows.ts';
-import { type FakeSlack, type SlackCall, startFakeSlack } from '../support/fake-slack.ts';
+import { paragraph, reply } from '../../src/reply/document.ts';
+import {
+  deliveryKey,
+  type FakeSlack,
+  type SlackCall,
+  startFakeSlack,
+} from '../support/fake-slack.ts';
 import { type CapturedLogs, captureLogs } from '../support/log-capture.ts';
 import {
   eventEnvelope,
@@ -139,6 +145,48 @@ describe('Slack admin', () => {
     expect(await command(`schedule technology digest channel add slack <#${TECH}>`)).toContain(
       `Nothing to do: ${TECH} (slack) already is a digest channel`,
     );
+  });
+
+  it('sends a message once when Slack’s answer is lost and its history cannot be read', async () => {
+    const key = 'nudge:lost-answer:nuria';
+    fake.fail('chat.postMessage', { lost: true }, { when: (call) => deliveryKey(call) === key });
+    // A DM whose history okrbot may not read: the check cannot tell whether the post left.
+    fake.fail('conversations.history', { error: 'not_in_channel' }, { times: 1000 });
+    const nuria = (await bot.services.people.findByHandle('nuria-ruiz'))?.id as number;
+    await bot.services.outbox.enqueue([
+      {
+        key,
+        kind: 'nudge',
+        transport: 'slack',
+        target: NURIA,
+        personId: nuria,
+        content: { type: 'document', reply: reply(paragraph('Is KR2 still on track?')) },
+      },
+    ]);
+    const row = async () => bot.services.outbox.byKey(key);
+    // The retry did not post blindly: it waits to check again, and says why.
+    await expect
+      .poll(async () => (await row())?.lastError ?? '', { timeout: 60_000 })
+      .toContain('could not check whether an earlier attempt already left');
+    expect(fake.posts().filter((p) => p.key === key)).toHaveLength(1);
+    expect(await command('deliveries why nuria-ruiz')).toContain(
+      'could not check whether an earlier attempt already left',
+    );
+    // Slack tells okrbot about its own message, metadata and all, as it does for a DM.
+    const posted = fake.posts().find((p) => p.key === key);
+    const event = eventEnvelope({
+      type: 'message',
+      channel: posted?.channel,
+      channel_type: 'im',
+      bot_id: 'BOKRBOT',
+      ts: posted?.ts,
+      text: 'Is KR2 still on track?',
+      metadata: { event_type: 'okrbot_delivery', event_payload: { key } },
+    });
+    expect((await post(events, sign(event, 'application/json'))).status).toBe(200);
+    await expect.poll(async () => (await row())?.state, { timeout: 60_000 }).toBe('sent');
+    expect((await row())?.sentMessageId).toBe(posted?.ts);
+    expect(fake.posts().filter((p) => p.key === key)).toHaveLength(1);
   });
 
   it('takes write access from a user Slack reports deleted, at once', async () => {

@@ -617,6 +617,8 @@ describe('Slack', () => {
       retry: 'later',
       error: 'rate limited by Slack',
       retryAfterMs: 7000,
+      // Nothing was posted: the outbox may post again without checking first.
+      unsent: true,
     });
     fake.fail(
       'chat.postMessage',
@@ -632,7 +634,7 @@ describe('Slack', () => {
           reply: { tone: 'info', blocks: [{ kind: 'paragraph', content: ['hello'] }] },
         },
       }),
-    ).toEqual({ ok: false, retry: 'never', error: 'channel_not_found' });
+    ).toEqual({ ok: false, retry: 'never', error: 'channel_not_found', unsent: true });
   });
 
   it('links an unknown user by the email of their Slack profile on first use', async () => {

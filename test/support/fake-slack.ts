@@ -24,7 +24,12 @@ export interface FakeUser {
   deleted?: boolean;
 }
 
-export type Failure = { status: 429; retryAfter: number } | { error: string } | { status: number };
+export type Failure =
+  | { status: 429; retryAfter: number }
+  | { error: string }
+  | { status: number }
+  /** Slack does the call (a post is stored), but its answer never arrives: the connection drops. */
+  | { lost: true };
 
 /** Which calls a test means. */
 export type CallMatch = (call: SlackCall) => boolean;
@@ -341,6 +346,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const rule = failures.find((f) => f.method === method && f.times > 0 && f.when(call));
     if (rule) rule.times--;
     const failure = rule?.failure;
+    if (failure && 'lost' in failure) {
+      call.answer = answer(method, body, fake) as Record<string, unknown>;
+      request.socket.destroy();
+      return;
+    }
     if (failure && 'retryAfter' in failure) {
       response.writeHead(429, {
         'retry-after': String(failure.retryAfter),

@@ -5,6 +5,7 @@ import { answerPrompt, promptContent } from '../../features/prompt-content.ts';
 import { errorReply, paragraph, type Reply } from '../../reply/document.ts';
 import type { PromptRow } from '../../store/prompts.ts';
 import { homeView } from './app-home.ts';
+import { DELIVERY_EVENT } from './deliver.ts';
 import { askAboutProposals } from './proposals.ts';
 import { slackErrorCode, withRateLimit } from './slack-api.ts';
 import type { SlackContext } from './slack-context.ts';
@@ -18,6 +19,8 @@ import { commandFromSlack, fromSlackText } from './slack-text.ts';
 interface MessageEvent {
   type: 'message';
   subtype?: string;
+  /** okrbot's own deliveries carry their outbox key here (see deliver.ts). */
+  metadata?: { event_type?: string; event_payload?: { key?: unknown } };
   /** message_changed: the message as edited, and as it was. */
   message?: { user?: string; text?: string; ts: string; thread_ts?: string; bot_id?: string };
   previous_message?: { text?: string };
@@ -66,8 +69,24 @@ async function answerInThread(
     await askAboutProposals(slack, prompt, actor.person.id, result, channel, threadTs);
 }
 
-async function onMessage(slack: SlackContext, event: MessageEvent): Promise<void> {
+/**
+ * okrbot's own message with a delivery key, seen in an event: the outbox keeps its id, so a
+ * retry after a lost response knows it left even where the history cannot be read.
+ */
+async function sawDelivery(slack: SlackContext, key: unknown, ts: string): Promise<void> {
+  if (typeof key !== 'string' || !ts) return;
+  if (await slack.deps.outbox.sawDelivered(key, ts))
+    slack.logger.info({ key, ts }, 'saw a delivery okrbot had not recorded as sent');
+}
+
+async function onMessage(
+  slack: SlackContext,
+  event: MessageEvent,
+  botId: string | undefined,
+): Promise<void> {
   if (event.subtype === 'message_changed') return onEdit(slack, event);
+  if (botId && event.bot_id === botId && event.metadata?.event_type === DELIVERY_EVENT)
+    return sawDelivery(slack, event.metadata.event_payload?.key, event.ts);
   // Joins, bot messages (our own too) are not someone talking to okrbot.
   if (event.subtype || event.bot_id || !event.user) return;
   const text = fromSlackText(event.text ?? '');
@@ -117,10 +136,10 @@ export function registerEvents(app: App, slack: SlackContext): void {
     await next();
   });
 
-  app.event('message', async ({ event }) => {
+  app.event('message', async ({ event, context }) => {
     const message = event as unknown as MessageEvent;
     try {
-      await onMessage(slack, message);
+      await onMessage(slack, message, context.botId);
     } catch (error) {
       const errorId = randomBytes(4).toString('hex');
       slack.logger.error(
@@ -145,6 +164,19 @@ export function registerEvents(app: App, slack: SlackContext): void {
     const view = await homeView(actor, ctx, slack.deps);
     // Publishing the same view twice is harmless, so rate limits may be waited out.
     await withRateLimit(() => slack.client.views.publish({ user_id: event.user, view }));
+  });
+
+  // Slack's own notice that a message with metadata was posted (metadata.message:read), for
+  // conversations whose messages okrbot does not receive.
+  app.event('message_metadata_posted', async ({ event, body }) => {
+    const posted = event as unknown as {
+      app_id?: string;
+      event_type?: string;
+      event_payload?: { key?: unknown };
+      message_ts?: string;
+    };
+    if (posted.app_id !== body.api_app_id || posted.event_type !== DELIVERY_EVENT) return;
+    await sawDelivery(slack, posted.event_payload?.key, posted.message_ts ?? '');
   });
 
   app.event('user_change', async ({ event }) => {

@@ -148,6 +148,9 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
         botUserId: auth.user_id,
         // auth.test above has checked the token.
         tokenVerificationEnabled: false,
+        // okrbot's own messages tell it which deliveries left (events.ts); the listeners ignore
+        // bot messages otherwise.
+        ignoreSelf: false,
         receiver,
         logger: log,
         clientOptions,
