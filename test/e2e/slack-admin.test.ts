@@ -189,6 +189,76 @@ describe('Slack admin', () => {
     expect(fake.posts().filter((p) => p.key === key)).toHaveLength(1);
   });
 
+  /** Sends a signed event; the fake's next call of `method` after it that matches. */
+  const afterEvent = (
+    event: Record<string, unknown>,
+    method: string,
+    match?: (c: SlackCall) => boolean,
+  ) => fake.next(method, () => post(events, sign(eventEnvelope(event), 'application/json')), match);
+
+  it('answers @okrbot in a channel in the mention’s thread, and a refusal to the asker alone', async () => {
+    const asked = await afterEvent(
+      {
+        type: 'app_mention',
+        user: NURIA,
+        channel: TECH,
+        ts: '1566990000.000100',
+        text: '<@UOKRBOT> status analytics',
+      },
+      'chat.postMessage',
+      (call) => call.body.channel === TECH,
+    );
+    expect(asked.body.thread_ts).toBe('1566990000.000100');
+    expect(JSON.stringify(asked.body.blocks)).toContain('Analytics — FY2019-20 Q1');
+    const since = fake.calls.length;
+    const refused = await afterEvent(
+      {
+        type: 'app_mention',
+        user: 'U0STRANGER',
+        channel: TECH,
+        ts: '1566990000.000200',
+        thread_ts: '1566990000.000100',
+        text: '<@UOKRBOT> note analytics not mine to write',
+      },
+      'chat.postEphemeral',
+    );
+    expect(refused.body).toMatchObject({
+      channel: TECH,
+      user: 'U0STRANGER',
+      thread_ts: '1566990000.000100',
+    });
+    expect(JSON.stringify(refused.body.blocks)).toContain('not linked to a person');
+    // Nothing about it was posted for the channel to see.
+    expect(fake.calls.slice(since).filter((c) => c.method === 'chat.postMessage')).toEqual([]);
+    expect(await notes('not mine to write')).toBe(0);
+  });
+
+  it('keeps a refusal in a team channel’s prompt thread to the one who wrote', async () => {
+    const team = await bot.services.teams.find('analytics');
+    const nuria = await bot.services.people.findByHandle('nuria-ruiz');
+    const prompt = await bot.services.prompts.ensure({
+      teamId: team?.id as number,
+      personId: nuria?.id as number,
+      month: '2019-08',
+      dueAt: new Date('2019-08-20T08:00:00Z'),
+    });
+    await bot.services.prompts.delivered(prompt.id, 'slack', 'C0ANALYTIC', '1566990000.000900');
+    const refused = await afterEvent(
+      {
+        type: 'message',
+        channel: 'C0ANALYTIC',
+        channel_type: 'channel',
+        user: 'U0STRANGER',
+        ts: '1566990001.000100',
+        thread_ts: '1566990000.000900',
+        text: '1 done',
+      },
+      'chat.postEphemeral',
+    );
+    expect(refused.body).toMatchObject({ channel: 'C0ANALYTIC', user: 'U0STRANGER' });
+    expect(refused.body.thread_ts).toBe('1566990000.000900');
+  });
+
   it('takes write access from a user Slack reports deleted, at once', async () => {
     expect(await command('note release-engineering before leaving', GREG)).toContain('Note added');
     const event = eventEnvelope({ type: 'user_change', user: { id: GREG, deleted: true } });

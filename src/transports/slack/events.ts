@@ -38,6 +38,20 @@ interface MessageEvent {
  * what okrbot was not sure of comes with Record / Change / Skip buttons. An edited reply is
  * read again, its statuses replacing what the first reading recorded.
  */
+/**
+ * Answers someone in a conversation: in a shared one (a channel's thread), a refusal or error
+ * is shown to them alone; everything else to all, in the thread.
+ */
+async function answerThere(
+  slack: SlackContext,
+  where: { channel: string; user: string; threadTs: string; shared: boolean },
+  reply: Reply,
+): Promise<void> {
+  if (where.shared && reply.tone === 'error')
+    await slack.postEphemeral(where.channel, where.user, reply, where.threadTs);
+  else await slack.post(where.channel, reply, where.threadTs);
+}
+
 async function answerInThread(
   slack: SlackContext,
   prompt: PromptRow,
@@ -46,14 +60,16 @@ async function answerInThread(
   channel: string,
   threadTs: string,
   edited = false,
+  shared = false,
 ): Promise<void> {
   const { actor, ctx } = await slack.as(userId);
   const content = await promptContent(prompt, ctx, slack.deps);
+  const where = { channel, user: userId, threadTs, shared };
   if (!content) {
-    await slack.post(
-      channel,
+    await answerThere(
+      slack,
+      where,
       errorReply('That prompt is about a team that no longer exists.'),
-      threadTs,
     );
     return;
   }
@@ -64,7 +80,7 @@ async function answerInThread(
         blocks: [paragraph('You edited your reply; read again:'), ...result.reply.blocks],
       }
     : result.reply;
-  await slack.post(channel, shown, threadTs);
+  await answerThere(slack, where, shown);
   if (actor.person)
     await askAboutProposals(slack, prompt, actor.person.id, result, channel, threadTs);
 }
@@ -95,7 +111,16 @@ async function onMessage(
   if (inThread) {
     const prompt = await slack.deps.prompts.byMessage('slack', event.channel, inThread);
     if (prompt) {
-      await answerInThread(slack, prompt, text, event.user, event.channel, inThread);
+      await answerInThread(
+        slack,
+        prompt,
+        text,
+        event.user,
+        event.channel,
+        inThread,
+        false,
+        event.channel_type !== 'im',
+      );
       return;
     }
   }
@@ -122,7 +147,16 @@ async function onEdit(slack: SlackContext, event: MessageEvent): Promise<void> {
   if (!text || text === fromSlackText(event.previous_message?.text ?? '')) return;
   const prompt = await slack.deps.prompts.byMessage('slack', event.channel, edited.thread_ts);
   if (prompt)
-    await answerInThread(slack, prompt, text, edited.user, event.channel, edited.thread_ts, true);
+    await answerInThread(
+      slack,
+      prompt,
+      text,
+      edited.user,
+      event.channel,
+      edited.thread_ts,
+      true,
+      event.channel_type !== 'im',
+    );
 }
 
 export function registerEvents(app: App, slack: SlackContext): void {
@@ -155,6 +189,41 @@ export function registerEvents(app: App, slack: SlackContext): void {
           message.thread_ts,
         )
         .catch(() => {});
+    }
+  });
+
+  // `@okrbot status analytics` in a channel: answered in the mention's thread, refusals to the
+  // asker alone.
+  app.event('app_mention', async ({ event, context }) => {
+    if (!event.user || event.bot_id) return;
+    // In a prompt's thread the message itself is the answer (the message listener reads it).
+    if (
+      event.thread_ts &&
+      (await slack.deps.prompts.byMessage('slack', event.channel, event.thread_ts))
+    )
+      return;
+    const mention = context.botUserId
+      ? new RegExp(`<@${context.botUserId}(\\|[^>]*)?>`, 'g')
+      : /^$/;
+    const line = commandFromSlack(event.text.replace(mention, ' ').trim(), slack.deps.registry);
+    const where = {
+      channel: event.channel,
+      user: event.user,
+      threadTs: event.thread_ts ?? event.ts,
+      shared: true,
+    };
+    try {
+      const actor = await slack.identity.actor(event.user);
+      const reply = await slack.context.dispatch(line || 'help', actor, { commandsOnly: true });
+      if (reply?.blocks.length) await answerThere(slack, where, reply);
+    } catch (error) {
+      const errorId = randomBytes(4).toString('hex');
+      slack.logger.error({ err: error, errorId }, 'Slack mention failed');
+      await answerThere(
+        slack,
+        where,
+        errorReply(`Sorry, that failed unexpectedly (error id ${errorId}). Please try again.`),
+      ).catch(() => {});
     }
   });
 
