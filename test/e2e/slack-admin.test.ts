@@ -271,6 +271,56 @@ describe('Slack admin', () => {
     );
     expect(await notes('after leaving')).toBe(0);
   });
+
+  // Last: Slack is gone for this bot afterwards.
+  it('stops all sending when the app is uninstalled: queued messages dead-lettered, /healthz 503', async () => {
+    const later = new Date(Date.now() + 86_400_000);
+    const digest = (key: string, notBefore?: Date) => ({
+      key,
+      kind: 'digest' as const,
+      transport: 'slack' as const,
+      target: TECH,
+      personId: null,
+      content: { type: 'document' as const, reply: reply(paragraph(key)) },
+      ...(notBefore ? { notBefore } : {}),
+    });
+    await bot.services.outbox.enqueue([
+      digest('digest:queued:1', later),
+      digest('digest:queued:2', later),
+    ]);
+    // A user's token okrbot never held is revoked: nothing changes.
+    const userToken = eventEnvelope({
+      type: 'tokens_revoked',
+      tokens: { oauth: [NURIA], bot: [] },
+    });
+    expect((await post(events, sign(userToken, 'application/json'))).status).toBe(200);
+    expect((await fetch(`${frontends.http?.url}/healthz`)).status).toBe(200);
+    const uninstalled = eventEnvelope({ type: 'app_uninstalled' });
+    expect((await post(events, sign(uninstalled, 'application/json'))).status).toBe(200);
+    const reason = 'not sent: the app was uninstalled from Slack workspace T0OKR';
+    await expect
+      .poll(async () =>
+        Promise.all(
+          ['digest:queued:1', 'digest:queued:2'].map((key) => bot.services.outbox.byKey(key)),
+        ),
+      )
+      .toEqual([
+        expect.objectContaining({ state: 'dead', lastError: reason }),
+        expect.objectContaining({ state: 'dead', lastError: reason }),
+      ]);
+    await logs.waitFor((line) => line.msg === 'Slack: sending stopped');
+    const health = await fetch(`${frontends.http?.url}/healthz`);
+    expect(health.status).toBe(503);
+    expect(JSON.stringify(await health.json())).toContain('the app was uninstalled');
+    // What is queued afterwards is not even tried.
+    await bot.services.outbox.enqueue([digest('digest:after')]);
+    await expect
+      .poll(async () => (await bot.services.outbox.byKey('digest:after'))?.state)
+      .toBe('dead');
+    expect(
+      fake.callsOf('chat.postMessage', (call) => deliveryKey(call)?.startsWith('digest:') === true),
+    ).toEqual([]);
+  });
 });
 
 describe('Slack readiness', () => {

@@ -23,6 +23,7 @@ import type { SlackConfig } from './slack-config.ts';
 import { createSlackContext } from './slack-context.ts';
 import { createSlackIdentity } from './slack-identity.ts';
 import { registerSlashCommand } from './slash-command.ts';
+import { registerUninstall } from './uninstall.ts';
 import { registerWorkspaceGate, servedBy } from './workspace-gate.ts';
 
 /** Where Slack sends events, commands and interactions in HTTP mode. */
@@ -72,6 +73,16 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
   // Socket Mode's connection; HTTP mode has none of its own to lose.
   let socketUp = !config.appToken;
   let reconnects = 0;
+  /** Set once Slack said the app was uninstalled or its token revoked: nothing more is sent. */
+  let revoked: string | undefined;
+
+  async function stopSending(reason: string): Promise<void> {
+    if (revoked) return;
+    revoked = reason;
+    logger.error({ reason }, 'Slack: sending stopped');
+    const dead = await context.services.outbox.markTransportDead('slack', `not sent: ${reason}`);
+    logger.error({ deadLettered: dead }, 'Slack: the queued messages were dead-lettered');
+  }
 
   return {
     transport: 'slack',
@@ -156,6 +167,7 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
         clientOptions,
       });
       registerWorkspaceGate(created, served, logger);
+      registerUninstall(created, stopSending);
       registerEvents(created, slack);
       registerSlashCommand(created, slack);
       registerPromptActions(created, slack);
@@ -188,6 +200,12 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
     },
 
     health(): AdapterHealth {
+      if (revoked)
+        return {
+          connected: false,
+          detail: `Slack workspace ${workspace}: ${revoked}; sending stopped (reinstall the app, set the new token and restart okrbot)`,
+          reconnects,
+        };
       const mode = config.appToken ? `Socket Mode${socketUp ? '' : ', reconnecting'}` : 'HTTP';
       return {
         connected: app !== undefined && socketUp,
@@ -199,11 +217,13 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
     },
 
     async deliver(message) {
+      if (revoked) return { ok: false, retry: 'never', error: `not sent: ${revoked}` };
       const outcome = await delivery.deliver(message);
       if (!outcome.ok) lastError = outcome.error;
       return outcome;
     },
 
-    wasDelivered: (message) => delivery.wasDelivered(message),
+    // Nothing can be read any more either; deliver dead-letters the message.
+    wasDelivered: async (message) => (revoked ? undefined : delivery.wasDelivered(message)),
   };
 }
