@@ -13,7 +13,7 @@ import { findTeamOrExplain } from '../src/features/lookups.ts';
 import { changeOf } from '../src/features/updates.ts';
 import { code, errorReply, paragraph, type Reply, reply } from '../src/reply/document.ts';
 
-type Deps = Pick<Services, 'teams' | 'people' | 'admin'>;
+type Deps = Pick<Services, 'teams' | 'people' | 'admin' | 'channelChecks'>;
 
 const MAX_NAME = 120;
 
@@ -213,7 +213,7 @@ const channel: Subcommand<Deps> = {
     const [teamText = '', transport = '', name = ''] = args;
     const chat = parseChatTransport(transport);
     if (!chat || !name) return usageError([channel]);
-    const problem = channelProblem(chat, name);
+    const problem = channelProblem(chat, name) ?? (await deps.channelChecks.problem(chat, name));
     if (problem) return errorReply(problem);
     const found = await findTeamOrExplain(teamText, deps.teams);
     if ('reply' in found) return found.reply;

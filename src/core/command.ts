@@ -6,6 +6,7 @@ import type { Metrics } from '../runtime/metrics.ts';
 import type { PersonRow } from '../store/people.ts';
 import type { PromptRow } from '../store/prompts.ts';
 import type { Store } from '../store/store.ts';
+import type { ChannelChecks } from './channel-checks.ts';
 
 /** Who is asking, resolved from a verified identity (never from a display name). */
 export interface Actor {
@@ -64,7 +65,12 @@ export interface CommandRequest {
 }
 
 /** Everything a command may depend on; each command picks the parts it uses. */
-export type Services = Store & { registry: CommandRegistry; metrics: Metrics };
+export type Services = Store & {
+  registry: CommandRegistry;
+  metrics: Metrics;
+  /** Whether the running adapters can use a channel (see channel-checks.ts). */
+  channelChecks: ChannelChecks;
+};
 
 /** Sopel's `example(msg, result)`: a line to type, and text its reply must contain. */
 export interface Example {

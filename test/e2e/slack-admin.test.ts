@@ -196,6 +196,35 @@ describe('Slack admin', () => {
     match?: (c: SlackCall) => boolean,
   ) => fake.next(method, () => post(events, sign(eventEnvelope(event), 'application/json')), match);
 
+  it('checks a channel with conversations.info when it is added, and says how to invite okrbot', async () => {
+    fake.channels.push(
+      { id: 'G0PRIVATE01', name: 'tech-leads', isPrivate: true },
+      { id: 'C0NOTJOINED', name: 'tech-random', isMember: false },
+      { id: 'C0UNKNOWN01', hidden: true },
+    );
+    // The department's private channel, pasted as its link: okrbot is a member, so it is added.
+    expect(
+      await command('schedule technology digest channel add slack <#G0PRIVATE01|tech-leads>'),
+    ).toContain("Technology's weekly digest now goes to G0PRIVATE01 (slack) too.");
+    expect(
+      fake.callsOf('conversations.info', (c) => c.body.channel === 'G0PRIVATE01'),
+    ).toHaveLength(1);
+    const notJoined = await command('team channel analytics slack <#C0NOTJOINED|tech-random>');
+    expect(notJoined).toContain('okrbot is not a member of #tech-random');
+    expect(notJoined).toContain('/invite @okrbot');
+    const unknown = await command('schedule technology digest channel add slack C0UNKNOWN01');
+    expect(unknown).toContain('okrbot cannot see a Slack channel C0UNKNOWN01');
+    expect(unknown).toContain('/invite @okrbot');
+    const analytics = await bot.services.teams.find('analytics');
+    expect(await bot.services.teams.channels(analytics?.id as number, 'slack')).not.toContain(
+      'C0NOTJOINED',
+    );
+    // Removing needs no check: a channel okrbot left can still be taken off the list.
+    const before = fake.callsOf('conversations.info').length;
+    await command('schedule technology digest channel remove slack C0TECH0001');
+    expect(fake.callsOf('conversations.info')).toHaveLength(before);
+  });
+
   it('answers @okrbot in a channel in the mention’s thread, and a refusal to the asker alone', async () => {
     const asked = await afterEvent(
       {
@@ -233,7 +262,7 @@ describe('Slack admin', () => {
     expect(await notes('not mine to write')).toBe(0);
   });
 
-  it('keeps a refusal in a team channel’s prompt thread to the one who wrote', async () => {
+  it('reads answers in a private team channel’s prompt thread; a refusal there goes to its writer alone', async () => {
     const team = await bot.services.teams.find('analytics');
     const nuria = await bot.services.people.findByHandle('nuria-ruiz');
     const prompt = await bot.services.prompts.ensure({
@@ -242,21 +271,33 @@ describe('Slack admin', () => {
       month: '2019-08',
       dueAt: new Date('2019-08-20T08:00:00Z'),
     });
-    await bot.services.prompts.delivered(prompt.id, 'slack', 'C0ANALYTIC', '1566990000.000900');
+    // The prompt went to the team's private channel (message.groups brings its thread).
+    await bot.services.prompts.delivered(prompt.id, 'slack', 'G0PRIVATE01', '1566990000.000900');
+    const inThread = (user: string, ts: string, text: string) => ({
+      type: 'message',
+      channel: 'G0PRIVATE01',
+      channel_type: 'group',
+      user,
+      ts,
+      thread_ts: '1566990000.000900',
+      text,
+    });
     const refused = await afterEvent(
-      {
-        type: 'message',
-        channel: 'C0ANALYTIC',
-        channel_type: 'channel',
-        user: 'U0STRANGER',
-        ts: '1566990001.000100',
-        thread_ts: '1566990000.000900',
-        text: '1 done',
-      },
+      inThread('U0STRANGER', '1566990001.000100', '1 done'),
       'chat.postEphemeral',
     );
-    expect(refused.body).toMatchObject({ channel: 'C0ANALYTIC', user: 'U0STRANGER' });
-    expect(refused.body.thread_ts).toBe('1566990000.000900');
+    expect(refused.body).toMatchObject({
+      channel: 'G0PRIVATE01',
+      user: 'U0STRANGER',
+      thread_ts: '1566990000.000900',
+    });
+    const answered = await afterEvent(
+      inThread(NURIA, '1566990002.000100', 'note: hardware arrives in September'),
+      'chat.postMessage',
+      (call) => call.body.channel === 'G0PRIVATE01',
+    );
+    expect(answered.body.thread_ts).toBe('1566990000.000900');
+    expect(await notes('hardware arrives in September')).toBe(1);
   });
 
   it('takes write access from a user Slack reports deleted, at once', async () => {

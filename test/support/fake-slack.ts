@@ -24,6 +24,21 @@ export interface FakeUser {
   deleted?: boolean;
 }
 
+/**
+ * A channel as conversations.info describes it. A channel the fake is not told about is a
+ * public one okrbot was invited to.
+ */
+export interface FakeChannel {
+  id: string;
+  name?: string;
+  isPrivate?: boolean;
+  /** Default true. */
+  isMember?: boolean;
+  isArchived?: boolean;
+  /** Slack answers channel_not_found: no such channel, or a private one okrbot is not in. */
+  hidden?: boolean;
+}
+
 export type Failure =
   | { status: 429; retryAfter: number }
   | { error: string }
@@ -46,6 +61,7 @@ export interface FakeSlack {
   readonly baseUrl: string;
   readonly calls: SlackCall[];
   users: FakeUser[];
+  channels: FakeChannel[];
   /**
    * A Web API rate limit for chat.postMessage: this many posts a second, with bursts of up to
    * a second's worth (a token bucket, as rate limits usually are); a post beyond it is answered
@@ -171,6 +187,21 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           ? { ok: true, user: { id: user.id, tz: user.tz, profile: { email: user.email } } }
           : { ok: false, error: 'users_not_found' };
       }
+      case 'conversations.info': {
+        const id = String(body.channel);
+        const known = fake.channels.find((c) => c.id === id);
+        if (known?.hidden) return { ok: false, error: 'channel_not_found' };
+        return {
+          ok: true,
+          channel: {
+            id,
+            name: known?.name ?? id.toLowerCase(),
+            is_private: known?.isPrivate ?? false,
+            is_member: known?.isMember ?? true,
+            is_archived: known?.isArchived ?? false,
+          },
+        };
+      }
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(body.users)}` } };
       case 'chat.postMessage': {
@@ -239,6 +270,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     baseUrl: '',
     calls,
     users: [],
+    channels: [],
     postsPerSecond: undefined,
     get rateLimited() {
       return rateLimited;

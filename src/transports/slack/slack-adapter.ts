@@ -13,6 +13,7 @@ import {
   AdapterStartError,
   type ChatAdapter,
 } from '../../core/chat-adapter.ts';
+import { slackChannelCheck } from './channel-check.ts';
 import { createSlackDelivery } from './deliver.ts';
 import { registerEvents } from './events.ts';
 import { registerForms } from './forms.ts';
@@ -179,6 +180,7 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
       });
       if (config.appToken) await created.start();
       app = created;
+      context.services.channelChecks.register('slack', slackChannelCheck(client));
       logger.info(
         { workspace, mode: config.appToken ? 'socket' : `HTTP ${SLACK_EVENTS_PATH}` },
         'Slack connected',
