@@ -300,6 +300,46 @@ describe('Slack admin', () => {
     expect(await notes('hardware arrives in September')).toBe(1);
   });
 
+  it('shows a key-result manager in no team of it their key result overdue, and republishes Home after a change', async () => {
+    // A key result of the current quarter, managed by Greg, linked to no goal of his team, overdue.
+    const [kr] = await queryRows<{ id: number; ref: string }>(
+      bot.database.db,
+      sql`select kr.id, o.code || '-' || kr.code as ref from key_results kr
+          join objectives o on o.id = kr.objective_id join cycles c on c.id = o.cycle_id
+          where c.starts_on <= '2019-08-28' and c.ends_before > '2019-08-28'
+          order by kr.id limit 1`,
+    );
+    const greg = await bot.services.people.findByIdentity('slack', GREG);
+    await queryRows(
+      bot.database.db,
+      sql`update key_results set manager_id = ${greg?.id as number}, due_on = '2019-08-01' where id = ${kr?.id as number}`,
+    );
+    const ref = kr?.ref as string;
+    const opened = await afterEvent(
+      { type: 'app_home_opened', user: GREG, tab: 'home', channel: `D${GREG}` },
+      'views.publish',
+      (call) => call.body.user_id === GREG,
+    );
+    const first = JSON.stringify(opened.body.view);
+    expect(first).toContain('Key results you manage');
+    const owed = first.slice(
+      first.indexOf('What you owe'),
+      first.indexOf('Key results you manage'),
+    );
+    expect(owed).toContain(ref);
+    expect(owed).not.toContain('Nothing: you are up to date');
+    // Greg records the key result done elsewhere (a command): his Home follows without reopening.
+    const since = fake.calls.length;
+    expect(await command(`set ${ref} done`, GREG)).toContain('Done');
+    const republished = await fake.waitFor('views.publish', (call) => call.body.user_id === GREG, {
+      since,
+    });
+    const after = JSON.stringify(republished.body.view);
+    expect(
+      after.slice(after.indexOf('What you owe'), after.indexOf('Key results you manage')),
+    ).not.toContain(ref);
+  });
+
   it('takes write access from a user Slack reports deleted, at once', async () => {
     expect(await command('note release-engineering before leaving', GREG)).toContain('Note added');
     const event = eventEnvelope({ type: 'user_change', user: { id: GREG, deleted: true } });

@@ -4,10 +4,10 @@ import { inboundKey } from '../../domain/keys.ts';
 import { answerPrompt, promptContent } from '../../features/prompt-content.ts';
 import { errorReply, paragraph, type Reply } from '../../reply/document.ts';
 import type { PromptRow } from '../../store/prompts.ts';
-import { homeView } from './app-home.ts';
 import { DELIVERY_EVENT } from './deliver.ts';
+import type { HomePublisher } from './home-publisher.ts';
 import { askAboutProposals } from './proposals.ts';
-import { slackErrorCode, withRateLimit } from './slack-api.ts';
+import { slackErrorCode } from './slack-api.ts';
 import type { SlackContext } from './slack-context.ts';
 import type { SlackUser } from './slack-identity.ts';
 import { commandFromSlack, fromSlackText } from './slack-text.ts';
@@ -159,7 +159,7 @@ async function onEdit(slack: SlackContext, event: MessageEvent): Promise<void> {
     );
 }
 
-export function registerEvents(app: App, slack: SlackContext): void {
+export function registerEvents(app: App, slack: SlackContext, home: HomePublisher): void {
   // Events are acknowledged by Bolt before any listener runs; this drops redeliveries.
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
@@ -228,11 +228,7 @@ export function registerEvents(app: App, slack: SlackContext): void {
   });
 
   app.event('app_home_opened', async ({ event }) => {
-    if (event.tab !== 'home') return;
-    const { actor, ctx } = await slack.as(event.user);
-    const view = await homeView(actor, ctx, slack.deps);
-    // Publishing the same view twice is harmless, so rate limits may be waited out.
-    await withRateLimit(() => slack.client.views.publish({ user_id: event.user, view }));
+    if (event.tab === 'home') await home.opened(event.user);
   });
 
   // Slack's own notice that a message with metadata was posted (metadata.message:read), for

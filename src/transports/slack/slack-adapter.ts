@@ -17,6 +17,7 @@ import { slackChannelCheck } from './channel-check.ts';
 import { createSlackDelivery } from './deliver.ts';
 import { registerEvents } from './events.ts';
 import { registerForms } from './forms.ts';
+import { createHomePublisher, type HomePublisher } from './home-publisher.ts';
 import { registerPromptActions } from './prompt-actions.ts';
 import { registerProposalActions } from './proposals.ts';
 import { createWebClient, slackErrorCode, withRateLimit } from './slack-api.ts';
@@ -69,6 +70,7 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
   const slack = createSlackContext({ context, client, identity });
   const delivery = createSlackDelivery(slack);
   let app: App | undefined;
+  let home: HomePublisher | undefined;
   let workspace = '';
   let lastError: string | undefined;
   // Socket Mode's connection; HTTP mode has none of its own to lose.
@@ -169,7 +171,8 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
       });
       registerWorkspaceGate(created, served, logger);
       registerUninstall(created, stopSending);
-      registerEvents(created, slack);
+      home = createHomePublisher(slack);
+      registerEvents(created, slack, home);
       registerSlashCommand(created, slack);
       registerPromptActions(created, slack);
       registerProposalActions(created, slack);
@@ -197,6 +200,7 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
     },
 
     async stop() {
+      home?.stop();
       if (app && config.appToken) await app.stop();
       app = undefined;
     },
