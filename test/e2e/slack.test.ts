@@ -276,6 +276,11 @@ describe('Slack', () => {
         'okr_add_note',
       ]);
       expect(blocksText(posted)).toContain('Submit update');
+      // The month is named as everywhere else, not as 2019-08.
+      expect(blocks[0]).toMatchObject({
+        type: 'header',
+        text: { text: 'Analytics — monthly update for August 2019' },
+      });
       expect(await bot.services.prompts.get(promptId)).toMatchObject({
         transport: 'slack',
         conversationId: dm,

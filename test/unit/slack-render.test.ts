@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   code,
   context,
+  date,
   heading,
   link,
   list,
@@ -106,6 +107,31 @@ describe('Block Kit rendering', () => {
       '*Status*\n:red_circle: *Blocked*',
     ]);
     expect(message?.text).toContain('Analytics');
+  });
+
+  it('bolds a label with its trailing space outside the asterisks, and shows dates as Slack dates', () => {
+    const at = new Date('2019-08-01T10:00:00Z');
+    const [message] = renderSlack(
+      reply(paragraph(strong('Status: '), 'In progress (updated ', date(at, 'Europe/Berlin'), ')')),
+    );
+    expect(texts(message?.blocks[0] as SlackBlock)[0]).toBe(
+      `*Status:* In progress (updated <!date^${at.getTime() / 1000}^{date_short_pretty}|2019-08-01>)`,
+    );
+    // The notification text is one short line, with the date as its fallback shows it.
+    expect(message?.text).toBe('*Status:* In progress (updated 2019-08-01)');
+  });
+
+  it('keeps the notification text to the first line, however long the message', () => {
+    const [message] = renderSlack(
+      reply(
+        heading('Analytics — FY2019-20 Q1'),
+        paragraph('x '.repeat(1000)),
+        list([{ content: ['y'] }]),
+      ),
+    );
+    expect(message?.text).toBe('Analytics — FY2019-20 Q1');
+    const [long] = renderSlack(reply(paragraph('z'.repeat(400))));
+    expect(long?.text.length).toBeLessThanOrEqual(LIMITS.fallbackText);
   });
 
   it('never turns a non-web URL into a link', () => {
