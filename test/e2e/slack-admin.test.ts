@@ -4,6 +4,7 @@ import { type Bot, createBot, type Frontends, startFrontends } from '../../src/a
 import { loadConfig } from '../../src/app/config/load-config.ts';
 import { queryRows } from '../../src/db/rows.ts';
 import { paragraph, reply } from '../../src/reply/document.ts';
+import { blockKitReport } from '../support/block-kit.ts';
 import {
   deliveryKey,
   type FakeSlack,
@@ -351,6 +352,12 @@ describe('Slack admin', () => {
       'Your chat account is deactivated',
     );
     expect(await notes('after leaving')).toBe(0);
+  });
+
+  it('sent only valid Block Kit: known block types, within limits, ids unique', () => {
+    const { checked, problems } = blockKitReport(fake.calls);
+    expect(checked).toBeGreaterThan(10);
+    expect(problems).toEqual([]);
   });
 
   // Last: Slack is gone for this bot afterwards.

@@ -5,6 +5,7 @@ import { type Bot, createBot, type Frontends, startFrontends } from '../../src/a
 import { loadConfig } from '../../src/app/config/load-config.ts';
 import type { ChatAdapter } from '../../src/core/chat-adapter.ts';
 import { queryRows } from '../../src/db/rows.ts';
+import { blockKitReport } from '../support/block-kit.ts';
 import {
   deliveryKey,
   type FakeSlack,
@@ -782,6 +783,13 @@ describe('Slack', () => {
     expect(blocksText(posted)).toContain('Reminder: Analytics');
     expect(blocksText(posted)).not.toMatch(/<@|<!/);
     expect((await bot.services.prompts.get(prompt.id))?.conversationId).toBe('C0ANALYTICS');
+  });
+
+  // Last: every message and view the tests above made okrbot send.
+  it('sent only valid Block Kit: known block types, within limits, ids unique', () => {
+    const { checked, problems } = blockKitReport(fake.calls);
+    expect(checked).toBeGreaterThan(40);
+    expect(problems).toEqual([]);
   });
 });
 

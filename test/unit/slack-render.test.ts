@@ -19,6 +19,7 @@ import {
   splitMrkdwn,
   truncate,
 } from '../../src/transports/slack/slack-text.ts';
+import { blocksProblems } from '../support/block-kit.ts';
 
 const texts = (block: SlackBlock): string[] => {
   if (block.type === 'section')
@@ -160,6 +161,30 @@ describe('Block Kit rendering', () => {
     const all = messages.flatMap((m) => m.blocks.flatMap(texts)).join('\n');
     for (let i = 0; i < 400; i++) expect(all).toContain(`item ${i} `);
     expect(messages.flatMap((m) => m.blocks)).toHaveLength(30 + Math.ceil((400 * 72) / 3000) + 30);
+  });
+
+  it('passes the Block Kit check the end-to-end tests apply, which catches what Slack refuses', () => {
+    const rendered = renderSlack(
+      reply(heading('h'.repeat(400)), table(['A', 'B'], [['1', '2']]), list([{ content: ['x'] }])),
+    );
+    for (const message of rendered)
+      expect(blocksProblems(message.blocks as never, 50, 'message')).toEqual([]);
+    expect(
+      blocksProblems(
+        [
+          { type: 'section', block_id: 'a', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } },
+          { type: 'rich_text', block_id: 'a' },
+          { type: 'actions', elements: [] },
+        ],
+        50,
+        'bad',
+      ),
+    ).toEqual([
+      'bad block 0 (section): text over 3000',
+      'bad block 1 (rich_text): type not used by okrbot',
+      'bad block 1 (rich_text): block_id a repeated',
+      'bad block 2 (actions): 0 elements (1 to 25)',
+    ]);
   });
 
   it('marks an error reply as one', () => {
