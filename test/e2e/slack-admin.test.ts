@@ -139,6 +139,13 @@ describe('Slack admin', () => {
     );
   });
 
+  it('writes hints as commands typed in Slack: /okr help, /okr status', async () => {
+    const typo = await command('statuss analytics');
+    expect(typo).toContain('Did you mean `/okr status`?');
+    expect(typo).toContain('Type `/okr help` for the list.');
+    expect(await command('status zzqqxx')).toContain('`/okr help status`');
+  });
+
   it('adds a digest channel by the channel link Slack sends, with or without its name', async () => {
     expect(
       await command(`schedule technology digest channel add slack <#${TECH}|tech-okrs>`),

@@ -54,8 +54,11 @@ function inlineMrkdwn(inline: Inline): string {
       const [, lead, core, trail] = /^(\s*)(.*?)(\s*)$/s.exec(inline.text) ?? [];
       return core ? `${lead}*${escapeMrkdwn(core)}*${trail}` : escapeMrkdwn(inline.text);
     }
-    case 'code':
-      return `\`${escapeMrkdwn(inline.text.replace(/`/g, "'"))}\``;
+    case 'code': {
+      // Commands are typed after /okr anywhere in Slack.
+      const typed = inline.command ? `/okr ${inline.text}` : inline.text;
+      return `\`${escapeMrkdwn(typed.replace(/`/g, "'"))}\``;
+    }
     case 'status':
       return statusBadge(inline.status);
     case 'link': {
