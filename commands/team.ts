@@ -11,7 +11,14 @@ import {
 } from '../src/domain/transports.ts';
 import { findTeamOrExplain } from '../src/features/lookups.ts';
 import { changeOf } from '../src/features/updates.ts';
-import { code, errorReply, paragraph, type Reply, reply } from '../src/reply/document.ts';
+import {
+  code,
+  commandCode,
+  errorReply,
+  paragraph,
+  type Reply,
+  reply,
+} from '../src/reply/document.ts';
 
 type Deps = Pick<Services, 'teams' | 'people' | 'admin' | 'channelChecks'>;
 
@@ -165,7 +172,7 @@ function roleChange(
       if (!person)
         return errorReply(
           `Nobody has the handle ${handle}. `,
-          code('person add'),
+          commandCode('person add'),
           ' adds a person.',
         );
       const changed = await deps.admin.setRole(

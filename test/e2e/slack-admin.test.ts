@@ -144,6 +144,7 @@ describe('Slack admin', () => {
     expect(typo).toContain('Did you mean `/okr status`?');
     expect(typo).toContain('Type `/okr help` for the list.');
     expect(await command('status zzqqxx')).toContain('`/okr help status`');
+    expect(await command('person link')).toContain('Usage: `/okr person link &lt;handle&gt;');
   });
 
   it('adds a digest channel by the channel link Slack sends, with or without its name', async () => {
