@@ -331,6 +331,10 @@ describe('Slack admin', () => {
     );
     const first = JSON.stringify(opened.body.view);
     expect(first).toContain('Key results you manage');
+    // Their participation: Greg was never prompted here.
+    expect(first).toContain(
+      '*Your monthly updates*: okrbot has not asked you for one since March 2019.',
+    );
     const owed = first.slice(
       first.indexOf('What you owe'),
       first.indexOf('Key results you manage'),

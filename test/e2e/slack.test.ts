@@ -528,6 +528,7 @@ describe('Slack', () => {
     const view = JSON.stringify(published?.body.view);
     expect(view).toContain('What you owe');
     expect(view).toContain('*Analytics* (manager)');
+    expect(view).toMatch(/\*Your monthly updates\* since March 2019: \d+ of \d+ answered\./);
     expect(view).toContain('okr_open_update');
   });
 

@@ -100,12 +100,25 @@ export async function homeView(
     for (const finding of assess(item, ctx.now, ctx.rules))
       if (!finding.snoozed)
         owed.push(`• ${lineMrkdwn(findingItem(item, finding, ctx.timeZone).content)}`);
+  // Their answers to the monthly prompts over the last six months, themselves included.
+  const [year = 0, month = 1] = dayIn(ctx.now, ctx.timeZone).split('-').map(Number);
+  const first = year * 12 + month - 1 - 5;
+  const since = `${Math.floor(first / 12)}-${String((first % 12) + 1).padStart(2, '0')}`;
+  const { asked, answered } = await deps.prompts.participation(person.id, since);
   blocks.push(section('*What you owe*'));
   for (const text of splitMrkdwn(
     owed.length ? owed.join('\n') : 'Nothing: you are up to date. :tada:',
     3000,
   ).slice(0, 3))
     blocks.push(section(text));
+
+  blocks.push(
+    section(
+      asked
+        ? `*Your monthly updates* since ${monthName(since)}: ${answered} of ${asked} answered.`
+        : `*Your monthly updates*: okrbot has not asked you for one since ${monthName(since)}.`,
+    ),
+  );
 
   for (const team of teams) {
     const role = roles
