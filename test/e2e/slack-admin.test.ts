@@ -423,6 +423,44 @@ describe('Slack admin', () => {
   });
 });
 
+describe('Slack token revoked', () => {
+  it('stops sending when okrbot’s own bot token is revoked', async () => {
+    const fake = await startFakeSlack();
+    const logs = captureLogs();
+    const bot = await createBot(
+      loadConfig({
+        OKRBOT_DATA_DIR: 'memory://',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: fake.apiUrl,
+        OKRBOT_SCHEDULER: 'off',
+      }),
+      logs.logger,
+    );
+    const frontends = await startFrontends(bot);
+    try {
+      const url = frontends.http?.url as string;
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const revoked = eventEnvelope({ type: 'tokens_revoked', tokens: { bot: ['UOKRBOT'] } });
+      expect((await post(`${url}/slack/events`, sign(revoked, 'application/json'))).status).toBe(
+        200,
+      );
+      await logs.waitFor((line) => line.msg === 'Slack: sending stopped');
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(JSON.stringify(await health.json())).toContain(
+        'the bot token for Slack workspace T0OKR was revoked',
+      );
+    } finally {
+      await frontends.stop();
+      await bot.stop();
+      await fake.close();
+    }
+  });
+});
+
 describe('Slack readiness', () => {
   it('answers /healthz 503 until Slack is connected and its route mounted; /livez 200 throughout', async () => {
     const fake = await startFakeSlack();

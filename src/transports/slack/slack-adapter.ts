@@ -170,7 +170,7 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
         clientOptions,
       });
       registerWorkspaceGate(created, served, logger);
-      registerUninstall(created, stopSending);
+      registerUninstall(created, auth.user_id, stopSending);
       home = createHomePublisher(slack);
       registerEvents(created, slack, home);
       registerSlashCommand(created, slack);

@@ -4,14 +4,19 @@ import type { App } from '@slack/bolt';
 // revoked. Every later call would fail with invalid_auth or token_revoked; okrbot stops sending
 // at once instead, and says why.
 
-export function registerUninstall(app: App, onRevoked: (reason: string) => Promise<void>): void {
+export function registerUninstall(
+  app: App,
+  /** okrbot's bot user (auth.test): Bolt does not authorize these events, so context has none. */
+  botUserId: string | undefined,
+  onRevoked: (reason: string) => Promise<void>,
+): void {
   app.event('app_uninstalled', async ({ body }) => {
     await onRevoked(`the app was uninstalled from Slack workspace ${body.team_id}`);
   });
-  app.event('tokens_revoked', async ({ event, body, context }) => {
+  app.event('tokens_revoked', async ({ event, body }) => {
     // User tokens okrbot never held may be revoked too; only its bot's matters.
     const bots = (event as { tokens?: { bot?: string[] } }).tokens?.bot ?? [];
-    if (context.botUserId && bots.includes(context.botUserId))
+    if (botUserId && bots.includes(botUserId))
       await onRevoked(`the bot token for Slack workspace ${body.team_id} was revoked`);
   });
 }
