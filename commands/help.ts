@@ -5,6 +5,7 @@ import { CHAT_TRANSPORT_CHOICES } from '../src/domain/transports.ts';
 import {
   type Block,
   code,
+  commandCode,
   context,
   errorReply,
   heading,
@@ -39,9 +40,9 @@ export const helpCommand = defineCommand<Deps>({
         heading('okrbot commands'),
         table(
           ['Command', 'What it does'],
-          registry.commands.map((command) => [code(command.usage), command.summary]),
+          registry.commands.map((command) => [commandCode(command.usage), command.summary]),
         ),
-        context('Type ', code('help <command>'), ' for examples.'),
+        context('Type ', commandCode('help <command>'), ' for examples.'),
       );
     }
     const command = registry.find(name);
@@ -53,9 +54,9 @@ export const helpCommand = defineCommand<Deps>({
       );
       return errorReply(
         `No command "${excerpt(name, 40)}".`,
-        ...(close.length ? [' Did you mean ', code(close[0] as string), '?'] : []),
+        ...(close.length ? [' Did you mean ', commandCode(close[0] as string), '?'] : []),
         ' Type ',
-        code('help'),
+        commandCode('help'),
         ' for the list.',
       );
     }
@@ -64,7 +65,7 @@ export const helpCommand = defineCommand<Deps>({
     if (!subcommand)
       return errorReply(
         `${command.name} has no subcommand "${path.join(' ')}". Type `,
-        code(`help ${command.name}`),
+        commandCode(`help ${command.name}`),
         ' for its list.',
       );
     return reply(
@@ -81,7 +82,7 @@ function commandHelp(command: Command<Services>): Reply {
   return reply(
     heading(command.name),
     paragraph(command.summary),
-    paragraph('Usage: ', code(command.usage)),
+    paragraph('Usage: ', commandCode(command.usage)),
     ...(command.aliases?.length ? [paragraph(`Also: ${command.aliases.join(', ')}`)] : []),
     ...(first
       ? [
@@ -91,9 +92,9 @@ function commandHelp(command: Command<Services>): Reply {
           ),
           context(
             'Type ',
-            code(`help ${command.name} <subcommand>`),
+            commandCode(`help ${command.name} <subcommand>`),
             ' for one of them, e.g. ',
-            code(`help ${command.name} ${literalWords(first.path)}`),
+            commandCode(`help ${command.name} ${literalWords(first.path)}`),
             '.',
           ),
         ]

@@ -10,7 +10,7 @@ import {
   parseChatTransport,
 } from '../src/domain/transports.ts';
 import { changeOf } from '../src/features/updates.ts';
-import { code, errorReply, paragraph, reply } from '../src/reply/document.ts';
+import { commandCode, errorReply, paragraph, reply } from '../src/reply/document.ts';
 
 type Deps = Pick<Services, 'people' | 'admin'>;
 
@@ -69,7 +69,11 @@ const link: Subcommand<Deps> = {
     if (problem) return errorReply(problem);
     const person = await deps.people.findByHandle(handle);
     if (!person)
-      return errorReply(`Nobody has the handle ${handle}. `, code('person add'), ' adds a person.');
+      return errorReply(
+        `Nobody has the handle ${handle}. `,
+        commandCode('person add'),
+        ' adds a person.',
+      );
     const { ownerId } = await deps.admin.linkIdentity(person.id, transport, id, changeOf(ctx));
     if (ownerId !== person.id)
       return errorReply(`That ${transport} account is already linked to someone else.`);
@@ -83,6 +87,7 @@ const link: Subcommand<Deps> = {
 
 export const personCommand = defineCommand<Deps>({
   name: 'person',
+  takesChatIds: true,
   summary: `Admin: adds people and links their chat accounts (${CHAT_TRANSPORTS.map((id) => chatTransportInfo(id).name).join(' or ')})`,
   usage: `${add.usage} | ${link.usage}`,
   examples: [],

@@ -39,7 +39,7 @@ import {
 import { formatMoment } from '../src/reply/format.ts';
 import type { DepartmentSchedules } from '../src/store/schedules.ts';
 
-type Deps = Pick<Services, 'teams' | 'schedules'>;
+type Deps = Pick<Services, 'teams' | 'schedules' | 'channelChecks'>;
 
 const NAMES: Record<ScheduleKind, string> = {
   prompt: 'Monthly prompt',
@@ -146,7 +146,9 @@ function digestChannel(action: 'add' | 'remove'): Subcommand<Deps> {
       if (!ctx.actor.isAdmin) return adminsOnly();
       const chat = parseChatTransport(transportText);
       if (!chat || !channel) return usageError([entry]);
-      const problem = channelProblem(chat, channel);
+      const problem =
+        channelProblem(chat, channel) ??
+        (action === 'add' ? await deps.channelChecks.problem(chat, channel) : undefined);
       if (problem) return errorReply(problem);
       const done = await deps.schedules.setDigestChannel(
         department.id,
@@ -180,6 +182,7 @@ const SUBCOMMANDS = [
 
 export const scheduleCommand = defineCommand<Deps>({
   name: 'schedule',
+  takesChatIds: true,
   summary:
     "A department's schedules: the monthly prompt, the weekly digest (and its channels), the daily overdue check",
   usage: 'schedule [department] [prompt|digest|overdue ...]',

@@ -11,9 +11,16 @@ import {
 } from '../src/domain/transports.ts';
 import { findTeamOrExplain } from '../src/features/lookups.ts';
 import { changeOf } from '../src/features/updates.ts';
-import { code, errorReply, paragraph, type Reply, reply } from '../src/reply/document.ts';
+import {
+  code,
+  commandCode,
+  errorReply,
+  paragraph,
+  type Reply,
+  reply,
+} from '../src/reply/document.ts';
 
-type Deps = Pick<Services, 'teams' | 'people' | 'admin'>;
+type Deps = Pick<Services, 'teams' | 'people' | 'admin' | 'channelChecks'>;
 
 const MAX_NAME = 120;
 
@@ -165,7 +172,7 @@ function roleChange(
       if (!person)
         return errorReply(
           `Nobody has the handle ${handle}. `,
-          code('person add'),
+          commandCode('person add'),
           ' adds a person.',
         );
       const changed = await deps.admin.setRole(
@@ -213,7 +220,7 @@ const channel: Subcommand<Deps> = {
     const [teamText = '', transport = '', name = ''] = args;
     const chat = parseChatTransport(transport);
     if (!chat || !name) return usageError([channel]);
-    const problem = channelProblem(chat, name);
+    const problem = channelProblem(chat, name) ?? (await deps.channelChecks.problem(chat, name));
     if (problem) return errorReply(problem);
     const found = await findTeamOrExplain(teamText, deps.teams);
     if ('reply' in found) return found.reply;
@@ -230,6 +237,7 @@ const channel: Subcommand<Deps> = {
 
 export const teamCommand = defineCommand<Deps>({
   name: 'team',
+  takesChatIds: true,
   summary: 'Admin: adds and renames teams, manages their managers, delegates and channels',
   usage: 'team add|rename|manager|delegate|channel ...',
   examples: [],

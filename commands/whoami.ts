@@ -62,7 +62,7 @@ export const whoamiCommand = defineCommand<Deps>({
   readOnly: true,
   async run(_request, ctx, deps) {
     const { actor } = ctx;
-    if (!actor.person && actor.anonymous)
+    if (!actor.person && (actor.anonymous || actor.deactivated))
       return reply(heading(actor.label), paragraph(...unlinkedReason(actor)));
     if (!actor.person) {
       return reply(

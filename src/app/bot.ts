@@ -233,6 +233,7 @@ export async function startFrontends(bot: Bot): Promise<Frontends> {
     logger,
     adapters: chatAdapters,
     operator: access.operator,
+    transports: chatTransports,
     ...(scheduling && { lastTick: () => bot.scheduler.lastTickAt }),
   });
   registerDashboard(readersOnly(http, access), {

@@ -1,4 +1,5 @@
 import { createCommandRegistry } from '../../commands/index.ts';
+import { createChannelChecks } from '../core/channel-checks.ts';
 import type { Services } from '../core/command.ts';
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../runtime/clock.ts';
@@ -18,5 +19,6 @@ export function createServices(db: Db, options: ServiceOptions = {}): Services {
     ...createStore(db, options.clock),
     registry: createCommandRegistry(),
     metrics: options.metrics ?? createMetrics(),
+    channelChecks: createChannelChecks(),
   };
 }

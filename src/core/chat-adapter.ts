@@ -40,6 +40,11 @@ export type DeliveryOutcome =
       error: string;
       /** The transport asked for a pause (a `Retry-After`). */
       retryAfterMs?: number;
+      /**
+       * The transport certainly posted nothing (it refused before storing: a rate limit, an
+       * error answer), so a retry need not first check whether the message already left.
+       */
+      unsent?: boolean;
     };
 
 export interface AdapterHealth {
@@ -67,7 +72,8 @@ export interface ChatAdapter extends Adapter {
    * it sends a delivery again whose earlier attempt may have gone out unrecorded (the process
    * died after sending, or the response was lost). A transport that can carry the key with the
    * message finds it in the conversation's recent history; one that cannot tell leaves this
-   * out, and such a crash may repeat that one message.
+   * out, and such a crash may repeat that one message. It throws when it cannot tell this time
+   * (the history cannot be read): the outbox then waits and asks again, and never sends blind.
    */
   wasDelivered?(
     message: OutboundMessage,

@@ -1,4 +1,4 @@
-import { code, list, paragraph, type Reply } from '../reply/document.ts';
+import { commandCode, list, paragraph, type Reply } from '../reply/document.ts';
 import type { Command, CommandRequest, Description, Subcommand } from './command.ts';
 
 /** A path word that stands for any one word: `<department>`. */
@@ -74,8 +74,8 @@ export function usageError(entries: readonly Pick<Description, 'usage'>[]): Repl
   const [only] = entries;
   const blocks =
     entries.length === 1 && only
-      ? [paragraph('Usage: ', code(only.usage))]
-      : [paragraph('Usage:'), list(entries.map((e) => ({ content: [code(e.usage)] })))];
+      ? [paragraph('Usage: ', commandCode(only.usage))]
+      : [paragraph('Usage:'), list(entries.map((e) => ({ content: [commandCode(e.usage)] })))];
   return { tone: 'error', blocks };
 }
 

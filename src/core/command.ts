@@ -6,6 +6,7 @@ import type { Metrics } from '../runtime/metrics.ts';
 import type { PersonRow } from '../store/people.ts';
 import type { PromptRow } from '../store/prompts.ts';
 import type { Store } from '../store/store.ts';
+import type { ChannelChecks } from './channel-checks.ts';
 
 /** Who is asking, resolved from a verified identity (never from a display name). */
 export interface Actor {
@@ -21,6 +22,11 @@ export interface Actor {
    * such a sender may read, and is told to identify before changing anything.
    */
   anonymous?: boolean;
+  /**
+   * Set when the chat reports the account deactivated (Slack's `deleted`): the person behind
+   * it is not trusted to act any more, so the actor has none, may read, and is told why.
+   */
+  deactivated?: boolean;
 }
 
 /**
@@ -59,7 +65,12 @@ export interface CommandRequest {
 }
 
 /** Everything a command may depend on; each command picks the parts it uses. */
-export type Services = Store & { registry: CommandRegistry; metrics: Metrics };
+export type Services = Store & {
+  registry: CommandRegistry;
+  metrics: Metrics;
+  /** Whether the running adapters can use a channel (see channel-checks.ts). */
+  channelChecks: ChannelChecks;
+};
 
 /** Sopel's `example(msg, result)`: a line to type, and text its reply must contain. */
 export interface Example {
@@ -99,6 +110,12 @@ export interface Command<Deps = Services> extends Description {
    * with a channel on request (`public`, where a transport offers it).
    */
   readOnly?: boolean;
+  /**
+   * Its arguments name chat accounts and channels by id (`person link`, `team channel add`): a
+   * transport whose users paste mentions and channel links hands over the ids they stand for,
+   * not the names they show.
+   */
+  takesChatIds?: boolean;
   /** The table of its paths; the longest path the words start with runs. */
   subcommands?: readonly Subcommand<Deps>[];
   /**

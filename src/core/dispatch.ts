@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { FiscalSettings } from '../domain/fiscal-calendar.ts';
 import { DEFAULT_RULES, type Rules } from '../domain/overdue.ts';
 import { cleanText, excerpt, suggest } from '../domain/text.ts';
-import { code, errorReply, type Reply } from '../reply/document.ts';
+import { commandCode, errorReply, type Reply } from '../reply/document.ts';
 import { diskFullText, isDiskFull } from '../runtime/disk-full.ts';
 import type { AnswerCache } from './answer-cache.ts';
 import type { Actor, CommandContext, Exchange, Services } from './command.ts';
@@ -111,9 +111,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       return errorReply(
         `Unknown command "${excerpt(name, 40)}".`,
         close.length ? ` Did you mean ` : '',
-        ...(close.length ? [code(close[0] as string), '?'] : []),
+        ...(close.length ? [commandCode(close[0] as string), '?'] : []),
         ' Type ',
-        code('help'),
+        commandCode('help'),
         ' for the list.',
       );
     }

@@ -34,18 +34,26 @@ const WRITE = /\b(?:insert\s+into|update|delete\s+from|truncate(?:\s+table)?)\s+
 export interface DataVersion {
   current(): number;
   bump(): void;
+  /** Calls `listener` after each move (views kept elsewhere, such as Slack's App Home); unsubscribes. */
+  onChange(listener: () => void): () => void;
   /** The database's query hook: a write to a content table moves the version. */
   observe(query: string): void;
 }
 
 export function createDataVersion(): DataVersion {
   let version = 0;
+  const listeners = new Set<() => void>();
   const bump = () => {
     version += 1;
+    for (const listener of listeners) listener();
   };
   return {
     current: () => version,
     bump,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     observe(query) {
       for (const [, table] of query.matchAll(WRITE))
         if (CONTENT_TABLES.has((table as string).toLowerCase())) {

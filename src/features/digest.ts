@@ -5,7 +5,7 @@ import { STATUSES } from '../domain/status.ts';
 import {
   type Block,
   badge,
-  code,
+  commandCode,
   context,
   heading,
   type Inline,
@@ -170,7 +170,7 @@ function section(title: string, lines: Line[]): Block[] {
     shown.push({
       content: [
         `… and ${more} more: ask for a team's digest with `,
-        code('status <team>'),
+        commandCode('status <team>'),
         ' or see the dashboard',
       ],
     });

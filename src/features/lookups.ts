@@ -1,7 +1,7 @@
 import type { CommandContext } from '../core/command.ts';
 import { cycleAt, dayIn, formatCycle } from '../domain/fiscal-calendar.ts';
 import { excerpt, suggest } from '../domain/text.ts';
-import { code, errorReply, type Reply } from '../reply/document.ts';
+import { code, commandCode, errorReply, type Reply } from '../reply/document.ts';
 import type { CycleStore } from '../store/cycles.ts';
 import type { GoalRow, GoalStore } from '../store/goals.ts';
 import type { PeopleStore } from '../store/people.ts';
@@ -27,7 +27,7 @@ export async function findTeamOrExplain(
     return {
       reply: errorReply(
         `No ${what} "${excerpt(name, 60)}". Type `,
-        code('help status'),
+        commandCode('help status'),
         ' to see what you can ask for.',
       ),
     };

@@ -5,6 +5,7 @@ import {
   type Block,
   badge,
   code,
+  commandCode,
   context,
   errorReply,
   heading,
@@ -46,7 +47,7 @@ export async function showItem(ref: Ref, ctx: CommandContext, deps: Deps): Promi
     if (!goal)
       return errorReply(
         `No goal G${ref.goalId}. `,
-        code('goals <team>'),
+        commandCode('goals <team>'),
         ' lists goals with their refs.',
       );
     return showGoal(goal, [], ctx, deps);

@@ -11,7 +11,7 @@ import type { ReplyTarget } from '../domain/reply-parser.ts';
 import { formatStatus, type Status } from '../domain/status.ts';
 import { excerpt } from '../domain/text.ts';
 import { matchTitle } from '../domain/title-match.ts';
-import { code, type Line } from '../reply/document.ts';
+import { code, commandCode, type Line } from '../reply/document.ts';
 import { formatNumber } from '../reply/format.ts';
 import type { Change } from '../store/changes.ts';
 import type { GoalRow } from '../store/goals.ts';
@@ -43,6 +43,12 @@ export function changeOf(ctx: CommandContext): Change {
 
 /** Why an actor without a person may not change anything, and what to do about it. */
 export function unlinkedReason(actor: Actor): Line {
+  if (actor.deactivated)
+    return [
+      'Your chat account is deactivated, so you can read but not change anything. An admin can link another account with ',
+      commandCode('person link'),
+      '.',
+    ];
   if (actor.anonymous)
     return [
       'You are not identified with NickServ, so you can read but not change anything. Identify first (',
@@ -51,7 +57,7 @@ export function unlinkedReason(actor: Actor): Line {
     ];
   return [
     'Your chat account is not linked to a person, so you can read but not change anything. An admin can link it with ',
-    code('person link'),
+    commandCode('person link'),
     '.',
   ];
 }

@@ -6,7 +6,8 @@ import type { Status } from '../domain/status.ts';
 export type Inline =
   | string
   | { kind: 'strong'; text: string }
-  | { kind: 'code'; text: string }
+  /** `command`: a command line to type; each chat shows it as typed there (`/okr help`). */
+  | { kind: 'code'; text: string; command?: boolean }
   | { kind: 'status'; status: Status | null }
   | { kind: 'link'; url: string; text: string }
   | { kind: 'mention'; handle: string; name: string }
@@ -35,6 +36,8 @@ export interface Reply {
 
 export const strong = (text: string): Inline => ({ kind: 'strong', text });
 export const code = (text: string): Inline => ({ kind: 'code', text });
+/** A command line to type (`help status`), shown as each chat takes commands. */
+export const commandCode = (text: string): Inline => ({ kind: 'code', text, command: true });
 export const badge = (status: Status | null): Inline => ({ kind: 'status', status });
 export const link = (url: string, text: string): Inline => ({ kind: 'link', url, text });
 export const date = (at: Date, zone: string): Inline => ({ kind: 'date', at, zone });

@@ -1,4 +1,4 @@
-import { and, asc, eq, type InferModelFromColumns, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, type InferModelFromColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { queryRows } from '../db/rows.ts';
 import { identities, type keyResults, people, teamRoles, teams } from '../db/schema/index.ts';
@@ -136,6 +136,17 @@ export function createPeopleStore(db: Db) {
             order by p.id`,
       );
       return rows;
+    },
+
+    /** Accounts on the transport of people with no time zone yet: theirs is in their profile. */
+    async accountsWithoutTimeZone(transport: ChatTransport): Promise<string[]> {
+      const rows = await db
+        .select({ externalId: identities.externalId })
+        .from(identities)
+        .innerJoin(people, eq(people.id, identities.personId))
+        .where(and(eq(identities.transport, transport), isNull(people.timeZone)))
+        .orderBy(asc(identities.id));
+      return rows.map((row) => row.externalId);
     },
 
     async setTimeZone(personId: number, timeZone: string | null): Promise<void> {

@@ -1,4 +1,4 @@
-import { and, desc, eq, type InferModelFromColumns, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, type InferModelFromColumns, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { firstRow } from '../db/rows.ts';
 import { prompts } from '../db/schema/index.ts';
@@ -88,6 +88,21 @@ export function createPromptStore(db: Db) {
         .update(prompts)
         .set({ answeredAt: sql`coalesce(${prompts.answeredAt}, ${at.toISOString()}::timestamptz)` })
         .where(eq(prompts.id, id));
+    },
+
+    /** How many monthly prompts a person got from `fromMonth` (yyyy-mm) on, and answered. */
+    async participation(
+      personId: number,
+      fromMonth: string,
+    ): Promise<{ asked: number; answered: number }> {
+      const [row] = await db
+        .select({
+          asked: sql<number>`count(*)::int`,
+          answered: sql<number>`count(${prompts.answeredAt})::int`,
+        })
+        .from(prompts)
+        .where(and(eq(prompts.personId, personId), gte(prompts.month, fromMonth)));
+      return { asked: Number(row?.asked ?? 0), answered: Number(row?.answered ?? 0) };
     },
 
     /** A person's unanswered prompts, newest first. */

@@ -39,6 +39,8 @@ export interface TrackingScope {
   teamIds?: readonly number[];
   /** Leave the goals out (the digest needs only the key results). */
   keyResultsOnly?: boolean;
+  /** Only the key results this person manages (or whose objective they manage). */
+  managerId?: number;
 }
 
 /** Cycles worth watching: under way, or ended less than a quarter ago. */
@@ -108,6 +110,10 @@ export function createTrackingStore(db: Db) {
       const linkFilter = scope.teamIds
         ? sql`and kr.id in (select g.key_result_id from goals g where g.team_id in (${ids(scope.teamIds)}))`
         : sql``;
+      const managerFilter =
+        scope.managerId === undefined
+          ? sql``
+          : sql`and (kr.manager_id = ${scope.managerId} or o.manager_id = ${scope.managerId})`;
       const krRows = await queryRows<RawRow<KeyResultFacts>>(
         db,
         sql`select kr.id, o.code || '-' || kr.code as ref, kr.text, kr.unit, p.name as "managerName",
@@ -125,7 +131,7 @@ export function createTrackingStore(db: Db) {
               select se.status from status_entries se where se.key_result_id = kr.id and se.at <= ${at}
               order by se.at desc, se.id desc limit 1
             ) cur on true
-            where o.department_id in (${ids(scope.departmentIds)}) ${linkFilter}
+            where o.department_id in (${ids(scope.departmentIds)}) ${linkFilter} ${managerFilter}
               and c.starts_on <= ${today} and c.ends_before > ${today} - ${RECENT_DAYS}::int
             order by o.code, kr.code`,
       );

@@ -8,8 +8,11 @@ import type { Metrics } from '../runtime/metrics.ts';
 import { createDeliveryStatsStore, WAITING_STATES } from '../store/delivery-stats.ts';
 import { refuse } from './access.ts';
 
-// /healthz for load balancers and process managers, /metrics for Prometheus. Probes get the
-// bare answer (its status code says it all); the detail and the metrics are for operators.
+// /healthz for load balancers and readiness probes: ready once the database answers and every
+// configured chat adapter is connected with its routes mounted (503 before, during start-up
+// too). Probes get the bare answer (its status code says it all); the detail is for operators.
+// /livez for liveness probes and process supervisors: the process is serving HTTP, so
+// restarting it would not help. /metrics for Prometheus, for operators.
 
 export interface OperationsDeps {
   db: Db;
@@ -17,6 +20,8 @@ export interface OperationsDeps {
   logger: Logger;
   /** The running chat adapters (read on each request: they may start after the server). */
   adapters: () => readonly ChatAdapter[];
+  /** The chat transports configured: one without a running adapter is not ready yet. */
+  transports?: readonly string[];
   /** When the scheduler last ticked, once there is one. */
   lastTick?: () => Date | undefined;
   /** Whether a request may read /metrics and the detail of /healthz (the access rules). */
@@ -67,10 +72,18 @@ export async function checkHealth(deps: OperationsDeps): Promise<Health> {
     deps.db,
     deps.databaseTimeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS,
   );
-  const adapters = deps.adapters().map((adapter) => ({
-    transport: adapter.transport,
-    ...adapter.health(),
-  }));
+  const running = deps.adapters();
+  const adapters = [
+    ...running.map((adapter) => ({ transport: adapter.transport, ...adapter.health() })),
+    ...(deps.transports ?? [])
+      .filter((transport) => !running.some((adapter) => adapter.transport === transport))
+      .map((transport) => ({
+        transport,
+        connected: false,
+        detail: 'starting: not connected yet',
+        reconnects: 0,
+      })),
+  ];
   const healthy = database.ok && adapters.every((adapter) => adapter.connected);
   return {
     status: healthy ? 'ok' : 'unhealthy',
@@ -127,6 +140,13 @@ export function registerOperations(http: HttpServer, deps: OperationsDeps): void
     });
     const shown = deps.operator(request) ? health : { status: health.status };
     response.end(`${JSON.stringify(shown, null, 2)}\n`);
+  });
+  http.route(['GET', 'HEAD'], '/livez', (_request, response) => {
+    response.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    response.end('{"status":"alive"}\n');
   });
   http.route(['GET', 'HEAD'], '/metrics', async (request, response) => {
     if (!deps.operator(request)) return refuse(response, true);

@@ -5,6 +5,7 @@ import { type Bot, createBot, type Frontends, startFrontends } from '../../src/a
 import { loadConfig } from '../../src/app/config/load-config.ts';
 import type { ChatAdapter } from '../../src/core/chat-adapter.ts';
 import { queryRows } from '../../src/db/rows.ts';
+import { blockKitReport } from '../support/block-kit.ts';
 import {
   deliveryKey,
   type FakeSlack,
@@ -277,6 +278,11 @@ describe('Slack', () => {
         'okr_add_note',
       ]);
       expect(blocksText(posted)).toContain('Submit update');
+      // The month is named as everywhere else, not as 2019-08.
+      expect(blocks[0]).toMatchObject({
+        type: 'header',
+        text: { text: 'Analytics — monthly update for August 2019' },
+      });
       expect(await bot.services.prompts.get(promptId)).toMatchObject({
         transport: 'slack',
         conversationId: dm,
@@ -568,6 +574,7 @@ describe('Slack', () => {
     const view = JSON.stringify(published?.body.view);
     expect(view).toContain('What you owe');
     expect(view).toContain('*Analytics* (manager)');
+    expect(view).toMatch(/\*Your monthly updates\* since March 2019: \d+ of \d+ answered\./);
     expect(view).toContain('okr_open_update');
   });
 
@@ -712,6 +719,8 @@ describe('Slack', () => {
       retry: 'later',
       error: 'rate limited by Slack',
       retryAfterMs: 7000,
+      // Nothing was posted: the outbox may post again without checking first.
+      unsent: true,
     });
     fake.fail(
       'chat.postMessage',
@@ -727,7 +736,7 @@ describe('Slack', () => {
           reply: { tone: 'info', blocks: [{ kind: 'paragraph', content: ['hello'] }] },
         },
       }),
-    ).toEqual({ ok: false, retry: 'never', error: 'channel_not_found' });
+    ).toEqual({ ok: false, retry: 'never', error: 'channel_not_found', unsent: true });
   });
 
   it('links an unknown user by the email of their Slack profile on first use', async () => {
@@ -870,6 +879,13 @@ describe('Slack', () => {
     expect(blocksText(posted)).toContain('Reminder: Analytics');
     expect(blocksText(posted)).not.toMatch(/<@|<!/);
     expect((await bot.services.prompts.get(prompt.id))?.conversationId).toBe('C0ANALYTICS');
+  });
+
+  // Last: every message and view the tests above made okrbot send.
+  it('sent only valid Block Kit: known block types, within limits, ids unique', () => {
+    const { checked, problems } = blockKitReport(fake.calls);
+    expect(checked).toBeGreaterThan(40);
+    expect(problems).toEqual([]);
   });
 });
 

@@ -279,6 +279,64 @@ describe.each(drivers())('the outbox (%s)', (driver) => {
     expect(await state('lost-response')).toMatchObject({ state: 'sent', attempts: 2 });
   });
 
+  it('never sends blind when the check cannot tell: checks again, then gives up with the reason', async () => {
+    await services.outbox.enqueue([toChannel('unreadable')]);
+    const adapter = recording();
+    let checks = 0;
+    adapter.wasDelivered = async () => {
+      checks++;
+      throw new Error('Slack history unreadable (C0CHANNEL1: not_in_channel)');
+    };
+    adapter.loseResponseOnce();
+    const retrying = worker(adapter, { retryBaseMs: 50 });
+    await drain(retrying);
+    for (let round = 0; round < 10 && (await state('unreadable'))?.state !== 'dead'; round++) {
+      await clock.advance(60_000);
+      await drain(retrying);
+      if ((await state('unreadable'))?.state === 'failed')
+        expect((await state('unreadable'))?.lastError).toContain(
+          'could not check whether an earlier attempt already left (Slack history unreadable (C0CHANNEL1: not_in_channel)); checking again',
+        );
+    }
+    expect(adapter.keys()).toEqual(['unreadable']);
+    expect(checks).toBe(6);
+    expect(await state('unreadable')).toMatchObject({
+      state: 'dead',
+      attempts: 7,
+      lastError: expect.stringMatching(/^not sent again: could not check whether/),
+    });
+  });
+
+  it('takes a message id seen for the key as delivered, and retries a refused post without a check', async () => {
+    await services.outbox.enqueue([toChannel('seen')]);
+    const adapter = recording();
+    adapter.wasDelivered = async () => {
+      throw new Error('history unreadable');
+    };
+    adapter.loseResponseOnce();
+    const retrying = worker(adapter, { retryBaseMs: 50 });
+    await drain(retrying);
+    expect(await state('seen')).toMatchObject({ state: 'failed' });
+    // The transport saw its own message with this key (a Slack event): the outbox keeps the id.
+    expect(await services.outbox.sawDelivered('seen', 'm1')).toBe(true);
+    await clock.advance(60_000);
+    await drain(retrying);
+    expect(adapter.keys()).toEqual(['seen']);
+    expect(await state('seen')).toMatchObject({
+      state: 'sent',
+      sentMessageId: 'm1',
+      note: 'found already delivered after an interrupted attempt; not sent again',
+    });
+    // A post the transport refused (a 429) certainly did not leave: sent again, no check needed.
+    await services.outbox.enqueue([toChannel('refused')]);
+    adapter.failNext({ ok: false, retry: 'later', error: 'rate limited', unsent: true });
+    await drain(retrying);
+    await clock.advance(60_000);
+    await drain(retrying);
+    expect(adapter.keys()).toEqual(['seen', 'refused']);
+    expect(await state('refused')).toMatchObject({ state: 'sent' });
+  });
+
   it('never lets an instance record over a claim another instance took over', async () => {
     await services.outbox.enqueue([toChannel('contested')]);
     const first = await claimAndDie();

@@ -24,7 +24,27 @@ export interface FakeUser {
   deleted?: boolean;
 }
 
-export type Failure = { status: 429; retryAfter: number } | { error: string } | { status: number };
+/**
+ * A channel as conversations.info describes it. A channel the fake is not told about is a
+ * public one okrbot was invited to.
+ */
+export interface FakeChannel {
+  id: string;
+  name?: string;
+  isPrivate?: boolean;
+  /** Default true. */
+  isMember?: boolean;
+  isArchived?: boolean;
+  /** Slack answers channel_not_found: no such channel, or a private one okrbot is not in. */
+  hidden?: boolean;
+}
+
+export type Failure =
+  | { status: 429; retryAfter: number }
+  | { error: string }
+  | { status: number }
+  /** Slack does the call (a post is stored), but its answer never arrives: the connection drops. */
+  | { lost: true };
 
 /** Which calls a test means. */
 export type CallMatch = (call: SlackCall) => boolean;
@@ -41,6 +61,7 @@ export interface FakeSlack {
   readonly baseUrl: string;
   readonly calls: SlackCall[];
   users: FakeUser[];
+  channels: FakeChannel[];
   /**
    * A Web API rate limit for chat.postMessage: this many posts a second, with bursts of up to
    * a second's worth (a token bucket, as rate limits usually are); a post beyond it is answered
@@ -58,6 +79,8 @@ export interface FakeSlack {
   responseUrl(id: string): string;
   /** The next `times` (default 1) calls of `method` that match `when` (default: any) fail as given. */
   fail(method: string, failure: Failure, options?: { when?: CallMatch; times?: number }): void;
+  /** Calls of `method` wait unanswered until the returned function is called (a slow Slack). */
+  hold(method: string): () => void;
   /** The calls of `method` so far that match. */
   callsOf(method: string, match?: CallMatch): SlackCall[];
   /**
@@ -108,6 +131,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const bucket = { tokens: 0, at: 0 };
   let rateLimited = 0;
   const failures: { method: string; failure: Failure; when: CallMatch; times: number }[] = [];
+  const held = new Map<string, Promise<void>>();
   /** Waits in progress: each checks the calls again whenever one arrives. */
   const waiters = new Set<() => void>();
   const matching = (method: string, match: CallMatch = () => true, since = 0) =>
@@ -162,6 +186,21 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return user
           ? { ok: true, user: { id: user.id, tz: user.tz, profile: { email: user.email } } }
           : { ok: false, error: 'users_not_found' };
+      }
+      case 'conversations.info': {
+        const id = String(body.channel);
+        const known = fake.channels.find((c) => c.id === id);
+        if (known?.hidden) return { ok: false, error: 'channel_not_found' };
+        return {
+          ok: true,
+          channel: {
+            id,
+            name: known?.name ?? id.toLowerCase(),
+            is_private: known?.isPrivate ?? false,
+            is_member: known?.isMember ?? true,
+            is_archived: known?.isArchived ?? false,
+          },
+        };
       }
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(body.users)}` } };
@@ -231,6 +270,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     baseUrl: '',
     calls,
     users: [],
+    channels: [],
     postsPerSecond: undefined,
     get rateLimited() {
       return rateLimited;
@@ -251,6 +291,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     responseUrl: (id) => `${fake.baseUrl}/respond/${id}`,
     fail(method, failure, { when = () => true, times = 1 } = {}) {
       failures.push({ method, failure, when, times });
+    },
+    hold(method) {
+      let release = () => {};
+      held.set(
+        method,
+        new Promise<void>((resolve) => {
+          release = () => {
+            held.delete(method);
+            resolve();
+          };
+        }),
+      );
+      return release;
     },
     callsOf: (method, match) => matching(method, match),
     async next(method, action, match) {
@@ -306,6 +359,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     response.on('close', () => {
       for (const check of [...waiters]) check();
     });
+    await held.get(method);
     const limit = fake.postsPerSecond;
     if (method === 'chat.postMessage' && limit !== undefined) {
       const now = Date.now();
@@ -324,6 +378,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const rule = failures.find((f) => f.method === method && f.times > 0 && f.when(call));
     if (rule) rule.times--;
     const failure = rule?.failure;
+    if (failure && 'lost' in failure) {
+      call.answer = answer(method, body, fake) as Record<string, unknown>;
+      request.socket.destroy();
+      return;
+    }
     if (failure && 'retryAfter' in failure) {
       response.writeHead(429, {
         'retry-after': String(failure.retryAfter),

@@ -22,5 +22,5 @@ export { logger as silentLogger };
  */
 export function changingVersion(): DataVersion {
   let version = 0;
-  return { current: () => ++version, bump: () => {}, observe: () => {} };
+  return { current: () => ++version, bump: () => {}, onChange: () => () => {}, observe: () => {} };
 }

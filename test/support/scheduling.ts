@@ -94,6 +94,7 @@ export interface OutboxRow {
   note: string | null;
   notBefore: Date;
   sentMessageId: string | null;
+  lastError: string | null;
   attempts: number;
 }
 
@@ -102,7 +103,7 @@ export async function outboxRows(db: Db, kind?: string): Promise<OutboxRow[]> {
     db,
     sql`select d.idempotency_key as key, d.kind, d.state, d.transport, d.target, p.handle,
                d.skip_reason as "skipReason", d.note, d.not_before as "notBefore",
-               d.sent_message_id as "sentMessageId", d.attempts
+               d.sent_message_id as "sentMessageId", d.last_error as "lastError", d.attempts
         from deliveries d left join people p on p.id = d.person_id
         where ${kind === undefined ? sql`true` : sql`d.kind = ${kind}`}
         order by d.id`,

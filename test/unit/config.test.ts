@@ -159,6 +159,25 @@ describe('loadConfig', () => {
     expect(problems({ SLACK_BOT_TOKEN: 'token', SLACK_APP_TOKEN: 'xapp-1' })[0]).toContain(
       'SLACK_BOT_TOKEN: expected a bot token starting with xoxb-',
     );
+    // The one workspace, org and app served: ids of the right kind, all reported at once.
+    expect(
+      problems({
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_APP_TOKEN: 'xapp-1',
+        SLACK_TEAM_ID: 'U0NOTATEAM',
+        SLACK_ENTERPRISE_ID: 'T0TEAM',
+        SLACK_APP_ID: 'a0lower',
+      }).map((problem) => problem.split(':')[0]),
+    ).toEqual(['SLACK_TEAM_ID', 'SLACK_ENTERPRISE_ID', 'SLACK_APP_ID']);
+    expect(
+      loadConfig({
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_APP_TOKEN: 'xapp-1',
+        SLACK_TEAM_ID: 'T0OKR',
+        SLACK_ENTERPRISE_ID: 'E0ORG',
+        SLACK_APP_ID: 'A0OKR',
+      }).transports.slack,
+    ).toMatchObject({ teamId: 'T0OKR', enterpriseId: 'E0ORG', appId: 'A0OKR' });
     // A wrong secret is reported without being shown.
     expect(
       JSON.stringify(

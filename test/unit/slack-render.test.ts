@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   code,
   context,
+  date,
   heading,
   link,
   list,
@@ -18,6 +19,7 @@ import {
   splitMrkdwn,
   truncate,
 } from '../../src/transports/slack/slack-text.ts';
+import { blocksProblems } from '../support/block-kit.ts';
 
 const texts = (block: SlackBlock): string[] => {
   if (block.type === 'section')
@@ -108,6 +110,31 @@ describe('Block Kit rendering', () => {
     expect(message?.text).toContain('Analytics');
   });
 
+  it('bolds a label with its trailing space outside the asterisks, and shows dates as Slack dates', () => {
+    const at = new Date('2019-08-01T10:00:00Z');
+    const [message] = renderSlack(
+      reply(paragraph(strong('Status: '), 'In progress (updated ', date(at, 'Europe/Berlin'), ')')),
+    );
+    expect(texts(message?.blocks[0] as SlackBlock)[0]).toBe(
+      `*Status:* In progress (updated <!date^${at.getTime() / 1000}^{date_short_pretty}|2019-08-01>)`,
+    );
+    // The notification text is one short line, with the date as its fallback shows it.
+    expect(message?.text).toBe('*Status:* In progress (updated 2019-08-01)');
+  });
+
+  it('keeps the notification text to the first line, however long the message', () => {
+    const [message] = renderSlack(
+      reply(
+        heading('Analytics — FY2019-20 Q1'),
+        paragraph('x '.repeat(1000)),
+        list([{ content: ['y'] }]),
+      ),
+    );
+    expect(message?.text).toBe('Analytics — FY2019-20 Q1');
+    const [long] = renderSlack(reply(paragraph('z'.repeat(400))));
+    expect(long?.text.length).toBeLessThanOrEqual(LIMITS.fallbackText);
+  });
+
   it('never turns a non-web URL into a link', () => {
     const [message] = renderSlack(reply(paragraph(link('javascript:alert(1)', 'click'))));
     expect(texts(message?.blocks[0] as SlackBlock)[0]).toBe('click');
@@ -134,6 +161,30 @@ describe('Block Kit rendering', () => {
     const all = messages.flatMap((m) => m.blocks.flatMap(texts)).join('\n');
     for (let i = 0; i < 400; i++) expect(all).toContain(`item ${i} `);
     expect(messages.flatMap((m) => m.blocks)).toHaveLength(30 + Math.ceil((400 * 72) / 3000) + 30);
+  });
+
+  it('passes the Block Kit check the end-to-end tests apply, which catches what Slack refuses', () => {
+    const rendered = renderSlack(
+      reply(heading('h'.repeat(400)), table(['A', 'B'], [['1', '2']]), list([{ content: ['x'] }])),
+    );
+    for (const message of rendered)
+      expect(blocksProblems(message.blocks as never, 50, 'message')).toEqual([]);
+    expect(
+      blocksProblems(
+        [
+          { type: 'section', block_id: 'a', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } },
+          { type: 'rich_text', block_id: 'a' },
+          { type: 'actions', elements: [] },
+        ],
+        50,
+        'bad',
+      ),
+    ).toEqual([
+      'bad block 0 (section): text over 3000',
+      'bad block 1 (rich_text): type not used by okrbot',
+      'bad block 1 (rich_text): block_id a repeated',
+      'bad block 2 (actions): 0 elements (1 to 25)',
+    ]);
   });
 
   it('marks an error reply as one', () => {

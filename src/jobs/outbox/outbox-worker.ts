@@ -60,6 +60,12 @@ const MAX_RETRY_MS = 30 * 60_000;
 /** A message still failing after this long is dead-lettered: it would arrive too late to help. */
 const GIVE_UP_AFTER_MS = 3 * 86_400_000;
 
+/**
+ * Attempts after which a delivery whose earlier attempt may have left, and which nobody can
+ * check, is given up (with the default 5 s base: checks over about two and a half minutes).
+ */
+const MAX_UNCHECKED_ATTEMPTS = 6;
+
 /** Longest wait for one database call before the worker moves on (see withTimeLimit). */
 const DATABASE_LIMIT_MS = 15_000;
 
@@ -81,6 +87,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let crashed = false;
   /** Aborted by stop: claims still waiting for their slot are given back instead of sent. */
   let stopping = new AbortController();
+  /**
+   * Deliveries whose last attempt here certainly posted nothing (a 429): their retry need not
+   * check first. Kept in memory only; another instance retrying one checks, which is safe.
+   */
+  const certainlyUnsent = new Set<string>();
   /** A transport's Retry-After, for the messages this worker already holds (others see the database). */
   const pausedUntil = new Map<string, number>();
 
@@ -159,15 +170,31 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       }
     }
     // A delivery claimed before (its process died, or a response was lost) may have left
-    // already: the adapter checks by key before it is sent again.
-    if (delivery.attempts > 1 && adapter.wasDelivered) {
-      const found = await adapter.wasDelivered(message).catch((error) => {
-        logger.warn(
-          { err: error, key: delivery.key },
-          'could not check whether a message already left; sending it',
-        );
-        return undefined;
-      });
+    // already: what the outbox saw of it, else the adapter, checks by key before it is sent
+    // again. When neither can tell, it is not sent blind: checked again later, a few times,
+    // then dead-lettered with the reason (a duplicate is worse than a message to resend).
+    if (delivery.attempts > 1 && !certainlyUnsent.delete(delivery.key)) {
+      let found: { messageId: string; conversation?: string } | undefined;
+      if (delivery.sentMessageId) found = { messageId: delivery.sentMessageId };
+      else if (adapter.wasDelivered) {
+        try {
+          found = await adapter.wasDelivered(message);
+        } catch (error) {
+          const reason = `could not check whether an earlier attempt already left (${(error as Error).message})`;
+          logger.warn({ key: delivery.key, reason }, 'not sending a message that may have left');
+          if (delivery.attempts > MAX_UNCHECKED_ATTEMPTS) {
+            await record(delivery.key, () =>
+              store.outbox.markDead(claim, instanceId, `not sent again: ${reason}`),
+            );
+            return;
+          }
+          const retryIn = Math.min(retryBaseMs * 2 ** (delivery.attempts - 1), MAX_RETRY_MS);
+          await record(delivery.key, () =>
+            store.outbox.markFailed(claim, instanceId, `${reason}; checking again`, retryIn),
+          );
+          return;
+        }
+      }
       if (found) {
         await record(delivery.key, () =>
           store.outbox.markSent(claim, instanceId, {
@@ -204,6 +231,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await afterSent(delivery.key, message, adapter.transport, delivery.target, outcome);
       return;
     }
+    if (outcome.unsent && outcome.retry === 'later') certainlyUnsent.add(delivery.key);
     const age = now() - delivery.createdAt.getTime();
     if (outcome.retry === 'never' || age > GIVE_UP_AFTER_MS) {
       const error =

@@ -14,7 +14,7 @@ import { escapeMrkdwn, splitMrkdwn, truncate } from './slack-text.ts';
 // The App Home tab: a person's teams and key results with their status, what they owe this
 // month (unanswered prompts, overdue and stale items), and buttons that open the update forms.
 
-export type HomeDeps = PromptDeps & Pick<Services, 'tracking'>;
+export type HomeDeps = PromptDeps & Pick<Services, 'tracking' | 'teams'>;
 
 // A home view holds at most 100 blocks.
 const MAX_BLOCKS = 100;
@@ -75,24 +75,50 @@ export async function homeView(
     owed.push(
       `• The monthly update of *${escapeMrkdwn(teamNames.get(prompt.teamId) ?? 'a team')}* for ${monthName(prompt.month)}`,
     );
-  const departments = [...new Set(teams.map((t) => t.departmentId))];
-  if (teams.length) {
-    const { goals, keyResults: tracked } = await deps.tracking.items(
-      { departmentIds: departments, teamIds: teams.map((t) => t.id) },
+  // Their teams' goals, and every key result they manage wherever its goals are (a key-result
+  // manager is often in none of the teams working on it).
+  const [teamItems, managed] = await Promise.all([
+    teams.length
+      ? deps.tracking.items(
+          {
+            departmentIds: [...new Set(teams.map((t) => t.departmentId))],
+            teamIds: teams.map((t) => t.id),
+          },
+          ctx.now,
+        )
+      : undefined,
+    deps.tracking.items(
+      {
+        departmentIds: (await deps.teams.departments()).map((d) => d.id),
+        keyResultsOnly: true,
+        managerId: person.id,
+      },
       ctx.now,
-    );
-    const mine = new Set(keyResults.map((kr) => kr.id));
-    for (const item of [...goals, ...tracked.filter((kr) => mine.has(kr.id))])
-      for (const finding of assess(item, ctx.now, ctx.rules))
-        if (!finding.snoozed)
-          owed.push(`• ${lineMrkdwn(findingItem(item, finding, ctx.timeZone).content)}`);
-  }
+    ),
+  ]);
+  for (const item of [...(teamItems?.goals ?? []), ...managed.keyResults])
+    for (const finding of assess(item, ctx.now, ctx.rules))
+      if (!finding.snoozed)
+        owed.push(`• ${lineMrkdwn(findingItem(item, finding, ctx.timeZone).content)}`);
+  // Their answers to the monthly prompts over the last six months, themselves included.
+  const [year = 0, month = 1] = dayIn(ctx.now, ctx.timeZone).split('-').map(Number);
+  const first = year * 12 + month - 1 - 5;
+  const since = `${Math.floor(first / 12)}-${String((first % 12) + 1).padStart(2, '0')}`;
+  const { asked, answered } = await deps.prompts.participation(person.id, since);
   blocks.push(section('*What you owe*'));
   for (const text of splitMrkdwn(
     owed.length ? owed.join('\n') : 'Nothing: you are up to date. :tada:',
     3000,
   ).slice(0, 3))
     blocks.push(section(text));
+
+  blocks.push(
+    section(
+      asked
+        ? `*Your monthly updates* since ${monthName(since)}: ${answered} of ${asked} answered.`
+        : `*Your monthly updates*: okrbot has not asked you for one since ${monthName(since)}.`,
+    ),
+  );
 
   for (const team of teams) {
     const role = roles

@@ -36,7 +36,7 @@ async function channelOf(slack: SlackContext, to: Destination): Promise<string> 
 
 // Each delivery carries its outbox key in the message's metadata, so that after a crash the
 // outbox can ask whether it already left (wasDelivered) instead of sending it twice.
-const DELIVERY_EVENT = 'okrbot_delivery';
+export const DELIVERY_EVENT = 'okrbot_delivery';
 // How far back a delivery is looked for: the outbox gives up on a message after 3 days.
 const LOOK_BACK_SECONDS = 3 * 86_400;
 const HISTORY_PAGES = 5;
@@ -190,10 +190,19 @@ export function createSlackDelivery(slack: SlackContext): SlackDelivery {
       const prompt = await slack.deps.prompts.get(message.content.promptId);
       if (prompt) places.push(...(await slack.deps.teams.channels(prompt.teamId, 'slack')));
     }
+    // A history okrbot cannot read (not_in_channel after chat:write.public, a private channel
+    // without groups:history) answers nothing: unless another place has the message, the
+    // outbox is told that this check could not tell.
+    const unreadable: string[] = [];
     for (const channel of places) {
-      const ts = await findDelivered(slack, channel, message.key);
-      if (ts) return { messageId: ts, conversation: channel };
+      try {
+        const ts = await findDelivered(slack, channel, message.key);
+        if (ts) return { messageId: ts, conversation: channel };
+      } catch (error) {
+        unreadable.push(`${channel}: ${slackErrorCode(error)}`);
+      }
     }
+    if (unreadable.length) throw new Error(`Slack history unreadable (${unreadable.join(', ')})`);
     return undefined;
   }
 

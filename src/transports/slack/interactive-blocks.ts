@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { monthName } from '../../domain/fiscal-calendar.ts';
 import { goalRef } from '../../domain/refs.ts';
 import { formatStatus, STATUSES, type Status } from '../../domain/status.ts';
 import type { PromptContent } from '../../features/prompt-content.ts';
@@ -83,7 +84,7 @@ function goalLine(goal: GoalRow, number: number): string {
 /** The prompt message: intro and the form button first, then a line and controls per goal. */
 export function promptBlocks(content: PromptContent, reminder: number): SlackBlock[] {
   const { team, recipient, onBehalfOf, goals } = content;
-  const month = content.prompt.month;
+  const month = monthName(content.prompt.month);
   const intro = [
     `Hi ${escapeMrkdwn(recipient.name)}, how are *${escapeMrkdwn(team.name)}*'s goals${content.cycleLabel ? ` for ${content.cycleLabel}` : ''} going?`,
     onBehalfOf ? ` You get this because ${escapeMrkdwn(onBehalfOf.name)} is away.` : '',
@@ -95,7 +96,7 @@ export function promptBlocks(content: PromptContent, reminder: number): SlackBlo
       text: {
         type: 'plain_text',
         text: plainText(
-          `${reminder > 0 ? 'Reminder: ' : ''}${team.name}: monthly update (${month})`,
+          `${reminder > 0 ? 'Reminder: ' : ''}${team.name} — monthly update for ${month}`,
           150,
         ),
       },

@@ -23,7 +23,8 @@ export const LIMITS = {
   fields: 10,
   fieldText: 2000,
   contextText: 2000,
-  fallbackText: 3000,
+  /** The notification text: a line, not the message again (Slack allows 40,000). */
+  fallbackText: 150,
 } as const;
 
 const STATUS_EMOJI: Readonly<Record<Status, string>> = {
@@ -48,10 +49,16 @@ export function statusBadge(status: Status | null): string {
 function inlineMrkdwn(inline: Inline): string {
   if (typeof inline === 'string') return escapeMrkdwn(inline);
   switch (inline.kind) {
-    case 'strong':
-      return `*${escapeMrkdwn(inline.text)}*`;
-    case 'code':
-      return `\`${escapeMrkdwn(inline.text.replace(/`/g, "'"))}\``;
+    case 'strong': {
+      // Slack bolds `*Status:*` but not `*Status: *`: the spaces go outside the asterisks.
+      const [, lead, core, trail] = /^(\s*)(.*?)(\s*)$/s.exec(inline.text) ?? [];
+      return core ? `${lead}*${escapeMrkdwn(core)}*${trail}` : escapeMrkdwn(inline.text);
+    }
+    case 'code': {
+      // Commands are typed after /okr anywhere in Slack.
+      const typed = inline.command ? `/okr ${inline.text}` : inline.text;
+      return `\`${escapeMrkdwn(typed.replace(/`/g, "'"))}\``;
+    }
     case 'status':
       return statusBadge(inline.status);
     case 'link': {
@@ -64,7 +71,8 @@ function inlineMrkdwn(inline: Inline): string {
       // People are named, never pinged: digests and answers reach whole channels.
       return escapeMrkdwn(inline.name);
     case 'date':
-      return formatDay(inline.at, inline.zone);
+      // Each reader sees the day in their own time zone; the fallback is the zone's day.
+      return `<!date^${Math.floor(inline.at.getTime() / 1000)}^{date_short_pretty}|${formatDay(inline.at, inline.zone)}>`;
   }
 }
 
@@ -163,9 +171,17 @@ function blockText(block: SlackBlock): string {
   return '';
 }
 
-/** The fallback text of a message: its blocks' text, shortened for notifications. */
+/**
+ * The fallback text of a message (notifications, screen readers before the blocks): its first
+ * line of text, with Slack's tokens (dates, links) reduced to what they show.
+ */
 export function fallbackText(blocks: readonly SlackBlock[]): string {
-  return truncate(blocks.map(blockText).filter(Boolean).join('\n'), LIMITS.fallbackText);
+  const first = blocks.map(blockText).find((text) => text.trim()) ?? '';
+  const line = (first.split('\n').find((l) => l.trim()) ?? '').replace(
+    /<[^<>|]*\|([^<>]*)>/g,
+    '$1',
+  );
+  return truncate(line.trim(), LIMITS.fallbackText);
 }
 
 /** Splits blocks into messages of at most 50 blocks each, each with its fallback text. */

@@ -14,9 +14,11 @@ import {
   type ChatAdapter,
 } from '../../core/chat-adapter.ts';
 import { systemClock } from '../../runtime/clock.ts';
+import { slackChannelCheck } from './channel-check.ts';
 import { createSlackDelivery } from './deliver.ts';
 import { registerEvents } from './events.ts';
 import { registerForms } from './forms.ts';
+import { createHomePublisher, type HomePublisher } from './home-publisher.ts';
 import { registerPromptActions } from './prompt-actions.ts';
 import { registerProposalActions } from './proposals.ts';
 import { createWebClient, slackErrorCode, withRateLimit } from './slack-api.ts';
@@ -24,6 +26,8 @@ import type { SlackConfig } from './slack-config.ts';
 import { createSlackContext } from './slack-context.ts';
 import { createSlackIdentity } from './slack-identity.ts';
 import { registerSlashCommand } from './slash-command.ts';
+import { registerUninstall } from './uninstall.ts';
+import { registerWorkspaceGate, servedBy } from './workspace-gate.ts';
 
 /** Where Slack sends events, commands and interactions in HTTP mode. */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -70,6 +74,7 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
   const slack = createSlackContext({ context, client, identity });
   const delivery = createSlackDelivery(slack);
   let app: App | undefined;
+  let home: HomePublisher | undefined;
   let workspace = '';
   let lastError: string | undefined;
   // Socket Mode's connection; HTTP mode has none of its own to lose.
@@ -90,6 +95,16 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
       await systemClock.sleep(wait, linking.signal);
     }
   };
+  /** Set once Slack said the app was uninstalled or its token revoked: nothing more is sent. */
+  let revoked: string | undefined;
+
+  async function stopSending(reason: string): Promise<void> {
+    if (revoked) return;
+    revoked = reason;
+    logger.error({ reason }, 'Slack: sending stopped');
+    const dead = await context.services.outbox.markTransportDead('slack', `not sent: ${reason}`);
+    logger.error({ deadLettered: dead }, 'Slack: the queued messages were dead-lettered');
+  }
 
   return {
     transport: 'slack',
@@ -107,6 +122,15 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
         );
       }
       workspace = `${auth.team ?? auth.team_id} as @${auth.user}`;
+      const served = servedBy(config, { teamId: auth.team_id, enterpriseId: auth.enterprise_id });
+      // A token of another workspace or org than the one configured serves the wrong people.
+      if (
+        (config.teamId && !auth.is_enterprise_install && auth.team_id !== config.teamId) ||
+        (config.enterpriseId && auth.enterprise_id !== config.enterpriseId)
+      )
+        throw new AdapterStartError(
+          `SLACK_BOT_TOKEN belongs to workspace ${auth.team_id ?? '?'}${auth.enterprise_id ? ` of org ${auth.enterprise_id}` : ''}, not to the configured ${[config.teamId, config.enterpriseId].filter(Boolean).join(' / ')}: check SLACK_TEAM_ID, SLACK_ENTERPRISE_ID and the token.`,
+        );
       const log = boltLogger(logger);
       const clientOptions = {
         slackApiUrl: config.apiUrl,
@@ -157,6 +181,9 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
         botUserId: auth.user_id,
         // auth.test above has checked the token.
         tokenVerificationEnabled: false,
+        // okrbot's own messages tell it which deliveries left (events.ts); the listeners ignore
+        // bot messages otherwise.
+        ignoreSelf: false,
         receiver,
         logger: log,
         clientOptions,
@@ -178,20 +205,10 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
           await args.ack({ response_type: 'ephemeral', text: BUSY });
         } else await context.work.run(args.next);
       });
-      // Requests from another workspace than the token's are not ours to answer.
-      created.use(async ({ context, next }) => {
-        if (
-          context.teamId &&
-          auth.team_id &&
-          context.teamId !== auth.team_id &&
-          !context.isEnterpriseInstall
-        ) {
-          logger.warn({ team: context.teamId }, 'request from another Slack workspace ignored');
-          return;
-        }
-        await next();
-      });
-      registerEvents(created, slack);
+      registerWorkspaceGate(created, served, logger);
+      registerUninstall(created, auth.user_id, stopSending);
+      home = createHomePublisher(slack);
+      registerEvents(created, slack, home);
       registerSlashCommand(created, slack);
       registerPromptActions(created, slack);
       registerProposalActions(created, slack);
@@ -202,6 +219,7 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
       });
       if (config.appToken) await created.start();
       app = created;
+      context.services.channelChecks.register('slack', slackChannelCheck(client));
       logger.info(
         { workspace, mode: config.appToken ? 'socket' : `HTTP ${SLACK_EVENTS_PATH}` },
         'Slack connected',
@@ -210,15 +228,26 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
       // lookups that failed for a passing reason are tried again with backoff.
       linking = new AbortController();
       void linkByEmailUntilDone();
+      // People linked while okrbot was not running take their time zones now.
+      void identity
+        .readProfiles()
+        .catch((err) => logger.warn({ err }, 'reading the Slack profiles of linked people failed'));
     },
 
     async stop() {
       linking.abort();
+      home?.stop();
       if (app && config.appToken) await app.stop();
       app = undefined;
     },
 
     health(): AdapterHealth {
+      if (revoked)
+        return {
+          connected: false,
+          detail: `Slack workspace ${workspace}: ${revoked}; sending stopped (reinstall the app, set the new token and restart okrbot)`,
+          reconnects,
+        };
       const mode = config.appToken ? `Socket Mode${socketUp ? '' : ', reconnecting'}` : 'HTTP';
       return {
         connected: app !== undefined && socketUp,
@@ -230,11 +259,13 @@ export function createSlackAdapter(context: AdapterContext, config: SlackConfig)
     },
 
     async deliver(message) {
+      if (revoked) return { ok: false, retry: 'never', error: `not sent: ${revoked}` };
       const outcome = await delivery.deliver(message);
       if (!outcome.ok) lastError = outcome.error;
       return outcome;
     },
 
-    wasDelivered: (message) => delivery.wasDelivered(message),
+    // Nothing can be read any more either; deliver dead-letters the message.
+    wasDelivered: async (message) => (revoked ? undefined : delivery.wasDelivered(message)),
   };
 }

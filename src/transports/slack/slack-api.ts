@@ -63,9 +63,16 @@ export function failedDelivery(error: unknown): DeliveryOutcome & { ok: false } 
       retry: 'later',
       error: 'rate limited by Slack',
       retryAfterMs: error.retryAfter * 1000,
+      unsent: true,
     };
   const code = slackErrorCode(error);
-  return { ok: false, retry: PERMANENT.has(code) ? 'never' : 'later', error: code };
+  return {
+    ok: false,
+    retry: PERMANENT.has(code) ? 'never' : 'later',
+    error: code,
+    // Slack answered `ok: false`: nothing was posted. A timeout or an HTTP error may hide a post.
+    ...(error instanceof webApi.WebAPIPlatformError ? { unsent: true } : {}),
+  };
 }
 
 /**

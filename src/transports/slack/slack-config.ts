@@ -12,7 +12,22 @@ export interface SlackConfig {
   readonly appToken: string | undefined;
   /** Base of the Web API, ending in `/`. */
   readonly apiUrl: string;
+  /** The one workspace served (default: the token's, from auth.test). */
+  readonly teamId: string | undefined;
+  /** The Enterprise Grid org of an org-wide install (default: the token's, if any). */
+  readonly enterpriseId: string | undefined;
+  /** The app whose requests are answered (`api_app_id`); unset: not checked. */
+  readonly appId: string | undefined;
 }
+
+/** An optional Slack id: a capital letter (its kind) and capitals or digits. */
+const slackId = (kind: string, what: string) =>
+  optionalText.refine(
+    (value) => value === undefined || new RegExp(`^${kind}[A-Z0-9]{2,}$`).test(value),
+    {
+      message: `expected ${what} starting with ${kind}`,
+    },
+  );
 
 export const slackConfig = defineConfigSection({
   fields: {
@@ -26,6 +41,9 @@ export const slackConfig = defineConfigSection({
     SLACK_APP_TOKEN: optionalText.refine((value) => value === undefined || /^xapp-/.test(value), {
       message: 'expected an app-level token starting with xapp- (for Socket Mode)',
     }),
+    SLACK_TEAM_ID: slackId('T', 'the workspace id (T0123ABCD, in the workspace URL or auth.test)'),
+    SLACK_ENTERPRISE_ID: slackId('E', 'the Enterprise Grid org id (E0123ABCD)'),
+    SLACK_APP_ID: slackId('A', 'the app id (A0123ABCD, Basic Information page of the app)'),
     SLACK_API_URL: httpUrl('expected the http(s) base URL of the Slack Web API', true).transform(
       (value) => value ?? 'https://slack.com/api/',
     ),
@@ -51,12 +69,18 @@ export const slackConfig = defineConfigSection({
       signingSecret: values.SLACK_SIGNING_SECRET,
       appToken: values.SLACK_APP_TOKEN,
       apiUrl: values.SLACK_API_URL,
+      teamId: values.SLACK_TEAM_ID,
+      enterpriseId: values.SLACK_ENTERPRISE_ID,
+      appId: values.SLACK_APP_ID,
     });
   },
 
   describe: (config) => ({
     mode: config.appToken ? 'socket' : 'http',
     apiUrl: config.apiUrl,
+    teamId: config.teamId,
+    enterpriseId: config.enterpriseId,
+    appId: config.appId,
     botToken: redact(config.botToken),
   }),
 });

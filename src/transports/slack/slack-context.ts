@@ -18,6 +18,11 @@ export interface SlackContext {
   firstTime(id: string): Promise<boolean>;
   /** The actor and command context of a Slack user. */
   as(userId: string): Promise<{ actor: Actor; ctx: CommandContext }>;
+  /**
+   * Shows a reply to one person only, in a channel or one of its threads: refusals and errors
+   * in a shared conversation are nobody else's business.
+   */
+  postEphemeral(channel: string, user: string, reply: Reply, threadTs?: string): Promise<void>;
   /** Posts a reply (several messages when it is long; the rest in the first one's thread). */
   post(
     channel: string,
@@ -43,6 +48,18 @@ export function createSlackContext(options: {
     async as(userId) {
       const actor = await identity.actor(userId);
       return { actor, ctx: context.dispatch.contextFor(actor) };
+    },
+    async postEphemeral(channel, user, reply, threadTs) {
+      for (const message of renderSlack(reply))
+        await withRateLimit(() =>
+          client.chat.postEphemeral({
+            channel,
+            user,
+            text: message.text,
+            blocks: message.blocks,
+            ...(threadTs ? { thread_ts: threadTs } : {}),
+          }),
+        );
     },
     async post(channel, reply, threadTs) {
       const messages = Array.isArray(reply) ? reply : renderSlack(reply);

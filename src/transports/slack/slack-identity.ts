@@ -29,6 +29,11 @@ export interface SlackIdentity {
   linkByEmail(): Promise<{ linked: number; retry: boolean }>;
   /** A `user_change` or `team_join` event: linked by email when new; time zone, deactivation. */
   userChanged(user: SlackUser): Promise<void>;
+  /**
+   * Reads the profile (users.info) of every linked person with no time zone yet, as after a
+   * `person link`: their time zone, or that the account is deactivated. How many were read.
+   */
+  readProfiles(): Promise<number>;
 }
 
 // How long a user who matches nobody is not looked up again.
@@ -78,6 +83,13 @@ export function createSlackIdentity(options: {
       const label = `slack:${userId}`;
       const at = version.current();
       const actor = await options.resolve(userId, label);
+      // Slack said the account was deleted: whoever still holds it does not act for the person.
+      if (actor.person?.deactivatedAt)
+        return remember(
+          userId,
+          { ...actor, person: undefined, isAdmin: false, label, deactivated: true },
+          at,
+        );
       if (actor.person) return remember(userId, actor, at);
       if ((unknownUntil.get(userId) ?? 0) > Date.now()) return actor;
       try {
@@ -121,6 +133,20 @@ export function createSlackIdentity(options: {
         }
       }
       return { linked, retry };
+    },
+
+    async readProfiles() {
+      let read = 0;
+      for (const userId of await store.people.accountsWithoutTimeZone('slack')) {
+        try {
+          const { user } = await withRateLimit(() => client.users.info({ user: userId }));
+          if (user?.id) await this.userChanged(user as SlackUser);
+          read++;
+        } catch (error) {
+          logger.warn({ user: userId, error: slackErrorCode(error) }, 'users.info failed');
+        }
+      }
+      return read;
     },
 
     async userChanged(user) {

@@ -1,3 +1,4 @@
+import type { CommandRegistry } from '../../core/command.ts';
 import { cleanText } from '../../domain/text.ts';
 
 // Slack's markup both ways. Incoming text carries Slack's tokens (`<@U123>`, `<#C1|name>`,
@@ -7,11 +8,16 @@ import { cleanText } from '../../domain/text.ts';
 
 const TOKEN = /<([@#!])?([^<>|]*)(?:\|([^<>]*))?>/g;
 
-/** Slack message or command text as the plain text a person meant, for commands and storage. */
-export function fromSlackText(text: string): string {
+/**
+ * Slack message or command text as the plain text a person meant, for commands and storage.
+ * With `ids`, a mention (`<@U0GREG0001|greg>`) or channel link (`<#C0TECH0001|tech-okrs>`) is
+ * the id it stands for, as commands that link accounts and channels expect.
+ */
+export function fromSlackText(text: string, { ids = false } = {}): string {
   const plain = text.replace(
     TOKEN,
     (_match, sigil: string | undefined, target: string, label?: string) => {
+      if (ids && (sigil === '@' || sigil === '#') && target) return target;
       if (sigil === '@') return `@${label ?? target}`;
       if (sigil === '#') return `#${label ?? target}`;
       if (sigil === '!') return `@${(label ?? target).replace(/^subteam\^\w+$/, 'group')}`;
@@ -20,6 +26,12 @@ export function fromSlackText(text: string): string {
     },
   );
   return cleanText(plain.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+}
+
+/** A command line typed in Slack: ids for the commands that take them, plain text otherwise. */
+export function commandFromSlack(text: string, registry: CommandRegistry): string {
+  const name = fromSlackText(text).split(/\s+/)[0] ?? '';
+  return fromSlackText(text, { ids: registry.find(name)?.takesChatIds === true });
 }
 
 // A word joiner after the @ keeps "@channel" readable but no longer a keyword.

@@ -9,7 +9,7 @@ import { openUpdateForm } from './forms.ts';
 import { renderSlack } from './render-blocks.ts';
 import { slackErrorCode } from './slack-api.ts';
 import type { SlackContext } from './slack-context.ts';
-import { fromSlackText } from './slack-text.ts';
+import { commandFromSlack } from './slack-text.ts';
 
 // `/okr <subcommand>`: the whole chat grammar. Slack wants an answer within 3 seconds and does
 // not retry, so the command is acknowledged first, before any database work, and answered
@@ -88,7 +88,10 @@ async function updateForm(
 
 export function registerSlashCommand(app: App, slack: SlackContext): void {
   app.command('/okr', async ({ command, ack, respond }) => {
-    const { line, shared } = readVisibility(fromSlackText(command.text), slack.deps.registry);
+    const { line, shared } = readVisibility(
+      commandFromSlack(command.text, slack.deps.registry),
+      slack.deps.registry,
+    );
     // A read asked again while nothing changed is answered from memory, in the
     // acknowledgement itself, without the database; everything else is acknowledged at once
     // and answered through the response_url.
@@ -129,6 +132,8 @@ export function registerSlashCommand(app: App, slack: SlackContext): void {
         const actor = await slack.identity.actor(command.user_id);
         // Every `/okr` line names a command: never an answer to an open conversation.
         reply = await slack.context.dispatch(line || 'help', actor, { commandsOnly: true });
+        // An account just linked takes its time zone from the Slack profile.
+        if (slack.deps.registry.find(name)?.takesChatIds) await slack.identity.readProfiles();
       }
       if (reply && reply.blocks.length > 0) await answer(slack, respond, where, reply, shared);
       slack.logger.debug(
