@@ -351,7 +351,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     const body = await readBody(request);
     const method = path.startsWith('/respond/')
-      ? `respond:${path.slice(9)}`
+      ? `respond:${decodeURIComponent(path.slice(9))}`
       : path.replace(/^\/api\//, '');
     const call: SlackCall = { method, body, headers: request.headers, at: Date.now() };
     calls.push(call);
