@@ -41,18 +41,31 @@ export function createIrcAdapter(
   );
   const output = createOutput({ client, queue, formatting: config.formatting, log });
   const tracker = new AccountTracker(fold, (account) => deliveries.seen(account));
-  const senders = new SenderAccounts(client, tracker, () => queue.charge());
+  const senders = new SenderAccounts(client, tracker);
   const deliveries = createDeliveries({
     context,
     client,
     output,
-    queue,
     tracker,
     channels: config.channels,
   });
   const server = `${config.host}:${config.port}`;
   let reconnects = 0;
   const timers = new Set<NodeJS.Timeout>();
+
+  // Everything irc-framework writes by itself (registration, PONG, WHO, WHOIS, NICK, JOIN, the
+  // CTCP VERSION reply) is paced too, before any answer. Only the QUIT that ends a connection
+  // goes at once: nothing follows it, and stopping should not wait for the bucket.
+  const connection = client.connection;
+  const writeNow = connection.write.bind(connection);
+  connection.write = (line, done) =>
+    line.startsWith('QUIT') ? writeNow(line, done) : queue.sendControl(line, done);
+  client.on('socket connected', () =>
+    queue.open((line, done) => {
+      if (connection.connected) writeNow(line, done);
+      else done(new Error('disconnected'));
+    }),
+  );
 
   const supervisor = new ConnectionSupervisor(
     client,
@@ -81,12 +94,8 @@ export function createIrcAdapter(
         }
         log.info({ server, nick: client.user.nick, reconnected }, 'IRC: connected');
         // Rejoin before anything held while disconnected goes out, so channel lines can land.
-        if (config.channels.length)
-          queue.sendFirst(config.channels.map((channel) => `JOIN ${channel}`)).catch(() => {});
-        queue.resume((line, done) => {
-          if (client.connection.connected) client.connection.write(line, done);
-          else done(new Error('disconnected'));
-        });
+        for (const channel of config.channels) client.join(channel);
+        queue.ready();
       },
       onDisconnected(error) {
         queue.pause();
@@ -108,7 +117,6 @@ export function createIrcAdapter(
 
   /** Members' accounts in a channel okrbot just joined (WHOX), so prompts can find them. */
   function learnChannel(channel: string): void {
-    queue.charge();
     const listed = new Promise<void>((resolve) =>
       client.who(channel, (event) => {
         for (const user of event.users)
@@ -144,7 +152,7 @@ export function createIrcAdapter(
     log.warn({ channel: event.channel, by: event.nick }, 'IRC: kicked; rejoining in 30 s');
     const timer = setTimeout(() => {
       timers.delete(timer);
-      queue.sendFirst([`JOIN ${event.channel}`]).catch(() => {});
+      client.join(event.channel);
     }, KICK_REJOIN_MS);
     timers.add(timer);
   });
@@ -167,7 +175,6 @@ export function createIrcAdapter(
   });
   function reclaimNick(): void {
     if (supervisor.state.phase !== 'registered' || client.user.nick === config.nick) return;
-    queue.charge();
     client.changeNick(config.nick);
   }
 

@@ -127,6 +127,7 @@ declare module 'irc-framework' {
     removeAllListeners(): this;
     quit(message?: string): void;
     changeNick(nick: string): void;
+    join(channel: string, key?: string): void;
     who(target: string, callback: (event: WhoEvent) => void): void;
     whois(nick: string, callback: (event: WhoisEvent) => void): void;
     readonly connected: boolean;

@@ -7,7 +7,7 @@ import { serverFold } from './casemapping.ts';
 import { PRIVATE_LINES, privateMore } from './conversation.ts';
 import { channelTypes, isChannel, isSafeTarget } from './names.ts';
 import { InvalidTargetError, type Output } from './output.ts';
-import { QueueError, type SendQueue } from './send-queue.ts';
+import { QueueError } from './send-queue.ts';
 import { withTimeout } from './timeout.ts';
 
 // What the outbox hands the adapter: documents for channels and people, and monthly prompts.
@@ -21,7 +21,6 @@ export interface OutboundDeps {
   context: AdapterContext;
   client: Client;
   output: Output;
-  queue: SendQueue;
   tracker: AccountTracker;
   /** IRC_CHANNELS: the channels okrbot is in (or rejoins). */
   channels: readonly string[];
@@ -48,7 +47,6 @@ export function createDeliveries(deps: OutboundDeps): Deliveries {
 
   /** The account `nick` is logged in to, case-folded, by WHOX. */
   function whoAccount(nick: string): Promise<string | undefined> {
-    deps.queue.charge();
     const found = new Promise<string | undefined>((resolve) =>
       client.who(nick, (event) => {
         const user = event.users.find((u) => fold()(u.nick) === fold()(nick));

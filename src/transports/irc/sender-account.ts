@@ -14,8 +14,6 @@ export class SenderAccounts {
   constructor(
     private readonly client: Client,
     private readonly tracker: AccountTracker,
-    /** Counts a WHOIS against the flood allowance. */
-    private readonly charge: () => void,
   ) {}
 
   /** The account the message was sent from; undefined when none or when it cannot be known. */
@@ -27,7 +25,6 @@ export class SenderAccounts {
       const known = this.tracker.accountOf(event.nick);
       if (known !== undefined) return known || undefined;
     }
-    this.charge();
     const answered = new Promise<string | undefined>((resolve) =>
       this.client.whois(event.nick, (whois) => resolve(whois.account || undefined)),
     );

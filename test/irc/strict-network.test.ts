@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_FLOOD } from '../../src/transports/irc/irc-config.ts';
+import { BOT_PASSWORD, startBot, type TestBot } from '../support/irc/bot.ts';
+import { clientPool, type TestClient, until } from '../support/irc/client.ts';
+import { type IrcNetwork, STRICT_FLOOD, startIrcNetwork } from '../support/irc/network.ts';
+
+// okrbot on a strict network (no fake lag; more than 10 lines at once is an "Excess Flood"
+// kill) with its default pace, Libera's: everything it writes, its own connection burst
+// included, goes through the paced queue, so it is never disconnected for flooding.
+
+const CHANNELS = ['#okr', '#one', '#two', '#three', '#four', '#five'];
+
+/** Resolves once `nick` joined `channel`, as `client` (a member) sees it. */
+function joinedBy(client: TestClient, nick: string, channel: string): Promise<void> {
+  return new Promise((resolve) =>
+    client.irc.on('join', (event) => {
+      if (event.nick === nick && event.channel.toLowerCase() === channel) resolve();
+    }),
+  );
+}
+
+describe('IRC on a strict network', () => {
+  let network: IrcNetwork;
+  const bots: TestBot[] = [];
+  const { connect, quitAll } = clientPool();
+
+  beforeAll(async () => {
+    network = await startIrcNetwork({ accounts: { okrbot: BOT_PASSWORD }, flood: STRICT_FLOOD });
+  });
+  afterAll(async () => {
+    await quitAll();
+    for (const bot of bots) await bot.close();
+    await network?.close();
+  });
+
+  it('has a server that kills a client writing eleven lines at once (the control)', async () => {
+    const naive = await connect({ port: network.port, nick: 'naive' });
+    for (let n = 0; n < 11; n++) naive.raw(`PRIVMSG #nowhere :line ${n}`);
+    await naive.closed();
+    expect(naive.irc.connected).toBe(false);
+  });
+
+  it('joins six channels at the default pace without an Excess Flood', async () => {
+    const members: TestClient[] = [];
+    for (const channel of CHANNELS)
+      members.push(
+        await connect({ port: network.port, nick: `m${members.length}`, channels: [channel] }),
+      );
+    const joins = CHANNELS.map((channel, i) =>
+      joinedBy(members[i] as TestClient, 'okrbot', channel),
+    );
+    const bot = await startBot({
+      network,
+      channels: CHANNELS,
+      irc: {
+        channels: CHANNELS,
+        floodBurst: DEFAULT_FLOOD.burst,
+        floodRate: DEFAULT_FLOOD.ratePerSecond,
+      },
+      // Registration alone takes a few seconds at one line every two.
+      adapter: { backoff: { registrationTimeoutMs: 60_000 } },
+    });
+    bots.push(bot);
+    await Promise.all(joins);
+    // Alive and answering after the JOINs and WHOs (its CTCP reply is paced too).
+    const last = members.at(-1) as TestClient;
+    await last.roundTrip('okrbot');
+    await until(() => bot.adapter.health().connected, 'the bot is connected', 5_000);
+    expect(bot.adapter.health()).toMatchObject({ connected: true, reconnects: 0 });
+  }, 120_000);
+});
