@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_FLOOD } from '../../src/transports/irc/irc-config.ts';
 import { BOT_PASSWORD, startBot, type TestBot } from '../support/irc/bot.ts';
-import { clientPool, type TestClient, until } from '../support/irc/client.ts';
+import { clientPool, fromBot, type TestClient, until } from '../support/irc/client.ts';
 import { type IrcNetwork, STRICT_FLOOD, startIrcNetwork } from '../support/irc/network.ts';
 
 // okrbot on a strict network (no fake lag; more than 10 lines at once is an "Excess Flood"
@@ -68,4 +68,62 @@ describe('IRC on a strict network', () => {
     await until(() => bot.adapter.health().connected, 'the bot is connected', 5_000);
     expect(bot.adapter.health()).toMatchObject({ connected: true, reconnects: 0 });
   }, 120_000);
+});
+
+describe('IRC on a strict network without account-tag', () => {
+  let network: IrcNetwork;
+  let bot: TestBot;
+  const { connect, quitAll } = clientPool();
+  const VISITORS = ['vera', 'vince', 'vesna'];
+
+  beforeAll(async () => {
+    network = await startIrcNetwork({
+      accounts: {
+        okrbot: BOT_PASSWORD,
+        ...Object.fromEntries(VISITORS.map((v) => [v, `pw-${v}-1`])),
+      },
+      flood: STRICT_FLOOD,
+      accountTag: false,
+    });
+    bot = await startBot({
+      network,
+      irc: { floodBurst: DEFAULT_FLOOD.burst, floodRate: DEFAULT_FLOOD.ratePerSecond },
+      adapter: { backoff: { registrationTimeoutMs: 60_000 } },
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await quitAll();
+    await bot?.close();
+    await network?.close();
+  });
+
+  it('answers three visitors sending whoami twenty times by private message, without an Excess Flood', async () => {
+    const visitors = await Promise.all(
+      VISITORS.map((nick) =>
+        connect({ port: network.port, nick, sasl: { account: nick, password: `pw-${nick}-1` } }),
+      ),
+    );
+    // The scenario: each visitor writes within its own flood allowance, one line every 1.2 s.
+    const paced = (visitor: TestClient) =>
+      (async () => {
+        for (let n = 0; n < 20; n++) {
+          visitor.say('okrbot', 'whoami');
+          await new Promise((resolve) => setTimeout(resolve, 1_200));
+        }
+      })();
+    await Promise.all(visitors.map(paced));
+    // Each learns who okrbot thinks it is (WHOIS, asked once per nick), and okrbot writes all it
+    // queued without being disconnected.
+    for (const [i, visitor] of visitors.entries())
+      await visitor.waitFor(fromBot(VISITORS[i] as string), 60_000);
+    await until(() => bot.adapter.health().waiting === 0, 'the bot wrote all it queued', 180_000);
+    for (const visitor of visitors) await visitor.roundTrip('okrbot');
+    expect(bot.adapter.health()).toMatchObject({ connected: true, reconnects: 0 });
+    // Told to wait instead of queuing twenty answers each.
+    for (const visitor of visitors) {
+      const answers = visitor.received.filter((m) => m.from === 'okrbot' && m.type === 'privmsg');
+      expect(answers.length).toBeLessThan(20 * 2);
+      expect(visitor.received.some((m) => m.text.includes('One moment'))).toBe(true);
+    }
+  }, 300_000);
 });

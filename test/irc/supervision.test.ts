@@ -129,4 +129,33 @@ describe('IRC connection supervision', () => {
     expect(goal?.status).toBe('done');
     await adapter.stop();
   });
+
+  it('keeps a WHOIS answer while MONITOR watches the nick, and asks again once it went offline', async () => {
+    const whois: Record<string, string | null> = { nuria: 'nuria' };
+    const { fake, adapter } = await setup(
+      { whois, isupport: 'MONITOR=10' },
+      { sasl: false, channels: [] },
+    );
+    await adapter.start();
+    const answers = () => fake.lines.filter((line) => line.startsWith('PRIVMSG nuria :'));
+    const whoisLines = () => fake.lines.filter((line) => line === 'WHOIS nuria');
+
+    fake.broadcast(':nuria!n@host PRIVMSG okrbot :whoami');
+    await until(() => answers().length > 0, 'a first answer');
+    await until(() => fake.lines.includes('MONITOR + nuria'), 'nuria is watched');
+    const first = answers().length;
+    fake.broadcast(':nuria!n@host PRIVMSG okrbot :whoami');
+    await until(() => answers().length > first, 'a second answer');
+    expect(whoisLines()).toHaveLength(1);
+    // She quits (MONITOR says so); whoever writes as nuria next is asked about afresh.
+    fake.broadcast(':fake.test 731 okrbot :nuria');
+    whois.nuria = null;
+    fake.broadcast(':nuria!n@host PRIVMSG okrbot :set T211248 blocked');
+    await until(
+      () => answers().some((line) => line.includes('not identified with NickServ')),
+      'the answer to someone not logged in',
+    );
+    expect(whoisLines()).toHaveLength(2);
+    await adapter.stop();
+  });
 });

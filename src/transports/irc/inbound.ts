@@ -22,6 +22,13 @@ import type { SenderAccounts } from './sender-account.ts';
 // goes: a channel gets a short answer, mistakes and refusals go to the sender as a notice, a
 // private message gets the whole answer.
 
+/** Messages from one sender waiting for their answer at most; more are refused. */
+export const MAX_WAITING = 3;
+const SLOW_DOWN =
+  'One moment: okrbot is still answering your earlier messages (it may only write one line every few seconds). Send that again once they have arrived.';
+const BUSY =
+  'One moment: okrbot is checking several people’s accounts with the server. Send that again in a few seconds.';
+
 export interface InboundDeps {
   context: AdapterContext;
   client: Client;
@@ -40,7 +47,12 @@ export function createInbound(deps: InboundDeps): (event: MessageEvent) => void 
     // answers it (servers with IRCv3 msgid; without, each instance answers).
     const messageId = event.tags.msgid;
     if (messageId && !(await context.claimInbound(inboundKey.message(messageId)))) return;
-    const account = await deps.senders.of(event);
+    const lookup = await deps.senders.of(event);
+    if (lookup === 'busy') {
+      tellOnce(event.nick, BUSY);
+      return;
+    }
+    const { account } = lookup;
     if (account) deps.tracker.spoke(event.nick, account);
     const actor = await context.actor(account, event.nick, serverFold(client.network));
     const reply = isPrivate
@@ -61,15 +73,27 @@ export function createInbound(deps: InboundDeps): (event: MessageEvent) => void 
             isPrivate ? 'PRIVMSG' : 'NOTICE',
           ] as const)
         : ([event.target, CHANNEL_LINES, 'PRIVMSG'] as const);
-    output.sendLogged(
+    // Awaited: the sender's next message waits until this answer is out (see MAX_WAITING).
+    await output.sendLogged(
       target,
       output.shorten(output.render(reply, target), target, max, more),
       kind,
     );
   }
 
-  // Lines from one sender are handled one after the other, so answers keep their order.
-  const chains = new Map<string, Promise<void>>();
+  /** Senders told to wait, by folded nick: told once until their backlog cleared. */
+  const told = new Set<string>();
+  function tellOnce(nick: string, text: string): void {
+    const key = serverFold(client.network)(nick);
+    if (told.has(key)) return;
+    told.add(key);
+    void output.sendLogged(nick, output.render(errorReply(text), nick), 'NOTICE');
+  }
+
+  // Lines from one sender are handled one after the other, so answers keep their order; a few
+  // wait at most, so that someone typing faster than okrbot may write does not queue up its
+  // answers (and lookups) without end.
+  const chains = new Map<string, { run: Promise<void>; waiting: number }>();
   return (event) => {
     if (event.from_server || !event.nick) return;
     const fold = serverFold(client.network);
@@ -80,17 +104,28 @@ export function createInbound(deps: InboundDeps): (event: MessageEvent) => void 
     const command = commandIn(cleanText(event.message), isPrivate, own, fold);
     if (command === undefined) return;
     const key = fold(event.nick);
-    const run = (chains.get(key) ?? Promise.resolve())
+    const chain = chains.get(key);
+    if (chain && chain.waiting >= MAX_WAITING) {
+      tellOnce(event.nick, SLOW_DOWN);
+      return;
+    }
+    const run = (chain?.run ?? Promise.resolve())
       .then(() => answer(event, command, isPrivate))
       .catch((error: unknown) => {
         const errorId = randomBytes(4).toString('hex');
         log.error({ err: error, errorId }, 'IRC: a message could not be answered');
         const text = `Sorry, that failed unexpectedly (error id ${errorId}). Please try again or report the id.`;
-        output.sendLogged(event.nick, output.render(errorReply(text), event.nick), 'NOTICE');
+        return output.sendLogged(event.nick, output.render(errorReply(text), event.nick), 'NOTICE');
       })
       .finally(() => {
-        if (chains.get(key) === run) chains.delete(key);
+        const current = chains.get(key);
+        if (!current) return;
+        current.waiting--;
+        if (current.run === run) {
+          chains.delete(key);
+          told.delete(key);
+        }
       });
-    chains.set(key, run);
+    chains.set(key, { run, waiting: (chain?.waiting ?? 0) + 1 });
   };
 }

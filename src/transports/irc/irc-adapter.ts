@@ -9,6 +9,7 @@ import { createDeliveries } from './outbound.ts';
 import { createOutput } from './output.ts';
 import { SendQueue } from './send-queue.ts';
 import { SenderAccounts } from './sender-account.ts';
+import { WatchedNicks } from './watched-nicks.ts';
 import { type BackoffOptions, ConnectionSupervisor, DEFAULT_BACKOFF } from './supervisor.ts';
 import { withTimeout } from './timeout.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -41,7 +42,8 @@ export function createIrcAdapter(
   );
   const output = createOutput({ client, queue, formatting: config.formatting, log });
   const tracker = new AccountTracker(fold, (account) => deliveries.seen(account));
-  const senders = new SenderAccounts(client, tracker);
+  const watched = new WatchedNicks(client, fold, (nick) => senders.forget(nick));
+  const senders = new SenderAccounts(client, tracker, watched, fold);
   const deliveries = createDeliveries({
     context,
     client,
@@ -100,6 +102,8 @@ export function createIrcAdapter(
       onDisconnected(error) {
         queue.pause();
         tracker.clear();
+        watched.clear();
+        senders.clear();
         // irc-framework serialises WHO requests; one cut off by the disconnection would block
         // every later one.
         (client as unknown as { who_queue?: unknown }).who_queue = undefined;
@@ -156,9 +160,34 @@ export function createIrcAdapter(
     }, KICK_REJOIN_MS);
     timers.add(timer);
   });
-  client.on('quit', (event) => tracker.quit(event.nick));
-  client.on('nick', (event) => tracker.renamed(event.nick, event.new_nick));
-  client.on('account', (event) => tracker.account(event.nick, event.account));
+  /**
+   * `nick` quit or changed: whoever holds it next is someone else, so what waits for it is
+   * dropped (deliveries fail and the outbox sends them again to the account's new nick) and
+   * what WHOIS said of it is forgotten.
+   */
+  function left(nick: string): void {
+    senders.forget(nick);
+    const dropped = queue.drop(fold()(nick));
+    if (dropped) log.info({ nick, lines: dropped }, 'IRC: dropped lines for a nick that left');
+  }
+  client.on('quit', (event) => {
+    tracker.quit(event.nick);
+    left(event.nick);
+  });
+  client.on('nick', (event) => {
+    tracker.renamed(event.nick, event.new_nick);
+    if (!isSelf(event.nick) && !isSelf(event.new_nick)) left(event.nick);
+  });
+  client.on('users offline', (event) => {
+    for (const nick of event.nicks) {
+      watched.offline(nick);
+      left(nick);
+    }
+  });
+  client.on('account', (event) => {
+    tracker.account(event.nick, event.account);
+    senders.account(event.nick, event.account);
+  });
   // What the server refused (a channel that is invite-only or bans okrbot, a nick that left
   // before its answer went out): the operator should hear of it.
   client.on('irc error', (event) =>
@@ -211,7 +240,7 @@ export function createIrcAdapter(
             : state.phase === 'waiting'
               ? `disconnected from ${server}; retry ${state.attempt} in ${seconds(state.retryAt)} s`
               : `stopped${state.error ? `: ${state.error.message}` : ''}`;
-      return { connected: state.phase === 'registered', detail, reconnects };
+      return { connected: state.phase === 'registered', detail, reconnects, waiting: queue.held() };
     },
 
     async deliver(message) {

@@ -113,6 +113,10 @@ declare module 'irc-framework' {
     'sasl failed': (event: SaslFailedEvent) => void;
     'nick in use': (event: { nick: string }) => void;
     'irc error': (event: IrcErrorEvent) => void;
+    /** WHOIS answered (RPL_ENDOFWHOIS), or `error` 'not_found' for a nick nobody holds. */
+    whois: (event: WhoisEvent) => void;
+    /** MONITOR: watched nicks that went offline (quit or changed), or were offline when added. */
+    'users offline': (event: { nicks: string[] }) => void;
     'socket connected': () => void;
     /** The socket closed; `error` is the socket error, false for a clean close. */
     'socket close': (error: Error | false) => void;
@@ -128,6 +132,8 @@ declare module 'irc-framework' {
     quit(message?: string): void;
     changeNick(nick: string): void;
     join(channel: string, key?: string): void;
+    /** Writes a raw line (through `connection.write`). */
+    raw(line: string): void;
     who(target: string, callback: (event: WhoEvent) => void): void;
     whois(nick: string, callback: (event: WhoisEvent) => void): void;
     readonly connected: boolean;

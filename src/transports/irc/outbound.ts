@@ -86,7 +86,12 @@ export function createDeliveries(deps: OutboundDeps): Deliveries {
     awaited.delete(fold()(account));
     const { content } = message;
     if (content.type === 'document') {
-      await output.send(nick, capped(output.render(content.reply, nick), nick), 'PRIVMSG');
+      await output.send(
+        nick,
+        capped(output.render(content.reply, nick), nick),
+        'PRIVMSG',
+        'delivery',
+      );
       return { ok: true, messageId: nick };
     }
     const prompt = await services.prompts.get(content.promptId);
@@ -97,7 +102,7 @@ export function createDeliveries(deps: OutboundDeps): Deliveries {
       return { ok: false, retry: 'never', error: 'the prompt’s team or person is gone' };
     // Open before sending: an answer may come before the last line of the prompt is out.
     openPromptConversation(actor, rendered, promptDeps);
-    await output.send(nick, output.render(rendered.reply, nick), 'PRIVMSG');
+    await output.send(nick, output.render(rendered.reply, nick), 'PRIVMSG', 'delivery');
     await services.prompts.delivered(prompt.id, 'irc', account, null);
     return { ok: true, messageId: nick };
   }
@@ -115,7 +120,7 @@ export function createDeliveries(deps: OutboundDeps): Deliveries {
     if (message.content.type !== 'document')
       return { ok: false, retry: 'never', error: 'prompts go to a person, not a channel' };
     const lines = output.render(message.content.reply, channel);
-    await output.send(channel, capped(lines, channel), 'PRIVMSG');
+    await output.send(channel, capped(lines, channel), 'PRIVMSG', 'delivery');
     return { ok: true, messageId: channel };
   }
 
