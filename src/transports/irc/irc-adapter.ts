@@ -9,10 +9,10 @@ import { createDeliveries } from './outbound.ts';
 import { createOutput } from './output.ts';
 import { SendQueue } from './send-queue.ts';
 import { SenderAccounts } from './sender-account.ts';
-import { WatchedNicks } from './watched-nicks.ts';
 import { type BackoffOptions, ConnectionSupervisor, DEFAULT_BACKOFF } from './supervisor.ts';
 import { withTimeout } from './timeout.ts';
 import { TokenBucket } from './token-bucket.ts';
+import { WatchedNicks } from './watched-nicks.ts';
 
 // okrbot on IRC: the connection and what follows from its events. Commands come in through
 // inbound.ts, the outbox's messages go out through outbound.ts, every line through one paced
