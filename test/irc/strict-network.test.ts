@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importQuarter } from '../../src/formats/import/import-quarter.ts';
+import { parseQuarterFile } from '../../src/formats/import/quarter-file.ts';
 import { DEFAULT_FLOOD } from '../../src/transports/irc/irc-config.ts';
 import { BOT_PASSWORD, startBot, type TestBot } from '../support/irc/bot.ts';
 import { clientPool, fromBot, type TestClient, until } from '../support/irc/client.ts';
@@ -7,6 +9,16 @@ import { type IrcNetwork, STRICT_FLOOD, startIrcNetwork } from '../support/irc/n
 // okrbot on a strict network (no fake lag; more than 10 lines at once is an "Excess Flood"
 // kill) with its default pace, Libera's: everything it writes, its own connection burst
 // included, goes through the paced queue, so it is never disconnected for flooding.
+
+const QUARTER = `
+department: Technology
+cycle: FY2019-20 Q1
+teams:
+  - name: Leak Check
+    managers: [Nuria Ruiz]
+    goals:
+${Array.from({ length: 21 }, (_, i) => `      - { title: Leak goal ${i + 1}, tasks: [T8000${String(i + 1).padStart(2, '0')}], status: In progress }`).join('\n')}
+`;
 
 const CHANNELS = ['#okr', '#one', '#two', '#three', '#four', '#five'];
 
@@ -22,6 +34,8 @@ function joinedBy(client: TestClient, nick: string, channel: string): Promise<vo
 describe('IRC on a strict network', () => {
   let network: IrcNetwork;
   const bots: TestBot[] = [];
+  /** The bot the six-channel test starts, which the tests after it talk to. */
+  let sixChannels: TestBot | undefined;
   const { connect, quitAll } = clientPool();
 
   beforeAll(async () => {
@@ -61,11 +75,32 @@ describe('IRC on a strict network', () => {
       adapter: { backoff: { registrationTimeoutMs: 60_000 } },
     });
     bots.push(bot);
+    sixChannels = bot;
     await Promise.all(joins);
     // Alive and answering after the JOINs and WHOs (its CTCP reply is paced too).
     const last = members.at(-1) as TestClient;
     await last.roundTrip('okrbot');
     await until(() => bot.adapter.health().connected, 'the bot is connected', 5_000);
+    expect(bot.adapter.health()).toMatchObject({ connected: true, reconnects: 0 });
+  }, 120_000);
+
+  it('never sends the rest of an answer to whoever takes the nick after its asker quit', async () => {
+    const bot = sixChannels as TestBot;
+    await importQuarter(bot.database.db, parseQuarterFile(QUARTER, 'leak.yaml'), 'leak.yaml', {
+      fiscal: { startMonth: 7 },
+      defaultTimeZone: 'UTC',
+    });
+    const asker = await connect({ port: network.port, nick: 'asker' });
+    asker.say('okrbot', 'goals leak check');
+    // The first lines arrive; the rest wait their turn at one line every two seconds.
+    await asker.waitFor(fromBot('Leak goal'), 60_000);
+    expect(bot.adapter.health().waiting).toBeGreaterThan(0);
+    await asker.quit();
+    const next = await connect({ port: network.port, nick: 'asker' });
+    await until(() => bot.adapter.health().waiting === 0, 'nothing waits any more', 60_000);
+    // Anything okrbot wrote to the nick before its CTCP reply has arrived by then.
+    await next.roundTrip('okrbot');
+    expect(next.received.filter((m) => m.from === 'okrbot')).toEqual([]);
     expect(bot.adapter.health()).toMatchObject({ connected: true, reconnects: 0 });
   }, 120_000);
 });

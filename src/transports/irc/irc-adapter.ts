@@ -40,9 +40,18 @@ export function createIrcAdapter(
   const queue = new SendQueue(
     new TokenBucket({ burst: config.floodBurst, ratePerSecond: config.floodRate }),
   );
-  const output = createOutput({ client, queue, formatting: config.formatting, log });
   const tracker = new AccountTracker(fold, (account) => deliveries.seen(account));
   const watched = new WatchedNicks(client, fold, (nick) => senders.forget(nick));
+  const output = createOutput({
+    client,
+    queue,
+    formatting: config.formatting,
+    log,
+    // Someone in a shared channel is seen leaving; anyone else is watched with MONITOR.
+    follow: (nick) => {
+      if (!tracker.shares(nick)) watched.watch(nick);
+    },
+  });
   const senders = new SenderAccounts(client, tracker, watched, fold);
   const deliveries = createDeliveries({
     context,

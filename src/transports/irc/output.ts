@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Reply } from '../../reply/document.ts';
 import { serverFold } from './casemapping.ts';
 import { capLines } from './conversation.ts';
-import { channelTypes, isSafeTarget } from './names.ts';
+import { channelTypes, isChannel, isSafeTarget } from './names.ts';
 import { fitLine, ircSafe, renderIrcLines } from './render-lines.ts';
 import type { Lane, SendQueue } from './send-queue.ts';
 
@@ -38,6 +38,8 @@ export function createOutput(options: {
   queue: SendQueue;
   formatting: boolean;
   log: Logger;
+  /** Told of each nick lines are queued for: okrbot must hear when it goes (see WatchedNicks). */
+  follow: (nick: string) => void;
 }): Output {
   const { client, queue, log } = options;
   let ownMask: { user: string; host: string } | undefined;
@@ -57,8 +59,9 @@ export function createOutput(options: {
     command: MessageCommand,
     lane: Lane = 'answer',
   ): Promise<void> => {
-    if (!isSafeTarget(target, channelTypes(client.network)))
-      return Promise.reject(new InvalidTargetError(target));
+    const types = channelTypes(client.network);
+    if (!isSafeTarget(target, types)) return Promise.reject(new InvalidTargetError(target));
+    if (!isChannel(target, types)) options.follow(target);
     return queue.send(
       serverFold(client.network)(target),
       texts.map((text) => `${command} ${target} :${text}`),
