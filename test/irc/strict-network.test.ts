@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importQuarter } from '../../src/formats/import/import-quarter.ts';
 import { parseQuarterFile } from '../../src/formats/import/quarter-file.ts';
+import { paragraph, reply } from '../../src/reply/document.ts';
 import { DEFAULT_FLOOD } from '../../src/transports/irc/irc-config.ts';
 import { BOT_PASSWORD, startBot, type TestBot } from '../support/irc/bot.ts';
 import { clientPool, fromBot, type TestClient, until } from '../support/irc/client.ts';
@@ -19,6 +20,8 @@ teams:
     goals:
 ${Array.from({ length: 21 }, (_, i) => `      - { title: Leak goal ${i + 1}, tasks: [T8000${String(i + 1).padStart(2, '0')}], status: In progress }`).join('\n')}
 `;
+
+const NURIA = { account: 'nuria', password: 'pw-nuria-1' };
 
 const CHANNELS = ['#okr', '#one', '#two', '#three', '#four', '#five'];
 
@@ -39,7 +42,10 @@ describe('IRC on a strict network', () => {
   const { connect, quitAll } = clientPool();
 
   beforeAll(async () => {
-    network = await startIrcNetwork({ accounts: { okrbot: BOT_PASSWORD }, flood: STRICT_FLOOD });
+    network = await startIrcNetwork({
+      accounts: { okrbot: BOT_PASSWORD, nuria: NURIA.password },
+      flood: STRICT_FLOOD,
+    });
   });
   afterAll(async () => {
     await quitAll();
@@ -82,6 +88,39 @@ describe('IRC on a strict network', () => {
     await last.roundTrip('okrbot');
     await until(() => bot.adapter.health().connected, 'the bot is connected', 5_000);
     expect(bot.adapter.health()).toMatchObject({ connected: true, reconnects: 0 });
+  }, 120_000);
+
+  it('answers a person before the deliveries queued for her', async () => {
+    const bot = sixChannels as TestBot;
+    await bot.link('nuria-ruiz', 'nuria');
+    const nuria = await connect({
+      port: network.port,
+      nick: 'nuria',
+      sasl: NURIA,
+      channels: ['#okr'],
+    });
+    await nuria.roundTrip('okrbot');
+    const person = await bot.services.people.findByHandle('nuria-ruiz');
+    const nudge = (n: number) => ({
+      key: `nudge:${n}`,
+      to: { kind: 'person' as const, personId: person?.id as number },
+      content: {
+        type: 'document' as const,
+        reply: reply(paragraph(`Nudge ${n} of four: line one`), paragraph(`Nudge ${n}: line two`)),
+      },
+    });
+    const deliveries = [1, 2, 3, 4].map((n) => bot.adapter.deliver(nudge(n)));
+    await nuria.waitFor(fromBot('Nudge 1 of four'), 30_000);
+    nuria.say('okrbot', 'set T211248 done migrated');
+    const answer = await nuria.waitFor(fromBot('T211248'), 30_000);
+    // Her answer came before the last nudge, which was queued first.
+    const order = nuria.received.indexOf(answer);
+    const lastNudge = await nuria.waitFor(fromBot('Nudge 4: line two'), 60_000);
+    expect(order).toBeLessThan(nuria.received.indexOf(lastNudge));
+    expect(await Promise.all(deliveries)).toEqual(
+      [1, 2, 3, 4].map(() => ({ ok: true, messageId: 'nuria' })),
+    );
+    await nuria.quit();
   }, 120_000);
 
   it('never sends the rest of an answer to whoever takes the nick after its asker quit', async () => {

@@ -6,14 +6,8 @@ import { cleanText } from '../../domain/text.ts';
 import { errorReply } from '../../reply/document.ts';
 import type { AccountTracker } from './accounts.ts';
 import { serverFold } from './casemapping.ts';
-import {
-  CHANNEL_LINES,
-  channelMore,
-  commandIn,
-  dashboardPage,
-  PRIVATE_LINES,
-  privateMore,
-} from './conversation.ts';
+import { CHANNEL_LINES, channelMore, commandIn, dashboardPage } from './conversation.ts';
+import type { MorePages } from './more-pages.ts';
 import { channelTypes, isChannel } from './names.ts';
 import type { Output } from './output.ts';
 import type { SenderAccounts } from './sender-account.ts';
@@ -35,6 +29,7 @@ export interface InboundDeps {
   output: Output;
   senders: SenderAccounts;
   tracker: AccountTracker;
+  pages: MorePages;
 }
 
 /** The privmsg handler. */
@@ -47,6 +42,11 @@ export function createInbound(deps: InboundDeps): (event: MessageEvent) => void 
     // answers it (servers with IRCv3 msgid; without, each instance answers).
     const messageId = event.tags.msgid;
     if (messageId && !(await context.claimInbound(inboundKey.message(messageId)))) return;
+    const page = isPrivate && /^more$/i.test(command) ? deps.pages.next(event.nick) : undefined;
+    if (page) {
+      await output.sendLogged(event.nick, page, 'PRIVMSG');
+      return;
+    }
     const lookup = await deps.senders.of(event);
     if (lookup === 'busy') {
       tellOnce(event.nick, BUSY);
@@ -60,23 +60,23 @@ export function createInbound(deps: InboundDeps): (event: MessageEvent) => void 
       : await context.dispatch(command, actor, { commandsOnly: true });
     if (!reply) return;
     const { publicUrl } = context;
-    const more = (hidden: number) =>
-      isPrivate
-        ? privateMore(hidden, publicUrl)
-        : channelMore(hidden, command, client.user.nick, dashboardPage(reply, publicUrl));
-    // Mistakes and refusals in a channel are told to the sender alone.
-    const [target, max, kind] =
-      isPrivate || reply.tone === 'error'
-        ? ([
-            event.nick,
-            isPrivate ? PRIVATE_LINES : CHANNEL_LINES,
-            isPrivate ? 'PRIVMSG' : 'NOTICE',
-          ] as const)
-        : ([event.target, CHANNEL_LINES, 'PRIVMSG'] as const);
     // Awaited: the sender's next message waits until this answer is out (see MAX_WAITING).
+    if (isPrivate) {
+      const lines = output.render(reply, event.nick);
+      const first = deps.pages.first(event.nick, lines, dashboardPage(reply, publicUrl));
+      await output.sendLogged(event.nick, first, 'PRIVMSG');
+      return;
+    }
+    // Mistakes and refusals in a channel are told to the sender alone.
+    const [target, kind] =
+      reply.tone === 'error'
+        ? ([event.nick, 'NOTICE'] as const)
+        : ([event.target, 'PRIVMSG'] as const);
+    const more = (hidden: number) =>
+      channelMore(hidden, command, client.user.nick, dashboardPage(reply, publicUrl));
     await output.sendLogged(
       target,
-      output.shorten(output.render(reply, target), target, max, more),
+      output.shorten(output.render(reply, target), target, CHANNEL_LINES, more),
       kind,
     );
   }

@@ -3,8 +3,10 @@ import type { AdapterContext } from '../../core/adapter-context.ts';
 import type { AdapterHealth, ChatAdapter } from '../../core/chat-adapter.ts';
 import { AccountTracker } from './accounts.ts';
 import { serverFold } from './casemapping.ts';
+import { CHANNEL_LINES, PRIVATE_LINES, pagedMore } from './conversation.ts';
 import { createInbound } from './inbound.ts';
 import type { IrcConfig } from './irc-config.ts';
+import { MorePages, pageLines } from './more-pages.ts';
 import { createDeliveries } from './outbound.ts';
 import { createOutput } from './output.ts';
 import { SendQueue } from './send-queue.ts';
@@ -53,6 +55,16 @@ export function createIrcAdapter(
     },
   });
   const senders = new SenderAccounts(client, tracker, watched, fold);
+  const pages = new MorePages(
+    fold,
+    pageLines(
+      { burst: config.floodBurst, ratePerSecond: config.floodRate },
+      CHANNEL_LINES,
+      PRIVATE_LINES,
+    ),
+    (nick, lines, max, link) =>
+      output.shorten(lines, nick, max, (hidden) => pagedMore(hidden, link)),
+  );
   const deliveries = createDeliveries({
     context,
     client,
@@ -113,6 +125,7 @@ export function createIrcAdapter(
         tracker.clear();
         watched.clear();
         senders.clear();
+        pages.clear();
         // irc-framework serialises WHO requests; one cut off by the disconnection would block
         // every later one.
         (client as unknown as { who_queue?: unknown }).who_queue = undefined;
@@ -144,7 +157,7 @@ export function createIrcAdapter(
     void withTimeout(listed, LOOKUP_TIMEOUT_MS, undefined);
   }
 
-  client.on('privmsg', createInbound({ context, client, output, senders, tracker }));
+  client.on('privmsg', createInbound({ context, client, output, senders, tracker, pages }));
   client.on('join', (event) => {
     tracker.joined(event.nick, event.channel, event.account);
     if (!isSelf(event.nick)) return;
@@ -176,6 +189,7 @@ export function createIrcAdapter(
    */
   function left(nick: string): void {
     senders.forget(nick);
+    pages.forget(nick);
     const dropped = queue.drop(fold()(nick));
     if (dropped) log.info({ nick, lines: dropped }, 'IRC: dropped lines for a nick that left');
   }
