@@ -149,6 +149,7 @@ describe('IRC on a strict network without account-tag', () => {
   let bot: TestBot;
   const { connect, quitAll } = clientPool();
   const VISITORS = ['vera', 'vince', 'vesna'];
+  let chanop: TestClient;
 
   beforeAll(async () => {
     network = await startIrcNetwork({
@@ -159,6 +160,8 @@ describe('IRC on a strict network without account-tag', () => {
       flood: STRICT_FLOOD,
       accountTag: false,
     });
+    // First in #okr, so the channel operator is chanop, not okrbot.
+    chanop = await connect({ port: network.port, nick: 'chanop', channels: ['#okr'] });
     bot = await startBot({
       network,
       irc: { floodBurst: DEFAULT_FLOOD.burst, floodRate: DEFAULT_FLOOD.ratePerSecond },
@@ -200,4 +203,23 @@ describe('IRC on a strict network without account-tag', () => {
       expect(visitor.received.some((m) => m.text.includes('One moment'))).toBe(true);
     }
   }, 300_000);
+
+  it('answers the asker privately where okrbot may not speak (+m)', async () => {
+    const mia = await connect({ port: network.port, nick: 'mia', channels: ['#okr'] });
+    // Mia has a voice; okrbot has none.
+    chanop.raw('MODE #okr +v mia');
+    chanop.raw('MODE #okr +m');
+    await mia.roundTrip('okrbot');
+    mia.say('#okr', '!okr status T211248');
+    const rerouted = await mia.waitFor(fromBot('T211248'), 60_000);
+    expect(rerouted).toMatchObject({ type: 'privmsg', target: 'mia' });
+    // Known now: the next answer goes to her at once, and nothing reached the channel.
+    mia.say('#okr', '!okr status T226089');
+    expect(await mia.waitFor(fromBot('T226089'), 60_000)).toMatchObject({ target: 'mia' });
+    await until(() => bot.adapter.health().waiting === 0, 'nothing waits', 60_000);
+    await chanop.roundTrip('okrbot');
+    expect(chanop.received.filter((m) => m.from === 'okrbot')).toEqual([]);
+    expect(mia.received.filter((m) => m.from === 'okrbot' && m.target === '#okr')).toEqual([]);
+    expect(bot.adapter.health()).toMatchObject({ connected: true, reconnects: 0 });
+  }, 120_000);
 });

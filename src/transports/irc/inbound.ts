@@ -8,6 +8,7 @@ import type { AccountTracker } from './accounts.ts';
 import { serverFold } from './casemapping.ts';
 import { CHANNEL_LINES, channelMore, commandIn, dashboardPage } from './conversation.ts';
 import type { MorePages } from './more-pages.ts';
+import type { MutedChannels } from './muted-channels.ts';
 import { channelTypes, isChannel } from './names.ts';
 import type { Output } from './output.ts';
 import type { SenderAccounts } from './sender-account.ts';
@@ -30,6 +31,7 @@ export interface InboundDeps {
   senders: SenderAccounts;
   tracker: AccountTracker;
   pages: MorePages;
+  muted: MutedChannels;
 }
 
 /** The privmsg handler. */
@@ -60,11 +62,16 @@ export function createInbound(deps: InboundDeps): (event: MessageEvent) => void 
       : await context.dispatch(command, actor, { commandsOnly: true });
     if (!reply) return;
     const { publicUrl } = context;
-    // Awaited: the sender's next message waits until this answer is out (see MAX_WAITING).
-    if (isPrivate) {
+    /** The whole answer, privately (`more` gives the rest). */
+    const toAsker = () => {
       const lines = output.render(reply, event.nick);
       const first = deps.pages.first(event.nick, lines, dashboardPage(reply, publicUrl));
-      await output.sendLogged(event.nick, first, 'PRIVMSG');
+      return output.sendLogged(event.nick, first, 'PRIVMSG');
+    };
+    // Awaited: the sender's next message waits until this answer is out (see MAX_WAITING).
+    // Where okrbot may not speak (+m, a quiet, a ban), the asker gets the answer instead.
+    if (isPrivate || deps.muted.isMuted(event.target)) {
+      await toAsker();
       return;
     }
     // Mistakes and refusals in a channel are told to the sender alone.
@@ -74,6 +81,7 @@ export function createInbound(deps: InboundDeps): (event: MessageEvent) => void 
         : ([event.target, 'PRIVMSG'] as const);
     const more = (hidden: number) =>
       channelMore(hidden, command, client.user.nick, dashboardPage(reply, publicUrl));
+    if (kind === 'PRIVMSG') deps.muted.sent(event.target, () => void toAsker());
     await output.sendLogged(
       target,
       output.shorten(output.render(reply, target), target, CHANNEL_LINES, more),

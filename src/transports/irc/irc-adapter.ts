@@ -7,6 +7,8 @@ import { CHANNEL_LINES, PRIVATE_LINES, pagedMore } from './conversation.ts';
 import { createInbound } from './inbound.ts';
 import type { IrcConfig } from './irc-config.ts';
 import { MorePages, pageLines } from './more-pages.ts';
+import { MutedChannels } from './muted-channels.ts';
+import { channelTypes, isChannel } from './names.ts';
 import { createDeliveries } from './outbound.ts';
 import { createOutput } from './output.ts';
 import { SendQueue } from './send-queue.ts';
@@ -65,11 +67,13 @@ export function createIrcAdapter(
     (nick, lines, max, link) =>
       output.shorten(lines, nick, max, (hidden) => pagedMore(hidden, link)),
   );
+  const muted = new MutedChannels(fold);
   const deliveries = createDeliveries({
     context,
     client,
     output,
     tracker,
+    muted,
     channels: config.channels,
   });
   const server = `${config.host}:${config.port}`;
@@ -126,6 +130,7 @@ export function createIrcAdapter(
         watched.clear();
         senders.clear();
         pages.clear();
+        muted.clear();
         // irc-framework serialises WHO requests; one cut off by the disconnection would block
         // every later one.
         (client as unknown as { who_queue?: unknown }).who_queue = undefined;
@@ -157,10 +162,14 @@ export function createIrcAdapter(
     void withTimeout(listed, LOOKUP_TIMEOUT_MS, undefined);
   }
 
-  client.on('privmsg', createInbound({ context, client, output, senders, tracker, pages }));
+  client.on('privmsg', createInbound({ context, client, output, senders, tracker, pages, muted }));
+  client.on('mode', (event) => {
+    if (isChannel(event.target, channelTypes(client.network))) muted.changed(event.target);
+  });
   client.on('join', (event) => {
     tracker.joined(event.nick, event.channel, event.account);
     if (!isSelf(event.nick)) return;
+    muted.changed(event.channel);
     output.setOwnMask({ user: event.ident, host: event.hostname });
     learnChannel(event.channel);
     log.info({ channel: event.channel }, 'IRC: joined');
@@ -213,12 +222,24 @@ export function createIrcAdapter(
   });
   // What the server refused (a channel that is invite-only or bans okrbot, a nick that left
   // before its answer went out): the operator should hear of it.
-  client.on('irc error', (event) =>
+  client.on('irc error', (event) => {
+    if (event.error === 'cannot_send_to_channel' && event.channel) {
+      const answers = muted.refused(event.channel);
+      // Only the first refusal is news; the lines after it were refused too.
+      if (!answers) return;
+      const dropped = queue.drop(fold()(event.channel));
+      log.warn(
+        { channel: event.channel, reason: event.reason, dropped, rerouted: answers.length },
+        'IRC: okrbot may not speak in this channel (moderated, quieted or banned); answers go to their askers',
+      );
+      for (const toAsker of answers) toAsker();
+      return;
+    }
     log.warn(
       { error: event.error, channel: event.channel, nick: event.nick, reason: event.reason },
       'IRC: the server refused something okrbot sent',
-    ),
-  );
+    );
+  });
   // Someone holds the nick (often a ghost of okrbot's last connection): take another for now;
   // it is asked back once a minute.
   client.on('nick in use', () => {

@@ -117,6 +117,10 @@ declare module 'irc-framework' {
     whois: (event: WhoisEvent) => void;
     /** MONITOR: watched nicks that went offline (quit or changed), or were offline when added. */
     'users offline': (event: { nicks: string[] }) => void;
+    /** A mode change of a channel or of okrbot itself. */
+    mode: (event: { target: string; nick: string; raw_modes: string }) => void;
+    /** okrbot was invited to `channel` by `nick`. */
+    invite: (event: SourceEvent & { channel: string; invited: string }) => void;
     'socket connected': () => void;
     /** The socket closed; `error` is the socket error, false for a clean close. */
     'socket close': (error: Error | false) => void;

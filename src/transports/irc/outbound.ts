@@ -5,6 +5,7 @@ import { openPromptConversation, promptContentFor } from '../../features/open-pr
 import type { AccountTracker } from './accounts.ts';
 import { serverFold } from './casemapping.ts';
 import { PRIVATE_LINES, privateMore } from './conversation.ts';
+import type { MutedChannels } from './muted-channels.ts';
 import { channelTypes, isChannel, isSafeTarget } from './names.ts';
 import { InvalidTargetError, type Output } from './output.ts';
 import { QueueError } from './send-queue.ts';
@@ -22,6 +23,7 @@ export interface OutboundDeps {
   client: Client;
   output: Output;
   tracker: AccountTracker;
+  muted: MutedChannels;
   /** IRC_CHANNELS: the channels okrbot is in (or rejoins). */
   channels: readonly string[];
 }
@@ -119,6 +121,12 @@ export function createDeliveries(deps: OutboundDeps): Deliveries {
       };
     if (message.content.type !== 'document')
       return { ok: false, retry: 'never', error: 'prompts go to a person, not a channel' };
+    if (deps.muted.isMuted(channel))
+      return {
+        ok: false,
+        retry: 'later',
+        error: `okrbot may not speak in ${channel} (moderated, quieted or banned)`,
+      };
     const lines = output.render(message.content.reply, channel);
     await output.send(channel, capped(lines, channel), 'PRIVMSG', 'delivery');
     return { ok: true, messageId: channel };
