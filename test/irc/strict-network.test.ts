@@ -123,6 +123,32 @@ describe('IRC on a strict network', () => {
     await nuria.quit();
   }, 120_000);
 
+  it('answers CTCP VERSION, PING, TIME, CLIENTINFO and SOURCE, and a flood of them only a few times', async () => {
+    const asker = await connect({ port: network.port, nick: 'ctcp' });
+    const responses: string[] = [];
+    asker.irc.on('ctcp response', (event) => {
+      if (event.nick === 'okrbot') responses.push(event.message);
+    });
+    for (const request of ['VERSION', 'PING 1234', 'TIME', 'CLIENTINFO', 'SOURCE', 'VERSION'])
+      asker.say('okrbot', `\x01${request}\x01`);
+    // Three answers at once for one nick; the rest of the flood is ignored.
+    await until(() => responses.length >= 3, 'three CTCP answers', 30_000);
+    expect(responses[0]).toMatch(/^VERSION okrbot \d+\.\d+\.\d+$/);
+    expect(responses[1]).toBe('PING 1234');
+    expect(responses[2]).toMatch(/^TIME \w{3}, \d\d \w{3} \d{4} /);
+    const other = await connect({ port: network.port, nick: 'ctcp2' });
+    const more: string[] = [];
+    other.irc.on('ctcp response', (event) => {
+      if (event.nick === 'okrbot') more.push(event.message);
+    });
+    other.say('okrbot', '\x01CLIENTINFO\x01');
+    other.say('okrbot', '\x01SOURCE\x01');
+    await until(() => more.length >= 2, 'two more answers', 30_000);
+    expect(more[0]).toBe('CLIENTINFO CLIENTINFO PING SOURCE TIME VERSION');
+    expect(more[1]).toMatch(/^SOURCE okrbot /);
+    expect(responses).toHaveLength(3);
+  }, 120_000);
+
   it('never sends the rest of an answer to whoever takes the nick after its asker quit', async () => {
     const bot = sixChannels as TestBot;
     await importQuarter(bot.database.db, parseQuarterFile(QUARTER, 'leak.yaml'), 'leak.yaml', {

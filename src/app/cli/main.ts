@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AdapterStartError } from '../../core/chat-adapter.ts';
 import { UnknownPersonError } from '../../core/identity.ts';
@@ -11,7 +9,7 @@ import { importQuarterFile } from '../../formats/import/import-quarter.ts';
 import { QuarterFileError } from '../../formats/import/quarter-file.ts';
 import { PortInUseError } from '../../runtime/http-server.ts';
 import { createLogger } from '../../runtime/logger.ts';
-import { PACKAGE_ROOT } from '../../runtime/package-root.ts';
+import { okrbotVersion } from '../../runtime/package-root.ts';
 import { MediaWikiError } from '../../wiki/mediawiki-client.ts';
 import { WikiPageError } from '../../wiki/publish-page.ts';
 import { createBot, databaseOptions, startFrontends } from '../bot.ts';
@@ -85,7 +83,7 @@ export async function main(
         return 0;
       case '--version':
       case '-v':
-        process.stdout.write(`${await version()}\n`);
+        process.stdout.write(`${okrbotVersion()}\n`);
         return 0;
       default:
         process.stderr.write(`okrbot: unknown command "${command}"\n\n${USAGE}\n`);
@@ -209,11 +207,4 @@ async function importFiles(files: readonly string[], env: NodeJS.ProcessEnv): Pr
   } finally {
     await database.close();
   }
-}
-
-async function version(): Promise<string> {
-  const pkg = JSON.parse(await readFile(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
 }

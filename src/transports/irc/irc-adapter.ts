@@ -1,9 +1,11 @@
 import IRC from 'irc-framework';
 import type { AdapterContext } from '../../core/adapter-context.ts';
 import type { AdapterHealth, ChatAdapter } from '../../core/chat-adapter.ts';
+import { okrbotVersion } from '../../runtime/package-root.ts';
 import { AccountTracker } from './accounts.ts';
 import { serverFold } from './casemapping.ts';
 import { CHANNEL_LINES, PRIVATE_LINES, pagedMore } from './conversation.ts';
+import { createCtcpResponder } from './ctcp.ts';
 import { createInbound } from './inbound.ts';
 import type { IrcConfig } from './irc-config.ts';
 import { MorePages, pageLines } from './more-pages.ts';
@@ -108,7 +110,8 @@ export function createIrcAdapter(
       account: config.sasl ? { account: config.sasl.account, password: config.sasl.password } : {},
       sasl_disconnect_on_fail: true,
       auto_reconnect: false,
-      version: 'okrbot',
+      // okrbot answers VERSION itself (ctcp.ts), within its CTCP allowance.
+      version: '',
     },
     { ...DEFAULT_BACKOFF, ...tuning.backoff },
     {
@@ -163,6 +166,7 @@ export function createIrcAdapter(
   }
 
   client.on('privmsg', createInbound({ context, client, output, senders, tracker, pages, muted }));
+  client.on('ctcp request', createCtcpResponder(client, okrbotVersion(), fold));
   client.on('mode', (event) => {
     if (isChannel(event.target, channelTypes(client.network))) muted.changed(event.target);
   });

@@ -20,6 +20,7 @@ declare module 'irc-framework' {
     message_max_length?: number;
     ping_interval?: number;
     ping_timeout?: number;
+    /** irc-framework's own VERSION answer; empty: VERSION is a 'ctcp request' like any other. */
     version?: string;
   }
 
@@ -102,6 +103,8 @@ declare module 'irc-framework' {
     privmsg: (event: MessageEvent) => void;
     notice: (event: MessageEvent) => void;
     'ctcp response': (event: MessageEvent & { type: string }) => void;
+    /** A CTCP request other than ACTION (VERSION too when `version` is empty). */
+    'ctcp request': (event: MessageEvent & { type: string | null }) => void;
     join: (event: JoinEvent) => void;
     part: (event: PartEvent) => void;
     kick: (event: KickEvent) => void;
