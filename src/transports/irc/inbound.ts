@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, MessageEvent } from 'irc-framework';
 import type { AdapterContext } from '../../core/adapter-context.ts';
+import type { Actor } from '../../core/command.ts';
 import { inboundKey } from '../../domain/keys.ts';
 import { cleanText } from '../../domain/text.ts';
-import { errorReply } from '../../reply/document.ts';
+import { unlinkedReason } from '../../features/updates.ts';
+import { errorReply, type Reply } from '../../reply/document.ts';
 import type { AccountTracker } from './accounts.ts';
 import { serverFold } from './casemapping.ts';
 import { CHANNEL_LINES, channelMore, commandIn, dashboardPage } from './conversation.ts';
@@ -11,6 +13,7 @@ import type { MorePages } from './more-pages.ts';
 import type { MutedChannels } from './muted-channels.ts';
 import { channelTypes, isChannel } from './names.ts';
 import type { Output } from './output.ts';
+import { stripColours } from './render-lines.ts';
 import type { SenderAccounts } from './sender-account.ts';
 
 // Messages to okrbot: who sent them (by services account), what they ask, and where the answer
@@ -58,7 +61,7 @@ export function createInbound(deps: InboundDeps): (event: MessageEvent) => void 
     if (account) deps.tracker.spoke(event.nick, account);
     const actor = await context.actor(account, event.nick, serverFold(client.network));
     const reply = isPrivate
-      ? (await context.answer(command, actor)).reply
+      ? (notIdentified(command, actor) ?? (await context.answer(command, actor)).reply)
       : await context.dispatch(command, actor, { commandsOnly: true });
     if (!reply) return;
     const { publicUrl } = context;
@@ -89,6 +92,16 @@ export function createInbound(deps: InboundDeps): (event: MessageEvent) => void 
     );
   }
 
+  /**
+   * Someone not logged in writing a line that is no command (an update's answer after a logout):
+   * what they need is to identify, not the list of commands.
+   */
+  function notIdentified(line: string, actor: Actor): Reply | undefined {
+    if (!actor.anonymous) return undefined;
+    const [name = ''] = line.split(/\s+/);
+    return context.services.registry.find(name) ? undefined : errorReply(...unlinkedReason(actor));
+  }
+
   /** Senders told to wait, by folded nick: told once until their backlog cleared. */
   const told = new Set<string>();
   function tellOnce(nick: string, text: string): void {
@@ -109,7 +122,8 @@ export function createInbound(deps: InboundDeps): (event: MessageEvent) => void 
     if (fold(event.nick) === fold(own)) return;
     const isPrivate = fold(event.target) === fold(own);
     if (!isPrivate && !isChannel(event.target, channelTypes(client.network))) return;
-    const command = commandIn(cleanText(event.message), isPrivate, own, fold);
+    // A colour typed into a note is formatting, not text: its digits go with it.
+    const command = commandIn(cleanText(stripColours(event.message)), isPrivate, own, fold);
     if (command === undefined) return;
     const key = fold(event.nick);
     const chain = chains.get(key);
