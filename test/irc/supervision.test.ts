@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../src/app/services.ts';
 import type { ChatAdapter } from '../../src/core/chat-adapter.ts';
@@ -33,11 +34,12 @@ describe('IRC connection supervision', () => {
   async function setup(
     server: Parameters<typeof startFakeServer>[0],
     irc: { tls?: boolean; tlsVerify?: boolean; sasl?: boolean; channels?: string[] } = {},
+    logger = quietLogger(),
   ) {
     const fake = await startFakeServer(server);
     servers.push(fake);
     const adapter = createIrcAdapter(
-      testAdapterContext('irc', services, { logger: quietLogger() }),
+      testAdapterContext('irc', services, { logger }),
       {
         host: '127.0.0.1',
         port: fake.port,
@@ -157,5 +159,16 @@ describe('IRC connection supervision', () => {
     );
     expect(whoisLines()).toHaveLength(2);
     await adapter.stop();
+  });
+
+  it('does not log the server closing the link after its own QUIT as a refusal', async () => {
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    const { fake, adapter } = await setup({}, { sasl: false }, logger);
+    await adapter.start();
+    await until(() => fake.lines.includes('JOIN #okr'), 'the channel is joined');
+    await adapter.stop();
+    expect(fake.lines.some((line) => line.startsWith('QUIT'))).toBe(true);
+    expect(warnings.filter((line) => line.includes('refused'))).toEqual([]);
   });
 });

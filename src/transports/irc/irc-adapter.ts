@@ -87,14 +87,20 @@ export function createIrcAdapter(
   // goes at once: nothing follows it, and stopping should not wait for the bucket.
   const connection = client.connection;
   const writeNow = connection.write.bind(connection);
-  connection.write = (line, done) =>
-    line.startsWith('QUIT') ? writeNow(line, done) : queue.sendControl(line, done);
-  client.on('socket connected', () =>
+  /** okrbot sent QUIT on this connection: the server's ERROR that follows is no refusal. */
+  let quitting = false;
+  connection.write = (line, done) => {
+    if (!line.startsWith('QUIT')) return queue.sendControl(line, done);
+    quitting = true;
+    return writeNow(line, done);
+  };
+  client.on('socket connected', () => {
+    quitting = false;
     queue.open((line, done) => {
       if (connection.connected) writeNow(line, done);
       else done(new Error('disconnected'));
-    }),
-  );
+    });
+  });
 
   const supervisor = new ConnectionSupervisor(
     client,
@@ -239,6 +245,7 @@ export function createIrcAdapter(
       for (const toAsker of answers) toAsker();
       return;
     }
+    if (event.error === 'irc' && quitting) return;
     log.warn(
       { error: event.error, channel: event.channel, nick: event.nick, reason: event.reason },
       'IRC: the server refused something okrbot sent',

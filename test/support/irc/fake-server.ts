@@ -78,6 +78,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
           nick = wanted;
           welcome();
         }
+      } else if (command === 'QUIT') {
+        send(
+          `ERROR :Closing link: (${nick}@127.0.0.1) [Quit: ${line.split(':').slice(1).join(':')}]`,
+        );
+        socket.end();
       } else if (command === 'PING') send(`:fake.test PONG fake.test ${params.join(' ')}`);
       else if (command === 'WHOIS') {
         const target = params[0] ?? '';
