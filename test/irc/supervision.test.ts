@@ -78,12 +78,19 @@ describe('IRC connection supervision', () => {
     await adapter.stop();
   });
 
-  it('takes another nick when its own is taken', async () => {
+  it('takes another nick when its own is taken, and still answers to its own', async () => {
     const { fake, adapter } = await setup({ nicksInUse: ['okrbot'] }, { sasl: false });
     await adapter.start();
     expect(adapter.health()).toMatchObject({ connected: true });
     expect(adapter.health().detail).toMatch(/as okrbot_\d+$/);
     await until(() => fake.lines.includes('JOIN #okr'), 'the channel is joined');
+    // Meanwhile it answers to its own nick as well as the one it holds.
+    fake.broadcast(':nuria!n@host PRIVMSG #okr :okrbot: status T211248');
+    await until(
+      () =>
+        fake.lines.some((line) => line.startsWith('PRIVMSG #okr :') && line.includes('T211248')),
+      'an answer in #okr',
+    );
     await adapter.stop();
   });
 

@@ -35,6 +35,8 @@ export interface InboundDeps {
   tracker: AccountTracker;
   pages: MorePages;
   muted: MutedChannels;
+  /** IRC_NICK: the nick okrbot wants, which it may not hold now. */
+  nick: string;
 }
 
 /** The privmsg handler. */
@@ -123,7 +125,11 @@ export function createInbound(deps: InboundDeps): (event: MessageEvent) => void 
     const isPrivate = fold(event.target) === fold(own);
     if (!isPrivate && !isChannel(event.target, channelTypes(client.network))) return;
     // A colour typed into a note is formatting, not text: its digits go with it.
-    const command = commandIn(cleanText(stripColours(event.message)), isPrivate, own, fold);
+    const text = cleanText(stripColours(event.message));
+    // Addressed by its configured nick too, while someone else holds it.
+    const command =
+      commandIn(text, isPrivate, own, fold) ??
+      (fold(own) === fold(deps.nick) ? undefined : commandIn(text, false, deps.nick, fold));
     if (command === undefined) return;
     const key = fold(event.nick);
     const chain = chains.get(key);

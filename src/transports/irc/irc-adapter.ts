@@ -171,7 +171,19 @@ export function createIrcAdapter(
     void withTimeout(listed, LOOKUP_TIMEOUT_MS, undefined);
   }
 
-  client.on('privmsg', createInbound({ context, client, output, senders, tracker, pages, muted }));
+  client.on(
+    'privmsg',
+    createInbound({
+      context,
+      client,
+      output,
+      senders,
+      tracker,
+      pages,
+      muted,
+      nick: config.nick,
+    }),
+  );
   client.on('ctcp request', createCtcpResponder(client, okrbotVersion(), fold));
   client.on('mode', (event) => {
     if (isChannel(event.target, channelTypes(client.network))) muted.changed(event.target);
@@ -221,6 +233,7 @@ export function createIrcAdapter(
     if (!isSelf(event.nick) && !isSelf(event.new_nick)) left(event.nick);
   });
   client.on('users offline', (event) => {
+    if (event.nicks.some((nick) => fold()(nick) === fold()(config.nick))) reclaimNick();
     for (const nick of event.nicks) {
       watched.offline(nick);
       left(nick);
@@ -258,9 +271,22 @@ export function createIrcAdapter(
       client.changeNick(`${config.nick.slice(0, 26)}_${Math.floor(Math.random() * 1000)}`);
   });
   function reclaimNick(): void {
-    if (supervisor.state.phase !== 'registered' || client.user.nick === config.nick) return;
+    if (supervisor.state.phase !== 'registered' || isSelf(config.nick)) return;
     client.changeNick(config.nick);
   }
+  // Registered, and the ISUPPORT lines read (they follow the welcome; the MOTD ends them).
+  client.on('motd', () => {
+    // Labelled a bot where the server has a mode for it (ISUPPORT BOT=B), as Libera asks.
+    const botMode = client.network.supports('BOT');
+    if (typeof botMode === 'string' && /^[A-Za-z]$/.test(botMode))
+      client.raw(`MODE ${client.user.nick} +${botMode}`);
+    if (isSelf(config.nick)) return;
+    // Someone holds okrbot's nick. Logged in to its account, okrbot asks services to disconnect
+    // the holder (Atheme and Anope's GHOST), and takes the nick back the moment the server says it
+    // is free (MONITOR); the minute-by-minute retry remains for servers without either.
+    if (config.sasl) client.raw(`PRIVMSG NickServ :GHOST ${config.nick}`);
+    if (client.network.supports('MONITOR')) client.raw(`MONITOR + ${config.nick}`);
+  });
 
   return {
     transport: 'irc',

@@ -124,6 +124,8 @@ declare module 'irc-framework' {
     mode: (event: { target: string; nick: string; raw_modes: string }) => void;
     /** okrbot was invited to `channel` by `nick`. */
     invite: (event: SourceEvent & { channel: string; invited: string }) => void;
+    /** The end of the MOTD (or its absence): registration is over, ISUPPORT known. */
+    motd: () => void;
     'socket connected': () => void;
     /** The socket closed; `error` is the socket error, false for a clean close. */
     'socket close': (error: Error | false) => void;

@@ -219,6 +219,7 @@ $( [[ ${IRC_NO_ACCOUNT_TAG:-0} == 1 ]] || echo '<module name="ircv3_accounttag">
 <module name="uhnames">
 <module name="setname">
 <module name="monitor">
+<module name="botmode">
 
 # /NS, /NICKSERV, /CS, /CHANSERV shortcuts.
 <module name="alias">

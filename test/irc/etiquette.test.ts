@@ -1,0 +1,59 @@
+import type { EventEmitter } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BOT_PASSWORD, startBot, type TestBot } from '../support/irc/bot.ts';
+import { clientPool, type TestClient, until } from '../support/irc/client.ts';
+import { type IrcNetwork, startIrcNetwork } from '../support/irc/network.ts';
+
+// How okrbot behaves among people on a real InspIRCd + Atheme network: it takes its nick back
+// from whoever holds it, and says it is a bot (user mode +B, shown in WHOIS).
+
+/** The raw lines the server sends `client` until one matches `end`. */
+async function rawUntil(client: TestClient, send: string, end: RegExp): Promise<string[]> {
+  const lines: string[] = [];
+  const irc = client.irc as unknown as EventEmitter;
+  const done = new Promise<void>((resolve) => {
+    const listen = (event: { line: string; from_server: boolean }) => {
+      if (!event.from_server) return;
+      lines.push(event.line);
+      if (end.test(event.line)) {
+        irc.off('raw', listen);
+        resolve();
+      }
+    };
+    irc.on('raw', listen);
+  });
+  client.raw(send);
+  await done;
+  return lines;
+}
+
+describe('IRC etiquette', () => {
+  let network: IrcNetwork;
+  let bot: TestBot;
+  let holder: TestClient;
+  const { connect, quitAll } = clientPool();
+
+  beforeAll(async () => {
+    network = await startIrcNetwork({ accounts: { okrbot: BOT_PASSWORD } });
+    // Someone not logged in holds okrbot's nick when it connects.
+    holder = await connect({ port: network.port, nick: 'okrbot' });
+    bot = await startBot({ network });
+  }, 60_000);
+  afterAll(async () => {
+    await quitAll();
+    await bot?.close();
+    await network?.close();
+  });
+
+  it('has services disconnect whoever holds its nick, and takes the nick back', async () => {
+    await holder.closed();
+    await until(() => /as okrbot$/.test(bot.adapter.health().detail), 'okrbot has its nick');
+    expect(bot.adapter.health()).toMatchObject({ connected: true, reconnects: 0 });
+  });
+
+  it('is marked as a bot (ISUPPORT BOT: user mode +B)', async () => {
+    const asker = await connect({ port: network.port, nick: 'asker' });
+    const whois = await rawUntil(asker, 'WHOIS okrbot', / 318 /);
+    expect(whois.some((line) => / 335 asker okrbot /.test(line))).toBe(true);
+  });
+});
