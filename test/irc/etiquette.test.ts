@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT_PASSWORD, startBot, type TestBot } from '../support/irc/bot.ts';
 import { clientPool, type TestClient, until } from '../support/irc/client.ts';
@@ -27,6 +28,18 @@ async function rawUntil(client: TestClient, send: string, end: RegExp): Promise<
   return lines;
 }
 
+const ADELE = { account: 'adele', password: 'pw-adele-1' };
+const BOB = { account: 'bob', password: 'pw-bob-1' };
+
+/** Resolves once `nick` joined `channel`, as `client` (a member) sees it. */
+function joinedBy(client: TestClient, nick: string, channel: string): Promise<void> {
+  return new Promise((resolve) =>
+    client.irc.on('join', (event) => {
+      if (event.nick === nick && event.channel.toLowerCase() === channel) resolve();
+    }),
+  );
+}
+
 describe('IRC etiquette', () => {
   let network: IrcNetwork;
   let bot: TestBot;
@@ -34,7 +47,9 @@ describe('IRC etiquette', () => {
   const { connect, quitAll } = clientPool();
 
   beforeAll(async () => {
-    network = await startIrcNetwork({ accounts: { okrbot: BOT_PASSWORD } });
+    network = await startIrcNetwork({
+      accounts: { okrbot: BOT_PASSWORD, adele: ADELE.password, bob: BOB.password },
+    });
     // Someone not logged in holds okrbot's nick when it connects.
     holder = await connect({ port: network.port, nick: 'okrbot' });
     bot = await startBot({ network });
@@ -55,5 +70,31 @@ describe('IRC etiquette', () => {
     const asker = await connect({ port: network.port, nick: 'asker' });
     const whois = await rawUntil(asker, 'WHOIS okrbot', / 318 /);
     expect(whois.some((line) => / 335 asker okrbot /.test(line))).toBe(true);
+  });
+
+  it('joins a channel when an admin invites it, and not when anyone else does', async () => {
+    await bot.link('nuria-ruiz', 'adele');
+    await bot.link('gilles-dubuc', 'bob');
+    await bot.database.db.execute(
+      sql`update people set is_admin = true where handle = 'nuria-ruiz'`,
+    );
+    const adele = await connect({
+      port: network.port,
+      nick: 'adele',
+      sasl: ADELE,
+      channels: ['#adele'],
+    });
+    const bob = await connect({ port: network.port, nick: 'bob', sasl: BOB, channels: ['#bob'] });
+    let joinedBob = false;
+    void joinedBy(bob, 'okrbot', '#bob').then(() => {
+      joinedBob = true;
+    });
+    const joinedAdele = joinedBy(adele, 'okrbot', '#adele');
+    bob.raw('INVITE okrbot #bob');
+    await bob.roundTrip('okrbot');
+    adele.raw('INVITE okrbot #adele');
+    await joinedAdele;
+    await bob.roundTrip('okrbot');
+    expect(joinedBob).toBe(false);
   });
 });

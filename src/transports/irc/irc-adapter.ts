@@ -10,7 +10,7 @@ import { createInbound } from './inbound.ts';
 import type { IrcConfig } from './irc-config.ts';
 import { MorePages, pageLines } from './more-pages.ts';
 import { MutedChannels } from './muted-channels.ts';
-import { channelTypes, isChannel } from './names.ts';
+import { channelTypes, isChannel, isSafeTarget } from './names.ts';
 import { createDeliveries } from './outbound.ts';
 import { createOutput } from './output.ts';
 import { SendQueue } from './send-queue.ts';
@@ -185,6 +185,26 @@ export function createIrcAdapter(
     }),
   );
   client.on('ctcp request', createCtcpResponder(client, okrbotVersion(), fold));
+  // Libera asks that a bot join a channel only with its operators' permission or an
+  // invitation: okrbot follows an invitation from an admin's services account, no one else's.
+  client.on('invite', (event) => {
+    if (!isSelf(event.invited) || !isSafeTarget(event.channel, channelTypes(client.network)))
+      return;
+    void (async () => {
+      const lookup = await senders.of(event);
+      const account = lookup === 'busy' ? undefined : lookup.account;
+      const actor = await context.actor(account, event.nick, fold());
+      if (!actor.isAdmin) {
+        log.info(
+          { channel: event.channel, by: event.nick },
+          'IRC: invited by a non-admin; not joining',
+        );
+        return;
+      }
+      log.info({ channel: event.channel, by: actor.label }, 'IRC: invited by an admin; joining');
+      client.join(event.channel);
+    })().catch((error: unknown) => log.error({ err: error }, 'IRC: an invitation failed'));
+  });
   client.on('mode', (event) => {
     if (isChannel(event.target, channelTypes(client.network))) muted.changed(event.target);
   });

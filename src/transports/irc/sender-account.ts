@@ -44,8 +44,8 @@ export class SenderAccounts {
     });
   }
 
-  /** The account the message was sent from. */
-  async of(event: MessageEvent): Promise<SenderLookup> {
+  /** The account a message (or an INVITE) was sent from. */
+  async of(event: Pick<MessageEvent, 'nick' | 'tags'>): Promise<SenderLookup> {
     const { cap } = this.client.network;
     // Only the tag named exactly `account` is set by the server; `+account` is any client's.
     if (cap.isEnabled('account-tag')) return { account: event.tags.account || undefined };
