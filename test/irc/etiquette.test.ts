@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { sql } from 'drizzle-orm';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT_PASSWORD, startBot, type TestBot } from '../support/irc/bot.ts';
 import { clientPool, type TestClient, until } from '../support/irc/client.ts';
@@ -44,6 +45,7 @@ describe('IRC etiquette', () => {
   let network: IrcNetwork;
   let bot: TestBot;
   let holder: TestClient;
+  const logged: { msg: string; waitMs?: number }[] = [];
   const { connect, quitAll } = clientPool();
 
   beforeAll(async () => {
@@ -52,7 +54,11 @@ describe('IRC etiquette', () => {
     });
     // Someone not logged in holds okrbot's nick when it connects.
     holder = await connect({ port: network.port, nick: 'okrbot' });
-    bot = await startBot({ network });
+    bot = await startBot({
+      network,
+      logger: pino({ level: 'info' }, { write: (line: string) => logged.push(JSON.parse(line)) }),
+      adapter: { kickRejoin: { initialMs: 200, maxMs: 5_000, random: () => 1 } },
+    });
   }, 60_000);
   afterAll(async () => {
     await quitAll();
@@ -96,5 +102,24 @@ describe('IRC etiquette', () => {
     await joinedAdele;
     await bob.roundTrip('okrbot');
     expect(joinedBob).toBe(false);
+  });
+
+  it('rejoins after a kick, waiting longer each time it is kicked again soon', async () => {
+    const adele = await connect({
+      port: network.port,
+      nick: 'adele2',
+      sasl: ADELE,
+      channels: ['#kicks'],
+    });
+    const invited = joinedBy(adele, 'okrbot', '#kicks');
+    adele.raw('INVITE okrbot #kicks');
+    await invited;
+    for (const _ of [1, 2]) {
+      const back = joinedBy(adele, 'okrbot', '#kicks');
+      adele.raw('KICK #kicks okrbot :out');
+      await back;
+    }
+    const waits = logged.filter((entry) => entry.msg === 'IRC: kicked; rejoining later');
+    expect(waits.map((entry) => entry.waitMs)).toEqual([200, 400]);
   });
 });

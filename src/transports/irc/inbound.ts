@@ -21,7 +21,7 @@ import type { SenderAccounts } from './sender-account.ts';
 // private message gets the whole answer.
 
 /** Messages from one sender waiting for their answer at most; more are refused. */
-export const MAX_WAITING = 3;
+export const MAX_WAITING = 5;
 const SLOW_DOWN =
   'One moment: okrbot is still answering your earlier messages (it may only write one line every few seconds). Send that again once they have arrived.';
 const BUSY =

@@ -15,7 +15,12 @@ import { createDeliveries } from './outbound.ts';
 import { createOutput } from './output.ts';
 import { SendQueue } from './send-queue.ts';
 import { SenderAccounts } from './sender-account.ts';
-import { type BackoffOptions, ConnectionSupervisor, DEFAULT_BACKOFF } from './supervisor.ts';
+import {
+  type BackoffOptions,
+  backoffDelay,
+  ConnectionSupervisor,
+  DEFAULT_BACKOFF,
+} from './supervisor.ts';
 import { withTimeout } from './timeout.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { WatchedNicks } from './watched-nicks.ts';
@@ -28,9 +33,15 @@ import { WatchedNicks } from './watched-nicks.ts';
 export interface IrcTuning {
   /** Reconnection timing; tests shorten it. */
   backoff?: Partial<BackoffOptions>;
+  /** Rejoining after a KICK; tests shorten it. */
+  kickRejoin?: Partial<KickRejoin>;
 }
 
-const KICK_REJOIN_MS = 30_000;
+/** The wait before rejoining after kicks in a row (`stableMs` in the channel ends a row). */
+type KickRejoin = Pick<BackoffOptions, 'initialMs' | 'maxMs' | 'stableMs' | 'random'>;
+
+/** 30 s after a first kick, doubling (to an hour) while kicks follow within ten minutes. */
+const KICK_REJOIN: KickRejoin = { initialMs: 30_000, maxMs: 3_600_000, stableMs: 600_000 };
 const NICK_RECLAIM_MS = 60_000;
 const LOOKUP_TIMEOUT_MS = 5_000;
 
@@ -81,6 +92,9 @@ export function createIrcAdapter(
   const server = `${config.host}:${config.port}`;
   let reconnects = 0;
   const timers = new Set<NodeJS.Timeout>();
+  const kickRejoin = { ...KICK_REJOIN, ...tuning.kickRejoin };
+  /** Folded channel → kicks in a row and when okrbot went back after the last. */
+  const kicks = new Map<string, { count: number; rejoinedAt: number }>();
 
   // Everything irc-framework writes by itself (registration, PONG, WHO, WHOIS, NICK, JOIN, the
   // CTCP VERSION reply) is paced too, before any answer. Only the QUIT that ends a connection
@@ -226,11 +240,21 @@ export function createIrcAdapter(
       return;
     }
     tracker.leftChannel(event.channel);
-    log.warn({ channel: event.channel, by: event.nick }, 'IRC: kicked; rejoining in 30 s');
+    // Kicked again soon after rejoining: the channel means it, so each rejoin waits longer.
+    const key = fold()(event.channel);
+    const last = kicks.get(key);
+    const stayed = last ? Date.now() - last.rejoinedAt : Number.POSITIVE_INFINITY;
+    const count = last && stayed < kickRejoin.stableMs ? last.count + 1 : 1;
+    const wait = backoffDelay(count, kickRejoin);
+    kicks.set(key, { count, rejoinedAt: Date.now() + wait });
+    log.warn(
+      { channel: event.channel, by: event.nick, kicks: count, waitMs: wait },
+      'IRC: kicked; rejoining later',
+    );
     const timer = setTimeout(() => {
       timers.delete(timer);
       client.join(event.channel);
-    }, KICK_REJOIN_MS);
+    }, wait);
     timers.add(timer);
   });
   /**
