@@ -178,4 +178,29 @@ describe('IRC connection supervision', () => {
     expect(fake.lines.some((line) => line.startsWith('QUIT'))).toBe(true);
     expect(warnings.filter((line) => line.includes('refused'))).toEqual([]);
   });
+
+  it('keeps its lines within 512 bytes when the server changes its host (chghost)', async () => {
+    const { fake, adapter } = await setup({ caps: 'chghost' }, { sasl: false });
+    const [goal] = await services.goals.byTaskId('T211248', new Date('2019-08-28T12:00:00Z'));
+    await services.changes.recordStatus(
+      { goalId: goal?.id as number },
+      'blocked',
+      Array.from({ length: 120 }, (_, i) => `word${i}`).join(' '),
+      { personId: null, at: new Date('2019-08-28T12:00:00Z'), source: 'shell' },
+    );
+    await adapter.start();
+    await until(() => fake.lines.includes('JOIN #okr'), 'the channel is joined');
+    // Its own JOIN shows a short host; then the server cloaks it with a long one.
+    const host = `${'c'.repeat(50)}.users.test`;
+    fake.broadcast(':okrbot!okrbot@h JOIN #okr');
+    fake.broadcast(`:okrbot!okrbot@h CHGHOST okrbot ${host}`);
+    fake.broadcast(':nuria!n@host PRIVMSG okrbot :status T211248');
+    const answers = () => fake.lines.filter((line) => line.startsWith('PRIVMSG nuria :'));
+    await until(() => answers().some((line) => line.includes('word119')), 'the whole note');
+    const prefix = `:okrbot!okrbot@${host} `;
+    for (const line of answers())
+      expect(Buffer.byteLength(prefix + line) + 2).toBeLessThanOrEqual(512);
+    expect(answers().some((line) => Buffer.byteLength(prefix + line) + 2 > 480)).toBe(true);
+    await adapter.stop();
+  });
 });

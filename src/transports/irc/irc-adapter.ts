@@ -130,6 +130,9 @@ export function createIrcAdapter(
       account: config.sasl ? { account: config.sasl.account, password: config.sasl.password } : {},
       sasl_disconnect_on_fail: true,
       auto_reconnect: false,
+      // The server tells okrbot when its own user@host changes (a cloak after login): the
+      // line budget depends on it.
+      enable_chghost: true,
       // okrbot answers VERSION itself (ctcp.ts), within its CTCP allowance.
       version: '',
     },
@@ -229,6 +232,10 @@ export function createIrcAdapter(
     output.setOwnMask({ user: event.ident, host: event.hostname });
     learnChannel(event.channel);
     log.info({ channel: event.channel }, 'IRC: joined');
+  });
+  client.on('user updated', (event) => {
+    if (isSelf(event.nick) && event.new_ident && event.new_hostname)
+      output.setOwnMask({ user: event.new_ident, host: event.new_hostname });
   });
   client.on('part', (event) => {
     if (isSelf(event.nick)) tracker.leftChannel(event.channel);

@@ -16,6 +16,8 @@ declare module 'irc-framework' {
     account?: { account?: string; password?: string };
     sasl_disconnect_on_fail?: boolean;
     auto_reconnect?: boolean;
+    /** Request the chghost capability (CHGHOST lines become 'user updated'). */
+    enable_chghost?: boolean;
     /** Bytes per PRIVMSG chunk in `say()`; okrbot splits lines itself. */
     message_max_length?: number;
     ping_interval?: number;
@@ -124,6 +126,8 @@ declare module 'irc-framework' {
     mode: (event: { target: string; nick: string; raw_modes: string }) => void;
     /** okrbot was invited to `channel` by `nick`. */
     invite: (event: SourceEvent & { channel: string; invited: string }) => void;
+    /** CHGHOST: someone's (okrbot's own, too) user or host changed. */
+    'user updated': (event: SourceEvent & { new_ident?: string; new_hostname?: string }) => void;
     /** The end of the MOTD (or its absence): registration is over, ISUPPORT known. */
     motd: () => void;
     'socket connected': () => void;
