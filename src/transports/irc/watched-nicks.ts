@@ -26,9 +26,12 @@ export class WatchedNicks {
     return Boolean(this.client.network.supports('MONITOR'));
   }
 
-  /** Watches `nick`; false when the server cannot (its departures will not be heard). */
+  /**
+   * Watches `nick`; false when the server cannot, or okrbot is not connected to ask it (its
+   * departures will not be heard).
+   */
   watch(nick: string): boolean {
-    if (!this.available) return false;
+    if (!this.available || !this.client.connection.connected) return false;
     const key = this.fold()(nick);
     if (this.nicks.has(key)) {
       this.nicks.delete(key);
