@@ -53,6 +53,8 @@ export interface AdapterHealth {
   detail: string;
   /** Reconnections since start. */
   reconnects: number;
+  /** Lines waiting to be written, where the transport paces them (IRC). */
+  waiting?: number;
 }
 
 /** Any transport's adapter, the local one included. */

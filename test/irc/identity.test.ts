@@ -64,6 +64,17 @@ describe('IRC identity by services account', () => {
     await nuria.quit();
   });
 
+  it('stores a note without the colour codes typed into it, and keeps joined emoji whole', async () => {
+    const nuria = await connect({ port: network.port, nick: 'nuria', sasl: NURIA });
+    nuria.say('okrbot', 'set T226089 in progress \x0304,01red\x03 alert for 👩‍💻 team');
+    await nuria.waitFor(fromBot('T226089'));
+    expect((await history('T226089')).at(-1)).toMatchObject({
+      status: 'in_progress',
+      note: 'red alert for 👩‍💻 team',
+    });
+    await nuria.quit();
+  });
+
   it('records statuses set in a channel, with !okr or by addressing the bot', async () => {
     const nuria = await connect({
       port: network.port,
@@ -156,10 +167,14 @@ describe('IRC identity by services account', () => {
 
     nuria.say('NickServ', 'LOGOUT');
     await nuria.waitFor((m) => m.from === 'NickServ' && /logged out/i.test(m.text));
+    // Her update's next line: she is told to identify, not that it is no command.
     nuria.say('okrbot', 'T210313 done');
-    await nuria.waitFor(fromBot('Unknown command "T210313"'));
+    const hint = await nuria.waitFor(fromBot('not identified with NickServ'));
+    expect(hint.text).not.toContain('Unknown command');
     nuria.say('okrbot', 'set T210313 done');
-    await nuria.waitFor(fromBot('not identified with NickServ'));
+    await nuria.waitFor(
+      (m) => m !== hint && m.from === 'okrbot' && m.text.includes('not identified with NickServ'),
+    );
     expect(await ircChanges()).toBe(before);
 
     // Logged in as Gilles under the same nick: refused as Gilles, who does not manage Analytics.

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../src/app/services.ts';
 import type { ChatAdapter } from '../../src/core/chat-adapter.ts';
@@ -33,11 +34,12 @@ describe('IRC connection supervision', () => {
   async function setup(
     server: Parameters<typeof startFakeServer>[0],
     irc: { tls?: boolean; tlsVerify?: boolean; sasl?: boolean; channels?: string[] } = {},
+    logger = quietLogger(),
   ) {
     const fake = await startFakeServer(server);
     servers.push(fake);
     const adapter = createIrcAdapter(
-      testAdapterContext('irc', services, { logger: quietLogger() }),
+      testAdapterContext('irc', services, { logger }),
       {
         host: '127.0.0.1',
         port: fake.port,
@@ -76,12 +78,19 @@ describe('IRC connection supervision', () => {
     await adapter.stop();
   });
 
-  it('takes another nick when its own is taken', async () => {
+  it('takes another nick when its own is taken, and still answers to its own', async () => {
     const { fake, adapter } = await setup({ nicksInUse: ['okrbot'] }, { sasl: false });
     await adapter.start();
     expect(adapter.health()).toMatchObject({ connected: true });
     expect(adapter.health().detail).toMatch(/as okrbot_\d+$/);
     await until(() => fake.lines.includes('JOIN #okr'), 'the channel is joined');
+    // Meanwhile it answers to its own nick as well as the one it holds.
+    fake.broadcast(':nuria!n@host PRIVMSG #okr :okrbot: status T211248');
+    await until(
+      () =>
+        fake.lines.some((line) => line.startsWith('PRIVMSG #okr :') && line.includes('T211248')),
+      'an answer in #okr',
+    );
     await adapter.stop();
   });
 
@@ -127,6 +136,71 @@ describe('IRC connection supervision', () => {
     expect(fake.lines.filter((line) => line === 'WHOIS nuria')).toHaveLength(2);
     const [goal] = await services.goals.byTaskId('T211248', new Date('2019-08-28T12:00:00Z'));
     expect(goal?.status).toBe('done');
+    await adapter.stop();
+  });
+
+  it('keeps a WHOIS answer while MONITOR watches the nick, and asks again once it went offline', async () => {
+    const whois: Record<string, string | null> = { nuria: 'nuria' };
+    const { fake, adapter } = await setup(
+      { whois, isupport: 'MONITOR=10' },
+      { sasl: false, channels: [] },
+    );
+    await adapter.start();
+    const answers = () => fake.lines.filter((line) => line.startsWith('PRIVMSG nuria :'));
+    const whoisLines = () => fake.lines.filter((line) => line === 'WHOIS nuria');
+
+    fake.broadcast(':nuria!n@host PRIVMSG okrbot :whoami');
+    await until(() => answers().length > 0, 'a first answer');
+    await until(() => fake.lines.includes('MONITOR + nuria'), 'nuria is watched');
+    const first = answers().length;
+    fake.broadcast(':nuria!n@host PRIVMSG okrbot :whoami');
+    await until(() => answers().length > first, 'a second answer');
+    expect(whoisLines()).toHaveLength(1);
+    // She quits (MONITOR says so); whoever writes as nuria next is asked about afresh.
+    fake.broadcast(':fake.test 731 okrbot :nuria');
+    whois.nuria = null;
+    fake.broadcast(':nuria!n@host PRIVMSG okrbot :set T211248 blocked');
+    await until(
+      () => answers().some((line) => line.includes('not identified with NickServ')),
+      'the answer to someone not logged in',
+    );
+    expect(whoisLines()).toHaveLength(2);
+    await adapter.stop();
+  });
+
+  it('does not log the server closing the link after its own QUIT as a refusal', async () => {
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(line) });
+    const { fake, adapter } = await setup({}, { sasl: false }, logger);
+    await adapter.start();
+    await until(() => fake.lines.includes('JOIN #okr'), 'the channel is joined');
+    await adapter.stop();
+    expect(fake.lines.some((line) => line.startsWith('QUIT'))).toBe(true);
+    expect(warnings.filter((line) => line.includes('refused'))).toEqual([]);
+  });
+
+  it('keeps its lines within 512 bytes when the server changes its host (chghost)', async () => {
+    const { fake, adapter } = await setup({ caps: 'chghost' }, { sasl: false });
+    const [goal] = await services.goals.byTaskId('T211248', new Date('2019-08-28T12:00:00Z'));
+    await services.changes.recordStatus(
+      { goalId: goal?.id as number },
+      'blocked',
+      Array.from({ length: 120 }, (_, i) => `word${i}`).join(' '),
+      { personId: null, at: new Date('2019-08-28T12:00:00Z'), source: 'shell' },
+    );
+    await adapter.start();
+    await until(() => fake.lines.includes('JOIN #okr'), 'the channel is joined');
+    // Its own JOIN shows a short host; then the server cloaks it with a long one.
+    const host = `${'c'.repeat(50)}.users.test`;
+    fake.broadcast(':okrbot!okrbot@h JOIN #okr');
+    fake.broadcast(`:okrbot!okrbot@h CHGHOST okrbot ${host}`);
+    fake.broadcast(':nuria!n@host PRIVMSG okrbot :status T211248');
+    const answers = () => fake.lines.filter((line) => line.startsWith('PRIVMSG nuria :'));
+    await until(() => answers().some((line) => line.includes('word119')), 'the whole note');
+    const prefix = `:okrbot!okrbot@${host} `;
+    for (const line of answers())
+      expect(Buffer.byteLength(prefix + line) + 2).toBeLessThanOrEqual(512);
+    expect(answers().some((line) => Buffer.byteLength(prefix + line) + 2 > 480)).toBe(true);
     await adapter.stop();
   });
 });

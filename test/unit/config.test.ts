@@ -119,7 +119,7 @@ describe('loadConfig', () => {
       sasl: { account: 'okrbot', password: 'pw' },
       channels: ['#okr', '#analytics'],
       floodBurst: 4,
-      floodRate: 1,
+      floodRate: 0.5,
       formatting: true,
     });
     expect(

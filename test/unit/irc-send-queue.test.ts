@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_HELD_LINES, QueueError, SendQueue } from '../../src/transports/irc/send-queue.ts';
+import {
+  type LineWriter,
+  MAX_HELD_LINES,
+  QueueError,
+  SendQueue,
+} from '../../src/transports/irc/send-queue.ts';
 import { TokenBucket } from '../../src/transports/irc/token-bucket.ts';
 import { createManualClock } from '../support/manual-clock.ts';
 
@@ -18,6 +23,12 @@ function setup(burst = 100, ratePerSecond = 1000) {
   return { queue, written, writer, clock, now };
 }
 
+/** A connection that opened and registered at once. */
+function open(queue: SendQueue, writer: LineWriter): void {
+  queue.open(writer);
+  queue.ready();
+}
+
 describe('the IRC send queue', () => {
   it('holds everything while disconnected and writes it once after resume, in order', async () => {
     const { queue, written, writer } = setup();
@@ -26,7 +37,7 @@ describe('the IRC send queue', () => {
     // Nothing to write to: the queue looked, and holds them all.
     expect(queue.held()).toBe(4);
     expect(written).toEqual([]);
-    queue.resume(writer);
+    open(queue, writer);
     await Promise.all([first, second]);
     expect(written).toEqual(['a1', 'a2', 'a3', 'b1']);
   });
@@ -38,18 +49,72 @@ describe('the IRC send queue', () => {
       queue.send('bob', ['b1', 'b2']),
       queue.send('alice', ['a5']),
     ];
-    queue.resume(writer);
+    open(queue, writer);
     await Promise.all(sends);
     expect(written).toEqual(['a1', 'b1', 'a2', 'b2', 'a3', 'a4', 'a5']);
   });
 
-  it('writes connection work (rejoining) before anything else', async () => {
+  it('writes the connection’s own lines before registration, answers only after', async () => {
     const { queue, written, writer } = setup();
     const held = queue.send('#okr', ['hello']);
-    const joins = queue.sendFirst(['JOIN #okr']);
-    queue.resume(writer);
-    await Promise.all([held, joins]);
-    expect(written).toEqual(['JOIN #okr', 'hello']);
+    expect(queue.sendControl('NICK okrbot')).toBe(false);
+    queue.open(writer);
+    queue.sendControl('CAP LS 302');
+    queue.sendControl('NICK okrbot');
+    await expect.poll(() => written).toEqual(['CAP LS 302', 'NICK okrbot']);
+    queue.sendControl('JOIN #okr');
+    queue.ready();
+    await held;
+    expect(written).toEqual(['CAP LS 302', 'NICK okrbot', 'JOIN #okr', 'hello']);
+  });
+
+  it('drops the connection’s own lines when it is lost, and keeps answers', async () => {
+    const { queue, written, writer, clock } = setup(1, 1);
+    open(queue, writer);
+    await queue.send('bob', ['first']);
+    const told: (Error | null | undefined)[] = [];
+    queue.sendControl('JOIN #okr', (error) => told.push(error));
+    const answer = queue.send('bob', ['second']);
+    queue.pause();
+    expect(told).toHaveLength(1);
+    expect(told[0]).toBeInstanceOf(Error);
+    expect(queue.held()).toBe(1);
+    // The next connection joins once, not twice (no pile-up across failed reconnects).
+    queue.open(writer);
+    queue.sendControl('JOIN #okr');
+    queue.ready();
+    await clock.run(answer);
+    expect(written).toEqual(['first', 'JOIN #okr', 'second']);
+  });
+
+  it('answers people before deliveries, which leave a token for the next answer', async () => {
+    const { queue, written, writer, clock } = setup(2, 10);
+    const deliveries = queue.send('nuria', ['d1', 'd2', 'd3', 'd4'], 'delivery');
+    open(queue, writer);
+    // One token is kept: only one delivery line goes at once.
+    await expect.poll(() => written).toEqual(['d1']);
+    await expect.poll(() => clock.sleepers).toBe(1);
+    const answer = queue.send('nuria', ['a1'], 'answer');
+    await answer;
+    expect(written).toEqual(['d1', 'a1']);
+    await clock.run(deliveries);
+    expect(written).toEqual(['d1', 'a1', 'd2', 'd3', 'd4']);
+  });
+
+  it('drops what waits for a target that left, and nothing else', async () => {
+    const { queue, written, writer, clock } = setup(1, 10);
+    open(queue, writer);
+    const toAlice = queue.send('alice', ['a1', 'a2', 'a3']);
+    const toBob = queue.send('bob', ['b1', 'b2']);
+    const delivery = queue.send('alice', ['d1'], 'delivery');
+    await expect.poll(() => queue.heldFor('alice')).toBe(3);
+    expect(written).toEqual(['a1']);
+    expect(queue.drop('alice')).toBe(3);
+    await expect(toAlice).rejects.toMatchObject({ reason: 'gone' });
+    await expect(delivery).rejects.toMatchObject({ reason: 'gone' });
+    await clock.run(toBob);
+    expect(written).toEqual(['a1', 'b1', 'b2']);
+    expect(queue.heldFor('alice')).toBe(0);
   });
 
   it('writes a line again after a failed write, and only that line', async () => {
@@ -75,18 +140,18 @@ describe('the IRC send queue', () => {
       setImmediate(() => done());
     };
     const sent = queue.send('#okr', ['l1', 'l2', 'l3', 'l4']);
-    queue.resume(writer);
+    open(queue, writer);
     await failure;
     expect(written).toEqual(['l1', 'l2']);
     expect(queue.held()).toBe(2);
-    queue.resume(writer);
+    open(queue, writer);
     await sent;
     expect(written).toEqual(['l1', 'l2', 'l3', 'l4']);
   });
 
   it('paces lines by the bucket', async () => {
     const { queue, written, writer, clock, now } = setup(2, 50);
-    queue.resume(writer);
+    open(queue, writer);
     const started = now();
     const sent = queue.send('#okr', ['1', '2', '3', '4', '5', '6']);
     // The burst goes at once, then the queue waits on the clock for the bucket.

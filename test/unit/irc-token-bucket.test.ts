@@ -29,12 +29,14 @@ describe('the flood-control token bucket', () => {
     expect(bucket.take()).toBe(500);
   });
 
-  it('makes the next lines wait longer after a line that could not wait', () => {
+  it('keeps tokens in reserve when asked to', () => {
     const time = clock();
-    const bucket = new TokenBucket({ burst: 1, ratePerSecond: 1, now: time.now });
-    bucket.take();
-    bucket.charge();
-    expect(bucket.take()).toBe(2000);
+    const bucket = new TokenBucket({ burst: 2, ratePerSecond: 1, now: time.now });
+    expect(bucket.take(1)).toBe(0);
+    // One token left: a line that must leave one waits for a second, any other goes now.
+    expect(bucket.take(1)).toBe(1000);
+    expect(bucket.take()).toBe(0);
+    expect(bucket.take(1)).toBe(2000);
   });
 
   it('never sends more than burst + rate × time lines in any run of takes', () => {

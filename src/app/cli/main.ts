@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { AdapterStartError } from '../../core/chat-adapter.ts';
 import { UnknownPersonError } from '../../core/identity.ts';
 import { BackupError } from '../../db/backup.ts';
@@ -12,7 +10,7 @@ import { QuarterFileError } from '../../formats/import/quarter-file.ts';
 import { isDiskFull } from '../../runtime/disk-full.ts';
 import { PortInUseError } from '../../runtime/http-server.ts';
 import { createLogger } from '../../runtime/logger.ts';
-import { PACKAGE_ROOT } from '../../runtime/package-root.ts';
+import { okrbotVersion } from '../../runtime/package-root.ts';
 import { MediaWikiError } from '../../wiki/mediawiki-client.ts';
 import { WikiPageError } from '../../wiki/publish-page.ts';
 import { createBot, databaseOptions, type Frontends, startFrontends } from '../bot.ts';
@@ -104,7 +102,7 @@ export async function main(
         return 0;
       case '--version':
       case '-v':
-        process.stdout.write(`${await version()}\n`);
+        process.stdout.write(`${okrbotVersion()}\n`);
         return 0;
       default:
         process.stderr.write(`okrbot: unknown command "${command}"\n\n${USAGE}\n`);
@@ -234,11 +232,4 @@ async function importFiles(files: readonly string[], env: NodeJS.ProcessEnv): Pr
   } finally {
     await database.close();
   }
-}
-
-async function version(): Promise<string> {
-  const pkg = JSON.parse(await readFile(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
 }

@@ -89,6 +89,11 @@ export class AccountTracker {
     return this.speakers.get(this.fold()(account));
   }
 
+  /** Whether okrbot shares a channel with `nick` (and so sees it quit or change). */
+  shares(nick: string): boolean {
+    return this.members.has(this.fold()(nick));
+  }
+
   /** What is known of a nick in a shared channel. */
   accountOf(nick: string): AccountState {
     return this.members.get(this.fold()(nick))?.account;

@@ -69,7 +69,12 @@ export function dashboardPage(reply: Reply, publicUrl: string | undefined): stri
   return page && typeof page !== 'string' && page.kind === 'link' ? page.url : publicUrl;
 }
 
-/** What the last line of a capped private answer says. */
+/** What the last line of a private answer's page says when more waits. */
+export function pagedMore(hidden: number, page: string | undefined): string {
+  return `… ${hidden} more lines: say more${page ? `, or see ${page}` : ''}.`;
+}
+
+/** What the last line of a capped private delivery says. */
 export function privateMore(hidden: number, publicUrl: string | undefined): string {
   return `… ${hidden} more lines not shown: ask for less (e.g. status <team>)${publicUrl ? ` or see ${publicUrl}` : ''}.`;
 }

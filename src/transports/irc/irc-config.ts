@@ -4,6 +4,12 @@ import { IRC_ACCOUNT, IRC_CHANNEL, IRC_NICK } from './names.ts';
 
 // IRC's variables. IRC_HOST turns IRC on; a SASL password logs okrbot in to services.
 
+/**
+ * Flood control by default as Libera.Chat asks of bots: a small burst, then one line every two
+ * seconds.
+ */
+export const DEFAULT_FLOOD = { burst: 4, ratePerSecond: 0.5 } as const;
+
 export interface IrcConfig {
   readonly host: string;
   readonly port: number;
@@ -56,9 +62,14 @@ export const ircConfig = defineConfigSection({
         message: 'expected comma-separated channel names such as #okr,#analytics',
       }),
     IRC_FORMATTING: flag(true),
-    IRC_FLOOD_BURST: wholeNumber(1, 100, 4, 'expected a whole number of lines from 1 to 100'),
-    IRC_FLOOD_RATE: positiveNumber(
+    IRC_FLOOD_BURST: wholeNumber(
       1,
+      100,
+      DEFAULT_FLOOD.burst,
+      'expected a whole number of lines from 1 to 100',
+    ),
+    IRC_FLOOD_RATE: positiveNumber(
+      DEFAULT_FLOOD.ratePerSecond,
       100,
       'expected lines per second, a number above 0 (e.g. 1 or 0.5)',
     ),

@@ -16,10 +16,13 @@ declare module 'irc-framework' {
     account?: { account?: string; password?: string };
     sasl_disconnect_on_fail?: boolean;
     auto_reconnect?: boolean;
+    /** Request the chghost capability (CHGHOST lines become 'user updated'). */
+    enable_chghost?: boolean;
     /** Bytes per PRIVMSG chunk in `say()`; okrbot splits lines itself. */
     message_max_length?: number;
     ping_interval?: number;
     ping_timeout?: number;
+    /** irc-framework's own VERSION answer; empty: VERSION is a 'ctcp request' like any other. */
     version?: string;
   }
 
@@ -102,6 +105,8 @@ declare module 'irc-framework' {
     privmsg: (event: MessageEvent) => void;
     notice: (event: MessageEvent) => void;
     'ctcp response': (event: MessageEvent & { type: string }) => void;
+    /** A CTCP request other than ACTION (VERSION too when `version` is empty). */
+    'ctcp request': (event: MessageEvent & { type: string | null }) => void;
     join: (event: JoinEvent) => void;
     part: (event: PartEvent) => void;
     kick: (event: KickEvent) => void;
@@ -113,6 +118,18 @@ declare module 'irc-framework' {
     'sasl failed': (event: SaslFailedEvent) => void;
     'nick in use': (event: { nick: string }) => void;
     'irc error': (event: IrcErrorEvent) => void;
+    /** WHOIS answered (RPL_ENDOFWHOIS), or `error` 'not_found' for a nick nobody holds. */
+    whois: (event: WhoisEvent) => void;
+    /** MONITOR: watched nicks that went offline (quit or changed), or were offline when added. */
+    'users offline': (event: { nicks: string[] }) => void;
+    /** A mode change of a channel or of okrbot itself. */
+    mode: (event: { target: string; nick: string; raw_modes: string }) => void;
+    /** okrbot was invited to `channel` by `nick`. */
+    invite: (event: SourceEvent & { channel: string; invited: string }) => void;
+    /** CHGHOST: someone's (okrbot's own, too) user or host changed. */
+    'user updated': (event: SourceEvent & { new_ident?: string; new_hostname?: string }) => void;
+    /** The end of the MOTD (or its absence): registration is over, ISUPPORT known. */
+    motd: () => void;
     'socket connected': () => void;
     /** The socket closed; `error` is the socket error, false for a clean close. */
     'socket close': (error: Error | false) => void;
@@ -127,6 +144,9 @@ declare module 'irc-framework' {
     removeAllListeners(): this;
     quit(message?: string): void;
     changeNick(nick: string): void;
+    join(channel: string, key?: string): void;
+    /** Writes a raw line (through `connection.write`). */
+    raw(line: string): void;
     who(target: string, callback: (event: WhoEvent) => void): void;
     whois(nick: string, callback: (event: WhoisEvent) => void): void;
     readonly connected: boolean;

@@ -5,9 +5,10 @@ import { openPromptConversation, promptContentFor } from '../../features/open-pr
 import type { AccountTracker } from './accounts.ts';
 import { serverFold } from './casemapping.ts';
 import { PRIVATE_LINES, privateMore } from './conversation.ts';
+import type { MutedChannels } from './muted-channels.ts';
 import { channelTypes, isChannel, isSafeTarget } from './names.ts';
 import { InvalidTargetError, type Output } from './output.ts';
-import { QueueError, type SendQueue } from './send-queue.ts';
+import { QueueError } from './send-queue.ts';
 import { withTimeout } from './timeout.ts';
 
 // What the outbox hands the adapter: documents for channels and people, and monthly prompts.
@@ -21,8 +22,8 @@ export interface OutboundDeps {
   context: AdapterContext;
   client: Client;
   output: Output;
-  queue: SendQueue;
   tracker: AccountTracker;
+  muted: MutedChannels;
   /** IRC_CHANNELS: the channels okrbot is in (or rejoins). */
   channels: readonly string[];
 }
@@ -48,7 +49,6 @@ export function createDeliveries(deps: OutboundDeps): Deliveries {
 
   /** The account `nick` is logged in to, case-folded, by WHOX. */
   function whoAccount(nick: string): Promise<string | undefined> {
-    deps.queue.charge();
     const found = new Promise<string | undefined>((resolve) =>
       client.who(nick, (event) => {
         const user = event.users.find((u) => fold()(u.nick) === fold()(nick));
@@ -88,7 +88,12 @@ export function createDeliveries(deps: OutboundDeps): Deliveries {
     awaited.delete(fold()(account));
     const { content } = message;
     if (content.type === 'document') {
-      await output.send(nick, capped(output.render(content.reply, nick), nick), 'PRIVMSG');
+      await output.send(
+        nick,
+        capped(output.render(content.reply, nick), nick),
+        'PRIVMSG',
+        'delivery',
+      );
       return { ok: true, messageId: nick };
     }
     const prompt = await services.prompts.get(content.promptId);
@@ -99,7 +104,7 @@ export function createDeliveries(deps: OutboundDeps): Deliveries {
       return { ok: false, retry: 'never', error: 'the prompt’s team or person is gone' };
     // Open before sending: an answer may come before the last line of the prompt is out.
     openPromptConversation(actor, rendered, promptDeps);
-    await output.send(nick, output.render(rendered.reply, nick), 'PRIVMSG');
+    await output.send(nick, output.render(rendered.reply, nick), 'PRIVMSG', 'delivery');
     await services.prompts.delivered(prompt.id, 'irc', account, null);
     return { ok: true, messageId: nick };
   }
@@ -116,8 +121,14 @@ export function createDeliveries(deps: OutboundDeps): Deliveries {
       };
     if (message.content.type !== 'document')
       return { ok: false, retry: 'never', error: 'prompts go to a person, not a channel' };
+    if (deps.muted.isMuted(channel))
+      return {
+        ok: false,
+        retry: 'later',
+        error: `okrbot may not speak in ${channel} (moderated, quieted or banned)`,
+      };
     const lines = output.render(message.content.reply, channel);
-    await output.send(channel, capped(lines, channel), 'PRIVMSG');
+    await output.send(channel, capped(lines, channel), 'PRIVMSG', 'delivery');
     return { ok: true, messageId: channel };
   }
 

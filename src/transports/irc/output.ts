@@ -3,9 +3,9 @@ import type { Logger } from 'pino';
 import type { Reply } from '../../reply/document.ts';
 import { serverFold } from './casemapping.ts';
 import { capLines } from './conversation.ts';
-import { channelTypes, isSafeTarget } from './names.ts';
+import { channelTypes, isChannel, isSafeTarget } from './names.ts';
 import { fitLine, ircSafe, renderIrcLines } from './render-lines.ts';
-import type { SendQueue } from './send-queue.ts';
+import type { Lane, SendQueue } from './send-queue.ts';
 
 // What okrbot says on IRC, from a reply document to queued PRIVMSG or NOTICE lines that fit the
 // line limit once the server has put okrbot's prefix in front of them.
@@ -27,10 +27,10 @@ export interface Output {
   render(reply: Reply, target: string): string[];
   /** At most `max` lines, the last saying `more(hidden)`. */
   shorten(lines: string[], target: string, max: number, more: (hidden: number) => string): string[];
-  /** Queues the lines; resolves once written to the socket. */
-  send(target: string, texts: string[], command: MessageCommand): Promise<void>;
-  /** The same for answers nobody waits on: a failure is logged. */
-  sendLogged(target: string, texts: string[], command: MessageCommand): void;
+  /** Queues the lines (an answer unless said otherwise); resolves once written to the socket. */
+  send(target: string, texts: string[], command: MessageCommand, lane?: Lane): Promise<void>;
+  /** The same where nobody could act on a failure: it is logged, and the promise never rejects. */
+  sendLogged(target: string, texts: string[], command: MessageCommand): Promise<void>;
 }
 
 export function createOutput(options: {
@@ -38,6 +38,8 @@ export function createOutput(options: {
   queue: SendQueue;
   formatting: boolean;
   log: Logger;
+  /** Told of each nick lines are queued for: okrbot must hear when it goes (see WatchedNicks). */
+  follow: (nick: string) => void;
 }): Output {
   const { client, queue, log } = options;
   let ownMask: { user: string; host: string } | undefined;
@@ -51,12 +53,19 @@ export function createOutput(options: {
     return IRC_LINE_BYTES - 2 - bytes(prefix) - bytes(`PRIVMSG ${target} :`);
   };
 
-  const send = (target: string, texts: string[], command: MessageCommand): Promise<void> => {
-    if (!isSafeTarget(target, channelTypes(client.network)))
-      return Promise.reject(new InvalidTargetError(target));
+  const send = (
+    target: string,
+    texts: string[],
+    command: MessageCommand,
+    lane: Lane = 'answer',
+  ): Promise<void> => {
+    const types = channelTypes(client.network);
+    if (!isSafeTarget(target, types)) return Promise.reject(new InvalidTargetError(target));
+    if (!isChannel(target, types)) options.follow(target);
     return queue.send(
       serverFold(client.network)(target),
       texts.map((text) => `${command} ${target} :${text}`),
+      lane,
     );
   };
 
@@ -77,7 +86,7 @@ export function createOutput(options: {
     },
     send,
     sendLogged(target, texts, command) {
-      send(target, texts, command).catch((error: Error) =>
+      return send(target, texts, command).catch((error: Error) =>
         log.warn({ target, error: error.message }, 'IRC: an answer was not sent'),
       );
     },

@@ -42,9 +42,14 @@ const STATUS_COLOURS: Readonly<Record<Status, string>> = {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control codes is the point.
 const FORMATTING = /\x03(?:\d{1,2}(?:,\d{1,2})?)?|\x04(?:[0-9a-f]{6}(?:,[0-9a-f]{6})?)?/gi;
 
+/** Text without mIRC colour codes and their digits (the other codes are controls). */
+export function stripColours(text: string): string {
+  return text.replace(FORMATTING, '');
+}
+
 /** Text from anywhere as one IRC-safe run: no formatting or control codes, no line breaks. */
 export function ircSafe(text: string): string {
-  return singleLine(text.replace(FORMATTING, ''));
+  return singleLine(stripColours(text));
 }
 
 /** A reply document as logical IRC lines; `formatting` adds bold headings and coloured badges. */

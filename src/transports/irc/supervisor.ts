@@ -29,7 +29,10 @@ export const DEFAULT_BACKOFF: BackoffOptions = {
  * The wait before retry `attempt` (from 1): doubling from `initialMs`, capped at `maxMs`, then
  * between half and all of that at random, so bots restarted together do not reconnect in step.
  */
-export function backoffDelay(attempt: number, options: BackoffOptions): number {
+export function backoffDelay(
+  attempt: number,
+  options: Pick<BackoffOptions, 'initialMs' | 'maxMs' | 'random'>,
+): number {
   const ceiling = Math.min(options.maxMs, options.initialMs * 2 ** Math.min(attempt - 1, 30));
   const random = options.random ?? Math.random;
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);

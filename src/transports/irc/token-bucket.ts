@@ -1,6 +1,6 @@
 // Flood control as IRC servers apply it: a client may send a few lines at once, then about one
-// a second; more gets it fake-lagged or killed with "Excess Flood". The bucket holds `burst`
-// tokens and refills at `ratePerSecond`; a line takes one.
+// every so often; more gets it fake-lagged or killed with "Excess Flood". The bucket holds
+// `burst` tokens and refills at `ratePerSecond`; a line takes one.
 
 export interface TokenBucketOptions {
   burst: number;
@@ -20,23 +20,26 @@ export class TokenBucket {
     this.updatedAt = this.now();
   }
 
-  /** Takes a token if one is there; otherwise says how many milliseconds until one is. */
-  take(): number {
-    this.refill();
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil(((1 - this.tokens) * 1000) / this.options.ratePerSecond);
+  /** The bucket's size: how many tokens a line can leave behind at most. */
+  get burst(): number {
+    return this.options.burst;
+  }
+
+  get ratePerSecond(): number {
+    return this.options.ratePerSecond;
   }
 
   /**
-   * Takes a token whether or not one is there, for a line that cannot wait (a WHO request
-   * irc-framework writes itself); the lines after it wait the longer.
+   * Takes a token if one is there beyond `reserve` (tokens kept for more urgent lines);
+   * otherwise says how many milliseconds until there is.
    */
-  charge(): void {
+  take(reserve = 0): number {
     this.refill();
-    this.tokens -= 1;
+    if (this.tokens >= 1 + reserve) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 + reserve - this.tokens) * 1000) / this.options.ratePerSecond);
   }
 
   private refill(): void {

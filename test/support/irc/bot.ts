@@ -5,7 +5,7 @@ import type { Services } from '../../../src/core/command.ts';
 import type { Dispatch } from '../../../src/core/dispatch.ts';
 import { importDemo } from '../../../src/formats/import/demo.ts';
 import { createMetrics, type Metrics } from '../../../src/runtime/metrics.ts';
-import { createIrcAdapter } from '../../../src/transports/irc/irc-adapter.ts';
+import { createIrcAdapter, type IrcTuning } from '../../../src/transports/irc/irc-adapter.ts';
 import type { IrcConfig } from '../../../src/transports/irc/irc-config.ts';
 import type { BackoffOptions } from '../../../src/transports/irc/supervisor.ts';
 import { testAdapterContext } from '../adapter-context.ts';
@@ -43,7 +43,10 @@ export interface BotOptions {
     /** As app/bot.ts wires it to the outbox. */
     onPersonOnline?: (personId: number) => void;
     backoff?: Partial<BackoffOptions>;
+    kickRejoin?: IrcTuning['kickRejoin'];
   };
+  /** Where the adapter logs (silent by default). */
+  logger?: Logger;
   /** Wraps the dispatcher (to hold an answer back, say). */
   wrapDispatch?: (dispatch: Dispatch) => Dispatch;
   /** false: the test starts the adapter itself. */
@@ -85,7 +88,7 @@ export async function startBot(options: BotOptions): Promise<TestBot> {
       adapter: createIrcAdapter(
         testAdapterContext('irc', services, {
           dispatch,
-          logger: quietLogger(),
+          logger: options.logger ?? quietLogger(),
           metrics,
           ...(options.adapter?.onPersonOnline && { personOnline: options.adapter.onPersonOnline }),
         }),
@@ -98,6 +101,7 @@ export async function startBot(options: BotOptions): Promise<TestBot> {
             registrationTimeoutMs: 10_000,
             ...options.adapter?.backoff,
           },
+          ...(options.adapter?.kickRejoin && { kickRejoin: options.adapter.kickRejoin }),
         },
       ),
     };

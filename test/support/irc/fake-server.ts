@@ -4,7 +4,8 @@ import { createInterface } from 'node:readline';
 import tls from 'node:tls';
 
 // A few lines of IRC server for what the real network cannot be made to do on demand: offer no
-// SASL, never finish registration, hold the bot's nick, or present an untrusted certificate.
+// SASL, never finish registration, hold the bot's nick, present an untrusted certificate, or
+// say a nick went offline.
 
 export interface FakeServerOptions {
   /** Capabilities offered in CAP LS. */
@@ -17,6 +18,8 @@ export interface FakeServerOptions {
   tls?: boolean;
   /** What WHOIS answers: the account a nick is logged in to, null for none (changeable). */
   whois?: Record<string, string | null>;
+  /** ISUPPORT tokens sent after the welcome (`MONITOR=10`). */
+  isupport?: string;
 }
 
 export interface FakeServer {
@@ -54,6 +57,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       if (welcomed || !capEnded || nick === '*' || options.welcome === false) return;
       welcomed = true;
       send(`:fake.test 001 ${nick} :Welcome ${nick}`);
+      if (options.isupport) send(`:fake.test 005 ${nick} ${options.isupport} :are supported`);
     };
     createInterface({ input: socket }).on('line', (raw) => {
       const line = raw.replace(/\r$/, '');
@@ -74,6 +78,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
           nick = wanted;
           welcome();
         }
+      } else if (command === 'QUIT') {
+        send(
+          `ERROR :Closing link: (${nick}@127.0.0.1) [Quit: ${line.split(':').slice(1).join(':')}]`,
+        );
+        socket.end();
       } else if (command === 'PING') send(`:fake.test PONG fake.test ${params.join(' ')}`);
       else if (command === 'WHOIS') {
         const target = params[0] ?? '';

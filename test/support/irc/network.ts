@@ -19,7 +19,15 @@ export interface NetworkOptions {
   accounts: Record<string, string>;
   /** Server flood limit: a client whose command penalty passes `threshold` is killed. */
   flood?: { threshold: number; linesPerSecond: number };
+  /** false: the server does not offer account-tag, so a message does not say who sent it. */
+  accountTag?: boolean;
 }
+
+/**
+ * A strict network's flood class: no fake lag, killed ("Excess Flood") past a penalty of 10
+ * lines, which drains at one a second. A client that writes more than 10 lines at once dies.
+ */
+export const STRICT_FLOOD = { threshold: 10, linesPerSecond: 1 } as const;
 
 export interface IrcNetwork {
   host: string;
@@ -61,6 +69,7 @@ export async function startIrcNetwork(options: NetworkOptions): Promise<IrcNetwo
           IRC_COMMANDRATE: String(options.flood.linesPerSecond * 1000),
         }
       : {}),
+    ...(options.accountTag === false ? { IRC_NO_ACCOUNT_TAG: '1' } : {}),
   };
   let launcher = await launch(dir, env);
   const ports = launcher.ports;

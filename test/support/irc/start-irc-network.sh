@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Vendored from ../shared/irc/start-irc-network.sh (the project's shared test network), so CI can
-# run from a fresh clone. Local changes: the opt-in IRC_THRESHOLD / IRC_COMMANDRATE flood limits;
+# run from a fresh clone. Local changes: the opt-in IRC_THRESHOLD / IRC_COMMANDRATE flood limits
+# and IRC_NO_ACCOUNT_TAG;
 # "auto" ports picked below the kernel's ephemeral range, and picked again when one was taken
 # before inspircd bound it; a start-up limit for a loaded machine (90 s, reached only on failure).
 #
@@ -28,6 +29,8 @@
 #   IRC_THRESHOLD=n       opt-in flood limit (InspIRCd <connect threshold>): a client whose command
 #   IRC_COMMANDRATE=m     penalty passes n is killed with "Excess Flood" (no fake lag); the penalty
 #                         drains at m/1000 commands a second. Unset: no flood limit at all.
+#   IRC_NO_ACCOUNT_TAG=1  leave out account-tag (messages do not say their sender's account), as on
+#                         networks that lack it: a bot must ask WHOIS
 #
 # stdout carries only machine-readable lines (IRC_HOST=, IRC_PORT=, IRC_LINK_PORT=, IRC_DIR=,
 # IRC_START_MS=, READY); progress and errors go to stderr.
@@ -203,7 +206,7 @@ write_configs() {
 # IRCv3.
 <module name="cap">
 <module name="ircv3">
-<module name="ircv3_accounttag">
+$( [[ ${IRC_NO_ACCOUNT_TAG:-0} == 1 ]] || echo '<module name="ircv3_accounttag">' )
 <module name="ircv3_batch">
 <module name="ircv3_capnotify">
 <module name="ircv3_chghost">
@@ -216,6 +219,7 @@ write_configs() {
 <module name="uhnames">
 <module name="setname">
 <module name="monitor">
+<module name="botmode">
 
 # /NS, /NICKSERV, /CS, /CHANSERV shortcuts.
 <module name="alias">
