@@ -482,9 +482,13 @@ describe.each(drivers())('the scheduler (%s)', (driver) => {
       await scheduler.tick(at('2026-11-26T09:00:30Z'));
       await worker.drain();
       const ours = [ana, dan].map((id) => `reminder:${id}:`);
+      // Sent in any order: one worker drain delivers to several people at once.
       expect(
-        adapters[0]?.keys().filter((k) => ours.some((prefix) => k.startsWith(prefix))),
-      ).toEqual([`reminder:${ana}:1`, `reminder:${dan}:1`, `reminder:${dan}:2`]);
+        adapters[0]
+          ?.keys()
+          .filter((k) => ours.some((prefix) => k.startsWith(prefix)))
+          .sort(),
+      ).toEqual([`reminder:${ana}:1`, `reminder:${dan}:1`, `reminder:${dan}:2`].sort());
       // After month end the report is late: no more reminders.
       await scheduler.tick(at('2026-12-01T09:00:30Z'));
       expect(await berlin()).toHaveLength(3);

@@ -43,6 +43,8 @@ const EVENT_SUBSCRIPTIONS: Readonly<Record<string, Readonly<Record<string, reado
   app_uninstalled: { app_uninstalled: [] },
   tokens_revoked: { tokens_revoked: [] },
   user_change: { user_change: ['users:read'] },
+  // A new workspace member, linked by email (users:read.email is the lookup's scope).
+  team_join: { team_join: ['users:read'] },
   message_metadata_posted: { message_metadata_posted: ['metadata.message:read'] },
 };
 
