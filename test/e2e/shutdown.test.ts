@@ -103,20 +103,20 @@ describe.runIf(drivers().includes('postgres'))('one Slack instance on Postgres',
 
   it('answers and stores 40 acknowledged Slack commands, then exits 0 within the bound', async () => {
     const { bot, slack, db } = await startBot();
-    const acks = await notes(bot, slack, 'shutdown note', 40);
+    const acks = await notes(bot, slack, 'shutdown-note', 40);
     expect(acks.map((ack) => ack.status)).toEqual(Array(40).fill(200));
     // Every command is acknowledged; most are still being worked on.
     const exit = await signalAndTime(bot, 'SIGTERM');
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.ms).toBeLessThan(STOP_BOUND_MS);
     const answers = Array.from({ length: 40 }, (_, i) =>
-      slack.callsOf(`respond:shutdown note-${i}`),
+      slack.callsOf(`respond:shutdown-note-${i}`),
     );
     expect(answers.map((calls) => calls.length)).toEqual(Array(40).fill(1));
     for (const [call] of answers) expect(JSON.stringify(call?.body)).not.toContain('failed');
     const stored = await queryRows<{ text: string }>(
       db,
-      sql`select n.text from report_notes n where n.text like 'shutdown note %'`,
+      sql`select n.text from report_notes n where n.text like 'shutdown-note %'`,
     );
     expect(stored).toHaveLength(40);
     expect(bot.stderr()).toContain('stopped cleanly');
