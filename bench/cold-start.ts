@@ -46,8 +46,9 @@ function timed(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Timed> {
 }
 
 function cleanEnv(): NodeJS.ProcessEnv {
-  const { PATH, HOME, TMPDIR } = process.env;
-  return { PATH, HOME, TMPDIR, LOG_LEVEL: 'info' };
+  // OKRBOT_EMBEDDED_FSYNC passes through: `=0` compares okrbot with a bare PGlite like with like.
+  const { PATH, HOME, TMPDIR, OKRBOT_EMBEDDED_FSYNC } = process.env;
+  return { PATH, HOME, TMPDIR, OKRBOT_EMBEDDED_FSYNC, LOG_LEVEL: 'info' };
 }
 
 const bare = (dir: string) =>
