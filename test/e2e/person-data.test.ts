@@ -62,10 +62,12 @@ describe('okrbot person export and erase', () => {
       ['set T211248 done migrated, thanks to Nuria Ruiz', 'note analytics hiring freeze'],
       'nuria-ruiz',
     );
-    // The month's prompt, recorded as skipped (no chat network here): a message row keyed by her.
+    // The month's prompt, queued for Slack (nothing runs to send it): a message row keyed by her.
     const run = await runCli(['run', 'prompt', '--department', 'technology'], {
       ...env,
       OKRBOT_NOW: '2019-08-20T10:00:00Z',
+      SLACK_BOT_TOKEN: 'xoxb-person-data',
+      SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99edabcd00d6',
     });
     expect(run.code, run.stderr).toBe(0);
   });
