@@ -29,6 +29,21 @@ const NURIA = 'U0NURIA';
 const GREG = 'U0GREG0001';
 const TECH = 'C0TECH0001';
 
+/** A bot with Slack over HTTP against the fake Web API, its pages public, no scheduler. */
+function slackBotConfig(fake: FakeSlack, extra: Record<string, string> = {}) {
+  return loadConfig({
+    OKRBOT_DATA_DIR: 'memory://',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    OKRBOT_WEB_ACCESS: 'public',
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    OKRBOT_SCHEDULER: 'off',
+    ...extra,
+  });
+}
+
 describe('Slack admin', () => {
   let fake: FakeSlack;
   let bot: Bot;
@@ -62,18 +77,10 @@ describe('Slack admin', () => {
       { id: NURIA, tz: 'Europe/Madrid' },
       { id: GREG, tz: 'Europe/Berlin' },
     ];
-    const config = loadConfig({
-      OKRBOT_DATA_DIR: 'memory://',
+    const config = slackBotConfig(fake, {
       OKRBOT_NOW: '2019-08-28T12:00:00Z',
       OKRBOT_ADMINS: 'nuria-ruiz',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      OKRBOT_WEB_ACCESS: 'public',
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.apiUrl,
       SLACK_APP_ID: 'A0OKR',
-      OKRBOT_SCHEDULER: 'off',
     });
     logs = captureLogs();
     bot = await createBot(config, logs.logger);
@@ -428,19 +435,7 @@ describe('Slack token revoked', () => {
   it('stops sending when okrbot’s own bot token is revoked', async () => {
     const fake = await startFakeSlack();
     const logs = captureLogs();
-    const bot = await createBot(
-      loadConfig({
-        OKRBOT_DATA_DIR: 'memory://',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        OKRBOT_WEB_ACCESS: 'public',
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: fake.apiUrl,
-        OKRBOT_SCHEDULER: 'off',
-      }),
-      logs.logger,
-    );
+    const bot = await createBot(slackBotConfig(fake), logs.logger);
     const frontends = await startFrontends(bot);
     try {
       const url = frontends.http?.url as string;
@@ -469,19 +464,7 @@ describe('Slack readiness', () => {
     // Slack is slow to answer auth.test: the adapter is still starting.
     const release = fake.hold('auth.test');
     const logs = captureLogs();
-    const bot = await createBot(
-      loadConfig({
-        OKRBOT_DATA_DIR: 'memory://',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        OKRBOT_WEB_ACCESS: 'public',
-        SLACK_BOT_TOKEN: 'xoxb-test-token',
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: fake.apiUrl,
-        OKRBOT_SCHEDULER: 'off',
-      }),
-      logs.logger,
-    );
+    const bot = await createBot(slackBotConfig(fake), logs.logger);
     const starting = startFrontends(bot);
     // Awaited below; a failed start must fail the test there, not as an unhandled rejection.
     starting.catch(() => {});
